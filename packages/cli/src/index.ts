@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { registerTriageCommand } from './commands/triage';
+import { registerValidateCommand } from './commands/validate';
+
+/** Exit codes shared by every command: 0 clean, 1 problems found, 2 could not run. */
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+export function createProgram(): Command {
+  const program = new Command('serving-health')
+    .description(
+      'Triage KServe model endpoints deployed through Argo CD, and validate manifests before they merge.',
+    )
+    .exitOverride()
+    .showHelpAfterError();
+  registerTriageCommand(program);
+  registerValidateCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version are not errors; everything else commander rejects is usage.
+      process.exitCode = e.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR;
+      return;
+    }
+    process.stderr.write(`serving-health: ${(e as Error)?.message ?? e}\n`);
+    process.exitCode = EXIT_ERROR;
+  }
+}

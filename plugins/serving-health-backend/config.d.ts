@@ -1,0 +1,42 @@
+export interface Config {
+  /** Serving Health: triage of KServe model endpoints deployed through Argo CD. */
+  servingHealth?: {
+    /**
+     * Clusters to add to (or override by name) those of `kubernetes.clusterLocatorMethods` of type `config`.
+     */
+    clusters?: Array<{
+      name: string;
+      /** API server URL. */
+      url?: string;
+      /** Only `serviceAccount` is supported. */
+      authProvider?: 'serviceAccount';
+      /**
+       * Token of a ServiceAccount bound to the `serving-health-reader` ClusterRole (deploy/rbac.yaml).
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /** Base64-encoded PEM CA bundle. */
+      caData?: string;
+      caFile?: string;
+      skipTLSVerify?: boolean;
+      /** Read the connection from a kubeconfig file instead (token or client-certificate users). */
+      kubeconfig?: string;
+      context?: string;
+    }>;
+    /** How long a cluster snapshot (and the reports made from it) is reused. Default 30. */
+    snapshotTtlSeconds?: number;
+    /** The least time between two `?refresh=true` snapshot reads of one cluster. Default 5. */
+    refreshMinIntervalSeconds?: number;
+    /** Timeout of every Kubernetes API request. Default 5000. */
+    requestTimeoutMs?: number;
+    /** Lines of the KServe controller log read when something is wrong. Default 200. */
+    logTailLines?: number;
+    /** Where the control planes run. */
+    namespaces?: {
+      /** Default `kserve`. */
+      kserve?: string;
+      /** Default `kyverno`. */
+      kyverno?: string;
+    };
+  };
+}

@@ -1,0 +1,1 @@
+export { servingHealthPlugin as default } from './plugin';

@@ -1,0 +1,135 @@
+import { FailureModeId } from '../types';
+import { classifyMessage } from './classifyMessage';
+import { TriageCheck } from './types';
+import { clip, readCollection, ref } from './util';
+
+/** The check that judges each failure mode from the cluster state itself. */
+const AUTHORITATIVE: Record<FailureModeId, string> = {
+  'webhook-no-endpoints': 'kserve.webhook-endpoints',
+  'policy-engine-not-ready': 'policy-engine.admission',
+  'stale-webhook': 'webhooks.stale',
+  'crd-missing': 'kserve.crds',
+  'label-policy-mismatch': 'policy.labels',
+};
+
+const BAD_HEALTH = new Set(['Degraded', 'Missing', 'Unknown']);
+const ERROR_CONDITIONS = new Set(['SyncError', 'ComparisonError', 'InvalidSpecError', 'UnknownError', 'DeletionError']);
+
+export const argocdSync: TriageCheck = {
+  id: 'argocd.sync',
+  stage: 'app',
+  title: 'Argo CD application synced',
+  requires: ['cluster.reachable', 'argocd.applications'],
+  run({ snapshot, target, results }) {
+    if (!target.argoApp) {
+      return {
+        status: 'skipped',
+        summary: 'The entity has no argocd/app-name annotation.',
+        evidence: [],
+      };
+    }
+    const { namespace, name } = target.argoApp;
+    const apps = readCollection(snapshot, 'applications');
+    if (!apps.ok) return apps.outcome;
+    const app = apps.items.find(
+      a => a.metadata.name === name && a.metadata.namespace === namespace,
+    );
+    if (!app) {
+      return {
+        status: 'fail',
+        summary: `Argo CD Application ${namespace}/${name} does not exist.`,
+        evidence: [{ object: { kind: 'Application', namespace, name }, label: 'Application', fields: { exists: 'false' } }],
+        remediation: {
+          why: 'The entity names an Application that Argo CD does not have.',
+          steps: [{ text: 'Fix the argocd/app-name (and argocd/app-namespace) annotation, or create the Application.', command: `kubectl get applications.argoproj.io -A | grep ${name}` }],
+        },
+      };
+    }
+    const st = app.status ?? {};
+    const sync = st.sync?.status ?? 'Unknown';
+    const health = st.health?.status ?? 'Unknown';
+    const conditions: any[] = (st.conditions ?? []).filter((c: any) => ERROR_CONDITIONS.has(c.type));
+    const op = st.operationState;
+    const failedResources: any[] = (op?.syncResult?.resources ?? []).filter((r: any) => r.status === 'SyncFailed');
+    const badResources: any[] = (st.resources ?? []).filter(
+      (r: any) => BAD_HEALTH.has(r.health?.status) || r.status === 'OutOfSync',
+    );
+    const messages: string[] = [
+      ...conditions.map(c => String(c.message ?? '')),
+      ...(op && ['Failed', 'Error'].includes(op.phase) ? [String(op.message ?? '')] : []),
+      ...failedResources.map(r => String(r.message ?? '')),
+      ...(st.health?.message ? [String(st.health.message)] : []),
+    ].filter(Boolean);
+
+    const fields: Record<string, string> = {
+      'status.sync.status': sync,
+      'status.health.status': health,
+    };
+    if (st.health?.message) fields['status.health.message'] = clip(st.health.message);
+    if (op) {
+      fields['status.operationState.phase'] = String(op.phase);
+      if (op.message) fields['status.operationState.message'] = clip(op.message, 1000);
+    }
+    conditions.forEach((c, i) => {
+      fields[`status.conditions[${i}] ${c.type}`] = clip(c.message, 1000);
+    });
+    failedResources.forEach(r => {
+      fields[`syncResult ${r.kind} ${r.namespace ?? ''}/${r.name}`] = `${r.status}: ${clip(r.message, 600)}`;
+    });
+    badResources.slice(0, 10).forEach(r => {
+      fields[`resources ${r.kind} ${r.namespace ?? ''}/${r.name}`] = `${r.status ?? ''} ${r.health?.status ?? ''}`.trim();
+    });
+    const evidence = [{ object: ref(app, 'Application'), label: 'Application status', fields }];
+
+    const healthy = sync === 'Synced' && health === 'Healthy' && messages.length === 0;
+    if (healthy) {
+      return { status: 'pass', summary: `Application ${namespace}/${name} is Synced and Healthy.`, evidence };
+    }
+
+    // The failure mode the messages describe, unless the cluster state says otherwise.
+    let mode: FailureModeId | undefined;
+    let contradicted: FailureModeId | undefined;
+    for (const m of messages) {
+      const c = classifyMessage(m);
+      if (!c) continue;
+      const judge = results.get(AUTHORITATIVE[c]);
+      if (judge?.status === 'pass') contradicted = c;
+      else {
+        mode = c;
+        break;
+      }
+    }
+    if (!mode && badResources.some(r => r.kind === 'InferenceService' && r.health?.status === 'Missing')) {
+      const crds = results.get('kserve.crds');
+      if (crds?.failureMode === 'crd-missing') mode = 'crd-missing';
+    }
+    const failing = BAD_HEALTH.has(health) || conditions.length > 0 || failedResources.length > 0 || (op && ['Failed', 'Error'].includes(op.phase));
+    const refresh = {
+      text: 'Once the cause is fixed, hard-refresh and sync the application.',
+      command: `kubectl -n ${namespace} annotate applications.argoproj.io ${name} argocd.argoproj.io/refresh=hard --overwrite && argocd app sync ${name}`,
+    };
+    if (!mode && contradicted) {
+      return {
+        status: 'warn',
+        summary: `Application ${namespace}/${name} is ${sync}/${health}; its last error points at ${contradicted}, but the cluster shows that part healthy now: the message is stale.`,
+        evidence,
+        remediation: { why: 'Argo CD keeps the last operation\'s error until the next sync.', steps: [refresh] },
+      };
+    }
+    return {
+      status: failing ? 'fail' : 'warn',
+      failureMode: mode,
+      summary: `Application ${namespace}/${name} is ${sync}/${health}${messages[0] ? `: ${clip(messages[0], 300)}` : ''}`,
+      evidence,
+      remediation: {
+        why: mode
+          ? `Argo CD's own message names the cause (${mode}); the checks above show it in the cluster.`
+          : 'Argo CD reports the application is not in the desired state.',
+        steps: [
+          { text: 'Read the application\'s conditions and last operation.', command: `kubectl -n ${namespace} get applications.argoproj.io ${name} -o yaml` },
+          refresh,
+        ],
+      },
+    };
+  },
+};

@@ -1,0 +1,31 @@
+import { classifyMessage } from './classifyMessage';
+
+describe('classifyMessage', () => {
+  it.each([
+    [
+      'Internal error occurred: failed calling webhook "inferenceservice.kserve-webhook-server.defaulter": failed to call webhook: Post "https://kserve-webhook-server-service.kserve.svc:443/mutate-serving-kserve-io-v1beta1-inferenceservice?timeout=10s": no endpoints available for service "kserve-webhook-server-service"',
+      'webhook-no-endpoints',
+    ],
+    [
+      'Internal error occurred: failed calling webhook "validate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/validate/fail?timeout=10s": no endpoints available for service "kyverno-svc"',
+      'policy-engine-not-ready',
+    ],
+    [
+      'Internal error occurred: failed calling webhook "validate.modelmesh.example.io": failed to call webhook: Post "https://modelmesh-webhook.modelmesh.svc:443/validate?timeout=10s": service "modelmesh-webhook" not found',
+      'stale-webhook',
+    ],
+    [
+      'admission webhook "validate.kyverno.svc-fail" denied the request: \n\nresource InferenceService/models/fraud was blocked due to the following policies \n\nrequire-labels:\n  check-cost-center: \'validation error: label cost-center is required. rule check-cost-center failed at path /metadata/labels/cost-center/\'',
+      'label-policy-mismatch',
+    ],
+    [
+      'The Kubernetes API could not find serving.kserve.io/InferenceService for requested resource models/fraud. Make sure the "InferenceService" CRD is installed on the destination cluster.',
+      'crd-missing',
+    ],
+    ['resource mapping not found for name: "fraud" namespace: "models" from "": no matches for kind "InferenceService" in version "serving.kserve.io/v1beta1"', 'crd-missing'],
+    ['dial tcp 10.96.0.10:443: connect: connection refused kyverno-svc', 'policy-engine-not-ready'],
+    ['successfully synced (all tasks run)', undefined],
+  ])('classifies %#', (message, mode) => {
+    expect(classifyMessage(message)).toBe(mode);
+  });
+});

@@ -1,0 +1,33 @@
+import { argocdApplications } from './argocdApplications';
+import { argocdSync } from './argocdSync';
+import { clusterNodes } from './clusterNodes';
+import { clusterReachable } from './clusterReachable';
+import { kserveController } from './kserveController';
+import { kserveControllerLogs } from './kserveControllerLogs';
+import { kserveCrds } from './kserveCrds';
+import { kserveInferenceService } from './kserveInferenceService';
+import { kserveWebhookEndpoints } from './kserveWebhookEndpoints';
+import { policyEngineAdmission } from './policyEngineAdmission';
+import { TriageCheck } from './types';
+import { webhooksStale } from './webhooksStale';
+
+export type { TriageCheck, CheckContext, CheckOutcome } from './types';
+export { classifyMessage } from './classifyMessage';
+export { listWebhooks, webhookIntercepts } from './webhooks';
+export type { WebhookEntry } from './webhooks';
+
+/** The built-in checks, in the order of the manual triage. */
+export const DEFAULT_CHECKS: TriageCheck[] = [
+  clusterReachable,
+  clusterNodes,
+  argocdApplications,
+  kserveCrds,
+  kserveController,
+  kserveControllerLogs,
+  kserveWebhookEndpoints,
+  policyEngineAdmission,
+  webhooksStale,
+  kserveInferenceService,
+  argocdSync,
+];
+export { KSERVE_CONTROLLER as KSERVE_CONTROLLER_NAME } from './kserveController';

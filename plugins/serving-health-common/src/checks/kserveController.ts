@@ -1,0 +1,140 @@
+import { containerProblems, isPodReady } from './serviceChain';
+import { TriageCheck } from './types';
+import { findCondition, readCollection, ref } from './util';
+
+export const KSERVE_CONTROLLER = 'kserve-controller-manager';
+
+export const kserveController: TriageCheck = {
+  id: 'kserve.controller',
+  stage: 'control-plane',
+  title: 'KServe controller available',
+  requires: ['cluster.reachable'],
+  run({ snapshot }) {
+    const ns = snapshot.namespaces.kserve;
+    const deployments = readCollection(snapshot, 'controlPlaneDeployments');
+    if (!deployments.ok) return deployments.outcome;
+    const pods = readCollection(snapshot, 'controlPlanePods');
+    if (!pods.ok) return pods.outcome;
+    const events = snapshot.collections.controlPlaneEvents;
+    const eventItems = events?.ok ? events.items : [];
+
+    const deploy = deployments.items.find(
+      d => d.metadata.name === KSERVE_CONTROLLER && d.metadata.namespace === ns,
+    );
+    if (!deploy) {
+      return {
+        status: 'fail',
+        summary: `Deployment ${ns}/${KSERVE_CONTROLLER} does not exist: KServe is not installed in namespace ${ns}.`,
+        evidence: [
+          {
+            object: { kind: 'Deployment', namespace: ns, name: KSERVE_CONTROLLER },
+            label: 'Deployment',
+            fields: { exists: 'false' },
+          },
+        ],
+        remediation: {
+          why: 'The controller reconciles InferenceServices and serves the admission webhook.',
+          steps: [
+            {
+              text: 'Install KServe, or set servingHealth.namespaces.kserve if it runs elsewhere.',
+              command: `kubectl get deployments -A | grep ${KSERVE_CONTROLLER}`,
+            },
+          ],
+        },
+      };
+    }
+    const selector = deploy.spec?.selector?.matchLabels ?? {
+      'control-plane': KSERVE_CONTROLLER,
+    };
+    const mine = pods.items.filter(
+      p =>
+        p.metadata.namespace === ns &&
+        Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+    );
+    const problems = mine.flatMap(p => containerProblems(p, eventItems));
+    const available = findCondition(deploy, 'Available')?.status === 'True';
+    const readyReplicas = deploy.status?.readyReplicas ?? 0;
+    const replicas = deploy.spec?.replicas ?? 1;
+    const evidence = [
+      {
+        object: ref(deploy, 'Deployment'),
+        label: 'Deployment',
+        fields: {
+          'status.readyReplicas': `${readyReplicas}/${replicas}`,
+          'status.conditions[Available].status': String(
+            findCondition(deploy, 'Available')?.status ?? 'missing',
+          ),
+          ...(findCondition(deploy, 'Available')?.message
+            ? { 'status.conditions[Available].message': String(findCondition(deploy, 'Available').message) }
+            : {}),
+        },
+      },
+      ...mine.map(p => {
+        const statuses: any[] = p.status?.containerStatuses ?? [];
+        return {
+          object: ref(p, 'Pod'),
+          label: 'Controller pod',
+          fields: {
+            ready: `${statuses.filter(s => s.ready).length}/${statuses.length}`,
+            'status.conditions[Ready].status': String(
+              findCondition(p, 'Ready')?.status ?? 'unknown',
+            ),
+            ...Object.fromEntries(
+              statuses
+                .filter(s => !s.ready)
+                .map(s => [
+                  `containerStatuses[${s.name}].state.waiting`,
+                  JSON.stringify(s.state?.waiting ?? s.state ?? {}),
+                ]),
+            ),
+          },
+        };
+      }),
+      ...problems
+        .filter(pr => pr.event)
+        .map(pr => ({
+          object: { kind: 'Pod', namespace: ns, name: pr.pod },
+          label: `Event (container ${pr.container})`,
+          lines: [pr.event!],
+        })),
+    ];
+    if (available && mine.some(isPodReady) && problems.length === 0) {
+      return {
+        status: 'pass',
+        summary: `${KSERVE_CONTROLLER} is available (${readyReplicas}/${replicas} ready).`,
+        evidence,
+      };
+    }
+    const first = problems[0];
+    const pull = first && /ImagePull|ErrImage|RegistryUnavailable|InvalidImageName/.test(first.reason);
+    const cause = first
+      ? `container ${first.container} of pod ${first.pod} is ${first.reason}${first.event ? `: ${first.event}` : first.message ? `: ${first.message}` : ''}`
+      : 'no controller pod is Ready';
+    const steps = pull
+      ? [
+          {
+            text: `The registry refused the image ${first.image ?? ''}. Mirror it to a registry the cluster can pull from (or fix the imagePullSecret), then point the Deployment at it.`,
+            command: `kubectl -n ${ns} set image deployment/${KSERVE_CONTROLLER} ${first.container}=<reachable-registry>/${(first.image ?? '').split('/').slice(-1)[0]}`,
+          },
+          {
+            text: 'Watch the rollout until every container is ready.',
+            command: `kubectl -n ${ns} rollout status deployment/${KSERVE_CONTROLLER}`,
+          },
+        ]
+      : [
+          {
+            text: 'Inspect the pod and its recent events.',
+            command: `kubectl -n ${ns} describe pods -l control-plane=${KSERVE_CONTROLLER}`,
+          },
+        ];
+    return {
+      status: available && problems.length ? 'warn' : 'fail',
+      summary: `${KSERVE_CONTROLLER} is ${available ? 'available but degraded' : 'not available'} (${readyReplicas}/${replicas} ready): ${cause}.`,
+      evidence,
+      remediation: {
+        why: 'A pod with one container not ready is not Ready, so it leaves the webhook Service\'s ready endpoints even though the webhook itself is served by `manager`.',
+        steps,
+      },
+    };
+  },
+};

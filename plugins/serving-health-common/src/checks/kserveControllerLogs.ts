@@ -1,0 +1,52 @@
+import { KSERVE_CONTROLLER } from './kserveController';
+import { TriageCheck } from './types';
+import { readErrorOutcome } from './util';
+
+const ERROR_LINE = /(\bERROR\b|"level":"error"|\blevel=error\b|^E\d{4} |\bpanic\b|Reconciler error)/i;
+const MAX_LINES_SHOWN = 20;
+
+export const kserveControllerLogs: TriageCheck = {
+  id: 'kserve.controller-logs',
+  stage: 'logs',
+  title: 'KServe controller logs',
+  requires: ['cluster.reachable'],
+  run({ reads, target, snapshot }) {
+    const logs = reads.controllerLogs;
+    if (!logs) {
+      return {
+        status: 'skipped',
+        summary: 'Logs are read only when a control-plane, webhook or application check finds a problem; none did.',
+        evidence: [],
+      };
+    }
+    if (!logs.ok) return readErrorOutcome(logs.error);
+    const where = `${snapshot.namespaces.kserve}/${logs.pod ?? KSERVE_CONTROLLER} container ${logs.container ?? 'manager'}`;
+    const errors = logs.items.filter(l => ERROR_LINE.test(l));
+    const name = target.inferenceService?.name;
+    const naming = name ? errors.filter(l => l.includes(name)) : [];
+    if (errors.length === 0) {
+      return {
+        status: 'pass',
+        summary: `No error lines in the last ${logs.items.length} line(s) of ${where}.`,
+        evidence: [{ label: `Last lines of ${where}`, lines: logs.items.slice(-5) }],
+      };
+    }
+    const shown = (naming.length ? naming : errors).slice(-MAX_LINES_SHOWN);
+    return {
+      status: naming.length ? 'fail' : 'warn',
+      summary: naming.length
+        ? `${naming.length} error line(s) in ${where} name this InferenceService (${name}).`
+        : `${errors.length} error line(s) in ${where}, none naming this InferenceService.`,
+      evidence: [{ label: `Error lines of ${where} (redacted)`, lines: shown }],
+      remediation: {
+        why: 'The controller logs say why it could not reconcile.',
+        steps: [
+          {
+            text: 'Read the full context around these lines.',
+            command: `kubectl -n ${snapshot.namespaces.kserve} logs deployment/${KSERVE_CONTROLLER} -c manager --tail=200`,
+          },
+        ],
+      },
+    };
+  },
+};

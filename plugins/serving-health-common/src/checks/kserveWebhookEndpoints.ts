@@ -1,0 +1,98 @@
+import { analyzeServiceChain, describeChainCause } from './serviceChain';
+import { KSERVE_CONTROLLER } from './kserveController';
+import { TriageCheck } from './types';
+import { readErrorOutcome } from './util';
+import { WebhookEntry, listWebhooks } from './webhooks';
+
+export const KSERVE_WEBHOOK_SERVICE = 'kserve-webhook-server-service';
+
+/** KServe's webhooks are the ones served by its webhook Service. */
+export function isKServeWebhook(w: WebhookEntry, kserveNamespace: string) {
+  return (
+    w.service?.namespace === kserveNamespace &&
+    w.service?.name === KSERVE_WEBHOOK_SERVICE
+  );
+}
+
+export const kserveWebhookEndpoints: TriageCheck = {
+  id: 'kserve.webhook-endpoints',
+  stage: 'webhooks',
+  title: 'KServe webhook served',
+  requires: ['cluster.reachable'],
+  run({ snapshot }) {
+    const ns = snapshot.namespaces.kserve;
+    const { webhooks, unreadable } = listWebhooks(snapshot);
+    if (unreadable.length) {
+      const r = snapshot.collections[unreadable[0] as 'mutatingWebhookConfigurations'];
+      if (r && !r.ok) return readErrorOutcome(r.error);
+    }
+    const kserve = webhooks.filter(w => isKServeWebhook(w, ns));
+    if (kserve.length === 0) {
+      return {
+        status: 'warn',
+        summary: `No webhook configuration points at ${ns}/${KSERVE_WEBHOOK_SERVICE}: InferenceServices are neither defaulted nor validated.`,
+        evidence: [{ label: 'KServe webhooks', fields: { registered: '0' } }],
+      };
+    }
+    const chain = analyzeServiceChain(snapshot, ns, KSERVE_WEBHOOK_SERVICE);
+    if (!chain.complete) {
+      const r = snapshot.collections.services?.ok === false
+        ? snapshot.collections.services
+        : snapshot.collections.endpointSlices;
+      if (r && !r.ok) return readErrorOutcome(r.error);
+    }
+    const webhookEvidence = {
+      label: 'Webhooks served by this Service',
+      lines: kserve.map(
+        w => `${w.configKind}/${w.configName}: ${w.webhookName} (failurePolicy ${w.failurePolicy})`,
+      ),
+    };
+    if (chain.service && chain.readyEndpoints > 0) {
+      return {
+        status: 'pass',
+        summary: `${ns}/${KSERVE_WEBHOOK_SERVICE} has ${chain.readyEndpoints} ready endpoint(s) for ${kserve.length} webhook(s).`,
+        evidence: [webhookEvidence, ...chain.evidence],
+      };
+    }
+    const blocking = kserve.filter(w => w.failurePolicy === 'Fail');
+    const defaulter =
+      kserve.find(w => w.webhookName.endsWith('.defaulter')) ?? kserve[0];
+    const problem = chain.containerProblems[0];
+    const steps = [];
+    if (problem) {
+      steps.push({
+        text: `Fix container ${problem.container} of ${problem.pod}${problem.event ? ` (${problem.event})` : ''}; once every container is ready the pod rejoins the Service's endpoints.`,
+        command: `kubectl -n ${ns} describe pod ${problem.pod}`,
+      });
+      if (/ImagePull|ErrImage/.test(problem.reason) && problem.image) {
+        steps.push({
+          text: 'Point the container at an image the cluster can pull (mirror it, or fix the pull secret).',
+          command: `kubectl -n ${ns} set image deployment/${KSERVE_CONTROLLER} ${problem.container}=<reachable-registry>/${problem.image.split('/').slice(-1)[0]}`,
+        });
+      }
+    } else if (!chain.service) {
+      steps.push({
+        text: `Recreate the Service ${ns}/${KSERVE_WEBHOOK_SERVICE} from the KServe release manifests.`,
+      });
+    } else {
+      steps.push({
+        text: 'Find out why the controller pods are not Ready.',
+        command: `kubectl -n ${ns} get pods -l control-plane=${KSERVE_CONTROLLER} -o wide`,
+      });
+    }
+    steps.push({
+      text: 'Verify: the Service has ready endpoints again, then re-sync the Argo CD application.',
+      command: `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${KSERVE_WEBHOOK_SERVICE}`,
+    });
+    return {
+      status: 'fail',
+      failureMode: 'webhook-no-endpoints',
+      summary: `${describeChainCause(chain)}. ${blocking.length} KServe webhook(s) with failurePolicy Fail deny every InferenceService create/update: the API server answers 'failed calling webhook "${defaulter.webhookName}": ... no endpoints available for service "${KSERVE_WEBHOOK_SERVICE}"'.`,
+      evidence: [webhookEvidence, ...chain.evidence],
+      remediation: {
+        why: 'The admission webhook is served by the `manager` container, but a pod is a Service endpoint only when all its containers are ready: one failing sidecar takes the webhook down cluster-wide.',
+        steps,
+      },
+    };
+  },
+};

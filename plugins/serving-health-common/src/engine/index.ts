@@ -1,0 +1,2 @@
+export { runTriage, orderChecks, overallStatus, needsControllerLogs } from './runTriage';
+export { resolveTriageTarget } from './resolveTriageTarget';

@@ -1,0 +1,10 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** Read a serving-health report of a catalog entity. */
+export const servingHealthReportReadPermission = createPermission({
+  name: 'servingHealth.report.read',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
+});
+
+export const servingHealthPermissions = [servingHealthReportReadPermission];

@@ -1,0 +1,75 @@
+import { KubeObject } from './types';
+
+/** Why a read did not return objects. */
+export type ReadErrorReason =
+  | 'forbidden'
+  | 'unauthorized'
+  | 'timeout'
+  | 'unreachable'
+  | 'tls'
+  | 'not-installed'
+  | 'not-found'
+  | 'failed';
+
+export interface ReadError {
+  reason: ReadErrorReason;
+  /** What was asked, as a kubectl user would say it: `list pods -n kserve`. */
+  request: string;
+  message: string;
+  /** For `forbidden`: the ClusterRole rule that would allow the read. */
+  missingRule?: { apiGroup: string; resource: string; verb: string };
+  httpStatus?: number;
+}
+
+export type ReadResult<T = KubeObject> =
+  | { ok: true; items: T[] }
+  | { ok: false; error: ReadError };
+
+/** The cluster-wide collections read once per cluster per TTL. */
+export type SnapshotCollection =
+  | 'nodes'
+  | 'namespaces'
+  | 'customResourceDefinitions'
+  | 'validatingWebhookConfigurations'
+  | 'mutatingWebhookConfigurations'
+  | 'services'
+  | 'endpointSlices'
+  | 'controlPlaneDeployments'
+  | 'controlPlanePods'
+  | 'controlPlaneEvents'
+  | 'applications'
+  | 'inferenceServices'
+  | 'clusterPolicies';
+
+export interface ClusterVersion {
+  gitVersion: string;
+  major?: string;
+  minor?: string;
+}
+
+export interface ClusterSnapshot {
+  cluster: string;
+  /** ISO time the round of reads started. */
+  readAt: string;
+  version: { ok: true; value: ClusterVersion } | { ok: false; error: ReadError };
+  collections: Partial<Record<SnapshotCollection, ReadResult>>;
+  /** Namespaces the control-plane collections were read from. */
+  namespaces: ControlPlaneNamespaces;
+  /** How many API requests this snapshot cost. */
+  requestCount: number;
+}
+
+export interface ControlPlaneNamespaces {
+  kserve: string;
+  kyverno: string;
+}
+
+/** Reads made for one target only, when a check needs them. */
+export interface TargetReads {
+  /** Last lines of the KServe controller's `manager` container. */
+  controllerLogs?: ReadResult<string> & { pod?: string; container?: string };
+}
+
+export function emptyTargetReads(): TargetReads {
+  return {};
+}

@@ -1,0 +1,141 @@
+/** A Kubernetes object as read from the API, kept loosely typed on purpose. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: string;
+    resourceVersion?: string;
+    [key: string]: unknown;
+  };
+  spec?: any;
+  status?: any;
+  [key: string]: any;
+}
+
+/** The six stages of the manual triage, in order. */
+export type TriageStage =
+  | 'environment'
+  | 'control-plane'
+  | 'logs'
+  | 'webhooks'
+  | 'stale-webhooks'
+  | 'app';
+
+export const TRIAGE_STAGES: ReadonlyArray<{
+  id: TriageStage;
+  order: number;
+  title: string;
+}> = [
+  { id: 'environment', order: 1, title: 'Environment gate' },
+  { id: 'control-plane', order: 2, title: 'Control-plane health' },
+  { id: 'logs', order: 3, title: 'Controller logs' },
+  { id: 'webhooks', order: 4, title: 'Webhook availability' },
+  { id: 'stale-webhooks', order: 5, title: 'Stale webhooks' },
+  { id: 'app', order: 6, title: 'Application sync' },
+];
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skipped' | 'error';
+
+/** Stable slugs of the failure modes the triage names. */
+export type FailureModeId =
+  | 'webhook-no-endpoints'
+  | 'crd-missing'
+  | 'label-policy-mismatch'
+  | 'policy-engine-not-ready'
+  | 'stale-webhook';
+
+export interface ObjectRef {
+  apiVersion?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** What a check read: the object and the exact fields or lines. */
+export interface Evidence {
+  object?: ObjectRef;
+  /** A short label for what this evidence shows. */
+  label: string;
+  /** Field path -> value as read, e.g. `status.conditions[Ready].status` -> `False`. */
+  fields?: Record<string, string>;
+  /** Verbatim lines (log lines are redacted). */
+  lines?: string[];
+}
+
+export interface RemediationStep {
+  text: string;
+  command?: string;
+  patch?: string;
+}
+
+export interface Remediation {
+  why: string;
+  steps: RemediationStep[];
+}
+
+export interface CheckResult {
+  id: string;
+  stage: TriageStage;
+  title: string;
+  status: CheckStatus;
+  summary: string;
+  evidence: Evidence[];
+  failureMode?: FailureModeId;
+  remediation?: Remediation;
+  /** The id of the check whose result made this one skip. */
+  blockedBy?: string;
+}
+
+export type OverallStatus = 'healthy' | 'degraded' | 'failing' | 'unknown';
+
+/** Where an entity's model endpoint lives. */
+export interface TriageTarget {
+  cluster: string;
+  /** The InferenceService, when the entity names one (directly or through kubernetes-id). */
+  inferenceService?: { namespace: string; name: string };
+  /** `backstage.io/kubernetes-id` selector, when that is how the entity points at its objects. */
+  kubernetesId?: string;
+  argoApp?: { namespace: string; name: string };
+}
+
+export interface FailureModeSummary {
+  id: FailureModeId;
+  title: string;
+  /** Ids of the checks that saw it. */
+  seenBy: string[];
+}
+
+export interface TriageReport {
+  entityRef: string;
+  target: TriageTarget;
+  overall: OverallStatus;
+  /** The first stage with a failing (or, absent that, erroring) check. */
+  failingStage?: TriageStage;
+  failureModes: FailureModeSummary[];
+  checks: CheckResult[];
+  /** ISO time the cluster snapshot was read. */
+  snapshotTime?: string;
+  /** ISO time the report was made. */
+  generatedAt: string;
+}
+
+/** One row of the fleet view. */
+export interface FleetEntry {
+  entityRef: string;
+  title?: string;
+  cluster?: string;
+  overall: OverallStatus;
+  failingStage?: TriageStage;
+  failureModes: FailureModeId[];
+  /** Set when the entity could not be triaged at all (e.g. malformed annotation). */
+  error?: string;
+}
+
+export interface FleetSummary {
+  entries: FleetEntry[];
+  generatedAt: string;
+}

@@ -1,0 +1,32 @@
+import {
+  ClusterSnapshot,
+  TargetReads,
+  TriageCheck,
+  TriageReport,
+  TriageTarget,
+  needsControllerLogs,
+  runTriage,
+} from '@serving-health/plugin-serving-health-common';
+import { KubernetesClient } from '../client/types';
+import { readControllerLogs } from './readControllerLogs';
+
+/**
+ * Runs the checks on a snapshot; reads the controller logs only when a
+ * first pass found something wrong, then runs them again with the logs.
+ */
+export async function triageTarget(options: {
+  entityRef: string;
+  target: TriageTarget;
+  snapshot: ClusterSnapshot;
+  checks: TriageCheck[];
+  client: KubernetesClient;
+  /** Supplies the logs (e.g. shared per snapshot by a cache); defaults to a fresh read. */
+  readLogs?: () => Promise<NonNullable<TargetReads['controllerLogs']>>;
+}): Promise<TriageReport> {
+  const first = runTriage(options);
+  if (!needsControllerLogs(first)) return first;
+  const controllerLogs = await (options.readLogs
+    ? options.readLogs()
+    : readControllerLogs(options.client, options.snapshot));
+  return runTriage({ ...options, reads: { controllerLogs } });
+}

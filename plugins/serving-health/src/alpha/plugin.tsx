@@ -1,0 +1,101 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  OverridableFrontendPlugin,
+  PageBlueprint,
+  RouteRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import {
+  compatWrapper,
+  convertLegacyRouteRef,
+  convertLegacyRouteRefs,
+} from '@backstage/core-compat-api';
+import HealthIcon from '@material-ui/icons/LocalHospital';
+import { ServingHealthClient, servingHealthApiRef } from '../api';
+import { isServingHealthAvailable } from '../conditions';
+import {
+  ENTITY_CONTENT_PATH,
+  entityContentRouteRef,
+  rootRouteRef,
+} from '../routes';
+
+const servingHealthApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: servingHealthApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ServingHealthClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const servingHealthEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: ENTITY_CONTENT_PATH,
+    title: 'Serving Health',
+    filter: isServingHealthAvailable,
+    routeRef: convertLegacyRouteRef(entityContentRouteRef),
+    loader: () =>
+      import('../components/ServingHealthContent').then(m =>
+        compatWrapper(<m.ServingHealthContent />),
+      ),
+  },
+});
+
+const servingHealthEntityCard = EntityCardBlueprint.make({
+  params: {
+    filter: isServingHealthAvailable,
+    loader: () =>
+      import('../components/ServingHealthCard').then(m =>
+        compatWrapper(<m.ServingHealthCard />),
+      ),
+  },
+});
+
+const servingHealthPage = PageBlueprint.make({
+  params: {
+    path: '/serving-health',
+    title: 'Serving Health',
+    icon: <HealthIcon />,
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    // The fleet page renders its own Backstage header.
+    noHeader: true,
+    loader: () =>
+      import('../components/FleetPage').then(m =>
+        compatWrapper(<m.FleetPage />),
+      ),
+  },
+});
+
+/**
+ * Serving Health for the new frontend system.
+ *
+ * @alpha
+ */
+const servingHealthFrontendPlugin: OverridableFrontendPlugin<{
+  root: RouteRef<undefined>;
+  entityContent: RouteRef<undefined>;
+}> = createFrontendPlugin({
+  pluginId: 'serving-health',
+  title: 'Serving Health',
+  icon: <HealthIcon />,
+  info: { packageJson: () => import('../../package.json') },
+  routes: convertLegacyRouteRefs({
+    root: rootRouteRef,
+    entityContent: entityContentRouteRef,
+  }),
+  extensions: [
+    servingHealthApi,
+    servingHealthEntityContent,
+    servingHealthEntityCard,
+    servingHealthPage,
+  ],
+});
+
+export default servingHealthFrontendPlugin;

@@ -1,0 +1,3 @@
+export { ServingHealthClient } from './ServingHealthClient';
+export { servingHealthApiRef } from './types';
+export type { GetReportOptions, ServingHealthApi } from './types';

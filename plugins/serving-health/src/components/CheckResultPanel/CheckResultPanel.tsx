@@ -1,0 +1,287 @@
+import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
+  Box,
+  Chip,
+  makeStyles,
+  Table,
+  TableBody,
+  TableCell,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import { CodeSnippet, WarningPanel } from '@backstage/core-components';
+import {
+  CheckResult,
+  Evidence,
+  FAILURE_MODES,
+  ObjectRef,
+  RemediationStep,
+} from '@serving-health/plugin-serving-health-common';
+import { CheckStatusLabel } from '../StatusLabel';
+
+const useStyles = makeStyles(theme => ({
+  summary: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(0.5),
+    width: '100%',
+  },
+  summaryHeader: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
+  details: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+    width: '100%',
+  },
+  section: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+  },
+  failureMode: {
+    borderLeft: `4px solid ${theme.palette.error.main}`,
+    paddingLeft: theme.spacing(2),
+  },
+  mono: {
+    fontFamily: 'monospace',
+    wordBreak: 'break-all',
+  },
+  fieldName: {
+    fontFamily: 'monospace',
+    width: '40%',
+    verticalAlign: 'top',
+  },
+  steps: {
+    margin: 0,
+    paddingLeft: theme.spacing(3),
+    '& > li + li': {
+      marginTop: theme.spacing(2),
+    },
+  },
+}));
+
+export function formatObjectRef(ref: ObjectRef): string {
+  const name = ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
+  return [ref.apiVersion, ref.kind, name].filter(Boolean).join(' ');
+}
+
+const EvidenceItem = ({ evidence }: { evidence: Evidence }) => {
+  const classes = useStyles();
+  const fields = Object.entries(evidence.fields ?? {});
+  return (
+    <Box className={classes.section} data-testid="evidence">
+      <Typography variant="subtitle2">{evidence.label}</Typography>
+      {evidence.object && (
+        <Typography
+          variant="body2"
+          className={classes.mono}
+          data-testid="evidence-object"
+        >
+          {formatObjectRef(evidence.object)}
+        </Typography>
+      )}
+      {fields.length > 0 && (
+        <Table size="small" aria-label={`Fields read: ${evidence.label}`}>
+          <TableBody>
+            {fields.map(([field, value]) => (
+              <TableRow key={field}>
+                <TableCell component="th" scope="row" className={classes.fieldName}>
+                  {field}
+                </TableCell>
+                <TableCell className={classes.mono}>{value}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {evidence.lines && evidence.lines.length > 0 && (
+        <div data-testid="evidence-lines">
+          <CodeSnippet
+            text={evidence.lines.join('\n')}
+            language="plaintext"
+            wrapLongLines
+          />
+        </div>
+      )}
+    </Box>
+  );
+};
+
+const RemediationStepItem = ({ step }: { step: RemediationStep }) => {
+  const classes = useStyles();
+  return (
+    <li>
+      <Box className={classes.section}>
+        <Typography variant="body2">{step.text}</Typography>
+        {step.command && (
+          <div data-testid="remediation-command">
+            <CodeSnippet
+              text={step.command}
+              language="bash"
+              showCopyCodeButton
+              wrapLongLines
+            />
+          </div>
+        )}
+        {step.patch && (
+          <div data-testid="remediation-patch">
+            <CodeSnippet text={step.patch} language="yaml" showCopyCodeButton />
+          </div>
+        )}
+      </Box>
+    </li>
+  );
+};
+
+/** A sentence naming the check that blocked a skipped check. */
+export function blockedByText(
+  check: CheckResult,
+  allChecks: CheckResult[],
+): string | undefined {
+  if (check.status !== 'skipped' || !check.blockedBy) {
+    return undefined;
+  }
+  const blocker = allChecks.find(c => c.id === check.blockedBy);
+  return blocker
+    ? `Blocked by "${blocker.title}" (${blocker.id}), which did not pass.`
+    : `Blocked by ${check.blockedBy}.`;
+}
+
+export interface CheckResultPanelProps {
+  check: CheckResult;
+  /** Every check of the report, to name the one that blocked a skipped check. */
+  allChecks?: CheckResult[];
+}
+
+/** One check of the triage: collapsed when it passed, open when it failed. */
+export const CheckResultPanel = ({ check, allChecks = [] }: CheckResultPanelProps) => {
+  const classes = useStyles();
+  const failureMode = check.failureMode
+    ? FAILURE_MODES[check.failureMode]
+    : undefined;
+  const blocked = blockedByText(check, allChecks);
+  const summaryId = `check-${check.id}-summary`;
+  const hasEvidence = check.evidence && check.evidence.length > 0;
+
+  return (
+    <Accordion
+      defaultExpanded={check.status === 'fail' || check.status === 'error'}
+      data-testid={`check-${check.id}`}
+      data-status={check.status}
+      data-failure-mode={check.failureMode}
+      TransitionProps={{ unmountOnExit: false }}
+    >
+      <AccordionSummary
+        expandIcon={<ExpandMoreIcon />}
+        id={summaryId}
+        aria-controls={`check-${check.id}-details`}
+        aria-label={`${check.title}: ${check.status}`}
+      >
+        <Box className={classes.summary}>
+          <Box className={classes.summaryHeader}>
+            <CheckStatusLabel status={check.status} />
+            <Typography variant="subtitle1" component="span">
+              {check.title}
+            </Typography>
+            <Typography variant="caption" color="textSecondary" className={classes.mono}>
+              {check.id}
+            </Typography>
+            {failureMode && (
+              <Chip
+                size="small"
+                color="secondary"
+                label={failureMode.title}
+                data-testid={`check-${check.id}-failure-mode-chip`}
+              />
+            )}
+          </Box>
+          <Typography variant="body2" color="textSecondary">
+            {check.summary}
+          </Typography>
+          {blocked && (
+            <Typography variant="body2" data-testid={`check-${check.id}-blocked-by`}>
+              {blocked}
+            </Typography>
+          )}
+        </Box>
+      </AccordionSummary>
+      <AccordionDetails
+        id={`check-${check.id}-details`}
+        aria-labelledby={summaryId}
+      >
+        <Box className={classes.details}>
+          {check.status === 'error' && (
+            <div data-testid={`check-${check.id}-error`}>
+              <WarningPanel
+                severity="warning"
+                title="This check could not run"
+                message={check.summary}
+                defaultExpanded
+              >
+                <Typography variant="body2">
+                  Its result is neither a pass nor a fail. Grant the missing
+                  permission or fix the timeout, then re-run the triage.
+                </Typography>
+              </WarningPanel>
+            </div>
+          )}
+          {failureMode && (
+            <Box
+              className={`${classes.section} ${classes.failureMode}`}
+              data-testid={`check-${check.id}-failure-mode`}
+              data-failure-mode={failureMode.id}
+            >
+              <Typography variant="subtitle2">
+                Failure mode: {failureMode.title}
+              </Typography>
+              <Typography variant="body2">{failureMode.description}</Typography>
+              <Typography variant="body2" color="textSecondary">
+                What you see: <span className={classes.mono}>{failureMode.symptom}</span>
+              </Typography>
+            </Box>
+          )}
+          {check.remediation?.why && (
+            <Box className={classes.section} data-testid={`check-${check.id}-why`}>
+              <Typography variant="subtitle2">Why it happens</Typography>
+              <Typography variant="body2">{check.remediation.why}</Typography>
+            </Box>
+          )}
+          {hasEvidence && (
+            <Box className={classes.section} data-testid={`check-${check.id}-evidence`}>
+              <Typography variant="subtitle2">Evidence</Typography>
+              {check.evidence.map((evidence, i) => (
+                <EvidenceItem key={i} evidence={evidence} />
+              ))}
+            </Box>
+          )}
+          {check.remediation && check.remediation.steps.length > 0 && (
+            <Box
+              className={classes.section}
+              data-testid={`check-${check.id}-remediation`}
+            >
+              <Typography variant="subtitle2">How to fix it</Typography>
+              <ol className={classes.steps}>
+                {check.remediation.steps.map((step, i) => (
+                  <RemediationStepItem key={i} step={step} />
+                ))}
+              </ol>
+            </Box>
+          )}
+          {!hasEvidence && !check.remediation && check.status === 'pass' && (
+            <Typography variant="body2" color="textSecondary">
+              Nothing to report.
+            </Typography>
+          )}
+        </Box>
+      </AccordionDetails>
+    </Accordion>
+  );
+};

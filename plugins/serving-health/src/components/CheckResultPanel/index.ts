@@ -1,0 +1,2 @@
+export { CheckResultPanel, blockedByText, formatObjectRef } from './CheckResultPanel';
+export type { CheckResultPanelProps } from './CheckResultPanel';

@@ -1,0 +1,2 @@
+export { FleetPage, filterFleetRows, toFleetRows } from './FleetPage';
+export type { FleetRow } from './FleetPage';

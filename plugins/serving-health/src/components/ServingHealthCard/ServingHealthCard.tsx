@@ -1,0 +1,123 @@
+import { Box, Chip, makeStyles, Typography } from '@material-ui/core';
+import {
+  InfoCard,
+  InfoCardVariants,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import {
+  ANNOTATION_INFERENCESERVICE,
+  FAILURE_MODES,
+  TriageReport,
+} from '@serving-health/plugin-serving-health-common';
+import { isServingHealthAvailable } from '../../conditions';
+import { useServingHealthReport } from '../../hooks/useServingHealthReport';
+import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
+import { stageTitle } from '../../status';
+import { OverallStatusLabel } from '../StatusLabel';
+
+const useStyles = makeStyles(theme => ({
+  root: {
+    height: '100%',
+  },
+  body: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1.5),
+  },
+  modes: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
+}));
+
+const CardBody = ({ report }: { report: TriageReport }) => {
+  const classes = useStyles();
+  return (
+    <Box className={classes.body}>
+      <Typography variant="h6" component="div">
+        <OverallStatusLabel status={report.overall} testId="serving-health-card-overall" />
+      </Typography>
+      {report.failingStage && (
+        <Typography
+          variant="body2"
+          data-testid="serving-health-card-failing-stage"
+          data-stage={report.failingStage}
+        >
+          Failing stage: <strong>{stageTitle(report.failingStage)}</strong>
+        </Typography>
+      )}
+      {report.failureModes.length > 0 ? (
+        <Box className={classes.modes} role="list" aria-label="Failure modes">
+          {report.failureModes.map(mode => (
+            <Chip
+              key={mode.id}
+              role="listitem"
+              size="small"
+              color="secondary"
+              label={FAILURE_MODES[mode.id]?.title ?? mode.title}
+              data-testid={`serving-health-card-failure-mode-${mode.id}`}
+            />
+          ))}
+        </Box>
+      ) : (
+        <Typography variant="body2" color="textSecondary">
+          No failure mode found.
+        </Typography>
+      )}
+      <Typography variant="caption" color="textSecondary">
+        Snapshot: {new Date(report.snapshotTime ?? report.generatedAt).toLocaleString()}
+      </Typography>
+    </Box>
+  );
+};
+
+const CardReport = () => {
+  const { entity } = useEntity();
+  const { report, error } = useServingHealthReport(getCompoundEntityRef(entity));
+  if (error) {
+    return <ResponseErrorPanel error={error} title="Serving Health report unavailable" />;
+  }
+  if (!report) {
+    return <Progress aria-label="Loading Serving Health report" />;
+  }
+  return <CardBody report={report} />;
+};
+
+/** @public */
+export interface ServingHealthCardProps {
+  variant?: InfoCardVariants;
+}
+
+/** Serving Health at a glance, for an entity's overview. */
+export const ServingHealthCard = (props: ServingHealthCardProps) => {
+  const classes = useStyles();
+  const { entity } = useEntity();
+  const tabLink = useServingHealthTabLink();
+  const available = isServingHealthAvailable(entity);
+  return (
+    <div className={classes.root} data-testid="serving-health-card">
+      <InfoCard
+        title="Serving Health"
+        variant={props.variant}
+        deepLink={
+          available
+            ? { title: 'Open Serving Health triage', link: tabLink(entity) }
+            : undefined
+        }
+      >
+        {available ? (
+          <CardReport />
+        ) : (
+          <MissingAnnotationEmptyState annotation={ANNOTATION_INFERENCESERVICE} />
+        )}
+      </InfoCard>
+    </div>
+  );
+};

@@ -1,0 +1,2 @@
+export { ServingHealthCard } from './ServingHealthCard';
+export type { ServingHealthCardProps } from './ServingHealthCard';

@@ -1,0 +1,188 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { ResponseError } from '@backstage/errors';
+import { Entity } from '@backstage/catalog-model';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { TRIAGE_STAGES } from '@serving-health/plugin-serving-health-common';
+import { ServingHealthApi, servingHealthApiRef } from '../../api';
+import {
+  entityWithoutAnnotation,
+  healthyReport,
+  modelEndpointEntity,
+  webhookFailingReport,
+} from '../../__fixtures__/reports';
+import { ServingHealthContent } from './ServingHealthContent';
+
+function mockApi(
+  getReport: ServingHealthApi['getReport'],
+): jest.Mocked<ServingHealthApi> {
+  return { getReport: jest.fn(getReport), getFleet: jest.fn() };
+}
+
+async function renderTab(api: ServingHealthApi, entity: Entity = modelEndpointEntity) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[servingHealthApiRef, api]]}>
+      <EntityProvider entity={entity}>
+        <ServingHealthContent />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+const summaryButton = (checkId: string) =>
+  within(screen.getByTestId(`check-${checkId}`)).getAllByRole('button')[0];
+
+describe('ServingHealthContent', () => {
+  it('shows progress while the report loads', async () => {
+    await renderTab(mockApi(() => new Promise(() => {})));
+    expect(screen.getByTestId('serving-health-loading')).toBeInTheDocument();
+    expect(screen.queryByTestId('serving-health-report')).not.toBeInTheDocument();
+  });
+
+  it('shows the error panel when the backend is down', async () => {
+    const api = mockApi(async () => {
+      throw await ResponseError.fromResponse(
+        new Response('upstream connect error', {
+          status: 503,
+          statusText: 'Service Unavailable',
+        }),
+      );
+    });
+    await renderTab(api);
+    expect(await screen.findByTestId('serving-health-error')).toBeInTheDocument();
+    expect(screen.getByText(/Serving Health report unavailable/)).toBeInTheDocument();
+    expect(screen.getAllByText(/503/).length).toBeGreaterThan(0);
+    expect(screen.getByTestId('serving-health-rerun')).toBeInTheDocument();
+  });
+
+  it('asks for the annotation when the entity has none', async () => {
+    const api = mockApi(async () => healthyReport);
+    await renderTab(api, entityWithoutAnnotation);
+    expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/serving\.kserve\.io\/inferenceservice/).length,
+    ).toBeGreaterThan(0);
+    expect(api.getReport).not.toHaveBeenCalled();
+  });
+
+  it('shows a healthy report: six stages in order, all passing and collapsed', async () => {
+    const api = mockApi(async () => healthyReport);
+    await renderTab(api);
+    const overall = await screen.findByTestId('serving-health-overall');
+    expect(overall).toHaveTextContent('Healthy');
+    expect(overall).toHaveAttribute('data-status', 'healthy');
+    expect(api.getReport).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'fraud-model' },
+      { refresh: false },
+    );
+
+    const stages = screen.getAllByTestId(/^stage-/);
+    expect(stages.map(s => s.getAttribute('data-testid'))).toEqual(
+      TRIAGE_STAGES.map(s => `stage-${s.id}`),
+    );
+    stages.forEach(s => expect(s).toHaveAttribute('data-status', 'pass'));
+    expect(screen.queryByTestId('serving-health-failure-modes')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('serving-health-failing-stage')).not.toBeInTheDocument();
+    expect(summaryButton('kserve.crds')).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.getByTestId('serving-health-snapshot-time')).toHaveAttribute(
+      'dateTime',
+      '2024-05-01T10:00:00.000Z',
+    );
+  });
+
+  it('opens a failing check with its failure mode, why, evidence and fix', async () => {
+    await renderTab(mockApi(async () => webhookFailingReport));
+
+    expect(await screen.findByTestId('serving-health-overall')).toHaveTextContent('Failing');
+    expect(screen.getByTestId('serving-health-failing-stage')).toHaveAttribute(
+      'data-stage',
+      'control-plane',
+    );
+    expect(screen.getByTestId('serving-health-failing-stage')).toHaveTextContent(
+      '2. Control-plane health',
+    );
+    const mode = screen.getByTestId('failure-mode-webhook-no-endpoints');
+    expect(mode).toHaveTextContent('KServe webhook has no ready endpoints');
+    expect(mode).toHaveTextContent(/every InferenceService create or update is denied/);
+    expect(screen.getByTestId('stage-control-plane')).toHaveAttribute('data-status', 'fail');
+    expect(screen.getByTestId('stage-control-plane')).toHaveAttribute(
+      'data-failing-stage',
+      'true',
+    );
+
+    const check = screen.getByTestId('check-kserve.controller');
+    expect(check).toHaveAttribute('data-status', 'fail');
+    expect(summaryButton('kserve.controller')).toHaveAttribute('aria-expanded', 'true');
+    expect(summaryButton('kserve.crds')).toHaveAttribute('aria-expanded', 'false');
+
+    const details = within(check);
+    expect(
+      details.getByTestId('check-kserve.controller-failure-mode'),
+    ).toHaveTextContent('Failure mode: KServe webhook has no ready endpoints');
+    expect(details.getByTestId('check-kserve.controller-why')).toHaveTextContent(
+      /1\/2 containers ready is not Ready/,
+    );
+    expect(
+      details.getByText('v1 Pod kserve/kserve-controller-manager-7d9f8'),
+    ).toBeInTheDocument();
+    expect(
+      details.getByText('status.containerStatuses[kube-rbac-proxy].state.waiting.reason'),
+    ).toBeInTheDocument();
+    expect(details.getByText('ImagePullBackOff')).toBeInTheDocument();
+    expect(
+      await details.findByText(/403 Forbidden/),
+    ).toBeInTheDocument();
+    expect(
+      await details.findByText(/kubectl -n kserve set image/),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(details.getAllByRole('button', { name: 'Copy text' })).toHaveLength(2),
+    );
+  });
+
+  it('says what blocked a skipped check and what stopped an erroring one', async () => {
+    await renderTab(mockApi(async () => webhookFailingReport));
+    await screen.findByTestId('serving-health-overall');
+
+    expect(screen.getByTestId('check-argocd.sync')).toHaveAttribute('data-status', 'skipped');
+    expect(screen.getByTestId('check-argocd.sync-blocked-by')).toHaveTextContent(
+      'Blocked by "KServe controller" (kserve.controller), which did not pass.',
+    );
+
+    expect(screen.getByTestId('stage-logs')).toHaveAttribute('data-status', 'error');
+    expect(summaryButton('kserve.controller-logs')).toHaveAttribute('aria-expanded', 'true');
+    const error = screen.getByTestId('check-kserve.controller-logs-error');
+    expect(error).toHaveTextContent('This check could not run');
+    expect(error).toHaveTextContent(/needs get on pods\/log/);
+  });
+
+  it('re-runs the triage with refresh=true and keeps the report visible meanwhile', async () => {
+    let resolveRerun: (r: typeof healthyReport) => void = () => {};
+    const api = mockApi(async (_ref, options) =>
+      options?.refresh
+        ? new Promise(resolve => {
+            resolveRerun = resolve;
+          })
+        : webhookFailingReport,
+    );
+    await renderTab(api);
+    await userEvent.click(await screen.findByTestId('serving-health-rerun'));
+
+    expect(api.getReport).toHaveBeenLastCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'fraud-model' },
+      { refresh: true },
+    );
+    expect(screen.getByTestId('serving-health-refreshing')).toBeInTheDocument();
+    expect(screen.getByTestId('serving-health-overall')).toHaveTextContent('Failing');
+
+    resolveRerun(healthyReport);
+    await waitFor(() =>
+      expect(screen.getByTestId('serving-health-overall')).toHaveTextContent('Healthy'),
+    );
+  });
+});

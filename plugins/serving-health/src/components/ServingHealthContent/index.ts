@@ -1,0 +1,1 @@
+export { ServingHealthContent } from './ServingHealthContent';

@@ -1,0 +1,1 @@
+export { CheckStatusLabel, OverallStatusLabel } from './StatusLabel';

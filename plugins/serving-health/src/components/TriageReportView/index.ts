@@ -1,0 +1,2 @@
+export { TriageReportView } from './TriageReportView';
+export type { TriageReportViewProps } from './TriageReportView';

@@ -1,0 +1,71 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { ServingHealthClient, servingHealthApiRef } from './api';
+import { entityContentRouteRef, rootRouteRef } from './routes';
+
+/** @public */
+export const servingHealthPlugin = createPlugin({
+  id: 'serving-health',
+  apis: [
+    createApiFactory({
+      api: servingHealthApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ServingHealthClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    root: rootRouteRef,
+    entityContent: entityContentRouteRef,
+  },
+});
+
+/**
+ * The Serving Health tab of an entity page.
+ *
+ * @public
+ */
+export const EntityServingHealthContent = servingHealthPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityServingHealthContent',
+    component: () =>
+      import('./components/ServingHealthContent').then(
+        m => m.ServingHealthContent,
+      ),
+    mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * Serving Health at a glance, for an entity's overview.
+ *
+ * @public
+ */
+export const EntityServingHealthCard = servingHealthPlugin.provide(
+  createComponentExtension({
+    name: 'EntityServingHealthCard',
+    component: {
+      lazy: () =>
+        import('./components/ServingHealthCard').then(m => m.ServingHealthCard),
+    },
+  }),
+);
+
+/**
+ * The fleet view: every model endpoint the user can see.
+ *
+ * @public
+ */
+export const ServingHealthPage = servingHealthPlugin.provide(
+  createRoutableExtension({
+    name: 'ServingHealthPage',
+    component: () => import('./components/FleetPage').then(m => m.FleetPage),
+    mountPoint: rootRouteRef,
+  }),
+);

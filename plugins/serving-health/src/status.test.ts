@@ -1,0 +1,24 @@
+import { stageStatus, stageTitle } from './status';
+import { webhookFailingReport } from './__fixtures__/reports';
+
+describe('stageStatus', () => {
+  const checksOf = (stage: string) =>
+    webhookFailingReport.checks.filter(c => c.stage === stage);
+
+  it('is the worst status of the stage', () => {
+    expect(stageStatus(checksOf('control-plane'))).toBe('fail');
+    expect(stageStatus(checksOf('logs'))).toBe('error');
+    expect(stageStatus(checksOf('environment'))).toBe('pass');
+    expect(stageStatus(checksOf('app'))).toBe('skipped');
+  });
+
+  it('is none for a stage without checks', () => {
+    expect(stageStatus([])).toBe('none');
+  });
+});
+
+describe('stageTitle', () => {
+  it('numbers the stage as in the manual triage', () => {
+    expect(stageTitle('webhooks')).toBe('4. Webhook availability');
+  });
+});

@@ -1,0 +1,123 @@
+import https from 'node:https';
+
+/** What it takes to talk to one API server as one identity. */
+export interface ClusterAccess {
+  /** e.g. https://127.0.0.1:41234 */
+  url: string;
+  /** PEM of the CA that signed the API server's serving certificate */
+  caData: string;
+  /** bearer token */
+  token: string;
+}
+
+/** A non-2xx answer of the API server, carrying its metav1.Status. */
+export class KubeApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly statusCode: number,
+    readonly status: { reason?: string; message?: string } | undefined,
+  ) {
+    super(status?.message ?? `HTTP ${statusCode} from ${method} ${path}`);
+    this.name = 'KubeApiError';
+  }
+
+  get reason(): string | undefined {
+    return this.status?.reason;
+  }
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * The smallest client that does what the test environment needs. The testenv
+ * must not depend on the plugin's own cluster client: it is the reference the
+ * plugin is tested against, so it talks to the API server on its own.
+ */
+export class KubeClient {
+  private readonly agent: https.Agent;
+
+  constructor(readonly access: ClusterAccess) {
+    this.agent = new https.Agent({
+      ca: access.caData,
+      keepAlive: true,
+      maxSockets: 4,
+    });
+  }
+
+  get<T = any>(path: string): Promise<T> {
+    return this.request('GET', path);
+  }
+
+  post<T = any>(path: string, body: unknown): Promise<T> {
+    return this.request('POST', path, body);
+  }
+
+  put<T = any>(path: string, body: unknown): Promise<T> {
+    return this.request('PUT', path, body);
+  }
+
+  delete<T = any>(path: string): Promise<T> {
+    return this.request('DELETE', path);
+  }
+
+  /** Resolves with the decoded JSON body (or the raw text when it is not JSON). */
+  request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const url = new URL(path, this.access.url);
+    return new Promise<T>((resolve, reject) => {
+      const req = https.request(
+        url,
+        {
+          method,
+          agent: this.agent,
+          timeout: REQUEST_TIMEOUT_MS,
+          headers: {
+            Authorization: `Bearer ${this.access.token}`,
+            Accept: 'application/json',
+            ...(payload !== undefined && {
+              'Content-Type': 'application/json',
+              'Content-Length': Buffer.byteLength(payload),
+            }),
+          },
+        },
+        res => {
+          const chunks: Buffer[] = [];
+          res.on('data', c => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: any = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              // /readyz, /livez and friends answer in plain text
+            }
+            const code = res.statusCode ?? 0;
+            if (code >= 200 && code < 300) {
+              resolve(parsed);
+            } else {
+              const status =
+                typeof parsed === 'object' && parsed
+                  ? parsed
+                  : { message: text.trim() || undefined };
+              reject(new KubeApiError(method, path, code, status));
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(
+          new Error(`${method} ${path}: no answer after ${REQUEST_TIMEOUT_MS} ms`),
+        ),
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** Releases the keep-alive sockets so that a test process can exit. */
+  close(): void {
+    this.agent.destroy();
+  }
+}
