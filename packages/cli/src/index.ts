@@ -2,10 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { registerTriageCommand } from './commands/triage';
 import { registerValidateCommand } from './commands/validate';
 
-/** Exit codes shared by every command: 0 clean, 1 problems found, 2 could not run. */
-export const EXIT_CLEAN = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_ERROR = 2;
+import { EXIT_CLEAN, EXIT_ERROR } from './exitCodes';
+
+export * from './exitCodes';
 
 export function createProgram(): Command {
   const program = new Command('serving-health')

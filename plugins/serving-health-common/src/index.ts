@@ -11,3 +11,4 @@ export * from './permissions';
 export * from './redact';
 export * from './checks';
 export * from './engine';
+export * from './validation';

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import https from 'node:https';
+import path from 'node:path';
+import YAML from 'yaml';
 
 /** What it takes to talk to one API server as one identity. */
 export interface ClusterAccess {
@@ -120,4 +123,39 @@ export class KubeClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/**
+ * Reads one context of a kubeconfig (token auth, as the testenv writes it).
+ * Without `context`, prefers `admin` (loading a scenario needs writes), then
+ * the current context.
+ */
+export function accessFromKubeconfig(
+  file: string,
+  context?: string,
+): ClusterAccess {
+  const config = YAML.parse(fs.readFileSync(file, 'utf8'));
+  const byName = (list: any[] | undefined, name: string) =>
+    (list ?? []).find(e => e.name === name);
+  const contextName =
+    context ??
+    (byName(config.contexts, 'admin') ? 'admin' : config['current-context']);
+  const ctx = byName(config.contexts, contextName)?.context;
+  if (!ctx) {
+    throw new Error(`${file}: no context "${contextName}"`);
+  }
+  const cluster = byName(config.clusters, ctx.cluster)?.cluster;
+  const user = byName(config.users, ctx.user)?.user;
+  if (!cluster?.server || !user?.token) {
+    throw new Error(
+      `${file}: context "${contextName}" needs a cluster with a server and a user with a token`,
+    );
+  }
+  const caData = cluster['certificate-authority-data']
+    ? Buffer.from(cluster['certificate-authority-data'], 'base64').toString()
+    : fs.readFileSync(
+        path.resolve(path.dirname(file), cluster['certificate-authority']),
+        'utf8',
+      );
+  return { url: cluster.server, caData, token: user.token };
 }

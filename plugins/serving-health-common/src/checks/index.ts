@@ -8,6 +8,7 @@ import { kserveCrds } from './kserveCrds';
 import { kserveInferenceService } from './kserveInferenceService';
 import { kserveWebhookEndpoints } from './kserveWebhookEndpoints';
 import { policyEngineAdmission } from './policyEngineAdmission';
+import { policyLabels } from './policyLabels';
 import { TriageCheck } from './types';
 import { webhooksStale } from './webhooksStale';
 
@@ -28,6 +29,7 @@ export const DEFAULT_CHECKS: TriageCheck[] = [
   policyEngineAdmission,
   webhooksStale,
   kserveInferenceService,
+  policyLabels,
   argocdSync,
 ];
 export { KSERVE_CONTROLLER as KSERVE_CONTROLLER_NAME } from './kserveController';

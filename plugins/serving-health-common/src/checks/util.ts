@@ -29,10 +29,17 @@ export function readErrorOutcome(error: ReadError): CheckOutcome {
     const { apiGroup, resource, verb } = error.missingRule;
     const res = apiGroup ? `${resource}.${apiGroup}` : resource;
     summary = `Not allowed to ${verb} ${res}: the cluster identity lacks the RBAC rule {apiGroups: ["${apiGroup}"], resources: ["${resource}"], verbs: ["${verb}"]}.`;
-    steps.push({
-      text: 'Grant the read-only ClusterRole shipped with Serving Health to the identity the backend uses.',
-      command: 'kubectl apply -f deploy/rbac.yaml',
-    });
+    steps.push(
+      {
+        text: 'Install the read-only ClusterRole shipped with Serving Health.',
+        command: 'kubectl apply -f deploy/rbac.yaml',
+      },
+      {
+        text: 'Bind it to the identity whose token the backend uses (here a ServiceAccount).',
+        command:
+          'kubectl create clusterrolebinding serving-health-reader --clusterrole=serving-health-reader --serviceaccount=<namespace>:<serviceaccount>',
+      },
+    );
   } else if (error.reason === 'timeout') {
     summary = `The API server did not answer '${error.request}' in time (${error.message}).`;
   } else if (error.reason === 'unauthorized') {

@@ -71,7 +71,7 @@ export const webhooksStale: TriageCheck = {
     if (stale.length === 0) {
       return {
         status: 'pass',
-        summary: `No stale webhooks: ${checked}, each Service has ready endpoints.`,
+        summary: `${checked}; each one's Service has ready endpoints.`,
         evidence: [{ label: 'Webhooks checked', lines: others.map(w => `${w.configKind}/${w.configName}: ${w.webhookName}`) }],
       };
     }

@@ -122,7 +122,7 @@ export function resourceRef(obj: Partial<KubeObject> | undefined): ResourceRef {
 
 /** `List` kinds (`v1/List`, `DeploymentList`...) hold their objects in `items`. */
 export function expandLists(obj: KubeObject): KubeObject[] {
-  if (obj.kind.endsWith('List') && Array.isArray(obj.items)) {
+  if ((obj.kind ?? '').endsWith('List') && Array.isArray(obj.items)) {
     return (obj.items as unknown[]).filter(isKubeObject);
   }
   return [obj];

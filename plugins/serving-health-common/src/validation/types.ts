@@ -37,7 +37,8 @@ export interface Violation {
 
 /** A policy rule (or a whole policy) this evaluator could not decide. Never counted as a pass. */
 export interface NotEvaluated {
-  policy: string;
+  /** The policy; absent for entries about a document (not a Kubernetes object). */
+  policy?: string;
   rule?: string;
   /** The unsupported feature, e.g. `validate.deny`, `validate.foreach`, `variables`, `match.subjects`. */
   feature: string;

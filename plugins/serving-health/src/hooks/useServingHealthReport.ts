@@ -22,7 +22,6 @@ export function useServingHealthReport(
   const [state, fetchReport] = useAsyncFn(
     (refresh: boolean) => api.getReport({ kind, namespace, name }, { refresh }),
     [api, kind, namespace, name],
-    { loading: true },
   );
 
   useEffect(() => {
@@ -35,7 +34,8 @@ export function useServingHealthReport(
 
   return {
     report: state.value,
-    loading: state.loading,
+    // Before the first call has started, nothing is there yet: that is loading too.
+    loading: state.loading || (!state.value && !state.error),
     error: state.error,
     rerun,
   };

@@ -7,14 +7,29 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { ENTITY_CONTENT_PATH } from '../routes';
 
+function useEntityRoute() {
+  try {
+    return useRouteRef(entityRouteRef);
+  } catch {
+    // useRouteRef throws after its own hooks ran, so the hook order stays stable.
+    return undefined;
+  }
+}
+
 /** Builds the link to an entity's Serving Health tab. */
 export function useServingHealthTabLink(): (
   entity: Entity | CompoundEntityRef | string,
 ) => string {
-  const entityRoute = useRouteRef(entityRouteRef);
+  const entityRoute = useEntityRoute();
   return useCallback(
-    entity =>
-      `${entityRoute(entityRouteParams(entity, { encodeParams: true }))}/${ENTITY_CONTENT_PATH}`,
+    entity => {
+      const params = entityRouteParams(entity, { encodeParams: true });
+      // Without a mounted catalog entity page, fall back to the catalog's default path.
+      const base = entityRoute
+        ? entityRoute(params)
+        : `/catalog/${params.namespace}/${params.kind}/${params.name}`;
+      return `${base}/${ENTITY_CONTENT_PATH}`;
+    },
     [entityRoute],
   );
 }

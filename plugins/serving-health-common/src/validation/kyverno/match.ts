@@ -87,7 +87,7 @@ export function kindMatches(selectors: string[], resource: KubeObject): boolean 
     // A subresource selector (`Pod/exec`) never matches the object itself; `*/*` matches everything.
     if (sel.subresource !== '' && sel.subresource !== '*') return false;
     return (
-      wildcardMatch(sel.group, group) && wildcardMatch(sel.version, version) && wildcardMatch(sel.kind, resource.kind)
+      wildcardMatch(sel.group, group) && wildcardMatch(sel.version, version) && wildcardMatch(sel.kind, resource.kind ?? '')
     );
   });
 }

@@ -94,17 +94,12 @@ export function isKyvernoPolicy(obj: KubeObject): boolean {
   );
 }
 
-/** Policy kinds of the Kyverno / Kubernetes family this evaluator does not run (CEL based). */
+/** Policy kinds this evaluator does not run: Kyverno's CEL policies and Kubernetes admission policies. */
 export function isUnsupportedPolicyKind(obj: KubeObject): boolean {
   const group = (obj.apiVersion ?? '').split('/')[0];
-  return (
-    (group === 'policies.kyverno.io' ||
-      (group === 'kyverno.io' && obj.kind !== 'ClusterPolicy' && obj.kind !== 'Policy' && /Policy$/.test(obj.kind)) ||
-      (group === 'admissionregistration.k8s.io' && /AdmissionPolicy$/.test(obj.kind))) &&
-    !obj.kind.endsWith('Binding') &&
-    !obj.kind.endsWith('Report') &&
-    !/Cleanup|Exception/.test(obj.kind)
-  );
+  if (group === 'policies.kyverno.io') return /Policy$/.test(obj.kind ?? '');
+  if (group === 'admissionregistration.k8s.io') return /^(Validating|Mutating)AdmissionPolicy$/.test(obj.kind ?? '');
+  return false;
 }
 
 const POD_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];

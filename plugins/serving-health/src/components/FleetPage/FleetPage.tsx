@@ -319,6 +319,7 @@ const FleetTable = ({
           pageSizeOptions: [20, 50, 100],
           search: true,
           padding: 'dense',
+          thirdSortClick: false,
         }}
         components={{ Row: FleetTableRow }}
         emptyContent={

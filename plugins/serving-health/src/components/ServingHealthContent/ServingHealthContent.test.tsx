@@ -137,9 +137,12 @@ describe('ServingHealthContent', () => {
     expect(
       await details.findByText(/403 Forbidden/),
     ).toBeInTheDocument();
-    expect(
-      await details.findByText(/kubectl -n kserve set image/),
-    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(details.getAllByTestId('remediation-command')[0]).toHaveTextContent(
+        'kubectl -n kserve set image deployment/kserve-controller-manager',
+      ),
+    );
+    expect(details.getByTestId('remediation-patch')).toBeInTheDocument();
     await waitFor(() =>
       expect(details.getAllByRole('button', { name: 'Copy text' })).toHaveLength(2),
     );

@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
+import { runTriageCommand } from './triage';
+
+jest.setTimeout(120_000);
+
+const bin = path.resolve(__dirname, '../../bin/serving-health');
+const base = { output: 'json' as const, kserveNamespace: 'kserve', kyvernoNamespace: 'kyverno' };
+
+describe.each(listScenarios().map(s => [s.name, s] as const))('triage of scenario %s', (_n, scenario) => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await startTestEnv({ scenario: scenario.dir });
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  it('returns exactly the declared failure modes per entity and the matching exit code', async () => {
+    const { code, stdout } = await runTriageCommand({
+      ...base,
+      kubeconfig: env.kubeconfigPath,
+      entity: path.join(scenario.dir, 'catalog-info.yaml'),
+    });
+    const { reports } = JSON.parse(stdout);
+    for (const expected of scenario.manifest!.expect) {
+      const report = reports.find((r: any) => r.entity === expected.entity);
+      expect(report).toBeDefined();
+      expect([...report.failureModes].sort()).toEqual([...expected.failureModes].sort());
+      for (const c of report.checks) {
+        expect(Object.keys(c)).toEqual(
+          expect.arrayContaining(['id', 'stage', 'title', 'status', 'summary', 'evidence']),
+        );
+      }
+    }
+    const anyProblem = scenario.manifest!.expect.some(e => e.failureModes.length > 0);
+    expect(code).toBe(anyProblem ? 1 : 0);
+  });
+});
+
+describe('serving-health triage as a process', () => {
+  let env: TestEnv;
+  const entity = path.join(listScenarios().find(s => s.name === 'webhook-no-endpoints')!.dir, 'catalog-info.yaml');
+
+  beforeAll(async () => {
+    env = await startTestEnv({ scenario: 'webhook-no-endpoints' });
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [bin, 'triage', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('exits 1 and prints a runbook naming the failure mode and the fix', () => {
+    const r = run(['--kubeconfig', env.kubeconfigPath, '--entity', entity]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('webhook-no-endpoints');
+    expect(r.stdout).toContain('4. Webhook availability');
+    expect(r.stdout).toContain('kubectl -n kserve');
+  });
+
+  it('exits 2 when the cluster is unreachable for every target', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-cli-'));
+    const kubeconfig = path.join(dir, 'kubeconfig');
+    const text = fs.readFileSync(env.kubeconfigPath, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/g, 'server: https://127.0.0.1:1');
+    fs.writeFileSync(kubeconfig, text);
+    const r = run(['--kubeconfig', kubeconfig, '--entity', entity, '--output', 'json', '--timeout', '2000']);
+    expect(r.status).toBe(2);
+    const { reports } = JSON.parse(r.stdout);
+    expect(reports[0].checks[0]).toMatchObject({ id: 'cluster.reachable', status: 'error' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 2 with a clear message for a missing entity file', () => {
+    const r = run(['--kubeconfig', env.kubeconfigPath, '--entity', '/nonexistent/catalog-info.yaml']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('cannot read /nonexistent/catalog-info.yaml');
+  });
+
+  it('exits 2 for a malformed annotation, naming it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-cli-'));
+    const file = path.join(dir, 'catalog-info.yaml');
+    fs.writeFileSync(
+      file,
+      'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: bad\n  annotations:\n    serving.kserve.io/inferenceservice: "a/b/c"\nspec: {type: model-endpoint}\n',
+    );
+    const r = run(['--kubeconfig', env.kubeconfigPath, '--entity', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('serving.kserve.io/inferenceservice');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 2 for an unknown option', () => {
+    const r = run(['--kubeconfig', env.kubeconfigPath, '--entity', entity, '--output', 'yaml']);
+    expect(r.status).toBe(2);
+  });
+});

@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
+import { TriageReport } from '@serving-health/plugin-serving-health-common';
+import request from 'supertest';
+import { parseAllDocuments } from 'yaml';
+import { servingHealthPlugin } from './plugin';
+
+jest.setTimeout(120_000);
+
+function scenarioEntities(dir: string): Entity[] {
+  const text = fs.readFileSync(path.join(dir, 'catalog-info.yaml'), 'utf8');
+  return parseAllDocuments(text)
+    .map(d => d.toJS())
+    .filter(e => e?.kind && e.kind !== 'Location');
+}
+
+async function startBackend(
+  env: TestEnv,
+  token: string,
+  entities: Entity[],
+  permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
+  const { server } = await startTestBackend({
+    features: [
+      servingHealthPlugin,
+      catalogServiceMock.factory({ entities }),
+      mockServices.permissions.factory({ result: permission }),
+      mockServices.rootConfig.factory({
+        data: {
+          kubernetes: {
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: [
+                  {
+                    name: env.name,
+                    url: env.url,
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: token,
+                    caData: Buffer.from(env.caData).toString('base64'),
+                  },
+                ],
+              },
+            ],
+          },
+          servingHealth: { requestTimeoutMs: 5000 },
+        },
+      }),
+    ],
+  });
+  return server;
+}
+
+const reportPath = (ref: string) => {
+  const [kind, rest] = ref.split(':');
+  const [ns, name] = rest.split('/');
+  return `/api/serving-health/entities/${ns}/${kind}/${name}/report`;
+};
+
+describe.each(listScenarios().map(s => [s.name, s] as const))(
+  'scenario %s through the REST API',
+  (_name, scenario) => {
+    let env: TestEnv;
+    let entities: Entity[];
+
+    beforeAll(async () => {
+      env = await startTestEnv({ scenario: scenario.dir });
+      entities = scenarioEntities(scenario.dir);
+    });
+    afterAll(async () => {
+      await env?.stop();
+    });
+
+    it('reports exactly the declared failure modes, as the read-only identity', async () => {
+      const server = await startBackend(env, env.tokens.reader, entities);
+      for (const expected of scenario.manifest!.expect) {
+        const res = await request(server).get(reportPath(expected.entity));
+        expect(res.status).toBe(200);
+        const report: TriageReport = res.body;
+        expect(report.failureModes.map(m => m.id).sort()).toEqual(
+          [...expected.failureModes].sort(),
+        );
+        // The read-only ClusterRole allows every read the checks make.
+        const errors = report.checks.filter(c => c.status === 'error' && c.id !== 'kserve.controller-logs');
+        expect(errors).toEqual([]);
+        expect(report.overall).toBe(expected.failureModes.length ? 'failing' : 'healthy');
+      }
+    });
+
+    it('returns a report with error checks, not a 500, for an identity without bindings', async () => {
+      const server = await startBackend(env, env.tokens.nobody, entities);
+      const ref = scenario.manifest!.expect[0].entity;
+      const res = await request(server).get(reportPath(ref));
+      expect(res.status).toBe(200);
+      const report: TriageReport = res.body;
+      expect(report.checks.find(c => c.id === 'cluster.reachable')?.status).toBe('pass');
+      const crds = report.checks.find(c => c.id === 'kserve.crds')!;
+      expect(crds.status).toBe('error');
+      expect(crds.summary).toContain('customresourcedefinitions.apiextensions.k8s.io');
+      expect(report.overall).not.toBe('healthy');
+    });
+
+    it('lists every entity of the scenario in the fleet with its failure modes', async () => {
+      const server = await startBackend(env, env.tokens.reader, entities);
+      const res = await request(server).get('/api/serving-health/fleet');
+      expect(res.status).toBe(200);
+      for (const expected of scenario.manifest!.expect) {
+        const entry = res.body.entries.find((e: any) => e.entityRef === expected.entity);
+        expect(entry).toBeDefined();
+        expect([...entry.failureModes].sort()).toEqual([...expected.failureModes].sort());
+      }
+    });
+  },
+);
+
+describe('REST API errors', () => {
+  let env: TestEnv;
+  const entity: Entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'malformed',
+      namespace: 'default',
+      annotations: { 'serving.kserve.io/inferenceservice': 'Not/A/Valid/Name' },
+    },
+    spec: { type: 'model-endpoint', owner: 'team-ml', lifecycle: 'production' },
+  };
+
+  beforeAll(async () => {
+    env = await startTestEnv({ scenario: 'healthy' });
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  it('answers 404 for an unknown entity', async () => {
+    const server = await startBackend(env, env.tokens.reader, [entity]);
+    const res = await request(server).get('/api/serving-health/entities/default/component/nope/report');
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toContain('component:default/nope');
+  });
+
+  it('answers 400 naming the annotation for a malformed one', async () => {
+    const server = await startBackend(env, env.tokens.reader, [entity]);
+    const res = await request(server).get(reportPath(stringifyEntityRef(entity)));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('serving.kserve.io/inferenceservice');
+  });
+
+  it('answers 400 for a bad path parameter', async () => {
+    const server = await startBackend(env, env.tokens.reader, [entity]);
+    const res = await request(server).get('/api/serving-health/entities/default/component/..%2F..%2Fetc/report');
+    expect(res.status).toBe(400);
+  });
+
+  it('answers 403 when the permission is denied', async () => {
+    const server = await startBackend(env, env.tokens.reader, [entity], AuthorizeResult.DENY);
+    const res = await request(server).get(reportPath(stringifyEntityRef(entity)));
+    expect(res.status).toBe(403);
+  });
+
+  it('answers /health without credentials', async () => {
+    const server = await startBackend(env, env.tokens.reader, [entity]);
+    const res = await request(server).get('/api/serving-health/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+});

@@ -1,0 +1,55 @@
+import fs from 'fs';
+import path from 'path';
+import { parse } from 'yaml';
+import { matchPattern, parseAnchor } from './pattern';
+
+interface Case {
+  name: string;
+  source: string;
+  pattern: unknown;
+  resource: unknown;
+  status: 'pass' | 'skip' | 'fail';
+  path?: string;
+}
+
+const cases: Case[] = parse(
+  fs.readFileSync(path.join(__dirname, '../__fixtures__/kyverno-pattern-cases.yaml'), 'utf8'),
+);
+
+describe('matchPattern: Kyverno pattern semantics', () => {
+  it.each(cases.map(c => [c.name, c] as const))('%s', (_, c) => {
+    const result = matchPattern(c.resource, c.pattern);
+    if (c.status === 'fail') {
+      expect(['fail', 'error']).toContain(result.status);
+      if (c.path) expect(result).toMatchObject({ path: c.path });
+    } else {
+      expect(result.status).toBe(c.status);
+    }
+  });
+
+  it('reports a failure while a negation-anchored key was absent as a rule error, as Kyverno does', () => {
+    const result = matchPattern(
+      { spec: { replicas: 1 } },
+      { spec: { 'X(hostNetwork)': 'null', replicas: '>1' } },
+    );
+    expect(result).toMatchObject({ status: 'error', path: '/spec/replicas/' });
+  });
+});
+
+describe('parseAnchor', () => {
+  it.each([
+    ['(name)', 'condition'],
+    ['=(name)', 'equality'],
+    ['^(name)', 'existence'],
+    ['X(name)', 'negation'],
+    ['<(name)', 'global'],
+    ['+(name)', 'add'],
+  ])('%s is a %s anchor', (key, type) => {
+    expect(parseAnchor(key)).toEqual({ type, key: 'name' });
+  });
+
+  it('leaves plain keys alone', () => {
+    expect(parseAnchor('name')).toBeUndefined();
+    expect(parseAnchor('(name')).toBeUndefined();
+  });
+});

@@ -1,0 +1,125 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { ServingHealthApi, servingHealthApiRef } from '../../api';
+import { fleetSummary } from '../../__fixtures__/reports';
+import { FleetPage, filterFleetRows, toFleetRows } from './FleetPage';
+
+function mockApi(getFleet: ServingHealthApi['getFleet']): jest.Mocked<ServingHealthApi> {
+  return { getReport: jest.fn(), getFleet: jest.fn(getFleet) };
+}
+
+async function renderFleet(api: ServingHealthApi, route = '/serving-health') {
+  return renderInTestApp(
+    <TestApiProvider apis={[[servingHealthApiRef, api]]}>
+      <FleetPage />
+    </TestApiProvider>,
+    {
+      routeEntries: [route],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+}
+
+const rowNames = () =>
+  screen
+    .queryAllByTestId(/^fleet-row-/)
+    .map(row => row.getAttribute('data-testid')!.replace('fleet-row-', ''));
+
+describe('FleetPage', () => {
+  it('lists every entity with cluster, status, failing stage and failure modes, worst first', async () => {
+    await renderFleet(mockApi(async () => fleetSummary));
+    await screen.findByTestId('fleet-row-fraud-model');
+    expect(rowNames().slice(0, 2).sort()).toEqual(['fraud-model', 'pricing-model']);
+    expect(rowNames()).toHaveLength(4);
+    expect(rowNames()[3]).toBe('churn-model');
+
+    const row = within(screen.getByTestId('fleet-row-fraud-model'));
+    expect(screen.getByTestId('fleet-row-fraud-model')).toHaveAttribute('data-status', 'failing');
+    expect(row.getByRole('link', { name: 'fraud-model' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/fraud-model/serving-health',
+    );
+    expect(row.getByText('demo')).toBeInTheDocument();
+    expect(row.getByTestId('fleet-overall-fraud-model')).toHaveTextContent('Failing');
+    expect(row.getByText('2. Control-plane health')).toBeInTheDocument();
+    expect(row.getByText('KServe webhook has no ready endpoints')).toBeInTheDocument();
+
+    expect(screen.getByTestId('fleet-error-broken-annotation')).toHaveTextContent(
+      /Malformed annotation/,
+    );
+    expect(screen.getByTestId('fleet-count-failing')).toHaveAttribute('data-count', '2');
+    expect(screen.getByTestId('fleet-count-healthy')).toHaveAttribute('data-count', '1');
+  });
+
+  it('filters by status', async () => {
+    await renderFleet(mockApi(async () => fleetSummary));
+    await screen.findByTestId('fleet-row-fraud-model');
+    await userEvent.selectOptions(screen.getByTestId('fleet-filter-status'), 'healthy');
+    await waitFor(() => expect(rowNames()).toEqual(['churn-model']));
+  });
+
+  it('filters by failure mode, read from the URL', async () => {
+    await renderFleet(
+      mockApi(async () => fleetSummary),
+      '/serving-health?failureMode=label-policy-mismatch',
+    );
+    await screen.findByTestId('fleet-row-pricing-model');
+    expect(rowNames()).toEqual(['pricing-model']);
+    expect(screen.getByTestId('fleet-filter-failure-mode')).toHaveValue(
+      'label-policy-mismatch',
+    );
+
+    await userEvent.selectOptions(screen.getByTestId('fleet-filter-failure-mode'), '');
+    await waitFor(() => expect(rowNames()).toHaveLength(4));
+  });
+
+  it('says so when no entity matches the filters', async () => {
+    await renderFleet(
+      mockApi(async () => fleetSummary),
+      '/serving-health?status=degraded',
+    );
+    expect(await screen.findByTestId('fleet-empty')).toHaveTextContent(
+      'No entity matches these filters.',
+    );
+  });
+
+  it('sorts by entity when the column header is clicked', async () => {
+    await renderFleet(mockApi(async () => fleetSummary));
+    await screen.findByTestId('fleet-row-fraud-model');
+    const byName = ['broken-annotation', 'churn-model', 'fraud-model', 'pricing-model'];
+    await userEvent.click(screen.getAllByRole('button', { name: 'Entity' })[0]);
+    await waitFor(() =>
+      expect([byName, [...byName].reverse()]).toContainEqual(rowNames()),
+    );
+    const first = rowNames();
+    await userEvent.click(screen.getAllByRole('button', { name: 'Entity' })[0]);
+    await waitFor(() => expect(rowNames()).toEqual([...first].reverse()));
+  });
+
+  it('shows the error panel when the backend is down', async () => {
+    await renderFleet(
+      mockApi(async () => {
+        throw new Error('connect ECONNREFUSED');
+      }),
+    );
+    expect(await screen.findByTestId('fleet-error')).toHaveTextContent(/ECONNREFUSED/);
+  });
+});
+
+describe('filterFleetRows', () => {
+  const rows = toFleetRows(fleetSummary.entries);
+
+  it('keeps every row without filters', () => {
+    expect(filterFleetRows(rows, {})).toHaveLength(4);
+  });
+
+  it('combines status and failure mode', () => {
+    expect(
+      filterFleetRows(rows, { status: 'failing', failureMode: 'webhook-no-endpoints' }).map(
+        r => r.name,
+      ),
+    ).toEqual(['fraud-model']);
+  });
+});

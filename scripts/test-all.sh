@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# From a fresh clone: install what is needed, then run the whole suite:
+# type check, lint, unit + integration tests (real kube-apiserver), browser
+# tests (real portal, real Chromium). Prints the wall time of each part and a
+# closing "N passed, N failed" line; exits non-zero when any part fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CI=true
+mkdir -p artifacts
+declare -a SUMMARY=()
+FAILED=0
+
+part() {
+  local name="$1"; shift
+  local start=$SECONDS
+  echo "=================== $name"
+  if "$@"; then
+    SUMMARY+=("$name: ok ($((SECONDS - start)) s)")
+  else
+    SUMMARY+=("$name: FAILED ($((SECONDS - start)) s)")
+    FAILED=1
+  fi
+}
+
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
+part install bash scripts/install.sh || true
+if [ "$FAILED" = 1 ]; then
+  printf '%s\n' "${SUMMARY[@]}"; echo "0 passed, 1 failed"; exit 1
+fi
+source scripts/env.sh
+part chromium ensure_chromium
+part typecheck corepack yarn tsc
+part lint corepack yarn lint
+part "unit+integration" corepack yarn backstage-cli repo test --json --outputFile="$PWD/artifacts/jest.json"
+part browser corepack yarn workspace @internal/e2e run --silent test:e2e --json --outputFile="$PWD/artifacts/jest-e2e.json"
+
+echo "=================== summary"
+printf '%s\n' "${SUMMARY[@]}"
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  for (const f of ["artifacts/jest.json", "artifacts/jest-e2e.json"]) {
+    try { const r = JSON.parse(fs.readFileSync(f, "utf8")); passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0); }
+    catch { failed += 1; console.log(`no results in ${f}`); }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+'
+exit $FAILED

@@ -1,0 +1,28 @@
+/**
+ * The project's envtest: a real kube-apiserver with etcd (tools/testenv/main.go),
+ * the scenario loader, and the demo cluster set.
+ */
+export { buildApiServer, KUBERNETES_VERSION } from './build';
+export type { BuildResult } from './build';
+export { startTestEnv, USERS } from './testenv';
+export type { Identity, StartTestEnvOptions, TestEnv } from './testenv';
+export { useTestEnv } from './jest';
+export { KubeApiError, KubeClient } from './kube';
+export type { ClusterAccess } from './kube';
+export {
+  applyFiles,
+  listScenarios,
+  loadScenario,
+  readScenario,
+  ScenarioLoadError,
+} from './scenario';
+export type {
+  AppliedObject,
+  LoadResult,
+  Scenario,
+  ScenarioManifest,
+} from './scenario';
+export { demoAppConfig, startDemoClusters } from './demo';
+export type { DemoClusters, StartDemoOptions } from './demo';
+export { scenariosDir } from './paths';
+export { main } from './cli';
