@@ -21,11 +21,18 @@ describe('serving-health alpha plugin', () => {
   });
 
   it('renders the fleet page through the page extension', async () => {
-    const api = { getReport: jest.fn(), getFleet: jest.fn(async () => fleetSummary) };
-    const tester = createExtensionTester(plugin.getExtension('page:serving-health'));
+    const api = {
+      getReport: jest.fn(),
+      getFleet: jest.fn(async () => fleetSummary),
+    };
+    const tester = createExtensionTester(
+      plugin.getExtension('page:serving-health'),
+    );
     renderInTestApp(tester.reactElement(), {
       apis: [[servingHealthApiRef, api]],
     });
-    expect(await screen.findByTestId('fleet-row-fraud-model')).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('fleet-row-fraud-model'),
+    ).toBeInTheDocument();
   });
 });

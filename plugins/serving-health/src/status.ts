@@ -26,7 +26,13 @@ export const CHECK_LABELS: Record<StageStatus, string> = {
 };
 
 // Order of precedence: one failing check makes the whole stage fail.
-const STAGE_PRECEDENCE: CheckStatus[] = ['fail', 'error', 'warn', 'pass', 'skipped'];
+const STAGE_PRECEDENCE: CheckStatus[] = [
+  'fail',
+  'error',
+  'warn',
+  'pass',
+  'skipped',
+];
 
 export function stageStatus(checks: CheckResult[]): StageStatus {
   for (const status of STAGE_PRECEDENCE) {

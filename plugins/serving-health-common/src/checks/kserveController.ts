@@ -1,6 +1,6 @@
 import { containerProblems, isPodReady } from './serviceChain';
 import { TriageCheck } from './types';
-import { findCondition, readCollection, ref } from './util';
+import { detailSuffix, findCondition, readCollection, ref } from './util';
 
 export const KSERVE_CONTROLLER = 'kserve-controller-manager';
 
@@ -108,7 +108,7 @@ export const kserveController: TriageCheck = {
     const first = problems[0];
     const pull = first && /ImagePull|ErrImage|RegistryUnavailable|InvalidImageName/.test(first.reason);
     const cause = first
-      ? `container ${first.container} of pod ${first.pod} is ${first.reason}${first.event ? `: ${first.event}` : first.message ? `: ${first.message}` : ''}`
+      ? `container ${first.container} of pod ${first.pod} is ${first.reason}${detailSuffix(first.event ?? first.message, ': ')}`
       : 'no controller pod is Ready';
     const steps = pull
       ? [

@@ -1,6 +1,6 @@
 import { ClusterSnapshot } from '../snapshot';
 import { Evidence, KubeObject } from '../types';
-import { findCondition, matchesLabelSelector, ref } from './util';
+import { detailSuffix, findCondition, matchesLabelSelector, ref } from './util';
 
 export interface ContainerProblem {
   pod: string;
@@ -220,9 +220,7 @@ export function describeChainCause(chain: ServiceChain): string {
   const p = chain.containerProblems[0];
   if (p) {
     parts.push(
-      `pod ${p.pod}: container ${p.container} is ${p.reason}${
-        p.event ? ` (${p.event})` : p.message ? ` (${p.message})` : ''
-      }`,
+      `pod ${p.pod}: container ${p.container} is ${p.reason}${detailSuffix(p.event ?? p.message, ' (', ')')}`,
     );
   } else if (chain.pods.length === 0) {
     parts.push('no pod backs it');

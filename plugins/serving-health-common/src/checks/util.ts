@@ -172,3 +172,8 @@ export function describeTargetIsvc(ctx: CheckContext): string {
   if (inferenceService) return `${inferenceService.namespace}/${inferenceService.name}`;
   return `labelled backstage.io/kubernetes-id=${kubernetesId}`;
 }
+
+/** `<prefix><detail><suffix>` when there is a detail, else nothing. */
+export function detailSuffix(detail: string | undefined, prefix: string, suffix = ''): string {
+  return detail ? `${prefix}${detail}${suffix}` : '';
+}

@@ -62,12 +62,12 @@ export function listWebhooks(snapshot: ClusterSnapshot): {
           url: w.clientConfig?.url,
           // The API defaults failurePolicy to Fail for admissionregistration/v1.
           failurePolicy: w.failurePolicy === 'Ignore' ? 'Ignore' : 'Fail',
-          rules: (w.rules ?? []).map((r: any) => ({
-            apiGroups: r.apiGroups ?? [],
-            apiVersions: r.apiVersions ?? [],
-            resources: r.resources ?? [],
-            operations: r.operations ?? [],
-            scope: r.scope,
+          rules: (w.rules ?? []).map((rule: any) => ({
+            apiGroups: rule.apiGroups ?? [],
+            apiVersions: rule.apiVersions ?? [],
+            resources: rule.resources ?? [],
+            operations: rule.operations ?? [],
+            scope: rule.scope,
           })),
           namespaceSelector: w.namespaceSelector,
           objectSelector: w.objectSelector,

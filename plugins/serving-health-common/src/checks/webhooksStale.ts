@@ -11,6 +11,13 @@ interface StaleWebhook {
   interceptsEntity: boolean;
 }
 
+function blockingVerdict(s: StaleWebhook): string {
+  if (!s.interceptsEntity) return "no (its rules do not match this entity's resources)";
+  return s.webhook.failurePolicy === 'Fail'
+    ? 'yes (failurePolicy Fail: requests are denied)'
+    : 'slows it (failurePolicy Ignore: requests pass after the call fails)';
+}
+
 export const webhooksStale: TriageCheck = {
   id: 'webhooks.stale',
   stage: 'stale-webhooks',
@@ -86,11 +93,7 @@ export const webhooksStale: TriageCheck = {
         intercepts: describeRules(s.webhook) || 'nothing',
         namespaceSelector: JSON.stringify(s.webhook.namespaceSelector ?? {}),
         objectSelector: JSON.stringify(s.webhook.objectSelector ?? {}),
-        'blocks this entity': s.interceptsEntity
-          ? s.webhook.failurePolicy === 'Fail'
-            ? 'yes (failurePolicy Fail: requests are denied)'
-            : 'slows it (failurePolicy Ignore: requests pass after the call fails)'
-          : 'no (its rules do not match this entity\'s resources)',
+        'blocks this entity': blockingVerdict(s),
       },
     }));
     const kindOf = (w: WebhookEntry) =>

@@ -83,11 +83,12 @@ export function createKubernetesClient(
           );
 
     return new Promise(resolve => {
-      let settled = false;
+      // Held in an object so the timer can be cleared by code defined before it is started.
+      const state: { settled: boolean; timer?: NodeJS.Timeout } = { settled: false };
       const finish = (r: KubeResponse<T>) => {
-        if (!settled) {
-          settled = true;
-          clearTimeout(timer);
+        if (!state.settled) {
+          state.settled = true;
+          clearTimeout(state.timer);
           resolve(r);
         }
       };
@@ -163,7 +164,7 @@ export function createKubernetesClient(
         },
       );
 
-      const timer = setTimeout(() => {
+      state.timer = setTimeout(() => {
         fail('timeout', `no answer within ${timeoutMs} ms`);
         httpReq.destroy();
       }, timeoutMs);

@@ -47,15 +47,27 @@ interface PatternFailure {
   path: string;
   message: string;
   tags: Set<Tag>;
+  /**
+   * True for Kyverno's PatternError (a map or list whose elements were all skipped); false for an anchor's own
+   * error. A map ignores the failures of its other anchors only when one of its own conditions did not hold.
+   */
+  wrapped: boolean;
 }
 
 type Outcome = PatternFailure | undefined;
 
-const fail = (path: string, message: string, tags: Iterable<Tag> = []): PatternFailure => ({
+const fail = (path: string, message: string, tags: Iterable<Tag> = [], wrapped = false): PatternFailure => ({
   path,
   message,
   tags: new Set(tags),
+  wrapped,
 });
+
+const combineSkips = (path: string, skipped: PatternFailure[]): PatternFailure => {
+  const tags = new Set<Tag>();
+  skipped.forEach(s => s.tags.forEach(t => tags.add(t)));
+  return fail(path, skipped.map(s => s.message).join('; '), tags, true);
+};
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -184,9 +196,24 @@ class Walker {
       if (a && ['condition', 'existence', 'equality', 'negation'].includes(a.type)) anchorKeys.push(key);
       else plainKeys.push(key);
     }
+    // Anchors first, in key order. A failure next to a condition of this map that did not hold is ignored:
+    // the condition is the "if", its siblings the "then".
+    const skipped: PatternFailure[] = [];
+    let applied = 0;
     for (const key of anchorKeys) {
       const out = this.handle(key, pattern[key], resource, path);
-      if (out) return out;
+      if (out) {
+        if (isSkip(out)) {
+          skipped.push(out);
+          continue;
+        }
+        if (!skipped.some(e => !e.wrapped)) return out;
+        continue;
+      }
+      applied++;
+    }
+    if (skipped.length && (applied === 0 || skipped.some(e => !e.wrapped))) {
+      return combineSkips(path, skipped);
     }
     const front: string[] = [];
     const back: string[] = [];
@@ -286,11 +313,7 @@ class Walker {
         return out;
       }
     }
-    if (applied === 0 && skipped.length) {
-      const tags = new Set<Tag>();
-      skipped.forEach(s => s.tags.forEach(t => tags.add(t)));
-      return fail(path, skipped.map(s => s.message).join('; '), tags);
-    }
+    if (applied === 0 && skipped.length) return combineSkips(path, skipped);
     return undefined;
   }
 }

@@ -5,7 +5,7 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   for (const ch of pattern) {
     if (ch === '*') re += '[\\s\\S]*';
     else if (ch === '?') re += '[\\s\\S]';
-    else re += ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`${re}$`, 'u').test(value);
 }

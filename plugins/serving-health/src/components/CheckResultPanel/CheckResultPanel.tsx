@@ -93,7 +93,11 @@ const EvidenceItem = ({ evidence }: { evidence: Evidence }) => {
           <TableBody>
             {fields.map(([field, value]) => (
               <TableRow key={field}>
-                <TableCell component="th" scope="row" className={classes.fieldName}>
+                <TableCell
+                  component="th"
+                  scope="row"
+                  className={classes.fieldName}
+                >
                   {field}
                 </TableCell>
                 <TableCell className={classes.mono}>{value}</TableCell>
@@ -162,7 +166,10 @@ export interface CheckResultPanelProps {
 }
 
 /** One check of the triage: collapsed when it passed, open when it failed. */
-export const CheckResultPanel = ({ check, allChecks = [] }: CheckResultPanelProps) => {
+export const CheckResultPanel = ({
+  check,
+  allChecks = [],
+}: CheckResultPanelProps) => {
   const classes = useStyles();
   const failureMode = check.failureMode
     ? FAILURE_MODES[check.failureMode]
@@ -191,7 +198,11 @@ export const CheckResultPanel = ({ check, allChecks = [] }: CheckResultPanelProp
             <Typography variant="subtitle1" component="span">
               {check.title}
             </Typography>
-            <Typography variant="caption" color="textSecondary" className={classes.mono}>
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              className={classes.mono}
+            >
               {check.id}
             </Typography>
             {failureMode && (
@@ -207,7 +218,10 @@ export const CheckResultPanel = ({ check, allChecks = [] }: CheckResultPanelProp
             {check.summary}
           </Typography>
           {blocked && (
-            <Typography variant="body2" data-testid={`check-${check.id}-blocked-by`}>
+            <Typography
+              variant="body2"
+              data-testid={`check-${check.id}-blocked-by`}
+            >
               {blocked}
             </Typography>
           )}
@@ -244,18 +258,25 @@ export const CheckResultPanel = ({ check, allChecks = [] }: CheckResultPanelProp
               </Typography>
               <Typography variant="body2">{failureMode.description}</Typography>
               <Typography variant="body2" color="textSecondary">
-                What you see: <span className={classes.mono}>{failureMode.symptom}</span>
+                What you see:{' '}
+                <span className={classes.mono}>{failureMode.symptom}</span>
               </Typography>
             </Box>
           )}
           {check.remediation?.why && (
-            <Box className={classes.section} data-testid={`check-${check.id}-why`}>
+            <Box
+              className={classes.section}
+              data-testid={`check-${check.id}-why`}
+            >
               <Typography variant="subtitle2">Why it happens</Typography>
               <Typography variant="body2">{check.remediation.why}</Typography>
             </Box>
           )}
           {hasEvidence && (
-            <Box className={classes.section} data-testid={`check-${check.id}-evidence`}>
+            <Box
+              className={classes.section}
+              data-testid={`check-${check.id}-evidence`}
+            >
               <Typography variant="subtitle2">Evidence</Typography>
               {check.evidence.map((evidence, i) => (
                 <EvidenceItem key={i} evidence={evidence} />

@@ -1,2 +1,6 @@
-export { CheckResultPanel, blockedByText, formatObjectRef } from './CheckResultPanel';
+export {
+  CheckResultPanel,
+  blockedByText,
+  formatObjectRef,
+} from './CheckResultPanel';
 export type { CheckResultPanelProps } from './CheckResultPanel';

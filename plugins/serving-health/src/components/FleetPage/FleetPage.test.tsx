@@ -6,7 +6,9 @@ import { ServingHealthApi, servingHealthApiRef } from '../../api';
 import { fleetSummary } from '../../__fixtures__/reports';
 import { FleetPage, filterFleetRows, toFleetRows } from './FleetPage';
 
-function mockApi(getFleet: ServingHealthApi['getFleet']): jest.Mocked<ServingHealthApi> {
+function mockApi(
+  getFleet: ServingHealthApi['getFleet'],
+): jest.Mocked<ServingHealthApi> {
   return { getReport: jest.fn(), getFleet: jest.fn(getFleet) };
 }
 
@@ -31,32 +33,51 @@ describe('FleetPage', () => {
   it('lists every entity with cluster, status, failing stage and failure modes, worst first', async () => {
     await renderFleet(mockApi(async () => fleetSummary));
     await screen.findByTestId('fleet-row-fraud-model');
-    expect(rowNames().slice(0, 2).sort()).toEqual(['fraud-model', 'pricing-model']);
+    expect(rowNames().slice(0, 2).sort()).toEqual([
+      'fraud-model',
+      'pricing-model',
+    ]);
     expect(rowNames()).toHaveLength(4);
     expect(rowNames()[3]).toBe('churn-model');
 
     const row = within(screen.getByTestId('fleet-row-fraud-model'));
-    expect(screen.getByTestId('fleet-row-fraud-model')).toHaveAttribute('data-status', 'failing');
+    expect(screen.getByTestId('fleet-row-fraud-model')).toHaveAttribute(
+      'data-status',
+      'failing',
+    );
     expect(row.getByRole('link', { name: 'fraud-model' })).toHaveAttribute(
       'href',
       '/catalog/default/component/fraud-model/serving-health',
     );
     expect(row.getByText('demo')).toBeInTheDocument();
-    expect(row.getByTestId('fleet-overall-fraud-model')).toHaveTextContent('Failing');
-    expect(row.getByText('2. Control-plane health')).toBeInTheDocument();
-    expect(row.getByText('KServe webhook has no ready endpoints')).toBeInTheDocument();
-
-    expect(screen.getByTestId('fleet-error-broken-annotation')).toHaveTextContent(
-      /Malformed annotation/,
+    expect(row.getByTestId('fleet-overall-fraud-model')).toHaveTextContent(
+      'Failing',
     );
-    expect(screen.getByTestId('fleet-count-failing')).toHaveAttribute('data-count', '2');
-    expect(screen.getByTestId('fleet-count-healthy')).toHaveAttribute('data-count', '1');
+    expect(row.getByText('2. Control-plane health')).toBeInTheDocument();
+    expect(
+      row.getByText('KServe webhook has no ready endpoints'),
+    ).toBeInTheDocument();
+
+    expect(
+      screen.getByTestId('fleet-error-broken-annotation'),
+    ).toHaveTextContent(/Malformed annotation/);
+    expect(screen.getByTestId('fleet-count-failing')).toHaveAttribute(
+      'data-count',
+      '2',
+    );
+    expect(screen.getByTestId('fleet-count-healthy')).toHaveAttribute(
+      'data-count',
+      '1',
+    );
   });
 
   it('filters by status', async () => {
     await renderFleet(mockApi(async () => fleetSummary));
     await screen.findByTestId('fleet-row-fraud-model');
-    await userEvent.selectOptions(screen.getByTestId('fleet-filter-status'), 'healthy');
+    await userEvent.selectOptions(
+      screen.getByTestId('fleet-filter-status'),
+      'healthy',
+    );
     await waitFor(() => expect(rowNames()).toEqual(['churn-model']));
   });
 
@@ -71,7 +92,10 @@ describe('FleetPage', () => {
       'label-policy-mismatch',
     );
 
-    await userEvent.selectOptions(screen.getByTestId('fleet-filter-failure-mode'), '');
+    await userEvent.selectOptions(
+      screen.getByTestId('fleet-filter-failure-mode'),
+      '',
+    );
     await waitFor(() => expect(rowNames()).toHaveLength(4));
   });
 
@@ -88,7 +112,12 @@ describe('FleetPage', () => {
   it('sorts by entity when the column header is clicked', async () => {
     await renderFleet(mockApi(async () => fleetSummary));
     await screen.findByTestId('fleet-row-fraud-model');
-    const byName = ['broken-annotation', 'churn-model', 'fraud-model', 'pricing-model'];
+    const byName = [
+      'broken-annotation',
+      'churn-model',
+      'fraud-model',
+      'pricing-model',
+    ];
     await userEvent.click(screen.getAllByRole('button', { name: 'Entity' })[0]);
     await waitFor(() =>
       expect([byName, [...byName].reverse()]).toContainEqual(rowNames()),
@@ -104,7 +133,9 @@ describe('FleetPage', () => {
         throw new Error('connect ECONNREFUSED');
       }),
     );
-    expect(await screen.findByTestId('fleet-error')).toHaveTextContent(/ECONNREFUSED/);
+    expect(await screen.findByTestId('fleet-error')).toHaveTextContent(
+      /ECONNREFUSED/,
+    );
   });
 });
 
@@ -117,9 +148,10 @@ describe('filterFleetRows', () => {
 
   it('combines status and failure mode', () => {
     expect(
-      filterFleetRows(rows, { status: 'failing', failureMode: 'webhook-no-endpoints' }).map(
-        r => r.name,
-      ),
+      filterFleetRows(rows, {
+        status: 'failing',
+        failureMode: 'webhook-no-endpoints',
+      }).map(r => r.name),
     ).toEqual(['fraud-model']);
   });
 });

@@ -166,7 +166,10 @@ const FleetTable = ({
       customSort: (a, b) => a.entityRef.localeCompare(b.entityRef),
       render: row => (
         <Box>
-          <Link to={tabLink(row.entityRef)} data-testid={`fleet-link-${row.name}`}>
+          <Link
+            to={tabLink(row.entityRef)}
+            data-testid={`fleet-link-${row.name}`}
+          >
             {row.title ?? row.name}
           </Link>
           <Typography variant="caption" color="textSecondary" component="div">
@@ -189,7 +192,10 @@ const FleetTable = ({
         b.entityRef.localeCompare(a.entityRef),
       render: row => (
         <Box>
-          <OverallStatusLabel status={row.overall} testId={`fleet-overall-${row.name}`} />
+          <OverallStatusLabel
+            status={row.overall}
+            testId={`fleet-overall-${row.name}`}
+          />
           {row.error && (
             <Typography
               variant="caption"
@@ -206,7 +212,8 @@ const FleetTable = ({
     {
       title: 'Failing stage',
       field: 'failingStage',
-      customSort: (a, b) => stageOrder(a.failingStage) - stageOrder(b.failingStage),
+      customSort: (a, b) =>
+        stageOrder(a.failingStage) - stageOrder(b.failingStage),
       render: row =>
         row.failingStage ? (
           <span data-stage={row.failingStage}>
@@ -310,7 +317,9 @@ const FleetTable = ({
       </Box>
       <Table<FleetRow>
         title={`Model endpoints (${rows.length} of ${allRows.length})`}
-        subtitle={`Report generated ${new Date(summary.generatedAt).toLocaleString()}`}
+        subtitle={`Report generated ${new Date(
+          summary.generatedAt,
+        ).toLocaleString()}`}
         columns={columns}
         data={rows}
         options={{

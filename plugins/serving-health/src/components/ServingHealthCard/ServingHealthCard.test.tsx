@@ -20,7 +20,10 @@ function mockApi(
   return { getReport: jest.fn(getReport), getFleet: jest.fn() };
 }
 
-async function renderCard(api: ServingHealthApi, entity: Entity = modelEndpointEntity) {
+async function renderCard(
+  api: ServingHealthApi,
+  entity: Entity = modelEndpointEntity,
+) {
   return renderInTestApp(
     <TestApiProvider apis={[[servingHealthApiRef, api]]}>
       <EntityProvider entity={entity}>
@@ -34,26 +37,30 @@ async function renderCard(api: ServingHealthApi, entity: Entity = modelEndpointE
 describe('ServingHealthCard', () => {
   it('shows the failing stage and the failure mode, and links to the tab', async () => {
     await renderCard(mockApi(async () => webhookFailingReport));
-    expect(await screen.findByTestId('serving-health-card-overall')).toHaveTextContent(
-      'Failing',
-    );
-    expect(screen.getByTestId('serving-health-card-failing-stage')).toHaveTextContent(
-      '2. Control-plane health',
-    );
     expect(
-      screen.getByTestId('serving-health-card-failure-mode-webhook-no-endpoints'),
+      await screen.findByTestId('serving-health-card-overall'),
+    ).toHaveTextContent('Failing');
+    expect(
+      screen.getByTestId('serving-health-card-failing-stage'),
+    ).toHaveTextContent('2. Control-plane health');
+    expect(
+      screen.getByTestId(
+        'serving-health-card-failure-mode-webhook-no-endpoints',
+      ),
     ).toHaveTextContent('KServe webhook has no ready endpoints');
     expect(
       screen.getByRole('link', { name: /Open Serving Health triage/ }),
-    ).toHaveAttribute('href', '/catalog/default/component/fraud-model/serving-health');
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/fraud-model/serving-health',
+    );
   });
 
   it('shows a healthy endpoint without failure modes', async () => {
     await renderCard(mockApi(async () => healthyReport));
-    expect(await screen.findByTestId('serving-health-card-overall')).toHaveAttribute(
-      'data-status',
-      'healthy',
-    );
+    expect(
+      await screen.findByTestId('serving-health-card-overall'),
+    ).toHaveAttribute('data-status', 'healthy');
     expect(screen.getByText('No failure mode found.')).toBeInTheDocument();
     expect(
       screen.queryByTestId('serving-health-card-failing-stage'),
@@ -66,7 +73,9 @@ describe('ServingHealthCard', () => {
         throw new Error('connect ECONNREFUSED');
       }),
     );
-    expect((await screen.findAllByText(/ECONNREFUSED/)).length).toBeGreaterThan(0);
+    expect((await screen.findAllByText(/ECONNREFUSED/)).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('asks for the annotation when the entity has none', async () => {

@@ -42,7 +42,10 @@ const CardBody = ({ report }: { report: TriageReport }) => {
   return (
     <Box className={classes.body}>
       <Typography variant="h6" component="div">
-        <OverallStatusLabel status={report.overall} testId="serving-health-card-overall" />
+        <OverallStatusLabel
+          status={report.overall}
+          testId="serving-health-card-overall"
+        />
       </Typography>
       {report.failingStage && (
         <Typography
@@ -72,7 +75,8 @@ const CardBody = ({ report }: { report: TriageReport }) => {
         </Typography>
       )}
       <Typography variant="caption" color="textSecondary">
-        Snapshot: {new Date(report.snapshotTime ?? report.generatedAt).toLocaleString()}
+        Snapshot:{' '}
+        {new Date(report.snapshotTime ?? report.generatedAt).toLocaleString()}
       </Typography>
     </Box>
   );
@@ -80,9 +84,16 @@ const CardBody = ({ report }: { report: TriageReport }) => {
 
 const CardReport = () => {
   const { entity } = useEntity();
-  const { report, error } = useServingHealthReport(getCompoundEntityRef(entity));
+  const { report, error } = useServingHealthReport(
+    getCompoundEntityRef(entity),
+  );
   if (error) {
-    return <ResponseErrorPanel error={error} title="Serving Health report unavailable" />;
+    return (
+      <ResponseErrorPanel
+        error={error}
+        title="Serving Health report unavailable"
+      />
+    );
   }
   if (!report) {
     return <Progress aria-label="Loading Serving Health report" />;
@@ -115,7 +126,9 @@ export const ServingHealthCard = (props: ServingHealthCardProps) => {
         {available ? (
           <CardReport />
         ) : (
-          <MissingAnnotationEmptyState annotation={ANNOTATION_INFERENCESERVICE} />
+          <MissingAnnotationEmptyState
+            annotation={ANNOTATION_INFERENCESERVICE}
+          />
         )}
       </InfoCard>
     </div>

@@ -23,7 +23,10 @@ function mockApi(
   return { getReport: jest.fn(getReport), getFleet: jest.fn() };
 }
 
-async function renderTab(api: ServingHealthApi, entity: Entity = modelEndpointEntity) {
+async function renderTab(
+  api: ServingHealthApi,
+  entity: Entity = modelEndpointEntity,
+) {
   return renderInTestApp(
     <TestApiProvider apis={[[servingHealthApiRef, api]]}>
       <EntityProvider entity={entity}>
@@ -41,7 +44,9 @@ describe('ServingHealthContent', () => {
   it('shows progress while the report loads', async () => {
     await renderTab(mockApi(() => new Promise(() => {})));
     expect(screen.getByTestId('serving-health-loading')).toBeInTheDocument();
-    expect(screen.queryByTestId('serving-health-report')).not.toBeInTheDocument();
+    expect(
+      screen.queryByTestId('serving-health-report'),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the error panel when the backend is down', async () => {
@@ -54,8 +59,12 @@ describe('ServingHealthContent', () => {
       );
     });
     await renderTab(api);
-    expect(await screen.findByTestId('serving-health-error')).toBeInTheDocument();
-    expect(screen.getByText(/Serving Health report unavailable/)).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('serving-health-error'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Serving Health report unavailable/),
+    ).toBeInTheDocument();
     expect(screen.getAllByText(/503/).length).toBeGreaterThan(0);
     expect(screen.getByTestId('serving-health-rerun')).toBeInTheDocument();
   });
@@ -86,9 +95,16 @@ describe('ServingHealthContent', () => {
       TRIAGE_STAGES.map(s => `stage-${s.id}`),
     );
     stages.forEach(s => expect(s).toHaveAttribute('data-status', 'pass'));
-    expect(screen.queryByTestId('serving-health-failure-modes')).not.toBeInTheDocument();
-    expect(screen.queryByTestId('serving-health-failing-stage')).not.toBeInTheDocument();
-    expect(summaryButton('kserve.crds')).toHaveAttribute('aria-expanded', 'false');
+    expect(
+      screen.queryByTestId('serving-health-failure-modes'),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByTestId('serving-health-failing-stage'),
+    ).not.toBeInTheDocument();
+    expect(summaryButton('kserve.crds')).toHaveAttribute(
+      'aria-expanded',
+      'false',
+    );
     expect(screen.getByTestId('serving-health-snapshot-time')).toHaveAttribute(
       'dateTime',
       '2024-05-01T10:00:00.000Z',
@@ -98,18 +114,25 @@ describe('ServingHealthContent', () => {
   it('opens a failing check with its failure mode, why, evidence and fix', async () => {
     await renderTab(mockApi(async () => webhookFailingReport));
 
-    expect(await screen.findByTestId('serving-health-overall')).toHaveTextContent('Failing');
+    expect(
+      await screen.findByTestId('serving-health-overall'),
+    ).toHaveTextContent('Failing');
     expect(screen.getByTestId('serving-health-failing-stage')).toHaveAttribute(
       'data-stage',
       'control-plane',
     );
-    expect(screen.getByTestId('serving-health-failing-stage')).toHaveTextContent(
-      '2. Control-plane health',
-    );
+    expect(
+      screen.getByTestId('serving-health-failing-stage'),
+    ).toHaveTextContent('2. Control-plane health');
     const mode = screen.getByTestId('failure-mode-webhook-no-endpoints');
     expect(mode).toHaveTextContent('KServe webhook has no ready endpoints');
-    expect(mode).toHaveTextContent(/every InferenceService create or update is denied/);
-    expect(screen.getByTestId('stage-control-plane')).toHaveAttribute('data-status', 'fail');
+    expect(mode).toHaveTextContent(
+      /every InferenceService create or update is denied/,
+    );
+    expect(screen.getByTestId('stage-control-plane')).toHaveAttribute(
+      'data-status',
+      'fail',
+    );
     expect(screen.getByTestId('stage-control-plane')).toHaveAttribute(
       'data-failing-stage',
       'true',
@@ -117,34 +140,44 @@ describe('ServingHealthContent', () => {
 
     const check = screen.getByTestId('check-kserve.controller');
     expect(check).toHaveAttribute('data-status', 'fail');
-    expect(summaryButton('kserve.controller')).toHaveAttribute('aria-expanded', 'true');
-    expect(summaryButton('kserve.crds')).toHaveAttribute('aria-expanded', 'false');
+    expect(summaryButton('kserve.controller')).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+    expect(summaryButton('kserve.crds')).toHaveAttribute(
+      'aria-expanded',
+      'false',
+    );
 
     const details = within(check);
     expect(
       details.getByTestId('check-kserve.controller-failure-mode'),
     ).toHaveTextContent('Failure mode: KServe webhook has no ready endpoints');
-    expect(details.getByTestId('check-kserve.controller-why')).toHaveTextContent(
-      /1\/2 containers ready is not Ready/,
-    );
+    expect(
+      details.getByTestId('check-kserve.controller-why'),
+    ).toHaveTextContent(/1\/2 containers ready is not Ready/);
     expect(
       details.getByText('v1 Pod kserve/kserve-controller-manager-7d9f8'),
     ).toBeInTheDocument();
     expect(
-      details.getByText('status.containerStatuses[kube-rbac-proxy].state.waiting.reason'),
+      details.getByText(
+        'status.containerStatuses[kube-rbac-proxy].state.waiting.reason',
+      ),
     ).toBeInTheDocument();
     expect(details.getByText('ImagePullBackOff')).toBeInTheDocument();
-    expect(
-      await details.findByText(/403 Forbidden/),
-    ).toBeInTheDocument();
+    expect(await details.findByText(/403 Forbidden/)).toBeInTheDocument();
     await waitFor(() =>
-      expect(details.getAllByTestId('remediation-command')[0]).toHaveTextContent(
+      expect(
+        details.getAllByTestId('remediation-command')[0],
+      ).toHaveTextContent(
         'kubectl -n kserve set image deployment/kserve-controller-manager',
       ),
     );
     expect(details.getByTestId('remediation-patch')).toBeInTheDocument();
     await waitFor(() =>
-      expect(details.getAllByRole('button', { name: 'Copy text' })).toHaveLength(2),
+      expect(
+        details.getAllByRole('button', { name: 'Copy text' }),
+      ).toHaveLength(2),
     );
   });
 
@@ -152,13 +185,24 @@ describe('ServingHealthContent', () => {
     await renderTab(mockApi(async () => webhookFailingReport));
     await screen.findByTestId('serving-health-overall');
 
-    expect(screen.getByTestId('check-argocd.sync')).toHaveAttribute('data-status', 'skipped');
-    expect(screen.getByTestId('check-argocd.sync-blocked-by')).toHaveTextContent(
+    expect(screen.getByTestId('check-argocd.sync')).toHaveAttribute(
+      'data-status',
+      'skipped',
+    );
+    expect(
+      screen.getByTestId('check-argocd.sync-blocked-by'),
+    ).toHaveTextContent(
       'Blocked by "KServe controller" (kserve.controller), which did not pass.',
     );
 
-    expect(screen.getByTestId('stage-logs')).toHaveAttribute('data-status', 'error');
-    expect(summaryButton('kserve.controller-logs')).toHaveAttribute('aria-expanded', 'true');
+    expect(screen.getByTestId('stage-logs')).toHaveAttribute(
+      'data-status',
+      'error',
+    );
+    expect(summaryButton('kserve.controller-logs')).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
     const error = screen.getByTestId('check-kserve.controller-logs-error');
     expect(error).toHaveTextContent('This check could not run');
     expect(error).toHaveTextContent(/needs get on pods\/log/);
@@ -181,11 +225,15 @@ describe('ServingHealthContent', () => {
       { refresh: true },
     );
     expect(screen.getByTestId('serving-health-refreshing')).toBeInTheDocument();
-    expect(screen.getByTestId('serving-health-overall')).toHaveTextContent('Failing');
+    expect(screen.getByTestId('serving-health-overall')).toHaveTextContent(
+      'Failing',
+    );
 
     resolveRerun(healthyReport);
     await waitFor(() =>
-      expect(screen.getByTestId('serving-health-overall')).toHaveTextContent('Healthy'),
+      expect(screen.getByTestId('serving-health-overall')).toHaveTextContent(
+        'Healthy',
+      ),
     );
   });
 });

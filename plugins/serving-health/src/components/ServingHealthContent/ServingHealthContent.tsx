@@ -20,7 +20,10 @@ const ServingHealthReport = () => {
   if (error) {
     return (
       <Box data-testid="serving-health-error">
-        <ResponseErrorPanel error={error} title="Serving Health report unavailable" />
+        <ResponseErrorPanel
+          error={error}
+          title="Serving Health report unavailable"
+        />
         <Box mt={2}>
           <Button
             variant="outlined"
@@ -51,7 +54,9 @@ const ServingHealthReport = () => {
 export const ServingHealthContent = () => {
   const { entity } = useEntity();
   if (!isServingHealthAvailable(entity)) {
-    return <MissingAnnotationEmptyState annotation={ANNOTATION_INFERENCESERVICE} />;
+    return (
+      <MissingAnnotationEmptyState annotation={ANNOTATION_INFERENCESERVICE} />
+    );
   }
   return <ServingHealthReport />;
 };

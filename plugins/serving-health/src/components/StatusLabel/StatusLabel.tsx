@@ -42,5 +42,7 @@ export const CheckStatusLabel = (props: {
   label?: string;
 }) => {
   const Icon = CHECK_ICONS[props.status] ?? StatusAborted;
-  return <Icon>{props.label ?? CHECK_LABELS[props.status] ?? props.status}</Icon>;
+  return (
+    <Icon>{props.label ?? CHECK_LABELS[props.status] ?? props.status}</Icon>
+  );
 };

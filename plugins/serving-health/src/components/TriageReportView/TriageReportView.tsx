@@ -95,11 +95,17 @@ const ReportSummary = (props: {
       }
     >
       {loading && (
-        <LinearProgress data-testid="serving-health-refreshing" aria-label="Re-running triage" />
+        <LinearProgress
+          data-testid="serving-health-refreshing"
+          aria-label="Re-running triage"
+        />
       )}
       <Box className={classes.headline}>
         <Box className={classes.overall}>
-          <OverallStatusLabel status={report.overall} testId="serving-health-overall" />
+          <OverallStatusLabel
+            status={report.overall}
+            testId="serving-health-overall"
+          />
         </Box>
         {report.failingStage && (
           <Typography
@@ -169,10 +175,19 @@ export interface TriageReportViewProps {
 }
 
 /** A triage report: the overall status, the failure modes, then the six stages in order. */
-export const TriageReportView = ({ report, loading, onRerun }: TriageReportViewProps) => {
+export const TriageReportView = ({
+  report,
+  loading,
+  onRerun,
+}: TriageReportViewProps) => {
   const classes = useStyles();
   return (
-    <Grid container spacing={3} direction="column" data-testid="serving-health-report">
+    <Grid
+      container
+      spacing={3}
+      direction="column"
+      data-testid="serving-health-report"
+    >
       <Grid item>
         <ReportSummary report={report} loading={loading} onRerun={onRerun} />
       </Grid>
@@ -185,7 +200,11 @@ export const TriageReportView = ({ report, loading, onRerun }: TriageReportViewP
             aria-label="Failure modes found"
           >
             {report.failureModes.map(summary => (
-              <FailureModeAlert key={summary.id} summary={summary} report={report} />
+              <FailureModeAlert
+                key={summary.id}
+                summary={summary}
+                report={report}
+              />
             ))}
           </Box>
         </Grid>
@@ -211,7 +230,11 @@ export const TriageReportView = ({ report, loading, onRerun }: TriageReportViewP
                       <CheckStatusLabel status={status} />
                     </Typography>
                     {isFailingStage && (
-                      <Chip size="small" color="secondary" label="Failing stage" />
+                      <Chip
+                        size="small"
+                        color="secondary"
+                        label="Failing stage"
+                      />
                     )}
                   </Box>
                 }
@@ -223,7 +246,11 @@ export const TriageReportView = ({ report, loading, onRerun }: TriageReportViewP
                     </Typography>
                   )}
                   {checks.map(check => (
-                    <CheckResultPanel key={check.id} check={check} allChecks={report.checks} />
+                    <CheckResultPanel
+                      key={check.id}
+                      check={check}
+                      allChecks={report.checks}
+                    />
                   ))}
                 </Box>
               </InfoCard>

@@ -1,0 +1,144 @@
+import { kserveWebhookEndpoints } from './kserveWebhookEndpoints';
+import { commands, evidenceLines, runCheck } from './__fixtures__/context';
+import {
+  KSERVE_DEFAULTER,
+  KSERVE_POD,
+  PULL_403_MESSAGE,
+  forbidden,
+  healthySnapshot,
+  itemsOf,
+  timeout,
+  withKServeSidecarPullForbidden,
+  withReadError,
+  withoutKServeWebhookService,
+} from './__fixtures__/snapshots';
+
+describe('kserve.webhook-endpoints', () => {
+  it('passes when kserve-webhook-server-service has a ready endpoint', () => {
+    const out = runCheck(kserveWebhookEndpoints, healthySnapshot());
+    expect(out.status).toBe('pass');
+    expect(out.summary).toBe('kserve/kserve-webhook-server-service has 1 ready endpoint(s) for 4 webhook(s).');
+  });
+
+  it('lists the KServe webhooks it found with their upstream names and failurePolicy', () => {
+    const out = runCheck(kserveWebhookEndpoints, healthySnapshot());
+    expect(out.evidence[0].lines).toEqual([
+      `MutatingWebhookConfiguration/inferenceservice.serving.kserve.io: ${KSERVE_DEFAULTER} (failurePolicy Fail)`,
+      'MutatingWebhookConfiguration/inferenceservice.serving.kserve.io: inferenceservice.kserve-webhook-server.pod-mutator (failurePolicy Fail)',
+      'ValidatingWebhookConfiguration/inferenceservice.serving.kserve.io: inferenceservice.kserve-webhook-server.validator (failurePolicy Fail)',
+      'ValidatingWebhookConfiguration/servingruntime.serving.kserve.io: servingruntime.kserve-webhook-server.validator (failurePolicy Fail)',
+    ]);
+  });
+
+  it('fails with webhook-no-endpoints when the only endpoint is not ready', () => {
+    const out = runCheck(kserveWebhookEndpoints, withKServeSidecarPullForbidden(healthySnapshot()));
+    expect(out.status).toBe('fail');
+    expect(out.failureMode).toBe('webhook-no-endpoints');
+  });
+
+  it('states the causal chain down to the container and the admission error the API server returns', () => {
+    const out = runCheck(kserveWebhookEndpoints, withKServeSidecarPullForbidden(healthySnapshot()));
+    expect(out.summary).toContain('Service kserve/kserve-webhook-server-service has 0 ready endpoint(s); 1 not ready');
+    expect(out.summary).toContain(`pod ${KSERVE_POD}: container kube-rbac-proxy is ImagePullBackOff (${PULL_403_MESSAGE})`);
+    expect(out.summary).toContain(
+      `failed calling webhook "${KSERVE_DEFAULTER}": ... no endpoints available for service "kserve-webhook-server-service"`,
+    );
+  });
+
+  it('carries the EndpointSlice endpoint with ready:false as read', () => {
+    const out = runCheck(kserveWebhookEndpoints, withKServeSidecarPullForbidden(healthySnapshot()));
+    const slice = out.evidence.find(e => e.label === 'EndpointSlice');
+    expect(slice?.object).toMatchObject({ kind: 'EndpointSlice', namespace: 'kserve', name: 'kserve-webhook-server-service-h7v2k' });
+    expect(JSON.parse(slice!.fields!.endpoints)).toEqual([
+      { addresses: ['10.244.0.12'], ready: false, targetRef: KSERVE_POD },
+    ]);
+  });
+
+  it('carries the pod (1/2 ready) and the Event with the verbatim 403 Forbidden message', () => {
+    const out = runCheck(kserveWebhookEndpoints, withKServeSidecarPullForbidden(healthySnapshot()));
+    const pod = out.evidence.find(e => e.label === 'Pod behind the Service');
+    expect(pod?.fields).toMatchObject({ ready: '1/2', 'status.conditions[Ready].status': 'False' });
+    expect(evidenceLines(out)).toContain(PULL_403_MESSAGE);
+  });
+
+  it('gives remediation commands with the real pod, deployment, container and Service names', () => {
+    const out = runCheck(kserveWebhookEndpoints, withKServeSidecarPullForbidden(healthySnapshot()));
+    expect(commands(out)).toEqual([
+      `kubectl -n kserve describe pod ${KSERVE_POD}`,
+      'kubectl -n kserve set image deployment/kserve-controller-manager kube-rbac-proxy=<reachable-registry>/kube-rbac-proxy:v0.13.1',
+      'kubectl -n kserve get endpointslices -l kubernetes.io/service-name=kserve-webhook-server-service',
+    ]);
+  });
+
+  it('fails with webhook-no-endpoints when the Service itself is gone', () => {
+    const out = runCheck(kserveWebhookEndpoints, withoutKServeWebhookService(healthySnapshot()));
+    expect(out.status).toBe('fail');
+    expect(out.failureMode).toBe('webhook-no-endpoints');
+    expect(out.summary).toContain('Service kserve/kserve-webhook-server-service does not exist');
+    expect(out.evidence).toContainEqual({
+      object: { kind: 'Service', namespace: 'kserve', name: 'kserve-webhook-server-service' },
+      label: 'Service',
+      fields: { exists: 'false' },
+    });
+  });
+
+  it('treats an endpoint without a ready condition as ready (EndpointSlice nil = true)', () => {
+    const s = healthySnapshot();
+    delete itemsOf(s, 'endpointSlices')[0].endpoints[0].conditions;
+    expect(runCheck(kserveWebhookEndpoints, s).status).toBe('pass');
+  });
+
+  it('fails when the Service has no EndpointSlice at all', () => {
+    const s = healthySnapshot();
+    itemsOf(s, 'endpointSlices').splice(0, 1);
+    const out = runCheck(kserveWebhookEndpoints, s);
+    expect(out.status).toBe('fail');
+    expect(out.evidence).toContainEqual({
+      label: 'EndpointSlices',
+      fields: { 'kubernetes.io/service-name=kserve-webhook-server-service': 'none found' },
+    });
+  });
+
+  it('warns when no webhook configuration points at the KServe Service', () => {
+    const s = healthySnapshot();
+    for (const col of ['mutatingWebhookConfigurations', 'validatingWebhookConfigurations'] as const) {
+      const items = itemsOf(s, col);
+      items.splice(0, items.length, ...items.filter(c => !c.metadata.name.includes('serving.kserve.io')));
+    }
+    const out = runCheck(kserveWebhookEndpoints, s);
+    expect(out.status).toBe('warn');
+    expect(out.failureMode).toBeUndefined();
+  });
+
+  it('is an error naming the admissionregistration RBAC rule when webhook configurations are forbidden', () => {
+    const out = runCheck(
+      kserveWebhookEndpoints,
+      withReadError(
+        healthySnapshot(),
+        'mutatingWebhookConfigurations',
+        forbidden('mutatingwebhookconfigurations', 'admissionregistration.k8s.io'),
+      ),
+    );
+    expect(out.status).toBe('error');
+    expect(out.failureMode).toBeUndefined();
+    expect(out.summary).toContain(
+      '{apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations"], verbs: ["list"]}',
+    );
+  });
+
+  it('is an error (not webhook-no-endpoints) when EndpointSlices are forbidden', () => {
+    const out = runCheck(
+      kserveWebhookEndpoints,
+      withReadError(healthySnapshot(), 'endpointSlices', forbidden('endpointslices', 'discovery.k8s.io')),
+    );
+    expect(out.status).toBe('error');
+    expect(out.failureMode).toBeUndefined();
+    expect(out.summary).toContain('{apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list"]}');
+  });
+
+  it('is an error (not webhook-no-endpoints) when listing Services times out', () => {
+    const out = runCheck(kserveWebhookEndpoints, withReadError(healthySnapshot(), 'services', timeout('list services -A')));
+    expect(out.status).toBe('error');
+    expect(out.failureMode).toBeUndefined();
+  });
+});
