@@ -29,9 +29,16 @@ export const OverallStatusLabel = (props: {
   testId?: string;
 }) => {
   const Icon = OVERALL_ICONS[props.status] ?? StatusAborted;
+  const label = OVERALL_LABELS[props.status] ?? props.status;
+  // Backstage's status components hide their text from assistive technology: name it here.
   return (
-    <span data-testid={props.testId} data-status={props.status}>
-      <Icon>{OVERALL_LABELS[props.status] ?? props.status}</Icon>
+    <span
+      role="img"
+      aria-label={`Overall status: ${label}`}
+      data-testid={props.testId}
+      data-status={props.status}
+    >
+      <Icon>{label}</Icon>
     </span>
   );
 };
@@ -42,7 +49,10 @@ export const CheckStatusLabel = (props: {
   label?: string;
 }) => {
   const Icon = CHECK_ICONS[props.status] ?? StatusAborted;
+  const label = props.label ?? CHECK_LABELS[props.status] ?? props.status;
   return (
-    <Icon>{props.label ?? CHECK_LABELS[props.status] ?? props.status}</Icon>
+    <span role="img" aria-label={`Status: ${label}`}>
+      <Icon>{label}</Icon>
+    </span>
   );
 };
