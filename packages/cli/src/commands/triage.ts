@@ -95,8 +95,9 @@ export function formatText(report: TriageReport): string {
       out.push(`   [${MARK[c.status]}] ${c.title}: ${c.summary}`);
       if (c.status !== 'fail' && c.status !== 'warn' && c.status !== 'error') continue;
       for (const e of c.evidence) {
-        const obj = e.object ? ` ${e.object.kind} ${e.object.namespace ? `${e.object.namespace}/` : ''}${e.object.name}` : '';
-        out.push(`          evidence: ${e.label}${obj}`);
+        const name = e.object ? `${e.object.namespace ? `${e.object.namespace}/` : ''}${e.object.name}` : '';
+        const obj = e.object && e.object.kind !== e.label ? `${e.object.kind} ${name}` : name;
+        out.push(`          evidence: ${e.label}${obj ? ` ${obj}` : ''}`);
         for (const [k, v] of Object.entries(e.fields ?? {})) out.push(`            ${k}: ${v}`);
         for (const l of e.lines ?? []) out.push(`            | ${l}`);
       }

@@ -1,7 +1,278 @@
-import { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import {
+  ConventionsFormatError,
+  DEFAULT_LABEL_CONVENTIONS,
+  KubeObject,
+  LabelConventions,
+  ManifestFile,
+  NotEvaluated,
+  PolicySource,
+  ValidationReport,
+  isKyvernoPolicy,
+  loadPolicies,
+  parseConventions,
+  summarizeReport,
+  unsupportedPolicy,
+  validateManifests,
+} from '@serving-health/plugin-serving-health-common';
+import { createKubernetesClient, KubernetesClient, loadKubeconfig } from '@serving-health/plugin-serving-health-node';
+import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from '../exitCodes';
+
+/** Bad arguments or unreadable input: exit 2. */
+export class ValidateUsageError extends Error {}
+
+export interface ValidateCommandOptions {
+  paths: string[];
+  policies?: string;
+  kubeconfig?: string;
+  context?: string;
+  clusterPolicies?: boolean;
+  conventions?: string;
+  namespace?: string;
+  output?: 'json' | 'text';
+  /** Base for relative paths (default: the directory the user ran `yarn serving-health` from). */
+  cwd?: string;
+}
+
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** Reads files and directories (recursively: .yaml, .yml, .json; dot-directories and node_modules skipped). */
+export function readManifestFiles(paths: string[], cwd: string): ManifestFile[] {
+  const files: ManifestFile[] = [];
+  const display = (abs: string) => {
+    const rel = path.relative(cwd, abs);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+  };
+  const read = (abs: string, explicit: boolean) => {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch (e) {
+      throw new ValidateUsageError(`cannot read ${display(abs)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (stat.isDirectory()) {
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(abs).sort();
+      } catch (e) {
+        throw new ValidateUsageError(`cannot read directory ${display(abs)}: ${(e as NodeJS.ErrnoException).code}`);
+      }
+      for (const entry of entries) {
+        if (entry.startsWith('.') || entry === 'node_modules') continue;
+        const child = path.join(abs, entry);
+        const isDir = fs.statSync(child).isDirectory();
+        if (isDir || MANIFEST_EXTENSIONS.includes(path.extname(entry))) read(child, false);
+      }
+      return;
+    }
+    if (!explicit && !MANIFEST_EXTENSIONS.includes(path.extname(abs))) return;
+    try {
+      files.push({ path: display(abs), content: fs.readFileSync(abs, 'utf8') });
+    } catch (e) {
+      throw new ValidateUsageError(`cannot read ${display(abs)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  for (const p of paths) read(path.resolve(cwd, p), true);
+  return files;
+}
+
+const apiError = (r: { status?: number; error: { message: string } }) =>
+  `${r.error.message}${r.status ? ` (HTTP ${r.status})` : ''}`;
+
+/** ClusterPolicies and Policies of the cluster, plus the CEL policies it cannot evaluate. */
+export async function readClusterPolicies(
+  client: KubernetesClient,
+): Promise<{ policies: PolicySource[]; notEvaluated: NotEvaluated[] }> {
+  const source = `cluster:${client.cluster}`;
+  const policies: PolicySource[] = [];
+  const notEvaluated: NotEvaluated[] = [];
+  for (const resource of ['clusterpolicies', 'policies']) {
+    const r = await client.request({ path: `/apis/kyverno.io/v1/${resource}` });
+    if (!r.ok) {
+      if (r.status === 404) {
+        throw new ValidateUsageError(`cluster ${client.cluster} has no Kyverno (${resource}.kyverno.io not found)`);
+      }
+      throw new ValidateUsageError(`cannot list ${resource}.kyverno.io on cluster ${client.cluster}: ${apiError(r)}`);
+    }
+    const kind = resource === 'clusterpolicies' ? 'ClusterPolicy' : 'Policy';
+    for (const item of (r.body?.items ?? []) as KubeObject[]) {
+      const policy = { apiVersion: 'kyverno.io/v1', kind, ...item };
+      if (isKyvernoPolicy(policy)) policies.push({ source, policy });
+    }
+  }
+  // CEL policies the cluster enforces too; they are listed, not evaluated (the admission dry-run runs them).
+  for (const [apiPath, kind] of [
+    ['/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', 'ValidatingAdmissionPolicy'],
+    ['/apis/policies.kyverno.io/v1alpha1/validatingpolicies', 'ValidatingPolicy'],
+  ]) {
+    const r = await client.request({ path: apiPath });
+    if (r.ok) {
+      for (const item of (r.body?.items ?? []) as KubeObject[]) {
+        notEvaluated.push(unsupportedPolicy({ ...item, kind }, source));
+      }
+    } else if (r.status !== 404) {
+      notEvaluated.push({ feature: kind, reason: `could not list ${kind} objects on ${client.cluster}: ${apiError(r)}` });
+    }
+  }
+  return { policies, notEvaluated };
+}
+
+/** Labels of the cluster's namespaces, for namespaceSelector; empty when they cannot be read. */
+async function readNamespaceLabels(client: KubernetesClient): Promise<Record<string, Record<string, string>>> {
+  const r = await client.request({ path: '/api/v1/namespaces' });
+  if (!r.ok) return {};
+  const out: Record<string, Record<string, string>> = {};
+  for (const ns of (r.body?.items ?? []) as KubeObject[]) {
+    out[ns.metadata.name] = (ns.metadata.labels ?? {}) as Record<string, string>;
+  }
+  return out;
+}
+
+function readConventions(file: string, cwd: string): LabelConventions {
+  const abs = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new ValidateUsageError(`cannot read conventions file ${file}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+  try {
+    return parseConventions(text);
+  } catch (e) {
+    if (e instanceof ConventionsFormatError) throw new ValidateUsageError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+const where = (v: { file: string; line?: number }) => `${v.file}${v.line ? `:${v.line}` : ''}`;
+const resourceText = (r: { kind?: string; namespace?: string; name?: string }) =>
+  `${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? '?'}`;
+
+export function formatValidationText(report: ValidationReport): string {
+  const out: string[] = [];
+  for (const e of report.errors) {
+    out.push(`${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: error malformed YAML: ${e.message}`);
+  }
+  for (const v of report.violations) {
+    out.push(`${where(v)}: ${v.severity} ${v.rule}: ${v.message} [${resourceText(v.resource)}]`);
+    if (v.hint) out.push(`    hint: ${v.hint}`);
+  }
+  if (report.notEvaluated.length) {
+    out.push('not evaluated (decide these by hand or with the admission dry-run):');
+    for (const n of report.notEvaluated) {
+      const what = n.policy ? `${n.policy}${n.rule ? `/${n.rule}` : ''}` : n.file ?? '';
+      const on = n.resource ? ` [${resourceText(n.resource)}]` : n.file && n.policy ? ` [${n.file}]` : '';
+      out.push(`  ${what} (${n.feature}): ${n.reason}${on}`);
+    }
+  }
+  out.push(summarizeReport(report));
+  return out.join('\n');
+}
+
+export function toValidationJson(report: ValidationReport) {
+  return {
+    violations: report.violations.map(v => ({
+      file: v.file,
+      line: v.line,
+      resource: {
+        apiVersion: v.resource.apiVersion,
+        kind: v.resource.kind,
+        namespace: v.resource.namespace,
+        name: v.resource.name,
+      },
+      rule: v.rule,
+      severity: v.severity,
+      message: v.message,
+      path: v.path,
+      ...(v.hint ? { hint: v.hint } : {}),
+    })),
+    notEvaluated: report.notEvaluated,
+    ...(report.errors.length ? { errors: report.errors } : {}),
+  };
+}
+
+export async function runValidateCommand(
+  opts: ValidateCommandOptions,
+): Promise<{ code: number; stdout: string; report: ValidationReport }> {
+  const cwd = opts.cwd ?? process.env.INIT_CWD ?? process.cwd();
+  if (!opts.paths?.length) throw new ValidateUsageError('give at least one file or directory to validate');
+  if (opts.clusterPolicies && !opts.kubeconfig) {
+    throw new ValidateUsageError('--cluster-policies needs --kubeconfig');
+  }
+  const files = readManifestFiles(opts.paths, cwd);
+  const conventions = opts.conventions ? readConventions(opts.conventions, cwd) : DEFAULT_LABEL_CONVENTIONS;
+
+  const policies: PolicySource[] = [];
+  const notEvaluated: NotEvaluated[] = [];
+  const errors: ValidationReport['errors'] = [];
+  if (opts.policies) {
+    const loaded = loadPolicies(readManifestFiles([opts.policies], cwd));
+    policies.push(...loaded.policies);
+    notEvaluated.push(...loaded.notEvaluated);
+    errors.push(...loaded.errors);
+  }
+  let namespaceLabels: Record<string, Record<string, string>> = {};
+  if (opts.kubeconfig) {
+    let connection;
+    try {
+      connection = loadKubeconfig(path.resolve(cwd, opts.kubeconfig), opts.context);
+    } catch (e) {
+      throw new ValidateUsageError((e as Error).message);
+    }
+    const client = createKubernetesClient(connection);
+    if (opts.clusterPolicies) {
+      const fromCluster = await readClusterPolicies(client);
+      policies.push(...fromCluster.policies);
+      notEvaluated.push(...fromCluster.notEvaluated);
+    }
+    namespaceLabels = await readNamespaceLabels(client);
+  }
+
+  const report = validateManifests({
+    files,
+    policies,
+    conventions,
+    defaultNamespace: opts.namespace ?? 'default',
+    namespaceLabels,
+  });
+  report.notEvaluated.unshift(...notEvaluated);
+  report.errors.unshift(...errors);
+
+  const stdout =
+    opts.output === 'json' ? JSON.stringify(toValidationJson(report), null, 2) : formatValidationText(report);
+  let code = EXIT_CLEAN;
+  if (report.errors.length) code = EXIT_ERROR;
+  else if (report.violations.length) code = EXIT_FINDINGS;
+  return { code, stdout, report };
+}
 
 export function registerValidateCommand(program: Command) {
   program
     .command('validate')
-    .description('Validate manifests against label conventions, Kyverno policies and kustomize rules');
+    .description('Validate manifests against label conventions, Kyverno policies and kustomize rules')
+    .argument('<files-or-dirs...>', 'manifests to validate (directories are read recursively)')
+    .option('--policies <dir>', 'Kyverno ClusterPolicies / Policies to evaluate (a directory or a file)')
+    .option('--kubeconfig <file>', 'kubeconfig of the target cluster (namespace labels, --cluster-policies)')
+    .option('--context <name>', 'kubeconfig context (default: current-context)')
+    .option('--cluster-policies', "also evaluate the cluster's Kyverno policies (needs --kubeconfig)")
+    .option('--conventions <file>', 'label conventions (YAML or JSON: requiredLabels, keyStyle, exemptPrefixes, kinds)')
+    .option('--namespace <ns>', 'namespace of namespaced objects that name none', 'default')
+    .addOption(new Option('--output <format>', 'output format').choices(['json', 'text']).default('text'))
+    .action(async (paths: string[], opts) => {
+      try {
+        const { code, stdout, report } = await runValidateCommand({ ...opts, paths });
+        process.stdout.write(`${stdout}\n`);
+        if (opts.output === 'json' && report.errors.length) {
+          for (const e of report.errors) {
+            process.stderr.write(`serving-health validate: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+          }
+        }
+        process.exitCode = code;
+      } catch (e) {
+        process.stderr.write(`serving-health validate: ${(e as Error).message}\n`);
+        process.exitCode = EXIT_ERROR;
+      }
+    });
 }

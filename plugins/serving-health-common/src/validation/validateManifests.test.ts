@@ -48,7 +48,7 @@ describe('validateManifests', () => {
 
   it('reports malformed YAML as errors, not as a clean result', () => {
     const report = validateManifests({ files: fixtureFiles('manifests/malformed.yaml'), policies });
-    expect(report.errors).toHaveLength(1);
+    expect(report.errors.length).toBeGreaterThan(0);
     expect(report.errors[0]).toMatchObject({ file: 'manifests/malformed.yaml', line: 6 });
   });
 

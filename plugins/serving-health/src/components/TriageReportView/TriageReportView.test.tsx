@@ -1,0 +1,44 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderInTestApp } from '@backstage/test-utils';
+import { webhookFailingReport } from '../../__fixtures__/reports';
+import { TriageReportView } from './TriageReportView';
+
+describe('TriageReportView', () => {
+  it('names the checks that saw each failure mode', async () => {
+    await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
+    expect(
+      screen.getByTestId('failure-mode-webhook-no-endpoints'),
+    ).toHaveTextContent(
+      'Seen by: KServe controller, KServe webhook endpoints, Argo CD sync',
+    );
+  });
+
+  it('shows where the endpoint lives', async () => {
+    await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
+    expect(screen.getByText('models/fraud-model')).toBeInTheDocument();
+    expect(screen.getByText('argocd/fraud-model')).toBeInTheDocument();
+  });
+
+  it('calls onRerun from the Re-run button and disables it while loading', async () => {
+    const onRerun = jest.fn();
+    const { rerender } = await renderInTestApp(
+      <TriageReportView report={webhookFailingReport} onRerun={onRerun} />,
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Re-run triage' }),
+    );
+    expect(onRerun).toHaveBeenCalledTimes(1);
+
+    rerender(
+      <TriageReportView
+        report={webhookFailingReport}
+        onRerun={onRerun}
+        loading
+      />,
+    );
+    expect(
+      screen.getByRole('button', { name: 'Re-run triage' }),
+    ).toBeDisabled();
+  });
+});
