@@ -38,6 +38,7 @@ function stateFile(name: string): string {
   return path.join(stateDir, `${name}.json`);
 }
 
+/** Every complete state file (a claim of a starting testenv is still empty). */
 function detachedStates(): DetachedState[] {
   if (!fs.existsSync(stateDir)) {
     return [];
@@ -45,7 +46,9 @@ function detachedStates(): DetachedState[] {
   return fs
     .readdirSync(stateDir)
     .filter(f => f.endsWith('.json'))
-    .map(f => JSON.parse(fs.readFileSync(path.join(stateDir, f), 'utf8')));
+    .map(f => fs.readFileSync(path.join(stateDir, f), 'utf8'))
+    .filter(text => text.trim())
+    .map(text => JSON.parse(text));
 }
 
 /** Guards against a recycled pid: only our binary with our data dir is stopped. */
@@ -64,6 +67,37 @@ function isOurApiServer(state: DetachedState): boolean {
   }
 }
 
+/**
+ * Reserves .testenv/<name>.json before starting, so two concurrent
+ * `up --detach` of the same name cannot both start and leave one untracked.
+ */
+function claimName(name: string): void {
+  fs.mkdirSync(stateDir, { recursive: true });
+  try {
+    fs.closeSync(fs.openSync(stateFile(name), 'wx', 0o600));
+    return;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw e;
+    }
+  }
+  let existing: DetachedState | undefined;
+  try {
+    existing = JSON.parse(fs.readFileSync(stateFile(name), 'utf8'));
+  } catch {
+    // an empty claim: another `up` is starting right now
+  }
+  if (!existing || isOurApiServer(existing)) {
+    throw new UsageError(
+      `testenv "${name}" is already running or starting; stop it with: yarn testenv down --name ${name} (or, if no \`up\` is running, remove ${displayPath(
+        stateFile(name),
+      )})`,
+    );
+  }
+  // a leftover of a testenv that is gone: take the name over
+  fs.rmSync(existing.dataDir, { recursive: true, force: true });
+}
+
 function describeEnv(env: TestEnv): string {
   return `testenv "${env.name}" ready in ${(env.timings.readyMs / 1000).toFixed(
     1,
@@ -80,23 +114,26 @@ async function up(args: string[]): Promise<void> {
     },
   });
   const log = (line: string) => console.error(line);
+  const name =
+    values.name ??
+    (values.scenario ? path.basename(values.scenario) : 'testenv');
   if (values.detach) {
-    const name =
-      values.name ??
-      (values.scenario ? path.basename(values.scenario) : 'testenv');
-    const existing = detachedStates().find(s => s.name === name);
-    if (existing && isOurApiServer(existing)) {
-      throw new UsageError(
-        `testenv "${name}" is already running; stop it with: yarn testenv down --name ${name}`,
-      );
-    }
+    claimName(name);
   }
-  const env = await startTestEnv({
-    scenario: values.scenario,
-    name: values.name,
-    detached: values.detach,
-    log,
-  });
+  let env: TestEnv;
+  try {
+    env = await startTestEnv({
+      scenario: values.scenario,
+      name,
+      detached: values.detach,
+      log,
+    });
+  } catch (e) {
+    if (values.detach) {
+      fs.rmSync(stateFile(name), { force: true });
+    }
+    throw e;
+  }
   log(describeEnv(env));
   if (env.scenario) {
     log(

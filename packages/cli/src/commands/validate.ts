@@ -94,6 +94,15 @@ export async function readClusterPolicies(
       if (r.status === 404) {
         throw new ValidateUsageError(`cluster ${client.cluster} has no Kyverno (${resource}.kyverno.io not found)`);
       }
+      if (resource === 'policies') {
+        // Namespaced Policies are rarer than ClusterPolicies; an identity that may not list them still
+        // gets the cluster-wide ones evaluated, and is told what was left out.
+        notEvaluated.push({
+          feature: 'Policy',
+          reason: `could not list namespaced Kyverno Policies on ${client.cluster}: ${apiError(r)}; grant list on policies.kyverno.io to evaluate them`,
+        });
+        continue;
+      }
       throw new ValidateUsageError(`cannot list ${resource}.kyverno.io on cluster ${client.cluster}: ${apiError(r)}`);
     }
     const kind = resource === 'clusterpolicies' ? 'ClusterPolicy' : 'Policy';

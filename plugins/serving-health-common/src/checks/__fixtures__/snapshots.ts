@@ -1025,3 +1025,35 @@ export function withNoReadyNode(s: ClusterSnapshot): ClusterSnapshot {
     }
   });
 }
+
+// ---------------------------------------------------------------------------
+// Labels and policies
+// ---------------------------------------------------------------------------
+
+/**
+ * label-policy-mismatch: the template rendered `costCenter`, the Kyverno policy
+ * requires `cost-center` (here the live object predates the Enforce policy).
+ */
+export function withCostCenterNearMiss(s: ClusterSnapshot): ClusterSnapshot {
+  return withInferenceService(s, i => {
+    const labels = i.metadata.labels!;
+    labels.costCenter = labels['cost-center'];
+    delete labels['cost-center'];
+  });
+}
+
+export function withPolicyAction(s: ClusterSnapshot, action: 'Audit' | 'Enforce'): ClusterSnapshot {
+  return mutate(s, c => {
+    for (const p of itemsOf(c, 'clusterPolicies')) p.spec.validationFailureAction = action;
+  });
+}
+
+/** No clusterpolicies.kyverno.io resource on the cluster. */
+export function withKyvernoNotInstalled(s: ClusterSnapshot): ClusterSnapshot {
+  return withReadError(s, 'clusterPolicies', {
+    reason: 'not-installed',
+    request: 'list clusterpolicies.kyverno.io',
+    message: 'the server could not find the requested resource',
+    httpStatus: 404,
+  });
+}
