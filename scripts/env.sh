@@ -1,7 +1,8 @@
 # Sourced by the scripts: points corepack and yarn at the registry npm already
 # uses (no host name is written into the repo), and lets node-gyp build
 # better-sqlite3 against the local Node headers instead of downloading them.
-REG=$(npm config get registry | sed 's#/$##')
+REG=$(npm config get registry --workspaces=false)
+REG="${REG%/}"
 export COREPACK_NPM_REGISTRY="$REG"
 export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
 export YARN_NPM_REGISTRY_SERVER="$REG"

@@ -113,7 +113,7 @@ export interface TriageReport {
   entityRef: string;
   target: TriageTarget;
   overall: OverallStatus;
-  /** The first stage with a failing (or, absent that, erroring) check. */
+  /** The first stage with a failing check; absent that, with an erroring one; absent that, with a warning. */
   failingStage?: TriageStage;
   failureModes: FailureModeSummary[];
   checks: CheckResult[];

@@ -8,9 +8,10 @@ import { displayPath, scenariosDir } from './paths';
 export interface ScenarioManifest {
   description: string;
   /**
-   * Sibling scenario(s) whose files are loaded first; a file of this scenario
-   * replaces the inherited file of the same name. A list combines scenarios,
-   * later entries replacing earlier ones file by file.
+   * Sibling scenario(s) whose files are loaded too; a file of this scenario
+   * replaces the inherited file of the same name. A list combines scenarios:
+   * each keeps its own replacements of a shared base, and where two replace
+   * the same file the later one in the list wins.
    */
   extends?: string | string[];
   expect: Array<{ entity: string; failureModes: string[] }>;
@@ -101,7 +102,7 @@ export function readScenario(nameOrDir: string): Scenario {
     );
   }
   const manifest = readManifest(dir);
-  const files = [...collectFiles(dir, []).values()].sort((a, b) =>
+  const files = [...collectFiles(dir).values()].sort((a, b) =>
     path.basename(a).localeCompare(path.basename(b)),
   );
   return { name: path.basename(dir), dir, manifest, files };
@@ -128,8 +129,12 @@ function isLoadable(file: string): boolean {
   );
 }
 
-/** file name -> path, after applying `extends` (inherited first, own files win). */
-function collectFiles(dir: string, chain: string[]): Map<string, string> {
+/**
+ * The scenario and its ancestors, each once, every base before the scenarios
+ * built on it (a depth-first post-order walk of `extends`). With
+ * `extends: [a, b]` where both extend `healthy`: healthy, a, b, the scenario.
+ */
+function lineage(dir: string, chain: string[], out: string[]): string[] {
   if (chain.includes(dir)) {
     throw new Error(
       `scenario "extends" cycle: ${[...chain, dir]
@@ -137,7 +142,6 @@ function collectFiles(dir: string, chain: string[]): Map<string, string> {
         .join(' -> ')}`,
     );
   }
-  const files = new Map<string, string>();
   const bases = readManifest(dir)?.extends ?? [];
   for (const base of Array.isArray(bases) ? bases : [bases]) {
     const baseDir = path.resolve(path.dirname(dir), base);
@@ -148,14 +152,27 @@ function collectFiles(dir: string, chain: string[]): Map<string, string> {
         )}: extends "${base}", which is not a directory next to it`,
       );
     }
-    for (const [name, file] of collectFiles(baseDir, [...chain, dir])) {
-      files.set(name, file);
-    }
+    lineage(baseDir, [...chain, dir], out);
   }
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name);
-    if (isLoadable(file)) {
-      files.set(name, file);
+  if (!out.includes(dir)) {
+    out.push(dir);
+  }
+  return out;
+}
+
+/**
+ * file name -> path: each directory of the lineage contributes its own files,
+ * replacing same-named files of the directories before it. So a combination
+ * of two scenarios keeps both of their replacements of the shared base.
+ */
+function collectFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const d of lineage(dir, [], [])) {
+    for (const name of fs.readdirSync(d)) {
+      const file = path.join(d, name);
+      if (isLoadable(file)) {
+        files.set(name, file);
+      }
     }
   }
   return files;

@@ -60,6 +60,15 @@ async function call<T = any>(
 const get = (env: TestEnv, urlPath: string, identity: Identity = 'reader') =>
   call(env, identity, 'GET', urlPath);
 
+/** The reader may only LIST (deploy/rbac.yaml): one object is a filtered list. */
+async function one(env: TestEnv, collection: string, name: string) {
+  const { items } = await get(
+    env,
+    `${collection}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`,
+  );
+  return items[0];
+}
+
 async function failure(promise: Promise<unknown>): Promise<KubeApiError> {
   try {
     await promise;
@@ -227,10 +236,10 @@ describe('healthy', () => {
       ['kyverno', 'kyverno-svc'],
     ]) {
       const [endpoint] = await readyEndpoints(env(), ns, svc);
-      const pod = await get(
+      const pod = await one(
         env(),
-        `/api/v1/namespaces/${ns}/pods/${endpoint.targetRef.name}`,
-        'admin',
+        `/api/v1/namespaces/${ns}/pods`,
+        endpoint.targetRef.name,
       );
       expect(condition(pod, 'Ready')).toBe('True');
       expect(pod.spec.nodeName).toBe('ml-worker-1');
@@ -307,10 +316,10 @@ describe('webhook-no-endpoints', () => {
     expect(statuses['kube-rbac-proxy'].state.waiting.reason).toBe('ImagePullBackOff');
     expect(await readyEndpoints(env(), 'kserve', 'kserve-webhook-server-service')).toEqual([]);
 
-    const deployment = await get(
+    const deployment = await one(
       env(),
-      '/apis/apps/v1/namespaces/kserve/deployments/kserve-controller-manager',
-      'admin',
+      '/apis/apps/v1/namespaces/kserve/deployments',
+      'kserve-controller-manager',
     );
     expect(condition(deployment, 'Available')).toBe('False');
 
@@ -334,7 +343,7 @@ describe('webhook-no-endpoints', () => {
     expect(created.statusCode).toBe(500);
     expect(created.message).toBe(expected);
 
-    const existing = await get(env(), `${ISVCS}/fraud-detector`);
+    const existing = await get(env(), `${ISVCS}/fraud-detector`, 'admin');
     existing.spec.predictor.model.storageUri = 's3://ml-models/fraud-detector/v8';
     const updated = await failure(
       call(env(), 'admin', 'PUT', `${ISVCS}/fraud-detector`, existing),
@@ -343,12 +352,12 @@ describe('webhook-no-endpoints', () => {
   });
 
   it('records the same error in the Argo CD app that could not sync', async () => {
-    const app = await get(env(), `${APPS}/credit-scoring`);
+    const app = await one(env(), APPS, 'credit-scoring');
     expect(app.status.conditions[0].type).toBe('SyncError');
     expect(app.status.conditions[0].message).toContain(
       'no endpoints available for service "kserve-webhook-server-service"',
     );
-    await expect(get(env(), `${ISVCS}/credit-scoring`)).rejects.toThrow(/not found/);
+    expect(await one(env(), ISVCS, 'credit-scoring')).toBeUndefined();
   });
 });
 
@@ -391,20 +400,20 @@ describe('label-policy-mismatch', () => {
   commonChecks(env);
 
   it('has an Enforce policy requiring cost-center and a model labelled costCenter', async () => {
-    const policy = await get(env(), '/apis/kyverno.io/v1/clusterpolicies/require-labels');
+    const policy = await one(env(), '/apis/kyverno.io/v1/clusterpolicies', 'require-labels');
     expect(policy.spec.validationFailureAction).toBe('Enforce');
     expect(policy.spec.rules[0].validate.pattern.metadata.labels).toEqual({
       owner: '?*',
       'cost-center': '?*',
     });
     expect(condition(policy, 'Ready')).toBe('True');
-    const model = await get(env(), `${ISVCS}/churn-predictor`);
+    const model = await one(env(), ISVCS, 'churn-predictor');
     expect(model.metadata.labels).toHaveProperty('costCenter');
     expect(model.metadata.labels).not.toHaveProperty('cost-center');
   });
 
   it("carries Kyverno's denial in the app's failed operation", async () => {
-    const app = await get(env(), `${APPS}/churn-predictor`);
+    const app = await one(env(), APPS, 'churn-predictor');
     expect(app.status.sync.status).toBe('OutOfSync');
     expect(app.status.operationState.phase).toBe('Failed');
     expect(app.status.operationState.syncResult.resources[0].message).toContain(
@@ -424,7 +433,7 @@ describe('policy-engine-not-ready', () => {
     expect(pod.status.containerStatuses[0].state.waiting.reason).toBe('CrashLoopBackOff');
     expect(pod.status.containerStatuses[0].lastState.terminated.reason).toBe('OOMKilled');
     expect(await readyEndpoints(env(), 'kyverno', 'kyverno-svc')).toEqual([]);
-    const vwc = await get(env(), `${VWCS}/kyverno-resource-validating-webhook-cfg`);
+    const vwc = await one(env(), VWCS, 'kyverno-resource-validating-webhook-cfg');
     expect(vwc.webhooks[0]).toMatchObject({
       name: 'validate.kyverno.svc-fail',
       failurePolicy: 'Fail',
@@ -446,7 +455,7 @@ describe('policy-engine-not-ready', () => {
   });
 
   it('shows the app Unknown with a ComparisonError naming kyverno-svc', async () => {
-    const app = await get(env(), `${APPS}/image-classifier`);
+    const app = await one(env(), APPS, 'image-classifier');
     expect(app.status.sync.status).toBe('Unknown');
     expect(app.status.conditions[0].type).toBe('ComparisonError');
     expect(app.status.conditions[0].message).toContain(
@@ -468,7 +477,7 @@ describe('stale-webhook', () => {
     );
     expect(namespaces).not.toContain('opendatahub');
     expect(namespaces).not.toContain('ingress-nginx');
-    const odh = await get(env(), `${VWCS}/validating.odh-model-controller.opendatahub.io`);
+    const odh = await one(env(), VWCS, 'validating.odh-model-controller.opendatahub.io');
     expect(odh.webhooks[0]).toMatchObject({
       failurePolicy: 'Fail',
       clientConfig: { service: { name: 'odh-model-controller-webhook-service' } },
@@ -514,7 +523,7 @@ describe('stale-webhook', () => {
       await new Promise(r => setTimeout(r, 100));
     }
     expect(denied!.message).toBe(expected);
-    const app = await get(env(), `${APPS}/text-summarizer`);
+    const app = await one(env(), APPS, 'text-summarizer');
     expect(app.status.conditions[0].message).toContain(expected);
   });
 });
@@ -534,7 +543,7 @@ describe('combo-webhook-and-labels', () => {
       'churn-predictor',
       'pricing-optimizer',
     ]);
-    const app = await get(env(), `${APPS}/pricing-optimizer`);
+    const app = await one(env(), APPS, 'pricing-optimizer');
     expect(app.status.operationState.message).toContain(
       'no endpoints available for service "kserve-webhook-server-service"',
     );
@@ -550,10 +559,10 @@ describe('combo-stale-and-policy-engine', () => {
     expect(
       await readyEndpoints(env(), 'kserve', 'kserve-webhook-server-service'),
     ).toHaveLength(1);
-    await expect(
-      get(env(), `${VWCS}/validating.odh-model-controller.opendatahub.io`),
-    ).resolves.toBeTruthy();
-    const app = await get(env(), `${APPS}/speech-to-text`);
+    expect(
+      await one(env(), VWCS, 'validating.odh-model-controller.opendatahub.io'),
+    ).toBeDefined();
+    const app = await one(env(), APPS, 'speech-to-text');
     expect(app.status.sync.status).toBe('Unknown');
     expect(app.status.conditions[0].message).toContain('kyverno-svc');
   });

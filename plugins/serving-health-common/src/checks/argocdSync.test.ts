@@ -18,7 +18,7 @@ import {
 const STALE_GATEKEEPER_ERROR =
   'Internal error occurred: failed calling webhook "validation.gatekeeper.sh": failed to call webhook: Post "https://gatekeeper-webhook-service.gatekeeper-system.svc:443/v1/admit?timeout=10s": service "gatekeeper-webhook-service" not found';
 
-function failingWith(message: string, extra: Parameters<typeof argoStatusFailing>[0] | object = {}) {
+function failingWith(message: string, extra: Partial<Parameters<typeof argoStatusFailing>[0]> = {}) {
   return withArgoAppStatus(healthySnapshot(), argoStatusFailing({ message, ...extra }));
 }
 
@@ -122,6 +122,7 @@ describe('argocd.sync', () => {
       expect(out.status).toBe('fail');
       expect(out.failureMode).toBe('crd-missing');
       expect(out.summary).toContain('is OutOfSync/Missing');
+      expect(out.summary).toContain(CRD_MISSING_ARGO_MESSAGE);
     });
 
     it('crd-missing from a Missing InferenceService resource when kserve.crds found crd-missing and no message says more', () => {

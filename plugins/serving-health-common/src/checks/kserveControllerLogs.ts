@@ -2,7 +2,8 @@ import { KSERVE_CONTROLLER } from './kserveController';
 import { TriageCheck } from './types';
 import { readErrorOutcome } from './util';
 
-const ERROR_LINE = /(\bERROR\b|"level":"error"|\blevel=error\b|^E\d{4} |\bpanic\b|Reconciler error)/i;
+// Severity markers only: an info line that mentions "error" is not an error line.
+const ERROR_LINE = /(\bERROR\b|^E\d{4} |"level":"error"|\blevel=error\b|\bpanic:|Reconciler error)/;
 const MAX_LINES_SHOWN = 20;
 
 export const kserveControllerLogs: TriageCheck = {

@@ -85,7 +85,8 @@ export const kserveWebhookEndpoints: TriageCheck = {
       command: `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${KSERVE_WEBHOOK_SERVICE}`,
     });
     return {
-      status: 'fail',
+      // failurePolicy Ignore fails open: requests pass after the call fails.
+      status: blocking.length ? 'fail' : 'warn',
       failureMode: 'webhook-no-endpoints',
       summary: `${describeChainCause(chain)}. ${blocking.length} KServe webhook(s) with failurePolicy Fail deny every InferenceService create/update: the API server answers 'failed calling webhook "${defaulter.webhookName}": ... no endpoints available for service "${KSERVE_WEBHOOK_SERVICE}"'.`,
       evidence: [webhookEvidence, ...chain.evidence],

@@ -94,14 +94,14 @@ describe('policy-engine.admission', () => {
   // BUG (see report): analyzeServiceChain() returns complete:false when services or
   // endpointslices could not be read, but this check ignores it and calls the
   // unreadable Service "dead": a 403 becomes fail + policy-engine-not-ready.
-  it.failing('is an error (not policy-engine-not-ready) when listing Services is forbidden', () => {
+  it('is an error (not policy-engine-not-ready) when listing Services is forbidden', () => {
     const out = runCheck(policyEngineAdmission, withReadError(healthySnapshot(), 'services', forbidden('services', '')));
     expect(out.status).toBe('error');
     expect(out.failureMode).toBeUndefined();
     expect(out.summary).toContain('{apiGroups: [""], resources: ["services"], verbs: ["list"]}');
   });
 
-  it.failing('is an error (not policy-engine-not-ready) when listing EndpointSlices times out', () => {
+  it('is an error (not policy-engine-not-ready) when listing EndpointSlices times out', () => {
     const out = runCheck(
       policyEngineAdmission,
       withReadError(healthySnapshot(), 'endpointSlices', timeout('list endpointslices.discovery.k8s.io -A')),

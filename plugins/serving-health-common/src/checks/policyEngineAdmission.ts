@@ -36,6 +36,13 @@ export const policyEngineAdmission: TriageCheck = {
     }
     const services = [...new Set(kyverno.map(w => w.service!.name))];
     const chains = services.map(s => analyzeServiceChain(snapshot, ns, s));
+    if (chains.some(c => !c.complete)) {
+      // Unreadable Services or EndpointSlices say nothing about the engine: the check could not run.
+      for (const name of ['services', 'endpointSlices'] as const) {
+        const r = snapshot.collections[name];
+        if (r && !r.ok) return readErrorOutcome(r.error);
+      }
+    }
     const deployments = snapshot.collections.controlPlaneDeployments;
     const deploy = deployments?.ok
       ? deployments.items.find(

@@ -78,6 +78,12 @@ export function listWebhooks(snapshot: ClusterSnapshot): {
   return { webhooks, unreadable };
 }
 
+// As the API server matches rules: a resource, a resource with a subresource, or wildcards for either part.
+function resourceMatches(entry: string, resource: string): boolean {
+  const [res, sub] = entry.split('/');
+  return (res === '*' || res === resource) && (sub === undefined || sub === '*');
+}
+
 function matchesList(list: string[], value: string) {
   return list.includes('*') || list.includes(value);
 }
@@ -96,8 +102,7 @@ export function webhookIntercepts(
   const ruleMatch = webhook.rules.some(
     r =>
       matchesList(r.apiGroups, request.group) &&
-      (matchesList(r.resources, request.resource) ||
-        r.resources.includes(`${request.resource}/*`)) &&
+      r.resources.some(entry => resourceMatches(entry, request.resource)) &&
       matchesList(r.operations, request.operation),
   );
   if (!ruleMatch) return false;

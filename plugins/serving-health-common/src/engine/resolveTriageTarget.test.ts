@@ -75,7 +75,7 @@ describe('resolveTriageTarget', () => {
 
     // BUG (see report): the namespace comes from backstage.io/kubernetes-namespace, but the
     // error blames serving.kserve.io/inferenceservice and quotes its (valid) value.
-    it.failing('names backstage.io/kubernetes-namespace when that is the malformed annotation', () => {
+    it('names backstage.io/kubernetes-namespace when that is the malformed annotation', () => {
       const r = rejected({
         'serving.kserve.io/inferenceservice': 'fraud-detector',
         'backstage.io/kubernetes-namespace': 'ML_Models',

@@ -50,6 +50,13 @@ export function resolveTriageTarget(
     const parts = isvcRaw.split('/');
     const [namespace, name] =
       parts.length === 1 ? [defaultNamespace, parts[0]] : parts;
+    if (parts.length === 1 && !validNamespace(defaultNamespace)) {
+      return {
+        ok: false,
+        annotation: ANNOTATION_KUBERNETES_NAMESPACE,
+        message: `Annotation ${ANNOTATION_KUBERNETES_NAMESPACE} must be a DNS-1123 label (the namespace of '${parts[0]}'); got '${defaultNamespace}'.`,
+      };
+    }
     if (parts.length > 2 || !validNamespace(namespace) || !validName(name)) {
       return {
         ok: false,

@@ -107,7 +107,9 @@ export function runTriage(options: {
     target: options.target,
     overall: overallStatus(checks),
     failingStage:
-      firstStage(checks, ['fail']) ?? firstStage(checks, ['error', 'warn']),
+      firstStage(checks, ['fail']) ??
+      firstStage(checks, ['error']) ??
+      firstStage(checks, ['warn']),
     failureModes: [...modes.values()],
     checks,
     snapshotTime: options.snapshot.readAt,

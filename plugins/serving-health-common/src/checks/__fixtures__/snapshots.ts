@@ -632,12 +632,12 @@ function mutate(s: ClusterSnapshot, fn: (copy: ClusterSnapshot) => void): Cluste
 
 const SA = 'system:serviceaccount:serving-health:serving-health';
 
-export function forbidden(resource: string, apiGroup: string, namespace?: string): ReadError {
+export function forbidden(resource: string, apiGroup: string, ns?: string): ReadError {
   const res = apiGroup ? `${resource}.${apiGroup}` : resource;
   return {
     reason: 'forbidden',
-    request: `list ${res}${namespace ? ` -n ${namespace}` : ' -A'}`,
-    message: `${res} is forbidden: User "${SA}" cannot list resource "${resource}" in API group "${apiGroup}" ${namespace ? `in the namespace "${namespace}"` : 'at the cluster scope'}`,
+    request: `list ${res}${ns ? ` -n ${ns}` : ' -A'}`,
+    message: `${res} is forbidden: User "${SA}" cannot list resource "${resource}" in API group "${apiGroup}" ${ns ? `in the namespace "${ns}"` : 'at the cluster scope'}`,
     httpStatus: 403,
     missingRule: { apiGroup, resource, verb: 'list' },
   };
@@ -806,9 +806,9 @@ export function withoutInferenceServiceCrd(s: ClusterSnapshot): ClusterSnapshot 
 /** The CRD object exists but the API server has not Established it. */
 export function withInferenceServiceCrdNotEstablished(s: ClusterSnapshot): ClusterSnapshot {
   return mutate(s, c => {
-    const crd = find(c, 'customResourceDefinitions', 'inferenceservices.serving.kserve.io');
-    setCondition(crd, 'NamesAccepted', 'False', { reason: 'MultipleConflicts', message: '"isvc" is already in use' });
-    setCondition(crd, 'Established', 'False', { reason: 'NotAccepted', message: 'not all names are accepted' });
+    const isvcCrd = find(c, 'customResourceDefinitions', 'inferenceservices.serving.kserve.io');
+    setCondition(isvcCrd, 'NamesAccepted', 'False', { reason: 'MultipleConflicts', message: '"isvc" is already in use' });
+    setCondition(isvcCrd, 'Established', 'False', { reason: 'NotAccepted', message: 'not all names are accepted' });
   });
 }
 

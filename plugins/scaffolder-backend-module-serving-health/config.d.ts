@@ -1,0 +1,27 @@
+export interface Config {
+  servingHealth?: {
+    /** Settings of the Serving Health scaffolder actions. */
+    scaffolder?: {
+      /**
+       * Cluster the actions use when a step names none: a cluster of `kubernetes.clusterLocatorMethods`
+       * (type config) or `servingHealth.clusters`. Optional when exactly one cluster is configured.
+       * `serving-health:admission-dry-run` needs an identity that may create the rendered kinds (a dry run
+       * is authorized like the real request); `clusterPolicies` needs list on clusterpolicies.kyverno.io.
+       */
+      cluster?: string;
+      /** Timeout of each admission dry-run request in milliseconds (default 30000). */
+      dryRunTimeoutMs?: number;
+      /** Label conventions of `serving-health:validate` (a step may override them). */
+      conventions?: {
+        /** Keys every resource must carry with a non-empty value. Default: owner, cost-center. */
+        requiredLabels?: string[];
+        /** Style of the name part of every key. Default: kebab-case. */
+        keyStyle?: 'kebab-case' | 'snake_case' | 'camelCase' | 'any';
+        /** Key prefixes exempt from the style rule (third-party labels). */
+        exemptPrefixes?: string[];
+        /** Kinds the required labels apply to. Default: every kind. */
+        kinds?: string[];
+      };
+    };
+  };
+}

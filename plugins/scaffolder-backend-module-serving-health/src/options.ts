@@ -1,0 +1,82 @@
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import {
+  conventionsFromObject,
+  ConventionsFormatError,
+  DEFAULT_LABEL_CONVENTIONS,
+  LabelConventions,
+} from '@serving-health/plugin-serving-health-common';
+import {
+  ClusterConnection,
+  createKubernetesClient,
+  KubernetesClient,
+  readClusterConnections,
+} from '@serving-health/plugin-serving-health-node';
+
+/** What the actions share, built once by the module from `servingHealth.scaffolder.*`. */
+export interface ServingHealthActionOptions {
+  /** Label conventions for `serving-health:validate` unless a step overrides them. */
+  conventions: LabelConventions;
+  /** The clusters of `kubernetes.clusterLocatorMethods` (type config) and `servingHealth.clusters`. */
+  getClusters(): ClusterConnection[];
+  /** Cluster used when a step names none. */
+  defaultCluster?: string;
+  /** Timeout of each admission dry-run request (webhooks may take up to 30 s). */
+  dryRunTimeoutMs: number;
+  createClient(connection: ClusterConnection): KubernetesClient;
+}
+
+export const DEFAULT_DRY_RUN_TIMEOUT_MS = 30_000;
+
+export function readActionOptions(config: Config): ServingHealthActionOptions {
+  const raw = config.getOptional('servingHealth.scaffolder.conventions');
+  let conventions = DEFAULT_LABEL_CONVENTIONS;
+  if (raw !== undefined) {
+    try {
+      conventions = conventionsFromObject(raw);
+    } catch (e) {
+      if (e instanceof ConventionsFormatError) {
+        throw new InputError(`servingHealth.scaffolder.conventions: ${e.message}`);
+      }
+      throw e;
+    }
+  }
+  let clusters: ClusterConnection[] | undefined;
+  return {
+    conventions,
+    // Read on first use: a cluster entry this plugin cannot use must not stop the scaffolder from starting.
+    getClusters: () => (clusters ??= readClusterConnections(config)),
+    defaultCluster: config.getOptionalString('servingHealth.scaffolder.cluster'),
+    dryRunTimeoutMs:
+      config.getOptionalNumber('servingHealth.scaffolder.dryRunTimeoutMs') ?? DEFAULT_DRY_RUN_TIMEOUT_MS,
+    createClient: createKubernetesClient,
+  };
+}
+
+/** The cluster a step means: the one it names, else the configured default, else the only one. */
+export function resolveCluster(options: ServingHealthActionOptions, name?: string): ClusterConnection {
+  const clusters = options.getClusters();
+  const wanted = name ?? options.defaultCluster;
+  if (clusters.length === 0) {
+    throw new InputError(
+      'No cluster is configured: add one under kubernetes.clusterLocatorMethods (type config) or servingHealth.clusters',
+    );
+  }
+  if (wanted) {
+    const found = clusters.find(c => c.name === wanted);
+    if (!found) {
+      throw new InputError(
+        `Unknown cluster '${wanted}'; configured: ${clusters.map(c => c.name).join(', ')}`,
+      );
+    }
+    return found;
+  }
+  if (clusters.length > 1) {
+    throw new InputError(
+      `Several clusters are configured (${clusters
+        .map(c => c.name)
+        .join(', ')}): set the input \`cluster\` or servingHealth.scaffolder.cluster`,
+    );
+  }
+  return clusters[0];
+}

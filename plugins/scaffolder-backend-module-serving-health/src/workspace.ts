@@ -1,0 +1,63 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import fg from 'fast-glob';
+import { ManifestFile } from '@serving-health/plugin-serving-health-common';
+
+export const DEFAULT_MANIFEST_GLOBS = ['**/*.yaml', '**/*.yml'];
+
+/** Resolves a workspace-relative path, rejecting anything outside the workspace. */
+export function safeWorkspacePath(workspacePath: string, relative: string, field: string): string {
+  if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
+    throw new InputError(`${field}: '${relative}' is outside the workspace`);
+  }
+  try {
+    return resolveSafeChildPath(workspacePath, relative);
+  } catch {
+    throw new InputError(`${field}: '${relative}' is outside the workspace`);
+  }
+}
+
+/**
+ * Reads the files the globs (or plain paths, or directories) select inside the workspace. Paths come back
+ * relative to the workspace, `/`-separated.
+ */
+export async function readWorkspaceFiles(
+  workspacePath: string,
+  patterns: string[],
+  field: string,
+): Promise<ManifestFile[]> {
+  const globs: string[] = [];
+  for (const pattern of patterns) {
+    const abs = safeWorkspacePath(workspacePath, pattern, field);
+    const stat = await fs.stat(abs).catch(() => undefined);
+    if (stat?.isDirectory()) {
+      const dir = path.relative(workspacePath, abs).split(path.sep).join('/');
+      globs.push(...['yaml', 'yml', 'json'].map(ext => (dir ? `${fg.escapePath(dir)}/**/*.${ext}` : `**/*.${ext}`)));
+    } else {
+      globs.push(pattern);
+    }
+  }
+  const matches = await fg(globs, {
+    cwd: workspacePath,
+    onlyFiles: true,
+    dot: false,
+    followSymbolicLinks: false,
+    unique: true,
+    ignore: ['**/node_modules/**', '**/.git/**'],
+  });
+  const files: ManifestFile[] = [];
+  const realWorkspace = await fs.realpath(workspacePath);
+  for (const rel of matches.sort()) {
+    const abs = safeWorkspacePath(workspacePath, rel, field);
+    // A symbolic link inside the workspace must not read a file outside it.
+    const real = await fs.realpath(abs);
+    const fromRoot = path.relative(realWorkspace, real);
+    if (fromRoot.startsWith('..') || path.isAbsolute(fromRoot)) {
+      throw new InputError(`${field}: '${rel}' links outside the workspace`);
+    }
+    files.push({ path: rel, content: await fs.readFile(real, 'utf8') });
+  }
+  return files;
+}
