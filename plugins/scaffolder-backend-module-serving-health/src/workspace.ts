@@ -41,7 +41,8 @@ export async function readWorkspaceFiles(
   }
   const matches = await fg(globs, {
     cwd: workspacePath,
-    onlyFiles: true,
+    // Symbolic links are listed (not followed) so that one pointing outside is rejected, not silently skipped.
+    onlyFiles: false,
     dot: false,
     followSymbolicLinks: false,
     unique: true,
@@ -52,11 +53,13 @@ export async function readWorkspaceFiles(
   for (const rel of matches.sort()) {
     const abs = safeWorkspacePath(workspacePath, rel, field);
     // A symbolic link inside the workspace must not read a file outside it.
-    const real = await fs.realpath(abs);
+    const real = await fs.realpath(abs).catch(() => undefined);
+    if (!real) throw new InputError(`${field}: '${rel}' is a broken link`);
     const fromRoot = path.relative(realWorkspace, real);
     if (fromRoot.startsWith('..') || path.isAbsolute(fromRoot)) {
       throw new InputError(`${field}: '${rel}' links outside the workspace`);
     }
+    if (!(await fs.stat(real)).isFile()) continue;
     files.push({ path: rel, content: await fs.readFile(real, 'utf8') });
   }
   return files;

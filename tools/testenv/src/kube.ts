@@ -17,11 +17,11 @@ export interface ClusterAccess {
 export class KubeApiError extends Error {
   constructor(
     readonly method: string,
-    readonly path: string,
+    readonly urlPath: string,
     readonly statusCode: number,
     readonly status: { reason?: string; message?: string } | undefined,
   ) {
-    super(status?.message ?? `HTTP ${statusCode} from ${method} ${path}`);
+    super(status?.message ?? `HTTP ${statusCode} from ${method} ${urlPath}`);
     this.name = 'KubeApiError';
   }
 
@@ -48,26 +48,26 @@ export class KubeClient {
     });
   }
 
-  get<T = any>(path: string): Promise<T> {
-    return this.request('GET', path);
+  get<T = any>(urlPath: string): Promise<T> {
+    return this.request('GET', urlPath);
   }
 
-  post<T = any>(path: string, body: unknown): Promise<T> {
-    return this.request('POST', path, body);
+  post<T = any>(urlPath: string, body: unknown): Promise<T> {
+    return this.request('POST', urlPath, body);
   }
 
-  put<T = any>(path: string, body: unknown): Promise<T> {
-    return this.request('PUT', path, body);
+  put<T = any>(urlPath: string, body: unknown): Promise<T> {
+    return this.request('PUT', urlPath, body);
   }
 
-  delete<T = any>(path: string): Promise<T> {
-    return this.request('DELETE', path);
+  delete<T = any>(urlPath: string): Promise<T> {
+    return this.request('DELETE', urlPath);
   }
 
   /** Resolves with the decoded JSON body (or the raw text when it is not JSON). */
-  request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  request<T = any>(method: string, urlPath: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const url = new URL(path, this.access.url);
+    const url = new URL(urlPath, this.access.url);
     return new Promise<T>((resolve, reject) => {
       const req = https.request(
         url,
@@ -103,7 +103,7 @@ export class KubeClient {
                 typeof parsed === 'object' && parsed
                   ? parsed
                   : { message: text.trim() || undefined };
-              reject(new KubeApiError(method, path, code, status));
+              reject(new KubeApiError(method, urlPath, code, status));
             }
           });
           res.on('error', reject);
@@ -111,7 +111,7 @@ export class KubeClient {
       );
       req.on('timeout', () =>
         req.destroy(
-          new Error(`${method} ${path}: no answer after ${REQUEST_TIMEOUT_MS} ms`),
+          new Error(`${method} ${urlPath}: no answer after ${REQUEST_TIMEOUT_MS} ms`),
         ),
       );
       req.on('error', reject);

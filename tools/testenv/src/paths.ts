@@ -1,6 +1,10 @@
 import path from 'node:path';
 
-/** tools/testenv, whether this file runs from src/ through the node transform or from Jest. */
+/**
+ * tools/testenv. This package only ever runs from its sources (through the
+ * node transform or Jest), never from a bundle, so __dirname is reliable here.
+ */
+// eslint-disable-next-line no-restricted-syntax
 export const packageDir = path.resolve(__dirname, '..');
 
 export const repoRoot = path.resolve(packageDir, '../..');

@@ -99,35 +99,37 @@ export async function dryRunObject(
   if (api.namespaced) resource.namespace = namespace;
   const collection = `${apiPath}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${api.name}`;
 
-  const created = await dryRun(client, { method: 'POST', path: collection, body }, timeoutMs);
-  if (created.ok || created.status !== 409 || !object.metadata?.name) {
+  // Create or update, as `kubectl apply` would: admission runs before the storage layer could answer
+  // "already exists", so whether the object exists is asked first.
+  const name = object.metadata?.name;
+  const itemPath = name ? `${collection}/${encodeURIComponent(name)}` : undefined;
+  const live = itemPath ? await client.request({ path: itemPath, timeoutMs }) : undefined;
+  if (itemPath && live?.ok) {
+    const resourceVersion = live.body?.metadata?.resourceVersion;
+    const updated = await dryRun(
+      client,
+      { method: 'PUT', path: itemPath, body: { ...body, metadata: { ...body.metadata, resourceVersion } } },
+      timeoutMs,
+    );
     return {
       file,
       resource,
-      operation: 'create',
-      allowed: created.ok,
-      status: statusOf(created),
-      response: bodyOf(created),
-      message: messageOf(created),
+      operation: 'update',
+      allowed: updated.ok,
+      status: statusOf(updated),
+      response: bodyOf(updated),
+      message: messageOf(updated),
     };
   }
-  // It exists: what would an update say? The live resourceVersion makes it a plain update, not a conflict.
-  const itemPath = `${collection}/${encodeURIComponent(object.metadata.name)}`;
-  const live = await client.request({ path: itemPath, timeoutMs });
-  const resourceVersion = live.ok ? live.body?.metadata?.resourceVersion : undefined;
-  const updated = await dryRun(
-    client,
-    { method: 'PUT', path: itemPath, body: { ...body, metadata: { ...body.metadata, resourceVersion } } },
-    timeoutMs,
-  );
+  const created = await dryRun(client, { method: 'POST', path: collection, body }, timeoutMs);
   return {
     file,
     resource,
-    operation: 'update',
-    allowed: updated.ok,
-    status: statusOf(updated),
-    response: bodyOf(updated),
-    message: messageOf(updated),
+    operation: 'create',
+    allowed: created.ok,
+    status: statusOf(created),
+    response: bodyOf(created),
+    message: messageOf(created),
   };
 }
 
