@@ -311,9 +311,13 @@ describe('200 concurrent report requests on one cluster', () => {
 describe('a stalled or dropping connection to one cluster', () => {
   const stalledEntity = servingEntity('on-stalled', 'stalled', 'fault-models/fault-isvc-00', 'fault-isvc-00');
   const otherEntity = servingEntity('on-other', 'other', 'fault-models/fault-isvc-01', 'fault-isvc-01');
+  /** Never requested before the stall: no cached report, so they must wait for the snapshot. */
+  const joiners = Array.from({ length: 20 }, (_, i) =>
+    servingEntity(`on-stalled-${i}`, 'stalled', `fault-models/fault-isvc-${String(i).padStart(2, '0')}`, 'fault-isvc-00'),
+  );
 
   it('yields cluster.reachable error within the timeout, while the other cluster keeps serving', async () => {
-    const server = await startBackend([viaProxy('stalled'), direct('other', other)], [stalledEntity, otherEntity]);
+    const server = await startBackend([viaProxy('stalled'), direct('other', other)], [stalledEntity, otherEntity, ...joiners]);
     proxy.setMode('pass');
 
     // Warm: the connection works, and the client now holds a keep-alive socket to the proxy.
@@ -325,10 +329,10 @@ describe('a stalled or dropping connection to one cluster', () => {
     proxy.setMode('stall');
     const started = performance.now();
     let stalledDoneAt = 0;
-    // A refresh on the open (now silent) keep-alive socket, and 20 more requests joining it.
+    // A refresh on the open (now silent) keep-alive socket, and 20 first reports of other entities joining it.
     const stalled = Promise.all([
       request(server).get(reportPath(stalledEntity, true)),
-      ...Array.from({ length: 20 }, () => request(server).get(reportPath(stalledEntity))),
+      ...joiners.map(e => request(server).get(reportPath(e))),
     ]).then(r => {
       stalledDoneAt = performance.now();
       return r;
@@ -358,16 +362,6 @@ describe('a stalled or dropping connection to one cluster', () => {
     expect(stalledMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     expect(stalledMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
 
-    // A new connection: accepted, the TLS handshake never answered.
-    const accepted = proxy.connectionsAccepted();
-    const [fresh, freshMs] = await timed('stalled cluster (new connection, no TLS handshake)', () =>
-      request(server).get(reportPath(stalledEntity, true)),
-    );
-    expect(proxy.connectionsAccepted()).toBeGreaterThan(accepted);
-    expect(fresh.status).toBe(200);
-    expect(check(fresh.body, 'cluster.reachable')?.status).toBe('error');
-    expect(freshMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
-
     // The fleet answers in the same bound and still triages the other cluster.
     const [fleet, fleetMs] = await timed('fleet (refresh) with one cluster stalled', () =>
       request(server).get('/api/serving-health/fleet?refresh=true'),
@@ -389,6 +383,17 @@ describe('a stalled or dropping connection to one cluster', () => {
     expect(reachable.summary).toMatch(/ECONNRESET|socket hang up|disconnected/);
     expect(droppedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
 
+    // A new connection (the drop closed every pooled one): accepted, the TLS handshake never answered.
+    proxy.setMode('stall');
+    const accepted = proxy.connectionsAccepted();
+    const [fresh, freshMs] = await timed('stalled cluster (new connection, no TLS handshake)', () =>
+      request(server).get(reportPath(stalledEntity, true)),
+    );
+    expect(proxy.connectionsAccepted()).toBeGreaterThan(accepted);
+    expect(fresh.status).toBe(200);
+    expect(check(fresh.body, 'cluster.reachable')?.status).toBe('error');
+    expect(freshMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+
     // And it recovers as soon as the cluster answers again.
     proxy.setMode('pass');
     const [back, backMs] = await timed('recovered cluster (refresh)', () =>
@@ -398,6 +403,27 @@ describe('a stalled or dropping connection to one cluster', () => {
     expect(check(back.body, 'cluster.reachable')?.status).toBe('pass');
     expect(back.body.overall).toBe('healthy');
     expect(backMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+  });
+
+  // KNOWN BUG (it.failing until fixed, then turn into it): Node reports a peer
+  // that closes during the handshake as ECONNRESET "Client network socket
+  // disconnected before secure TLS connection was established"; the client
+  // (serving-health-node createKubernetesClient, error handler) matches /TLS/
+  // in the message before it looks at the code, so the report says "TLS
+  // handshake failed", status fail, "set caData": the wrong fix.
+  it.failing('a connection closed during the TLS handshake is unreachable (error), not a TLS misconfiguration', async () => {
+    const server = await startBackend([viaProxy('stalled')], [stalledEntity]);
+    proxy.setMode('hangup');
+    try {
+      const [res, ms] = await timed('cluster hanging up mid-handshake', () => request(server).get(reportPath(stalledEntity, true)));
+      expect(res.status).toBe(200);
+      expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+      const reachable = check(res.body, 'cluster.reachable')!;
+      expect(reachable.status).toBe('error');
+      expect(reachable.summary).toContain('ECONNRESET');
+    } finally {
+      proxy.setMode('pass');
+    }
   });
 });
 
@@ -435,6 +461,13 @@ describe('bad input', () => {
     },
   );
 
+  it('echoes a huge annotation value only in part', async () => {
+    const huge = malformed.find(([e]) => e.metadata.name === 'bad-isvc-huge')![0];
+    const res = await request(server).get(reportPath(huge));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('characters cut');
+  });
+
   it('the fleet lists malformed entities as unknown with the reason, and still triages the good one', async () => {
     const res = await request(server).get('/api/serving-health/fleet');
     expect(res.status).toBe(200);
@@ -443,6 +476,7 @@ describe('bad input', () => {
       const entry = byRef[stringifyEntityRef(e)];
       expect(entry.overall).toBe('unknown');
       expect(entry.error).toContain(annotation);
+      expect(entry.error.length).toBeLessThan(2000);
     }
     expect(byRef[stringifyEntityRef(good)].overall).toBe('healthy');
   });
@@ -515,7 +549,8 @@ describe('bad input', () => {
     const ms = performance.now() - t;
     timings.push([`redactLogLine, 5 MB ${label}`, Math.round(ms)]);
     expect(out.length).toBeLessThan(2100);
-    expect(out).toContain('characters cut');
+    // Either cut (and saying so) or reduced to its redaction; never the 5 MB, never the secret.
+    expect(out).toMatch(label === 'plain' ? /characters cut\]$/ : /\[REDACTED/);
     expect(out).not.toMatch(/A{100}|p{100}|M{100}/);
     expect(ms).toBeLessThan(500);
     const [logOut] = [redactLog(`${line}\nsecond line token=abc\n`)];

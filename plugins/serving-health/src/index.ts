@@ -13,3 +13,4 @@ export { isServingHealthAvailable } from './conditions';
 export { ServingHealthClient, servingHealthApiRef } from './api';
 export type { GetReportOptions, ServingHealthApi } from './api';
 export type { ServingHealthCardProps } from './components/ServingHealthCard';
+export * from './scaffolder';

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 
-export type ProxyMode = 'pass' | 'stall' | 'drop';
+export type ProxyMode = 'pass' | 'stall' | 'drop' | 'hangup';
 
 /** One HTTP request as forwarded to the API server. */
 export interface ProxiedRequest {
@@ -159,6 +159,11 @@ export async function startKubeProxy(options: StartKubeProxyOptions): Promise<Ku
       raw.resetAndDestroy();
       return;
     }
+    if (mode === 'hangup') {
+      // Reads the TLS ClientHello, then closes: the endpoint goes away mid-handshake.
+      raw.once('data', () => raw.end());
+      return;
+    }
     const conn: Conn = { raw, stalled: mode === 'stall' };
     conns.add(conn);
     raw.on('close', () => {
@@ -209,7 +214,7 @@ export async function startKubeProxy(options: StartKubeProxyOptions): Promise<Ku
       mode = next;
       for (const c of [...conns]) {
         if (next === 'stall') c.stalled = true;
-        if (next === 'drop') destroy(c);
+        if (next === 'drop' || next === 'hangup') destroy(c);
       }
     },
     requests: () => [...records],

@@ -56,7 +56,9 @@ export async function buildApiServer(
     return { binary: apiServerBinary, built: false, ms: Date.now() - started };
   }
   options.log?.(
-    `building ${path.basename(apiServerBinary)} (kube-apiserver ${KUBERNETES_VERSION} + etcd; the first build takes minutes)`,
+    `building ${path.basename(
+      apiServerBinary,
+    )} (kube-apiserver ${KUBERNETES_VERSION} + etcd; the first build takes minutes)`,
   );
   // Written under a temporary name and renamed: a testenv starting in another
   // Jest worker never executes a half-written binary.
@@ -78,7 +80,9 @@ export async function buildApiServer(
     child.stderr.on('data', d => output.push(String(d)));
     child.on('error', err =>
       reject(
-        new Error(`cannot run "go" (is the Go toolchain on PATH?): ${err.message}`),
+        new Error(
+          `cannot run "go" (is the Go toolchain on PATH?): ${err.message}`,
+        ),
       ),
     );
     child.on('close', resolve);

@@ -253,7 +253,9 @@ async function build(args: string[]): Promise<void> {
   });
   console.error(
     result.built
-      ? `built ${displayPath(result.binary)} in ${(result.ms / 1000).toFixed(1)} s`
+      ? `built ${displayPath(result.binary)} in ${(result.ms / 1000).toFixed(
+          1,
+        )} s`
       : `${displayPath(result.binary)} is up to date`,
   );
 }
@@ -286,7 +288,9 @@ export async function main(argv: string[]): Promise<void> {
     await run(args);
     process.exit(0);
   } catch (e) {
-    const usage = e instanceof UsageError || (e as any)?.code?.startsWith?.('ERR_PARSE_ARGS');
+    const usage =
+      e instanceof UsageError ||
+      (e as any)?.code?.startsWith?.('ERR_PARSE_ARGS');
     console.error(`testenv: ${(e as Error).message}`);
     process.exit(usage ? 2 : 1);
   }

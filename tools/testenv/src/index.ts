@@ -22,7 +22,6 @@ export type {
   Scenario,
   ScenarioManifest,
 } from './scenario';
-export { demoAppConfig, startDemoClusters } from './demo';
+export { startDemoClusters } from './demo';
 export type { DemoClusters, StartDemoOptions } from './demo';
 export { scenariosDir } from './paths';
-export { main } from './cli';

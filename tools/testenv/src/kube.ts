@@ -65,7 +65,11 @@ export class KubeClient {
   }
 
   /** Resolves with the decoded JSON body (or the raw text when it is not JSON). */
-  request<T = any>(method: string, urlPath: string, body?: unknown): Promise<T> {
+  request<T = any>(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+  ): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const url = new URL(urlPath, this.access.url);
     return new Promise<T>((resolve, reject) => {
@@ -111,7 +115,9 @@ export class KubeClient {
       );
       req.on('timeout', () =>
         req.destroy(
-          new Error(`${method} ${urlPath}: no answer after ${REQUEST_TIMEOUT_MS} ms`),
+          new Error(
+            `${method} ${urlPath}: no answer after ${REQUEST_TIMEOUT_MS} ms`,
+          ),
         ),
       );
       req.on('error', reject);

@@ -20,7 +20,9 @@ function scenario(name: string, files: Record<string, string>): string {
 }
 
 beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'serving-health-scenario-test-'));
+  root = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'serving-health-scenario-test-'),
+  );
 });
 
 afterAll(() => {
@@ -99,8 +101,13 @@ kind: ConfigMap
 metadata: { name: settings, namespace: ordering }
 data: { a: "1" }
 `,
-      'c-crds.yaml': `${CRD('widgets', 'Widget', true)}---${CRD('gadgets', 'Gadget', false)}`,
-      'd-namespace.yml': 'apiVersion: v1\nkind: Namespace\nmetadata: { name: ordering }\n',
+      'c-crds.yaml': `${CRD('widgets', 'Widget', true)}---${CRD(
+        'gadgets',
+        'Gadget',
+        false,
+      )}`,
+      'd-namespace.yml':
+        'apiVersion: v1\nkind: Namespace\nmetadata: { name: ordering }\n',
       'catalog-info.yaml': 'this: is not loaded',
       'notes.txt': 'neither is this',
     });
@@ -121,16 +128,21 @@ data: { a: "1" }
     });
 
     // status went through /status where the kind has one, inline where not
-    const widget = await read('/apis/example.io/v1/namespaces/ordering/widgets/w1');
+    const widget = await read(
+      '/apis/example.io/v1/namespaces/ordering/widgets/w1',
+    );
     expect(widget.status).toEqual({ phase: 'Ready' });
-    const gadget = await read('/apis/example.io/v1/namespaces/ordering/gadgets/g1');
+    const gadget = await read(
+      '/apis/example.io/v1/namespaces/ordering/gadgets/g1',
+    );
     expect(gadget.status).toEqual({ phase: 'Ready' });
 
     // the webhook is enforced from now on, which is why it came last
     const blocked = await loadScenario(
       env(),
       scenario('after-webhook', {
-        'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: late, namespace: ordering }\n',
+        'cm.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: late, namespace: ordering }\n',
       }),
     ).catch(e => e);
     expect(blocked).toBeInstanceOf(ScenarioLoadError);
@@ -182,11 +194,17 @@ status:
 `,
     });
     await loadScenario(env(), dir);
-    const deployment = await read('/apis/apps/v1/namespaces/status/deployments/web');
-    expect(deployment.status.conditions[0].reason).toBe('MinimumReplicasUnavailable');
+    const deployment = await read(
+      '/apis/apps/v1/namespaces/status/deployments/web',
+    );
+    expect(deployment.status.conditions[0].reason).toBe(
+      'MinimumReplicasUnavailable',
+    );
     const pod = await read('/api/v1/namespaces/status/pods/web-1');
     expect(pod.spec.nodeName).toBe('node-a');
-    expect(pod.status.containerStatuses[0].state.waiting.reason).toBe('ErrImagePull');
+    expect(pod.status.containerStatuses[0].state.waiting.reason).toBe(
+      'ErrImagePull',
+    );
   });
 
   it('names file, document and object when the API server rejects one, and lists what was applied', async () => {
@@ -219,11 +237,15 @@ spec: { template: { spec: { containers: [] } } }
 
   it('rejects malformed YAML with file and line before applying anything', async () => {
     const dir = scenario('malformed', {
-      'a.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: { name: never-created }\n',
-      'b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [1, 2\n  a: b\n',
+      'a.yaml':
+        'apiVersion: v1\nkind: Namespace\nmetadata: { name: never-created }\n',
+      'b.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [1, 2\n  a: b\n',
     });
     const error = await loadScenario(env(), dir).catch(e => e);
-    expect(error.message).toMatch(/b\.yaml:\d+:\d+ \(.*b\.yaml#1\): malformed YAML: /);
+    expect(error.message).toMatch(
+      /b\.yaml:\d+:\d+ \(.*b\.yaml#1\): malformed YAML: /,
+    );
     const namespaces = await read('/api/v1/namespaces');
     expect(namespaces.items.map((n: any) => n.metadata.name)).not.toContain(
       'never-created',
@@ -232,13 +254,15 @@ spec: { template: { spec: { containers: [] } } }
 
   it('refuses server-assigned fields and unknown kinds with the object named', async () => {
     const uid = scenario('uid', {
-      'x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, uid: 1234 }\n',
+      'x.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x, uid: 1234 }\n',
     });
     await expect(loadScenario(env(), uid)).rejects.toThrow(
       /x\.yaml#1: ConfigMap x: metadata\.uid must not be written in a scenario/,
     );
     const unknown = scenario('unknown-kind', {
-      'x.yaml': 'apiVersion: nothing.example.io/v1\nkind: Thing\nmetadata: { name: x }\n',
+      'x.yaml':
+        'apiVersion: nothing.example.io/v1\nkind: Thing\nmetadata: { name: x }\n',
     });
     await expect(loadScenario(env(), unknown)).rejects.toThrow(
       /x\.yaml#1 Thing x: the API server does not serve nothing\.example\.io\/v1/,
@@ -247,10 +271,13 @@ spec: { template: { spec: { containers: [] } } }
 
   it('refuses identities without the rights', async () => {
     const dir = scenario('as-reader', {
-      'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: { name: as-reader }\n',
+      'ns.yaml':
+        'apiVersion: v1\nkind: Namespace\nmetadata: { name: as-reader }\n',
     });
     const error = await loadScenario(env().access('reader'), dir).catch(e => e);
-    expect(error.message).toMatch(/ns\.yaml#1 Namespace as-reader: .*forbidden/);
+    expect(error.message).toMatch(
+      /ns\.yaml#1 Namespace as-reader: .*forbidden/,
+    );
   });
 
   it('exposes API errors with status code and reason', async () => {
@@ -270,14 +297,17 @@ describe('readScenario', () => {
       'b.yaml': '',
     });
     const child = scenario('child', {
-      'scenario.json': '{"description": "child", "extends": "base", "expect": []}',
+      'scenario.json':
+        '{"description": "child", "extends": "base", "expect": []}',
       'b.yaml': '',
       'c.yml': '',
       'catalog-info.yaml': '',
     });
-    expect(
-      readScenario(child).files.map(f => path.relative(root, f)),
-    ).toEqual(['base/a.yaml', 'child/b.yaml', 'child/c.yml']);
+    expect(readScenario(child).files.map(f => path.relative(root, f))).toEqual([
+      'base/a.yaml',
+      'child/b.yaml',
+      'child/c.yml',
+    ]);
   });
 
   it('combines scenarios that extend the same base, keeping both replacements', () => {
@@ -290,27 +320,38 @@ describe('readScenario', () => {
       'b.yaml': '',
     });
     const combo = scenario('combo', {
-      'scenario.json': '{"description": "", "extends": ["left", "right"], "expect": []}',
+      'scenario.json':
+        '{"description": "", "extends": ["left", "right"], "expect": []}',
     });
-    expect(
-      readScenario(combo).files.map(f => path.relative(root, f)),
-    ).toEqual(['left/a.yaml', 'right/b.yaml']);
+    expect(readScenario(combo).files.map(f => path.relative(root, f))).toEqual([
+      'left/a.yaml',
+      'right/b.yaml',
+    ]);
   });
 
   it('reports extends cycles and missing bases', () => {
-    scenario('ping', { 'scenario.json': '{"description": "", "extends": "pong", "expect": []}' });
+    scenario('ping', {
+      'scenario.json': '{"description": "", "extends": "pong", "expect": []}',
+    });
     const pong = scenario('pong', {
       'scenario.json': '{"description": "", "extends": "ping", "expect": []}',
     });
-    expect(() => readScenario(pong)).toThrow('scenario "extends" cycle: pong -> ping -> pong');
+    expect(() => readScenario(pong)).toThrow(
+      'scenario "extends" cycle: pong -> ping -> pong',
+    );
     const orphan = scenario('orphan', {
-      'scenario.json': '{"description": "", "extends": "nowhere", "expect": []}',
+      'scenario.json':
+        '{"description": "", "extends": "nowhere", "expect": []}',
     });
-    expect(() => readScenario(orphan)).toThrow(/extends "nowhere", which is not a directory next to it/);
+    expect(() => readScenario(orphan)).toThrow(
+      /extends "nowhere", which is not a directory next to it/,
+    );
   });
 
   it('finds the library scenarios by name', () => {
     expect(readScenario('healthy').manifest?.expect).toHaveLength(2);
-    expect(() => readScenario('no-such-scenario')).toThrow(/no scenario "no-such-scenario"/);
+    expect(() => readScenario('no-such-scenario')).toThrow(
+      /no scenario "no-such-scenario"/,
+    );
   });
 });

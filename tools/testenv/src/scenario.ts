@@ -419,7 +419,9 @@ export async function applyFiles(
         const stuck = await waitForCrds(client, discovery, crds);
         if (stuck) {
           throw new ScenarioLoadError(
-            `${displayPath(stuck.file)}#${stuck.document} CustomResourceDefinition ${
+            `${displayPath(stuck.file)}#${
+              stuck.document
+            } CustomResourceDefinition ${
               stuck.obj.metadata.name
             }: not Established (or not in discovery) after ${
               ESTABLISH_TIMEOUT_MS / 1000
@@ -497,7 +499,9 @@ async function createObject(
  * identity allowed to create everything in it (the testenv's admin).
  */
 export async function loadScenario(
-  target: ClusterAccess | { url: string; caData: string; tokens: { admin: string } },
+  target:
+    | ClusterAccess
+    | { url: string; caData: string; tokens: { admin: string } },
   nameOrDir: string,
 ): Promise<LoadResult & { scenario: Scenario }> {
   const scenario = readScenario(nameOrDir);

@@ -21,10 +21,13 @@ const FAILURE_MODES = [
   'stale-webhook',
 ];
 
-const ISVCS = '/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices';
+const ISVCS =
+  '/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices';
 const APPS = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications';
-const VWCS = '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations';
-const MWCS = '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations';
+const VWCS =
+  '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations';
+const MWCS =
+  '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations';
 
 /** Every LIST the plugin's checks make (DESIGN.md), as deploy/rbac.yaml grants them. */
 const PLUGIN_LISTS = [
@@ -64,7 +67,9 @@ const get = (env: TestEnv, urlPath: string, identity: Identity = 'reader') =>
 async function one(env: TestEnv, collection: string, name: string) {
   const { items } = await get(
     env,
-    `${collection}?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`,
+    `${collection}?fieldSelector=${encodeURIComponent(
+      `metadata.name=${name}`,
+    )}`,
   );
   return items[0];
 }
@@ -133,7 +138,11 @@ function commonChecks(env: () => TestEnv) {
   });
 }
 
-async function readyEndpoints(env: TestEnv, namespace: string, service: string) {
+async function readyEndpoints(
+  env: TestEnv,
+  namespace: string,
+  service: string,
+) {
   const slices = (
     await get(
       env,
@@ -193,7 +202,10 @@ describe('the scenario library', () => {
       expect.arrayContaining(
         scenarios.map(
           s =>
-            `./${path.relative(repoRoot, path.join(scenariosDir, s.name))}/catalog-info.yaml`,
+            `./${path.relative(
+              repoRoot,
+              path.join(scenariosDir, s.name),
+            )}/catalog-info.yaml`,
         ),
       ),
     );
@@ -227,7 +239,9 @@ describe('healthy', () => {
         )}`,
       )
     ).items;
-    expect(items.map((i: any) => i.metadata.name)).toEqual(['sentiment-analysis']);
+    expect(items.map((i: any) => i.metadata.name)).toEqual([
+      'sentiment-analysis',
+    ]);
   });
 
   it('has every webhook Service backed by a ready endpoint of a Ready pod', async () => {
@@ -286,7 +300,10 @@ describe('healthy', () => {
     );
     for (;;) {
       const crds = (
-        await get(env(), '/apis/apiextensions.k8s.io/v1/customresourcedefinitions')
+        await get(
+          env(),
+          '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+        )
       ).items.map((c: any) => c.metadata.name);
       if (!crds.includes('inferenceservices.serving.kserve.io')) {
         break;
@@ -304,7 +321,10 @@ describe('webhook-no-endpoints', () => {
 
   it('shows the causal chain: sidecar ImagePullBackOff -> pod 1/2 -> endpoint not ready', async () => {
     const pods = (
-      await get(env(), '/api/v1/namespaces/kserve/pods?labelSelector=control-plane%3Dkserve-controller-manager')
+      await get(
+        env(),
+        '/api/v1/namespaces/kserve/pods?labelSelector=control-plane%3Dkserve-controller-manager',
+      )
     ).items;
     expect(pods).toHaveLength(1);
     const [pod] = pods;
@@ -313,8 +333,12 @@ describe('webhook-no-endpoints', () => {
       pod.status.containerStatuses.map((c: any) => [c.name, c]),
     );
     expect(statuses.manager.ready).toBe(true);
-    expect(statuses['kube-rbac-proxy'].state.waiting.reason).toBe('ImagePullBackOff');
-    expect(await readyEndpoints(env(), 'kserve', 'kserve-webhook-server-service')).toEqual([]);
+    expect(statuses['kube-rbac-proxy'].state.waiting.reason).toBe(
+      'ImagePullBackOff',
+    );
+    expect(
+      await readyEndpoints(env(), 'kserve', 'kserve-webhook-server-service'),
+    ).toEqual([]);
 
     const deployment = await one(
       env(),
@@ -325,7 +349,8 @@ describe('webhook-no-endpoints', () => {
 
     const events = (await get(env(), '/api/v1/namespaces/kserve/events')).items;
     const pull = events.find(
-      (e: any) => e.reason === 'Failed' && e.message.startsWith('Failed to pull image'),
+      (e: any) =>
+        e.reason === 'Failed' && e.message.startsWith('Failed to pull image'),
     );
     expect(pull.involvedObject.name).toBe(pod.metadata.name);
     expect(pull.message).toContain(
@@ -336,7 +361,16 @@ describe('webhook-no-endpoints', () => {
 
   it('has the API server deny InferenceService creation and updates cluster-wide', async () => {
     const created = await failure(
-      call(env(), 'admin', 'POST', ISVCS, isvc('credit-scoring', { owner: 'team-lending', 'cost-center': 'cc-3310' })),
+      call(
+        env(),
+        'admin',
+        'POST',
+        ISVCS,
+        isvc('credit-scoring', {
+          owner: 'team-lending',
+          'cost-center': 'cc-3310',
+        }),
+      ),
     );
     const expected =
       'Internal error occurred: failed calling webhook "inferenceservice.kserve-webhook-server.defaulter": failed to call webhook: Post "https://kserve-webhook-server-service.kserve.svc:443/mutate-serving-kserve-io-v1beta1-inferenceservice?timeout=10s": no endpoints available for service "kserve-webhook-server-service"';
@@ -344,7 +378,8 @@ describe('webhook-no-endpoints', () => {
     expect(created.message).toBe(expected);
 
     const existing = await get(env(), `${ISVCS}/fraud-detector`, 'admin');
-    existing.spec.predictor.model.storageUri = 's3://ml-models/fraud-detector/v8';
+    existing.spec.predictor.model.storageUri =
+      's3://ml-models/fraud-detector/v8';
     const updated = await failure(
       call(env(), 'admin', 'PUT', `${ISVCS}/fraud-detector`, existing),
     );
@@ -367,7 +402,10 @@ describe('crd-missing', () => {
 
   it('has no InferenceService CRD and therefore no InferenceServices', async () => {
     const crds = (
-      await get(env(), '/apis/apiextensions.k8s.io/v1/customresourcedefinitions')
+      await get(
+        env(),
+        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      )
     ).items.map((c: any) => c.metadata.name);
     expect(crds).not.toContain('inferenceservices.serving.kserve.io');
     expect(crds).toContain('servingruntimes.serving.kserve.io');
@@ -400,7 +438,11 @@ describe('label-policy-mismatch', () => {
   commonChecks(env);
 
   it('has an Enforce policy requiring cost-center and a model labelled costCenter', async () => {
-    const policy = await one(env(), '/apis/kyverno.io/v1/clusterpolicies', 'require-labels');
+    const policy = await one(
+      env(),
+      '/apis/kyverno.io/v1/clusterpolicies',
+      'require-labels',
+    );
     expect(policy.spec.validationFailureAction).toBe('Enforce');
     expect(policy.spec.rules[0].validate.pattern.metadata.labels).toEqual({
       owner: '?*',
@@ -428,12 +470,23 @@ describe('policy-engine-not-ready', () => {
 
   it('has the admission controller crash-looping and kyverno-svc without ready endpoints', async () => {
     const [pod] = (
-      await get(env(), '/api/v1/namespaces/kyverno/pods?labelSelector=app.kubernetes.io%2Fcomponent%3Dadmission-controller')
+      await get(
+        env(),
+        '/api/v1/namespaces/kyverno/pods?labelSelector=app.kubernetes.io%2Fcomponent%3Dadmission-controller',
+      )
     ).items;
-    expect(pod.status.containerStatuses[0].state.waiting.reason).toBe('CrashLoopBackOff');
-    expect(pod.status.containerStatuses[0].lastState.terminated.reason).toBe('OOMKilled');
+    expect(pod.status.containerStatuses[0].state.waiting.reason).toBe(
+      'CrashLoopBackOff',
+    );
+    expect(pod.status.containerStatuses[0].lastState.terminated.reason).toBe(
+      'OOMKilled',
+    );
     expect(await readyEndpoints(env(), 'kyverno', 'kyverno-svc')).toEqual([]);
-    const vwc = await one(env(), VWCS, 'kyverno-resource-validating-webhook-cfg');
+    const vwc = await one(
+      env(),
+      VWCS,
+      'kyverno-resource-validating-webhook-cfg',
+    );
     expect(vwc.webhooks[0]).toMatchObject({
       name: 'validate.kyverno.svc-fail',
       failurePolicy: 'Fail',
@@ -477,22 +530,46 @@ describe('stale-webhook', () => {
     );
     expect(namespaces).not.toContain('opendatahub');
     expect(namespaces).not.toContain('ingress-nginx');
-    const odh = await one(env(), VWCS, 'validating.odh-model-controller.opendatahub.io');
+    const odh = await one(
+      env(),
+      VWCS,
+      'validating.odh-model-controller.opendatahub.io',
+    );
     expect(odh.webhooks[0]).toMatchObject({
       failurePolicy: 'Fail',
-      clientConfig: { service: { name: 'odh-model-controller-webhook-service' } },
-      rules: [expect.objectContaining({ resources: ['inferenceservices'], operations: ['CREATE'] })],
+      clientConfig: {
+        service: { name: 'odh-model-controller-webhook-service' },
+      },
+      rules: [
+        expect.objectContaining({
+          resources: ['inferenceservices'],
+          operations: ['CREATE'],
+        }),
+      ],
     });
   });
 
   it('has the API server deny Ingresses through the stale ingress-nginx webhook', async () => {
     const denied = await failure(
-      call(env(), 'admin', 'POST', '/apis/networking.k8s.io/v1/namespaces/models/ingresses', {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'Ingress',
-        metadata: { name: 'fraud-detector', namespace: 'models' },
-        spec: { defaultBackend: { service: { name: 'fraud-detector-predictor', port: { number: 80 } } } },
-      }),
+      call(
+        env(),
+        'admin',
+        'POST',
+        '/apis/networking.k8s.io/v1/namespaces/models/ingresses',
+        {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'Ingress',
+          metadata: { name: 'fraud-detector', namespace: 'models' },
+          spec: {
+            defaultBackend: {
+              service: {
+                name: 'fraud-detector-predictor',
+                port: { number: 80 },
+              },
+            },
+          },
+        },
+      ),
     );
     expect(denied.statusCode).toBe(500);
     expect(denied.message).toBe(
@@ -518,7 +595,16 @@ describe('stale-webhook', () => {
     let denied: KubeApiError | undefined;
     for (let i = 0; i < 50 && denied?.message !== expected; i++) {
       denied = await failure(
-        call(env(), 'admin', 'POST', ISVCS, isvc('text-summarizer', { owner: 'team-support-ai', 'cost-center': 'cc-8810' })),
+        call(
+          env(),
+          'admin',
+          'POST',
+          ISVCS,
+          isvc('text-summarizer', {
+            owner: 'team-support-ai',
+            'cost-center': 'cc-8810',
+          }),
+        ),
       );
       await new Promise(r => setTimeout(r, 100));
     }

@@ -45,7 +45,11 @@ describe('startTestEnv', () => {
         () => 200,
         e => e.statusCode,
       );
-    const [admin, reader, nobody] = [client('admin'), client('reader'), client('nobody')];
+    const [admin, reader, nobody] = [
+      client('admin'),
+      client('reader'),
+      client('nobody'),
+    ];
     try {
       expect(await status(admin, '/api/v1/secrets')).toBe(200);
       // the reader has exactly deploy/rbac.yaml: pods yes, secrets no, no writes
@@ -73,7 +77,9 @@ describe('startTestEnv', () => {
       'nobody',
     ]);
     expect(config.clusters[0].name).toBe('lifecycle');
-    expect(accessFromKubeconfig(env().kubeconfigPath)).toEqual(env().access('admin'));
+    expect(accessFromKubeconfig(env().kubeconfigPath)).toEqual(
+      env().access('admin'),
+    );
     expect(accessFromKubeconfig(env().kubeconfigPath, 'reader')).toEqual(
       env().access('reader'),
     );
@@ -122,13 +128,21 @@ describe('stopping', () => {
     const started: { pid: number; dataDir: string } = await new Promise(
       (resolve, reject) => {
         parent.stdout.on('data', d => resolve(JSON.parse(String(d))));
-        parent.on('exit', code => reject(new Error(`parent exited with ${code}`)));
+        parent.on('exit', code =>
+          reject(new Error(`parent exited with ${code}`)),
+        );
       },
     );
     expect(isRunning(started.pid)).toBe(true);
     parent.kill('SIGKILL');
-    await waitUntil('the orphaned API server exits', () => !isRunning(started.pid));
-    await waitUntil('its data dir is removed', () => !fs.existsSync(started.dataDir));
+    await waitUntil(
+      'the orphaned API server exits',
+      () => !isRunning(started.pid),
+    );
+    await waitUntil(
+      'its data dir is removed',
+      () => !fs.existsSync(started.dataDir),
+    );
   }, 120_000);
 });
 

@@ -97,8 +97,9 @@ function readCa(certFile: string): string | undefined {
     return undefined;
   }
   const blocks =
-    pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ??
-    [];
+    pem.match(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+    ) ?? [];
   try {
     const ca = blocks.find(b => new X509Certificate(b).ca);
     return ca ? `${ca}\n` : undefined;
@@ -227,9 +228,9 @@ async function waitReady(
       await sleep(100);
     }
     throw new Error(
-      `testenv-apiserver not ready after ${READY_TIMEOUT_MS / 1000} s:\n${logTail(
-        logFile,
-      )}`,
+      `testenv-apiserver not ready after ${
+        READY_TIMEOUT_MS / 1000
+      } s:\n${logTail(logFile)}`,
     );
   } finally {
     client?.close();
@@ -306,7 +307,9 @@ export async function startTestEnv(
   await buildApiServer({ log: options.log });
   const name =
     options.name ??
-    (options.scenario ? path.basename(path.resolve(options.scenario)) : 'testenv');
+    (options.scenario
+      ? path.basename(path.resolve(options.scenario))
+      : 'testenv');
   const dataDir = fs.mkdtempSync(
     path.join(os.tmpdir(), `serving-health-testenv-${name}-`),
   );
@@ -321,7 +324,9 @@ export async function startTestEnv(
     (Object.keys(USERS) as Identity[])
       .map(
         (id, uid) =>
-          `${tokens[id]},${USERS[id].user},${uid + 1},"${USERS[id].groups.join(',')}"`,
+          `${tokens[id]},${USERS[id].user},${uid + 1},"${USERS[id].groups.join(
+            ',',
+          )}"`,
       )
       .join('\n'),
     { mode: 0o600 },
@@ -381,7 +386,10 @@ export async function startTestEnv(
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
           child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+          const timer = setTimeout(
+            () => child.kill('SIGKILL'),
+            STOP_TIMEOUT_MS,
+          );
           await exited;
           clearTimeout(timer);
         }

@@ -12,7 +12,7 @@ const run = async (action: ReturnType<typeof createValidateAction>, workspacePat
   await action.handler(ctx as any);
   return ctx;
 };
-const outputs = (ctx: { output: jest.Mock }) => Object.fromEntries(ctx.output.mock.calls);
+const outputs = (ctx: any) => Object.fromEntries(ctx.output.mock.calls);
 
 describe('serving-health:validate', () => {
   const action = createValidateAction(actionOptions());

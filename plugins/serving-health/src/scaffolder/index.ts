@@ -1,0 +1,32 @@
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import { servingHealthPlugin } from '../plugin';
+import { LabelsField } from './LabelsField';
+import { LabelsFieldOptions } from './labelRows';
+import { labelsFieldValidation } from './validation';
+
+export type { LabelsFieldOptions } from './labelRows';
+
+/**
+ * Scaffolder form field `ServingHealthLabels`: a labels editor (an object of string values) that applies the
+ * label rules of `serving-health:validate` as the user types.
+ *
+ * @public
+ */
+export const ServingHealthLabelsFieldExtension = servingHealthPlugin.provide(
+  createScaffolderFieldExtension<Record<string, string>, LabelsFieldOptions>({
+    name: 'ServingHealthLabels',
+    component: LabelsField,
+    validation: labelsFieldValidation,
+    schema: {
+      returnValue: { type: 'object', additionalProperties: { type: 'string' } },
+      uiOptions: {
+        type: 'object',
+        properties: {
+          requiredLabels: { type: 'array', items: { type: 'string' }, description: 'Keys that must be present' },
+          keyStyle: { type: 'string', enum: ['kebab-case', 'snake_case', 'camelCase', 'any'] },
+          exemptPrefixes: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  }),
+);

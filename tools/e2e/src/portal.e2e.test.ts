@@ -1,0 +1,530 @@
+/**
+ * Browser tests of the Serving Health UI against the running portal and the
+ * real testenv: one kube-apiserver per scenario, the real backend and the
+ * frontend dev server, driven by Debian's Chromium through playwright-core.
+ *
+ * Run: yarn workspace @internal/e2e test:e2e   (screenshots: artifacts/screenshots/)
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from './browser';
+import { artifactsDir } from './portal';
+import { ExpectedEntity, expectedEntities, Stack, startStack } from './stack';
+
+const SETUP_TIMEOUT_MS = 200_000;
+const TEST_TIMEOUT_MS = 60_000;
+const UI_TIMEOUT_MS = 30_000;
+
+const screenshotsDir = path.join(artifactsDir, 'screenshots');
+
+const STAGES = [
+  'environment',
+  'control-plane',
+  'logs',
+  'webhooks',
+  'stale-webhooks',
+  'app',
+];
+
+/**
+ * The stage each demo entity's triage must stop at: the first stage with a
+ * failing check, which is not always the stage of the failure mode's own
+ * check (KServe's controller being 1/2 ready fails control-plane before the
+ * webhook stage names webhook-no-endpoints). Entities of scenarios added
+ * later are checked for consistency only.
+ */
+const EXPECTED_FAILING_STAGE: Record<string, string> = {
+  'churn-predictor': 'app',
+  'credit-scoring': 'control-plane',
+  'image-classifier': 'webhooks',
+  'pricing-optimizer': 'control-plane',
+  'product-recommender': 'control-plane',
+  'speech-to-text': 'webhooks',
+  'text-summarizer': 'stale-webhooks',
+};
+
+const expected = expectedEntities();
+const failing = expected.filter(e => e.failureModes.length > 0);
+const healthy = expected.filter(e => e.failureModes.length === 0);
+const allFailureModes = [...new Set(failing.flatMap(e => e.failureModes))].sort();
+
+let stack: Stack | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+const suiteStart = Date.now();
+const consoleErrors: string[] = [];
+
+const log = (line: string) => process.stderr.write(`[e2e] ${line}\n`);
+
+function portalLog(): string {
+  return stack
+    ? `\n--- portal log (artifacts/e2e/portal.log), last lines ---\n${stack.portal.logTail(30)}`
+    : '';
+}
+
+/** Runs a test body; on failure saves a screenshot and appends the portal's log tail. */
+async function diagnose(name: string, body: () => Promise<void>) {
+  try {
+    await body();
+  } catch (e) {
+    const err = e as Error;
+    let shot = '';
+    try {
+      const file = path.join(screenshotsDir, `FAILED-${name}.png`);
+      await page?.screenshot({ path: file, fullPage: true, timeout: 10_000 });
+      shot = `\nscreenshot: ${path.relative(process.cwd(), file)}`;
+    } catch {
+      /* no page */
+    }
+    const browserErrors = consoleErrors.length
+      ? `\n--- browser console errors ---\n${consoleErrors.slice(-10).join('\n')}`
+      : '';
+    err.message += `${shot}${browserErrors}${portalLog()}`;
+    throw err;
+  }
+}
+
+async function screenshot(name: string) {
+  await page.screenshot({
+    path: path.join(screenshotsDir, `${name}.png`),
+    fullPage: true,
+  });
+}
+
+const appUrl = (urlPath: string) => `${stack!.portal.appUrl}${urlPath}`;
+
+/** The Guest card of the sign-in page (`auto` only skips it once a session exists). */
+const guestEnter = () => page.getByRole('button', { name: /^enter$/i });
+
+/** Navigates, signs in as Guest when the sign-in page shows, waits for `ready`. */
+async function open(urlPath: string, ready: Locator) {
+  await page.goto(appUrl(urlPath), { waitUntil: 'domcontentloaded' });
+  const first = ready.or(guestEnter()).first();
+  await first.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  if (await guestEnter().isVisible()) {
+    await guestEnter().click();
+  }
+  await ready.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+}
+
+const entityPath = (e: ExpectedEntity) =>
+  `/catalog/${e.namespace}/${e.kind.toLocaleLowerCase('en-US')}/${e.name}`;
+
+async function attrs(locator: Locator, name: string): Promise<string[]> {
+  return locator.evaluateAll(
+    (els, attr) => els.map(el => el.getAttribute(attr) ?? ''),
+    name,
+  );
+}
+
+/** Opens an entity's Serving Health tab and waits for its report (not the loading state). */
+async function openTab(e: ExpectedEntity) {
+  const report = page.getByTestId('serving-health-report');
+  const error = page.getByTestId('serving-health-error');
+  await open(`${entityPath(e)}/serving-health`, report.or(error));
+  if (await error.isVisible()) {
+    throw new Error(
+      `the Serving Health tab of ${e.entityRef} shows an error: ${await error.innerText()}`,
+    );
+  }
+  await page.getByTestId('serving-health-overall').waitFor();
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(screenshotsDir, { recursive: true });
+  for (const f of fs.readdirSync(screenshotsDir)) {
+    if (f.endsWith('.png')) {
+      fs.rmSync(path.join(screenshotsDir, f));
+    }
+  }
+  const [started, launched] = await Promise.allSettled([
+    startStack(expected, { readyTimeoutMs: 150_000 }),
+    launchChromium(),
+  ]);
+  if (started.status === 'fulfilled') {
+    stack = started.value;
+  }
+  if (launched.status === 'fulfilled') {
+    browser = launched.value;
+  }
+  if (started.status === 'rejected') {
+    throw started.reason;
+  }
+  if (launched.status === 'rejected') {
+    throw launched.reason;
+  }
+  context = await browser!.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
+  page = await context.newPage();
+  page.on('console', msg => {
+    if (msg.type() === 'error') {
+      consoleErrors.push(msg.text().slice(0, 500));
+    }
+  });
+  page.on('pageerror', err => consoleErrors.push(`pageerror: ${err.message}`));
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  await context?.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await stack?.stop();
+  if (stack) {
+    log(
+      `timings: clusters ${stack.timings.clustersMs} ms, portal ${stack.timings.portalMs} ms ` +
+        `(backend ${stack.portal.timings.backendReadyMs}, frontend ${stack.portal.timings.frontendReadyMs}), ` +
+        `catalog ${stack.timings.catalogMs} ms; suite ${Date.now() - suiteStart} ms`,
+    );
+  }
+}, 60_000);
+
+describe('Serving Health in the portal', () => {
+  it('expects what the scenarios expect', () => {
+    expect(failing.length).toBeGreaterThan(0);
+    expect(healthy.length).toBeGreaterThan(0);
+  });
+
+  it(
+    'signs in as Guest',
+    () =>
+      diagnose('sign-in', async () => {
+        await page.goto(appUrl('/catalog'), { waitUntil: 'domcontentloaded' });
+        await guestEnter().waitFor({ state: 'visible' });
+        await screenshot('sign-in');
+        await guestEnter().click();
+        await page
+          .getByRole('link', { name: 'Serving Health' })
+          .first()
+          .waitFor({ state: 'visible' });
+      }),
+    TEST_TIMEOUT_MS,
+  );
+
+  describe.each(failing.map(e => [e.scenario, e.name, e] as const))(
+    'scenario %s: %s',
+    (scenario, name, entity) => {
+      it(
+        `shows ${entity.failureModes.join(' + ')} and the failing stage`,
+        () =>
+          diagnose(`tab-${scenario}`, async () => {
+            await openTab(entity);
+
+            const overall = page.getByTestId('serving-health-overall');
+            expect(await overall.getAttribute('data-status')).toBe('failing');
+            expect(await overall.innerText()).toMatch(/failing/i);
+
+            // Exactly the scenario's failure modes, each in plain words.
+            const modes = page.locator('[data-testid^="failure-mode-"]');
+            expect((await attrs(modes, 'data-failure-mode')).sort()).toEqual(
+              entity.failureModes,
+            );
+            for (const fm of entity.failureModes) {
+              const m = page.getByTestId(`failure-mode-${fm}`);
+              expect(await m.isVisible()).toBe(true);
+              expect((await m.innerText()).trim().length).toBeGreaterThan(10);
+            }
+
+            // The six stages in order.
+            const stages = page.locator(
+              STAGES.map(s => `[data-testid="stage-${s}"]`).join(','),
+            );
+            expect(await attrs(stages, 'data-testid')).toEqual(
+              STAGES.map(s => `stage-${s}`),
+            );
+
+            // The failing stage: named at the top, marked on its section,
+            // the first stage with a failing check.
+            const failingStage = page.getByTestId(
+              'serving-health-failing-stage',
+            );
+            const stage = await failingStage.getAttribute('data-stage');
+            if (EXPECTED_FAILING_STAGE[name]) {
+              expect(stage).toBe(EXPECTED_FAILING_STAGE[name]);
+            }
+            expect(STAGES).toContain(stage);
+            expect(await failingStage.innerText()).toMatch(/failing stage/i);
+            const stageStatuses = await attrs(stages, 'data-status');
+            const firstFail = STAGES[stageStatuses.indexOf('fail')];
+            expect(firstFail).toBe(stage);
+            const section = page.getByTestId(`stage-${stage}`);
+            expect(await section.getAttribute('data-failing-stage')).toBe(
+              'true',
+            );
+            expect(
+              await page.locator('[data-failing-stage="true"]').count(),
+            ).toBe(1);
+
+            // Each failure mode's check fails, is open, and shows the
+            // failure mode, why, the evidence and the fix.
+            for (const fm of entity.failureModes) {
+              const check = page
+                .locator(
+                  `[data-testid^="check-"][data-status="fail"][data-failure-mode="${fm}"]`,
+                )
+                .first();
+              await check.waitFor({ state: 'visible' });
+              const id = (await check.getAttribute('data-testid'))!;
+              const summaryButton = check.locator('[aria-expanded]').first();
+              expect(await summaryButton.getAttribute('aria-expanded')).toBe(
+                'true',
+              );
+              for (const part of [
+                'failure-mode',
+                'why',
+                'evidence',
+                'remediation',
+              ]) {
+                const block = page.locator(`[data-testid="${id}-${part}"]`);
+                expect({ part, visible: await block.isVisible() }).toEqual({
+                  part,
+                  visible: true,
+                });
+              }
+              expect(
+                await page
+                  .locator(`[data-testid="${id}-failure-mode"]`)
+                  .getAttribute('data-failure-mode'),
+              ).toBe(fm);
+              const evidence = check.getByTestId('evidence');
+              expect(await evidence.count()).toBeGreaterThan(0);
+              expect(
+                (await evidence.first().innerText()).trim().length,
+              ).toBeGreaterThan(10);
+              const fixes = check.locator(
+                '[data-testid="remediation-command"],[data-testid="remediation-patch"]',
+              );
+              expect(await fixes.count()).toBeGreaterThan(0);
+            }
+
+            await screenshot(`tab-${scenario}`);
+          }),
+        TEST_TIMEOUT_MS,
+      );
+    },
+  );
+
+  describe.each(healthy.map(e => [e.scenario, e.name, e] as const))(
+    'scenario %s: %s',
+    (scenario, name, entity) => {
+      it(
+        'shows Healthy with no failure mode',
+        () =>
+          diagnose(`tab-${scenario}-${name}`, async () => {
+            await openTab(entity);
+            const overall = page.getByTestId('serving-health-overall');
+            expect(await overall.getAttribute('data-status')).toBe('healthy');
+            expect(await overall.innerText()).toMatch(/healthy/i);
+            expect(
+              await page.locator('[data-testid^="failure-mode-"]').count(),
+            ).toBe(0);
+            expect(
+              await page.getByTestId('serving-health-failing-stage').count(),
+            ).toBe(0);
+            const stages = page.locator(
+              STAGES.map(s => `[data-testid="stage-${s}"]`).join(','),
+            );
+            expect(await attrs(stages, 'data-testid')).toEqual(
+              STAGES.map(s => `stage-${s}`),
+            );
+            const statuses = await attrs(stages, 'data-status');
+            expect(statuses.filter(s => s === 'fail' || s === 'error')).toEqual(
+              [],
+            );
+            expect(
+              await page
+                .locator('[data-testid^="check-"][data-status="fail"]')
+                .count(),
+            ).toBe(0);
+            await screenshot(`tab-${scenario}-${name}`);
+          }),
+        TEST_TIMEOUT_MS,
+      );
+    },
+  );
+
+  it(
+    "shows the card on a failing entity's overview",
+    () =>
+      diagnose('overview-card', async () => {
+        const entity =
+          [...failing].sort(
+            (a, b) => b.failureModes.length - a.failureModes.length,
+          )[0];
+        const card = page.getByTestId('serving-health-card');
+        await open(entityPath(entity), card);
+        const overall = page.getByTestId('serving-health-card-overall');
+        await overall.waitFor();
+        expect(await overall.getAttribute('data-status')).toBe('failing');
+        if (EXPECTED_FAILING_STAGE[entity.name]) {
+          expect(
+            await page
+              .getByTestId('serving-health-card-failing-stage')
+              .getAttribute('data-stage'),
+          ).toBe(EXPECTED_FAILING_STAGE[entity.name]);
+        }
+        for (const fm of entity.failureModes) {
+          expect(
+            await page
+              .getByTestId(`serving-health-card-failure-mode-${fm}`)
+              .isVisible(),
+          ).toBe(true);
+        }
+        await screenshot(`overview-${entity.scenario}`);
+      }),
+    TEST_TIMEOUT_MS,
+  );
+
+  describe('fleet page', () => {
+    const rows = () => page.locator('[data-testid^="fleet-row-"]');
+    const rowNames = async () =>
+      (await attrs(rows(), 'data-testid'))
+        .map(id => id.replace(/^fleet-row-/, ''))
+        .sort();
+    const waitForRows = async (names: string[], what: string) => {
+      const want = [...names].sort();
+      const start = Date.now();
+      let got: string[] = [];
+      while (Date.now() - start < UI_TIMEOUT_MS) {
+        got = await rowNames();
+        if (JSON.stringify(got) === JSON.stringify(want)) {
+          return;
+        }
+        await page.waitForTimeout(200);
+      }
+      throw new Error(
+        `${what}: expected rows [${want.join(', ')}], got [${got.join(', ')}]`,
+      );
+    };
+
+    it(
+      'lists every demo entity with its status, failing stage and failure modes',
+      () =>
+        diagnose('fleet', async () => {
+          await open('/serving-health', rows());
+          await waitForRows(
+            expected.map(e => e.name),
+            'fleet page without filters',
+          );
+          for (const e of expected) {
+            const row = page.getByTestId(`fleet-row-${e.name}`);
+            const status = e.failureModes.length ? 'failing' : 'healthy';
+            const chips = (
+              await attrs(row.locator('[data-failure-mode]'), 'data-failure-mode')
+            ).sort();
+            const stage = await attrs(row.locator('[data-stage]'), 'data-stage');
+            expect({
+              entity: e.name,
+              status: await row.getAttribute('data-status'),
+              overall: await page
+                .getByTestId(`fleet-overall-${e.name}`)
+                .getAttribute('data-status'),
+              failureModes: chips,
+              stage: e.failureModes.length ? stage.length : 0,
+              error: await page.getByTestId(`fleet-error-${e.name}`).count(),
+            }).toEqual({
+              entity: e.name,
+              status,
+              overall: status,
+              failureModes: e.failureModes,
+              stage: e.failureModes.length ? 1 : 0,
+              error: 0,
+            });
+            if (EXPECTED_FAILING_STAGE[e.name]) {
+              expect({ entity: e.name, stage: stage[0] }).toEqual({
+                entity: e.name,
+                stage: EXPECTED_FAILING_STAGE[e.name],
+              });
+            }
+            expect(
+              await page.getByTestId(`fleet-link-${e.name}`).getAttribute('href'),
+            ).toMatch(new RegExp(`${entityPath(e)}/serving-health$`));
+          }
+          expect(
+            Number(
+              await page
+                .getByTestId('fleet-count-failing')
+                .getAttribute('data-count'),
+            ),
+          ).toBe(failing.length);
+          expect(
+            Number(
+              await page
+                .getByTestId('fleet-count-healthy')
+                .getAttribute('data-count'),
+            ),
+          ).toBe(healthy.length);
+          await screenshot('fleet');
+        }),
+      TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'filters by failure mode and by status',
+      () =>
+        diagnose('fleet-filter', async () => {
+          await open('/serving-health', rows());
+          const fmFilter = page.getByTestId('fleet-filter-failure-mode');
+          const statusFilter = page.getByTestId('fleet-filter-status');
+          for (const fm of allFailureModes) {
+            await fmFilter.selectOption(fm);
+            await waitForRows(
+              failing.filter(e => e.failureModes.includes(fm)).map(e => e.name),
+              `filter failure mode ${fm}`,
+            );
+            expect(new URL(page.url()).searchParams.get('failureMode')).toBe(fm);
+            if (fm === 'webhook-no-endpoints') {
+              await screenshot(`fleet-filter-${fm}`);
+            }
+          }
+          await fmFilter.selectOption('');
+          await statusFilter.selectOption('healthy');
+          await waitForRows(
+            healthy.map(e => e.name),
+            'filter status healthy',
+          );
+          await statusFilter.selectOption('failing');
+          await waitForRows(
+            failing.map(e => e.name),
+            'filter status failing',
+          );
+          await statusFilter.selectOption('');
+          await waitForRows(
+            expected.map(e => e.name),
+            'filters cleared',
+          );
+
+          // The filters live in the URL: a shared link opens filtered.
+          const fm = allFailureModes[0];
+          await open(`/serving-health?failureMode=${fm}`, rows());
+          await waitForRows(
+            failing.filter(e => e.failureModes.includes(fm)).map(e => e.name),
+            `deep link ?failureMode=${fm}`,
+          );
+          expect(await fmFilter.inputValue()).toBe(fm);
+        }),
+      TEST_TIMEOUT_MS,
+    );
+
+    it(
+      "links each row to the entity's Serving Health tab",
+      () =>
+        diagnose('fleet-link', async () => {
+          const entity = failing[0];
+          await open('/serving-health', rows());
+          await page.getByTestId(`fleet-link-${entity.name}`).click();
+          await page.waitForURL(`**${entityPath(entity)}/serving-health`);
+          await page.getByTestId('serving-health-overall').waitFor();
+          for (const fm of entity.failureModes) {
+            await page.getByTestId(`failure-mode-${fm}`).waitFor();
+          }
+        }),
+      TEST_TIMEOUT_MS,
+    );
+  });
+});
