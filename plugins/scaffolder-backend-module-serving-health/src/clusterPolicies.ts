@@ -18,9 +18,11 @@ const describe = (r: { status?: number; error: { message: string } }) =>
  * The cluster's Kyverno ClusterPolicies and Policies, and the CEL policies it enforces (listed as not
  * evaluated). Cluster-wide policies that cannot be read are an error: the step asked for them.
  */
-export async function readClusterPolicies(
-  client: KubernetesClient,
-): Promise<{ policies: PolicySource[]; notEvaluated: NotEvaluated[]; namespaceLabels: Record<string, Record<string, string>> }> {
+export async function readClusterPolicies(client: KubernetesClient): Promise<{
+  policies: PolicySource[];
+  notEvaluated: NotEvaluated[];
+  namespaceLabels: Record<string, Record<string, string>>;
+}> {
   const source = `cluster:${client.cluster}`;
   const policies: PolicySource[] = [];
   const notEvaluated: NotEvaluated[] = [];
@@ -30,15 +32,24 @@ export async function readClusterPolicies(
   ]) {
     const r = await client.request({ path: `/apis/kyverno.io/v1/${resource}` });
     if (!r.ok) {
-      if (r.status === 404) throw new ClusterReadError(`cluster ${client.cluster} has no Kyverno (${resource}.kyverno.io not found)`);
+      if (r.status === 404)
+        throw new ClusterReadError(
+          `cluster ${client.cluster} has no Kyverno (${resource}.kyverno.io not found)`,
+        );
       if (kind === 'Policy') {
         notEvaluated.push({
           feature: 'Policy',
-          reason: `could not list namespaced Kyverno Policies on ${client.cluster}: ${describe(r)}`,
+          reason: `could not list namespaced Kyverno Policies on ${
+            client.cluster
+          }: ${describe(r)}`,
         });
         continue;
       }
-      throw new ClusterReadError(`cannot list ${resource}.kyverno.io on cluster ${client.cluster}: ${describe(r)}`);
+      throw new ClusterReadError(
+        `cannot list ${resource}.kyverno.io on cluster ${
+          client.cluster
+        }: ${describe(r)}`,
+      );
     }
     for (const item of (r.body?.items ?? []) as KubeObject[]) {
       const policy = { apiVersion: 'kyverno.io/v1', kind, ...item };
@@ -46,21 +57,34 @@ export async function readClusterPolicies(
     }
   }
   for (const [apiPath, kind] of [
-    ['/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', 'ValidatingAdmissionPolicy'],
-    ['/apis/policies.kyverno.io/v1alpha1/validatingpolicies', 'ValidatingPolicy'],
+    [
+      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies',
+      'ValidatingAdmissionPolicy',
+    ],
+    [
+      '/apis/policies.kyverno.io/v1alpha1/validatingpolicies',
+      'ValidatingPolicy',
+    ],
   ]) {
     const r = await client.request({ path: apiPath });
     if (r.ok) {
-      for (const item of (r.body?.items ?? []) as KubeObject[]) notEvaluated.push(unsupportedPolicy({ ...item, kind }, source));
+      for (const item of (r.body?.items ?? []) as KubeObject[])
+        notEvaluated.push(unsupportedPolicy({ ...item, kind }, source));
     } else if (r.status !== 404) {
-      notEvaluated.push({ feature: kind, reason: `could not list ${kind} objects on ${client.cluster}: ${describe(r)}` });
+      notEvaluated.push({
+        feature: kind,
+        reason: `could not list ${kind} objects on ${
+          client.cluster
+        }: ${describe(r)}`,
+      });
     }
   }
   const namespaceLabels: Record<string, Record<string, string>> = {};
   const ns = await client.request({ path: '/api/v1/namespaces' });
   if (ns.ok) {
     for (const item of (ns.body?.items ?? []) as KubeObject[]) {
-      namespaceLabels[item.metadata.name] = (item.metadata.labels ?? {}) as Record<string, string>;
+      namespaceLabels[item.metadata.name] = (item.metadata.labels ??
+        {}) as Record<string, string>;
     }
   }
   return { policies, notEvaluated, namespaceLabels };

@@ -10,7 +10,11 @@ describe('scaffolderModuleServingHealth', () => {
       features: [
         scaffolderModuleServingHealth,
         mockServices.rootConfig.factory({
-          data: { servingHealth: { scaffolder: { conventions: { requiredLabels: ['owner'] } } } },
+          data: {
+            servingHealth: {
+              scaffolder: { conventions: { requiredLabels: ['owner'] } },
+            },
+          },
         }),
       ],
     });
@@ -21,18 +25,30 @@ describe('scaffolderModuleServingHealth', () => {
       ['serving-health:admission-dry-run', true],
     ]);
     // zod schemas become JSON schemas for the scaffolder's action list
-    expect(actions[0].schema.input.properties.failOnViolation.type).toBe('boolean');
+    expect(actions[0].schema.input.properties.failOnViolation.type).toBe(
+      'boolean',
+    );
   });
 
   it('refuses to start with malformed conventions', async () => {
     await expect(
       startTestBackend({
-        extensionPoints: [[scaffolderActionsExtensionPoint, { addActions: jest.fn() }]],
+        extensionPoints: [
+          [scaffolderActionsExtensionPoint, { addActions: jest.fn() }],
+        ],
         features: [
           scaffolderModuleServingHealth,
-          mockServices.rootConfig.factory({ data: { servingHealth: { scaffolder: { conventions: { keyStyle: 'Pascal' } } } } }),
+          mockServices.rootConfig.factory({
+            data: {
+              servingHealth: {
+                scaffolder: { conventions: { keyStyle: 'Pascal' } },
+              },
+            },
+          }),
         ],
       }),
-    ).rejects.toThrow(/servingHealth\.scaffolder\.conventions: `keyStyle` must be one of/);
+    ).rejects.toThrow(
+      /servingHealth\.scaffolder\.conventions: `keyStyle` must be one of/,
+    );
   });
 });

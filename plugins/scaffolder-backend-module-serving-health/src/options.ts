@@ -36,7 +36,9 @@ export function readActionOptions(config: Config): ServingHealthActionOptions {
       conventions = conventionsFromObject(raw);
     } catch (e) {
       if (e instanceof ConventionsFormatError) {
-        throw new InputError(`servingHealth.scaffolder.conventions: ${e.message}`);
+        throw new InputError(
+          `servingHealth.scaffolder.conventions: ${e.message}`,
+        );
       }
       throw e;
     }
@@ -46,15 +48,21 @@ export function readActionOptions(config: Config): ServingHealthActionOptions {
     conventions,
     // Read on first use: a cluster entry this plugin cannot use must not stop the scaffolder from starting.
     getClusters: () => (clusters ??= readClusterConnections(config)),
-    defaultCluster: config.getOptionalString('servingHealth.scaffolder.cluster'),
+    defaultCluster: config.getOptionalString(
+      'servingHealth.scaffolder.cluster',
+    ),
     dryRunTimeoutMs:
-      config.getOptionalNumber('servingHealth.scaffolder.dryRunTimeoutMs') ?? DEFAULT_DRY_RUN_TIMEOUT_MS,
+      config.getOptionalNumber('servingHealth.scaffolder.dryRunTimeoutMs') ??
+      DEFAULT_DRY_RUN_TIMEOUT_MS,
     createClient: createKubernetesClient,
   };
 }
 
 /** The cluster a step means: the one it names, else the configured default, else the only one. */
-export function resolveCluster(options: ServingHealthActionOptions, name?: string): ClusterConnection {
+export function resolveCluster(
+  options: ServingHealthActionOptions,
+  name?: string,
+): ClusterConnection {
   const clusters = options.getClusters();
   const wanted = name ?? options.defaultCluster;
   if (clusters.length === 0) {
@@ -66,7 +74,9 @@ export function resolveCluster(options: ServingHealthActionOptions, name?: strin
     const found = clusters.find(c => c.name === wanted);
     if (!found) {
       throw new InputError(
-        `Unknown cluster '${wanted}'; configured: ${clusters.map(c => c.name).join(', ')}`,
+        `Unknown cluster '${wanted}'; configured: ${clusters
+          .map(c => c.name)
+          .join(', ')}`,
       );
     }
     return found;
@@ -75,7 +85,9 @@ export function resolveCluster(options: ServingHealthActionOptions, name?: strin
     throw new InputError(
       `Several clusters are configured (${clusters
         .map(c => c.name)
-        .join(', ')}): set the input \`cluster\` or servingHealth.scaffolder.cluster`,
+        .join(
+          ', ',
+        )}): set the input \`cluster\` or servingHealth.scaffolder.cluster`,
     );
   }
   return clusters[0];

@@ -8,7 +8,11 @@ import { ManifestFile } from '@serving-health/plugin-serving-health-common';
 export const DEFAULT_MANIFEST_GLOBS = ['**/*.yaml', '**/*.yml'];
 
 /** Resolves a workspace-relative path, rejecting anything outside the workspace. */
-export function safeWorkspacePath(workspacePath: string, relative: string, field: string): string {
+export function safeWorkspacePath(
+  workspacePath: string,
+  relative: string,
+  field: string,
+): string {
   if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
     throw new InputError(`${field}: '${relative}' is outside the workspace`);
   }
@@ -34,7 +38,11 @@ export async function readWorkspaceFiles(
     const stat = await fs.stat(abs).catch(() => undefined);
     if (stat?.isDirectory()) {
       const dir = path.relative(workspacePath, abs).split(path.sep).join('/');
-      globs.push(...['yaml', 'yml', 'json'].map(ext => (dir ? `${fg.escapePath(dir)}/**/*.${ext}` : `**/*.${ext}`)));
+      globs.push(
+        ...['yaml', 'yml', 'json'].map(ext =>
+          dir ? `${fg.escapePath(dir)}/**/*.${ext}` : `**/*.${ext}`,
+        ),
+      );
     } else {
       globs.push(pattern);
     }

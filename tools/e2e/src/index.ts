@@ -3,7 +3,13 @@
  * helpers they use to run the portal on the real testenv.
  */
 export { launchChromium, chromiumPath } from './browser';
-export { startPortal, portalAppConfig, freePort, waitFor } from './portal';
-export type { Portal, PortalOptions } from './portal';
+export {
+  createPortal,
+  freePort,
+  portalAppConfig,
+  spawnGuarded,
+  waitFor,
+} from './portal';
+export type { Guarded, Portal } from './portal';
 export { startStack, expectedEntities } from './stack';
 export type { ExpectedEntity, Stack } from './stack';

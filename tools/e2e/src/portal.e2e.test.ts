@@ -59,9 +59,7 @@ const consoleErrors: string[] = [];
 const log = (line: string) => process.stderr.write(`[e2e] ${line}\n`);
 
 function portalLog(): string {
-  return stack
-    ? `\n--- portal log (artifacts/e2e/portal.log), last lines ---\n${stack.portal.logTail(30)}`
-    : '';
+  return stack ? `\n${stack.portal.logTail(30)}` : '';
 }
 
 /** Runs a test body; on failure saves a screenshot and appends the portal's log tail. */
@@ -86,11 +84,36 @@ async function diagnose(name: string, body: () => Promise<void>) {
   }
 }
 
-async function screenshot(name: string) {
-  await page.screenshot({
-    path: path.join(screenshotsDir, `${name}.png`),
-    fullPage: true,
+const VIEWPORT = { width: 1440, height: 900 };
+
+/**
+ * Backstage scrolls inside <main>, so a plain full-page screenshot stops at
+ * the window's height. Grow the window to the content's height, take the
+ * page (horizontal overflow included, so it shows), then restore the window.
+ * With `top`, also saves what a user sees first (<name>-top.png).
+ */
+async function screenshot(name: string, options: { top?: boolean } = {}) {
+  if (options.top) {
+    await page.screenshot({ path: path.join(screenshotsDir, `${name}-top.png`) });
+  }
+  const height = await page.evaluate(() => {
+    const main = document.querySelector('main');
+    const inner = main ? main.scrollHeight + main.getBoundingClientRect().top : 0;
+    return Math.ceil(Math.max(inner, document.documentElement.scrollHeight));
   });
+  await page.setViewportSize({
+    width: VIEWPORT.width,
+    height: Math.min(Math.max(height, VIEWPORT.height), 16_000),
+  });
+  try {
+    await page.waitForTimeout(200);
+    await page.screenshot({
+      path: path.join(screenshotsDir, `${name}.png`),
+      fullPage: true,
+    });
+  } finally {
+    await page.setViewportSize(VIEWPORT);
+  }
 }
 
 const appUrl = (urlPath: string) => `${stack!.portal.appUrl}${urlPath}`;
@@ -156,10 +179,14 @@ beforeAll(async () => {
     throw launched.reason;
   }
   context = await browser!.newContext({
-    viewport: { width: 1440, height: 900 },
+    viewport: VIEWPORT,
     locale: 'en-US',
     timezoneId: 'UTC',
   });
+  // The dev server tells the page to reload whenever anyone edits a source
+  // file (the work tree may be shared); answer its live-reload socket
+  // ourselves so pages change only when a test navigates.
+  await context.routeWebSocket(/\/ws$/, () => {});
   context.setDefaultTimeout(UI_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
   page = await context.newPage();
@@ -176,10 +203,10 @@ afterAll(async () => {
   await browser?.close().catch(() => {});
   await stack?.stop();
   if (stack) {
+    const t = stack.timings;
     log(
-      `timings: clusters ${stack.timings.clustersMs} ms, portal ${stack.timings.portalMs} ms ` +
-        `(backend ${stack.portal.timings.backendReadyMs}, frontend ${stack.portal.timings.frontendReadyMs}), ` +
-        `catalog ${stack.timings.catalogMs} ms; suite ${Date.now() - suiteStart} ms`,
+      `timings: clusters ${t.clustersMs} ms, backend ${t.backendMs} ms, catalog ${t.catalogMs} ms, ` +
+        `frontend ${t.frontendMs} ms (in parallel), stack ${t.totalMs} ms; suite ${Date.now() - suiteStart} ms`,
     );
   }
 }, 60_000);
@@ -302,7 +329,7 @@ describe('Serving Health in the portal', () => {
               expect(await fixes.count()).toBeGreaterThan(0);
             }
 
-            await screenshot(`tab-${scenario}`);
+            await screenshot(`tab-${scenario}`, { top: true });
           }),
         TEST_TIMEOUT_MS,
       );
@@ -341,7 +368,7 @@ describe('Serving Health in the portal', () => {
                 .locator('[data-testid^="check-"][data-status="fail"]')
                 .count(),
             ).toBe(0);
-            await screenshot(`tab-${scenario}-${name}`);
+            await screenshot(`tab-${scenario}-${name}`, { top: true });
           }),
         TEST_TIMEOUT_MS,
       );
@@ -459,7 +486,7 @@ describe('Serving Health in the portal', () => {
                 .getAttribute('data-count'),
             ),
           ).toBe(healthy.length);
-          await screenshot('fleet');
+          await screenshot('fleet', { top: true });
         }),
       TEST_TIMEOUT_MS,
     );
@@ -523,8 +550,87 @@ describe('Serving Health in the portal', () => {
           for (const fm of entity.failureModes) {
             await page.getByTestId(`failure-mode-${fm}`).waitFor();
           }
+
+          // Re-run asks the backend for a fresh report; the report stays.
+          const time = page.getByTestId('serving-health-snapshot-time');
+          const before = Date.parse((await time.getAttribute('datetime'))!);
+          const refreshed = page.waitForResponse(
+            r =>
+              r.url().includes(`/entities/`) &&
+              r.url().includes(`/${entity.name}/report`) &&
+              r.url().includes('refresh=true'),
+          );
+          await page.getByTestId('serving-health-rerun').click();
+          expect((await refreshed).status()).toBe(200);
+          await page.getByTestId('serving-health-refreshing').waitFor({
+            state: 'detached',
+          });
+          const after = Date.parse((await time.getAttribute('datetime'))!);
+          expect(after).toBeGreaterThanOrEqual(before);
+          for (const fm of entity.failureModes) {
+            await page.getByTestId(`failure-mode-${fm}`).waitFor();
+          }
         }),
       TEST_TIMEOUT_MS,
     );
   });
+
+  /**
+   * What a user notices before reading anything: the page fits a 1440 px
+   * window, text is in the theme's font, and no label sits on a value.
+   */
+  it(
+    'lays out the fleet page and the tab readably at 1440 px',
+    () =>
+      diagnose('layout', async () => {
+        const problems: string[] = [];
+        const inspect = async (where: string) => {
+          const found = await page.evaluate(() => {
+            const out: string[] = [];
+            const doc = document.documentElement;
+            if (doc.scrollWidth > doc.clientWidth + 1) {
+              out.push(
+                `the page is ${doc.scrollWidth} px wide in a ${doc.clientWidth} px window (horizontal scrolling)`,
+              );
+            }
+            const font = getComputedStyle(document.body).fontFamily;
+            if (!/sans-serif|helvetica|roboto|arial|inter/i.test(font)) {
+              out.push(
+                `body text falls back to the browser's default font (${font}): no global CSS baseline`,
+              );
+            }
+            for (const label of Array.from(document.querySelectorAll('main label'))) {
+              const control = label.parentElement?.querySelector(
+                'select, input',
+              );
+              if (!control) {
+                continue;
+              }
+              const l = label.getBoundingClientRect();
+              const c = control.getBoundingClientRect();
+              const style = getComputedStyle(control);
+              const top = c.top + parseFloat(style.paddingTop);
+              const bottom = c.bottom - parseFloat(style.paddingBottom);
+              const hasValue =
+                control instanceof HTMLSelectElement
+                  ? (control.selectedOptions[0]?.text ?? '') !== ''
+                  : (control as HTMLInputElement).value !== '';
+              if (hasValue && l.bottom > top + 1 && l.top < bottom - 1) {
+                out.push(
+                  `the label "${label.textContent}" is drawn over the value of its field`,
+                );
+              }
+            }
+            return out;
+          });
+          problems.push(...found.map(p => `${where}: ${p}`));
+        };
+        await open('/serving-health', page.locator('[data-testid^="fleet-row-"]'));
+        await inspect('fleet page');
+        await openTab(failing[0]);
+        await inspect(`Serving Health tab of ${failing[0].name}`);
+        expect(problems).toEqual([]);
+      }),
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -25,26 +25,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface PortalOptions {
-  /** app-config files after the repo's app-config.yaml (e.g. the demo clusters' fragment) */
-  configPaths: string[];
-  /** extra catalog-info.yaml files to register (absolute paths) */
-  catalogFiles?: string[];
-  /** where the portal's stdout/stderr and the generated config go */
-  workDir: string;
-  log?: (line: string) => void;
-}
-
-export interface Portal {
-  appUrl: string;
-  backendUrl: string;
-  logFile: string;
-  /** the last lines of the portal's log, for failure messages */
-  logTail(lines?: number): string;
-  timings: { backendReadyMs: number; frontendReadyMs: number };
-  stop(): Promise<void>;
-}
-
 /**
  * The fragment the tests add on top of app-config.yaml: free ports (so a
  * developer's `yarn demo` on :3000/:7007 does not collide with the tests) and
@@ -104,7 +84,81 @@ async function killGroup(pgid: number): Promise<void> {
   }
 }
 
-/** Polls `probe` until it returns true; throws `what` with the log tail after `timeoutMs`. */
+function tail(file: string, lines: number): string {
+  try {
+    return fs
+      .readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-lines)
+      .join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** One process group led by bin/portal-guard.js, its output in `logFile`. */
+export interface Guarded {
+  name: string;
+  pgid: number;
+  logFile: string;
+  /** Date.now() at spawn */
+  startedAt: number;
+  /** set once the guard (and so the group's command) has exited */
+  exited(): string | undefined;
+  logTail(lines?: number): string;
+  /** SIGTERM to the group, SIGKILL after 20 s; resolves when the group is empty */
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `command` under the guard in a fresh process group. Our end of the
+ * guard's stdin closes when this process dies (even by SIGKILL), and the
+ * guard then kills the group: nothing outlives the test run.
+ */
+export function spawnGuarded(options: {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+}): Guarded {
+  const out = fs.openSync(options.logFile, 'w');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [guardScript, options.command, ...options.args],
+    {
+      cwd: options.cwd,
+      detached: true,
+      stdio: ['pipe', out, out],
+      env: options.env,
+    },
+  );
+  fs.closeSync(out);
+  let exited: string | undefined;
+  child.on('exit', (code, signal) => {
+    exited = signal ?? `code ${code}`;
+  });
+  child.on('error', e => {
+    exited = `spawn error: ${e.message}`;
+  });
+  const pgid = child.pid!;
+  return {
+    name: options.name,
+    pgid,
+    logFile: options.logFile,
+    startedAt: Date.now(),
+    exited: () => exited,
+    logTail: (lines = 30) => tail(options.logFile, lines),
+    stop: async () => {
+      child.stdin?.destroy();
+      await killGroup(pgid);
+    },
+  };
+}
+
+/** Polls `probe` until it returns true; throws with `context()` appended after `timeoutMs`. */
 export async function waitFor(
   what: string,
   timeoutMs: number,
@@ -119,7 +173,8 @@ export async function waitFor(
         return Date.now() - start;
       }
     } catch (e) {
-      if ((e as Error).name === 'PortalExited') {
+      if ((e as Error).name === 'ProcessExited') {
+        (e as Error).message += context();
         throw e;
       }
       lastError = String((e as Error).message ?? e);
@@ -133,141 +188,176 @@ export async function waitFor(
   );
 }
 
-async function httpOk(url: string, timeoutMs = 10_000): Promise<boolean> {
+async function httpOk(url: string, timeoutMs: number): Promise<boolean> {
   const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   await res.arrayBuffer();
   return res.ok;
 }
 
+function assertRunning(p: Guarded) {
+  const exited = p.exited();
+  if (exited) {
+    const e = new Error(`the ${p.name} exited (${exited})`);
+    e.name = 'ProcessExited';
+    throw e;
+  }
+}
+
+const childEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  NODE_ENV: 'development',
+  // No hot reload, no browser opening, no colours in the logs.
+  CI: 'true',
+  BROWSER: 'none',
+  FORCE_COLOR: '0',
+  NO_COLOR: '1',
+});
+
+export interface Portal {
+  appUrl: string;
+  backendUrl: string;
+  frontend: Guarded;
+  backend?: Guarded;
+  /** the last lines of both logs, for failure messages */
+  logTail(lines?: number): string;
+  /** starts the backend; call once the clusters in `configPaths` are up */
+  startBackend(configPaths: string[]): void;
+  /**
+   * Waits for the backend's /api/serving-health/health and the frontend's
+   * index; returns each one's time from its spawn to ready.
+   */
+  waitReady(timeoutMs: number): Promise<{ backendMs: number; frontendMs: number }>;
+  stop(): Promise<void>;
+}
+
 /**
- * `backstage-cli repo start` (frontend dev server + backend with its real
- * better-sqlite3 database) in its own process group, on free ports. Resolves
- * once the backend's /api/serving-health/health and the frontend's index
- * answer 200. stop() kills the whole group and waits until it is empty.
+ * The portal in two process groups, on free ports:
+ *
+ * - the frontend: `backstage-cli package start` in packages/app (the rspack
+ *   dev server), started at once because it does not need the clusters;
+ * - the backend: packages/backend/src/index.ts through Backstage's node
+ *   transform, with its real better-sqlite3 database. It is run directly,
+ *   not through `backstage-cli package start`, whose file watcher restarts
+ *   the backend whenever anyone edits a source file it loaded: in a shared
+ *   work tree that happens mid-test.
  */
-export async function startPortal(
-  options: PortalOptions,
-  readyTimeoutMs = 150_000,
-): Promise<Portal> {
+export async function createPortal(options: {
+  /** where logs and the generated config go */
+  workDir: string;
+  /** extra catalog-info.yaml files to register (absolute paths) */
+  catalogFiles: string[];
+}): Promise<Portal> {
   fs.mkdirSync(options.workDir, { recursive: true });
-  const [appPort, backendPort] = [await freePort(), await freePort()];
-  const configFile = path.join(options.workDir, 'app-config.e2e.yaml');
+  const appPort = await freePort();
+  let backendPort = await freePort();
+  while (backendPort === appPort) {
+    backendPort = await freePort();
+  }
+  const portalConfig = path.join(options.workDir, 'app-config.e2e.yaml');
   fs.writeFileSync(
-    configFile,
+    portalConfig,
     portalAppConfig({
       appPort,
       backendPort,
-      catalogFiles: options.catalogFiles ?? [],
+      catalogFiles: options.catalogFiles,
     }),
   );
-  const logFile = path.join(options.workDir, 'portal.log');
-  const out = fs.openSync(logFile, 'w');
-  const configArgs = [
-    path.join(repoRoot, 'app-config.yaml'),
-    ...options.configPaths,
-    configFile,
-  ].flatMap(c => ['--config', c]);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      guardScript,
-      process.execPath,
+  const baseConfig = path.join(repoRoot, 'app-config.yaml');
+  const configArgs = (paths: string[]) => paths.flatMap(c => ['--config', c]);
+
+  const frontend = spawnGuarded({
+    name: 'frontend dev server',
+    command: process.execPath,
+    args: [
       require.resolve('@backstage/cli/bin/backstage-cli'),
-      'repo',
+      'package',
       'start',
-      ...configArgs,
+      ...configArgs([baseConfig, portalConfig]),
     ],
-    {
-      cwd: repoRoot,
-      // Own process group, led by the guard; our end of its stdin closes when
-      // this process dies, and the guard then stops the group.
-      detached: true,
-      stdio: ['pipe', out, out],
-      env: {
-        ...process.env,
-        // no hot reload, no browser opening, no colours in the log
-        CI: 'true',
-        BROWSER: 'none',
-        FORCE_COLOR: '0',
-        NODE_ENV: 'development',
-      },
-    },
-  );
-  fs.closeSync(out);
-  const pgid = child.pid!;
-  let exited: string | undefined;
-  child.on('exit', (code, signal) => {
-    exited = signal ?? `code ${code}`;
+    cwd: path.join(repoRoot, 'packages/app'),
+    env: childEnv(),
+    logFile: path.join(options.workDir, 'frontend.log'),
   });
 
-  const logTail = (lines = 40) => {
-    try {
-      const text = fs.readFileSync(logFile, 'utf8').trimEnd().split('\n');
-      return text.slice(-lines).join('\n');
-    } catch {
-      return '(no portal log)';
-    }
+  let backend: Guarded | undefined;
+  const portal: Portal = {
+    appUrl: `http://localhost:${appPort}`,
+    backendUrl: `http://localhost:${backendPort}`,
+    frontend,
+    get backend() {
+      return backend;
+    },
+    logTail(lines = 30) {
+      const rel = (f: string) => path.relative(repoRoot, f);
+      return [backend, frontend]
+        .filter((p): p is Guarded => Boolean(p))
+        .map(
+          p =>
+            `--- ${p.name} (${rel(p.logFile)}), last lines ---\n${p.logTail(lines)}`,
+        )
+        .join('\n');
+    },
+    startBackend(configPaths) {
+      if (backend) {
+        throw new Error('the backend is already started');
+      }
+      backend = spawnGuarded({
+        name: 'backend',
+        command: process.execPath,
+        args: [
+          '--enable-source-maps',
+          '--require',
+          require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+          'src/index.ts',
+          ...configArgs([baseConfig, ...configPaths, portalConfig]),
+        ],
+        cwd: path.join(repoRoot, 'packages/backend'),
+        env: childEnv(),
+        logFile: path.join(options.workDir, 'backend.log'),
+      });
+    },
+    async waitReady(timeoutMs) {
+      const start = Date.now();
+      const left = () => Math.max(1000, timeoutMs - (Date.now() - start));
+      const context = () => `\n${portal.logTail()}`;
+      let backendMs = 0;
+      let frontendMs = 0;
+      await Promise.all([
+        waitFor(
+          `backend ${portal.backendUrl}/api/serving-health/health`,
+          timeoutMs,
+          async () => {
+            if (!backend) {
+              throw new Error('the backend was not started');
+            }
+            assertRunning(backend);
+            return httpOk(
+              `${portal.backendUrl}/api/serving-health/health`,
+              5_000,
+            );
+          },
+          context,
+        ).then(() => {
+          backendMs = Date.now() - backend!.startedAt;
+        }),
+        // The dev server holds requests until the first bundle is compiled.
+        waitFor(
+          `frontend ${portal.appUrl}`,
+          timeoutMs,
+          async () => {
+            assertRunning(frontend);
+            return httpOk(portal.appUrl, left());
+          },
+          context,
+        ).then(() => {
+          frontendMs = Date.now() - frontend.startedAt;
+        }),
+      ]);
+      return { backendMs, frontendMs };
+    },
+    async stop() {
+      await Promise.all([backend?.stop(), frontend.stop()]);
+    },
   };
-  const context = () =>
-    `\n--- portal log (${path.relative(repoRoot, logFile)}), last lines ---\n${logTail()}`;
-  const alive = () => {
-    if (exited) {
-      const e = new Error(`the portal exited (${exited}) before it was ready`);
-      e.name = 'PortalExited';
-      throw e;
-    }
-  };
-
-  const stop = async () => {
-    child.stdin?.destroy();
-    await killGroup(pgid);
-  };
-
-  const appUrl = `http://localhost:${appPort}`;
-  const backendUrl = `http://localhost:${backendPort}`;
-  const start = Date.now();
-  try {
-    const deadline = () => Math.max(1000, readyTimeoutMs - (Date.now() - start));
-    const [backendReadyMs, frontendReadyMs] = await Promise.all([
-      waitFor(
-        `backend ${backendUrl}/api/serving-health/health`,
-        readyTimeoutMs,
-        async () => {
-          alive();
-          return httpOk(`${backendUrl}/api/serving-health/health`, 5_000);
-        },
-        context,
-      ),
-      // The dev server holds requests until the first bundle is compiled.
-      waitFor(
-        `frontend ${appUrl}`,
-        readyTimeoutMs,
-        async () => {
-          alive();
-          return httpOk(appUrl, deadline());
-        },
-        context,
-      ),
-    ]);
-    options.log?.(
-      `portal ready: backend ${backendReadyMs} ms, frontend ${frontendReadyMs} ms (${path.relative(
-        repoRoot,
-        logFile,
-      )})`,
-    );
-    return {
-      appUrl,
-      backendUrl,
-      logFile,
-      logTail,
-      timings: { backendReadyMs, frontendReadyMs },
-      stop,
-    };
-  } catch (e) {
-    await stop();
-    if ((e as Error).name === 'PortalExited') {
-      (e as Error).message += context();
-    }
-    throw e;
-  }
+  return portal;
 }

@@ -5,7 +5,7 @@ import {
   listScenarios,
   startDemoClusters,
 } from '@internal/testenv';
-import { artifactsDir, Portal, startPortal, waitFor } from './portal';
+import { artifactsDir, createPortal, Portal, waitFor } from './portal';
 
 /** One demo entity and what its scenario says the triage must find. */
 export interface ExpectedEntity {
@@ -44,7 +44,17 @@ export interface Stack {
   portal: Portal;
   /** a guest user's Backstage token, for reading the backend API from the test */
   token: string;
-  timings: Record<string, number>;
+  timings: {
+    /** every kube-apiserver up and loaded */
+    clustersMs: number;
+    /** frontend spawn to its index served (compiled) */
+    frontendMs: number;
+    /** backend spawn to /api/serving-health/health answering */
+    backendMs: number;
+    /** backend ready to the fleet listing every expected entity */
+    catalogMs: number;
+    totalMs: number;
+  };
   stop(): Promise<void>;
 }
 
@@ -55,43 +65,38 @@ export const e2eDir = path.join(artifactsDir, 'e2e');
 /**
  * The whole portal on the real testenv: one kube-apiserver per scenario, the
  * backend (real better-sqlite3 database) and the frontend dev server, with
- * every scenario's catalog-info.yaml registered. Resolves once the fleet
- * endpoint lists every expected entity (the catalog has ingested them).
+ * every scenario's catalog-info.yaml registered. The frontend compiles while
+ * the clusters start. Resolves once the fleet endpoint lists every expected
+ * entity (the catalog has ingested them); on failure, stops what it started
+ * and throws with the portal's log tail.
  */
 export async function startStack(
   expected: ExpectedEntity[],
   options: { readyTimeoutMs?: number } = {},
 ): Promise<Stack> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 150_000;
-  const timings: Record<string, number> = {};
   const t0 = Date.now();
   fs.mkdirSync(e2eDir, { recursive: true });
-  const demo = await startDemoClusters({
-    appConfigPath: path.join(e2eDir, 'app-config.demo.yaml'),
-    log,
+  const portal = await createPortal({
+    workDir: e2eDir,
+    catalogFiles: listScenarios().map(s => path.join(s.dir, 'catalog-info.yaml')),
   });
-  timings.clustersMs = Date.now() - t0;
-  let portal: Portal | undefined;
+  let demo: DemoClusters | undefined;
   try {
-    const t1 = Date.now();
-    portal = await startPortal(
-      {
-        configPaths: [demo.appConfigPath],
-        catalogFiles: listScenarios().map(s =>
-          path.join(s.dir, 'catalog-info.yaml'),
-        ),
-        workDir: e2eDir,
-        log,
-      },
-      readyTimeoutMs,
+    demo = await startDemoClusters({
+      appConfigPath: path.join(e2eDir, 'app-config.demo.yaml'),
+      log,
+    });
+    const clustersMs = Date.now() - t0;
+    portal.startBackend([demo.appConfigPath]);
+    const { backendMs, frontendMs } = await portal.waitReady(readyTimeoutMs);
+    log(
+      `portal ready: backend ${backendMs} ms after its start, frontend ${frontendMs} ms after its start`,
     );
-    timings.portalMs = Date.now() - t1;
-    const p = portal;
-    const logContext = () =>
-      `\n--- portal log, last lines ---\n${p.logTail()}`;
+    const logContext = () => `\n${portal.logTail()}`;
 
     const t2 = Date.now();
-    const res = await fetch(`${p.backendUrl}/api/auth/guest/refresh`, {
+    const res = await fetch(`${portal.backendUrl}/api/auth/guest/refresh`, {
       headers: { 'x-requested-with': 'XMLHttpRequest' },
       signal: AbortSignal.timeout(15_000),
     });
@@ -109,7 +114,7 @@ export async function startStack(
       `catalog ingestion (fleet listing ${[...wanted].join(', ')})`,
       60_000,
       async () => {
-        const r = await fetch(`${p.backendUrl}/api/serving-health/fleet`, {
+        const r = await fetch(`${portal.backendUrl}/api/serving-health/fleet`, {
           headers: { authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(30_000),
         });
@@ -122,24 +127,30 @@ export async function startStack(
       },
       () => `; fleet lists: ${seen.join(', ') || 'nothing'}${logContext()}`,
     );
-    timings.catalogMs = Date.now() - t2;
-    timings.totalMs = Date.now() - t0;
+    const timings = {
+      clustersMs,
+      frontendMs,
+      backendMs,
+      catalogMs: Date.now() - t2,
+      totalMs: Date.now() - t0,
+    };
     log(
-      `stack ready in ${timings.totalMs} ms (clusters ${timings.clustersMs}, portal ${timings.portalMs}, catalog ${timings.catalogMs})`,
+      `stack ready in ${timings.totalMs} ms (clusters ${clustersMs}, backend ${backendMs} after the clusters, catalog ${timings.catalogMs}; frontend ${frontendMs} in parallel)`,
     );
+    const running = demo;
     return {
-      demo,
-      portal: p,
+      demo: running,
+      portal,
       token,
       timings,
       stop: async () => {
-        await p.stop();
-        await demo.stop();
+        await portal.stop();
+        await running.stop();
       },
     };
   } catch (e) {
-    await portal?.stop();
-    await demo.stop();
+    await portal.stop();
+    await demo?.stop();
     throw e;
   }
 }

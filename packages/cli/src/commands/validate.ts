@@ -17,7 +17,11 @@ import {
   unsupportedPolicy,
   validateManifests,
 } from '@serving-health/plugin-serving-health-common';
-import { createKubernetesClient, KubernetesClient, loadKubeconfig } from '@serving-health/plugin-serving-health-node';
+import {
+  createKubernetesClient,
+  KubernetesClient,
+  loadKubeconfig,
+} from '@serving-health/plugin-serving-health-node';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from '../exitCodes';
 
 /** Bad arguments or unreadable input: exit 2. */
@@ -39,31 +43,45 @@ export interface ValidateCommandOptions {
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
 /** Reads files and directories (recursively: .yaml, .yml, .json; dot-directories and node_modules skipped). */
-export function readManifestFiles(paths: string[], cwd: string): ManifestFile[] {
+export function readManifestFiles(
+  paths: string[],
+  cwd: string,
+): ManifestFile[] {
   const files: ManifestFile[] = [];
   const display = (abs: string) => {
     const rel = path.relative(cwd, abs);
-    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel)
+      ? rel.split(path.sep).join('/')
+      : abs;
   };
   const read = (abs: string, explicit: boolean) => {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(abs);
     } catch (e) {
-      throw new ValidateUsageError(`cannot read ${display(abs)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new ValidateUsageError(
+        `cannot read ${display(abs)}: ${
+          (e as NodeJS.ErrnoException).code ?? (e as Error).message
+        }`,
+      );
     }
     if (stat.isDirectory()) {
       let entries: string[];
       try {
         entries = fs.readdirSync(abs).sort();
       } catch (e) {
-        throw new ValidateUsageError(`cannot read directory ${display(abs)}: ${(e as NodeJS.ErrnoException).code}`);
+        throw new ValidateUsageError(
+          `cannot read directory ${display(abs)}: ${
+            (e as NodeJS.ErrnoException).code
+          }`,
+        );
       }
       for (const entry of entries) {
         if (entry.startsWith('.') || entry === 'node_modules') continue;
         const child = path.join(abs, entry);
         const isDir = fs.statSync(child).isDirectory();
-        if (isDir || MANIFEST_EXTENSIONS.includes(path.extname(entry))) read(child, false);
+        if (isDir || MANIFEST_EXTENSIONS.includes(path.extname(entry)))
+          read(child, false);
       }
       return;
     }
@@ -71,7 +89,11 @@ export function readManifestFiles(paths: string[], cwd: string): ManifestFile[] 
     try {
       files.push({ path: display(abs), content: fs.readFileSync(abs, 'utf8') });
     } catch (e) {
-      throw new ValidateUsageError(`cannot read ${display(abs)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new ValidateUsageError(
+        `cannot read ${display(abs)}: ${
+          (e as NodeJS.ErrnoException).code ?? (e as Error).message
+        }`,
+      );
     }
   };
   for (const p of paths) read(path.resolve(cwd, p), true);
@@ -92,18 +114,28 @@ export async function readClusterPolicies(
     const r = await client.request({ path: `/apis/kyverno.io/v1/${resource}` });
     if (!r.ok) {
       if (r.status === 404) {
-        throw new ValidateUsageError(`cluster ${client.cluster} has no Kyverno (${resource}.kyverno.io not found)`);
+        throw new ValidateUsageError(
+          `cluster ${client.cluster} has no Kyverno (${resource}.kyverno.io not found)`,
+        );
       }
       if (resource === 'policies') {
         // Namespaced Policies are rarer than ClusterPolicies; an identity that may not list them still
         // gets the cluster-wide ones evaluated, and is told what was left out.
         notEvaluated.push({
           feature: 'Policy',
-          reason: `could not list namespaced Kyverno Policies on ${client.cluster}: ${apiError(r)}; grant list on policies.kyverno.io to evaluate them`,
+          reason: `could not list namespaced Kyverno Policies on ${
+            client.cluster
+          }: ${apiError(
+            r,
+          )}; grant list on policies.kyverno.io to evaluate them`,
         });
         continue;
       }
-      throw new ValidateUsageError(`cannot list ${resource}.kyverno.io on cluster ${client.cluster}: ${apiError(r)}`);
+      throw new ValidateUsageError(
+        `cannot list ${resource}.kyverno.io on cluster ${
+          client.cluster
+        }: ${apiError(r)}`,
+      );
     }
     const kind = resource === 'clusterpolicies' ? 'ClusterPolicy' : 'Policy';
     for (const item of (r.body?.items ?? []) as KubeObject[]) {
@@ -113,8 +145,14 @@ export async function readClusterPolicies(
   }
   // CEL policies the cluster enforces too; they are listed, not evaluated (the admission dry-run runs them).
   for (const [apiPath, kind] of [
-    ['/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', 'ValidatingAdmissionPolicy'],
-    ['/apis/policies.kyverno.io/v1alpha1/validatingpolicies', 'ValidatingPolicy'],
+    [
+      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies',
+      'ValidatingAdmissionPolicy',
+    ],
+    [
+      '/apis/policies.kyverno.io/v1alpha1/validatingpolicies',
+      'ValidatingPolicy',
+    ],
   ]) {
     const r = await client.request({ path: apiPath });
     if (r.ok) {
@@ -122,19 +160,29 @@ export async function readClusterPolicies(
         notEvaluated.push(unsupportedPolicy({ ...item, kind }, source));
       }
     } else if (r.status !== 404) {
-      notEvaluated.push({ feature: kind, reason: `could not list ${kind} objects on ${client.cluster}: ${apiError(r)}` });
+      notEvaluated.push({
+        feature: kind,
+        reason: `could not list ${kind} objects on ${
+          client.cluster
+        }: ${apiError(r)}`,
+      });
     }
   }
   return { policies, notEvaluated };
 }
 
 /** Labels of the cluster's namespaces, for namespaceSelector; empty when they cannot be read. */
-async function readNamespaceLabels(client: KubernetesClient): Promise<Record<string, Record<string, string>>> {
+async function readNamespaceLabels(
+  client: KubernetesClient,
+): Promise<Record<string, Record<string, string>>> {
   const r = await client.request({ path: '/api/v1/namespaces' });
   if (!r.ok) return {};
   const out: Record<string, Record<string, string>> = {};
   for (const ns of (r.body?.items ?? []) as KubeObject[]) {
-    out[ns.metadata.name] = (ns.metadata.labels ?? {}) as Record<string, string>;
+    out[ns.metadata.name] = (ns.metadata.labels ?? {}) as Record<
+      string,
+      string
+    >;
   }
   return out;
 }
@@ -145,34 +193,58 @@ function readConventions(file: string, cwd: string): LabelConventions {
   try {
     text = fs.readFileSync(abs, 'utf8');
   } catch (e) {
-    throw new ValidateUsageError(`cannot read conventions file ${file}: ${(e as NodeJS.ErrnoException).code}`);
+    throw new ValidateUsageError(
+      `cannot read conventions file ${file}: ${
+        (e as NodeJS.ErrnoException).code
+      }`,
+    );
   }
   try {
     return parseConventions(text);
   } catch (e) {
-    if (e instanceof ConventionsFormatError) throw new ValidateUsageError(`${file}: ${e.message}`);
+    if (e instanceof ConventionsFormatError)
+      throw new ValidateUsageError(`${file}: ${e.message}`);
     throw e;
   }
 }
 
-const where = (v: { file: string; line?: number }) => `${v.file}${v.line ? `:${v.line}` : ''}`;
-const resourceText = (r: { kind?: string; namespace?: string; name?: string }) =>
+const where = (v: { file: string; line?: number }) =>
+  `${v.file}${v.line ? `:${v.line}` : ''}`;
+const resourceText = (r: {
+  kind?: string;
+  namespace?: string;
+  name?: string;
+}) =>
   `${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? '?'}`;
 
 export function formatValidationText(report: ValidationReport): string {
   const out: string[] = [];
   for (const e of report.errors) {
-    out.push(`${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: error malformed YAML: ${e.message}`);
+    out.push(
+      `${e.file}${
+        e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''
+      }: error malformed YAML: ${e.message}`,
+    );
   }
   for (const v of report.violations) {
-    out.push(`${where(v)}: ${v.severity} ${v.rule}: ${v.message} [${resourceText(v.resource)}]`);
+    out.push(
+      `${where(v)}: ${v.severity} ${v.rule}: ${v.message} [${resourceText(
+        v.resource,
+      )}]`,
+    );
     if (v.hint) out.push(`    hint: ${v.hint}`);
   }
   if (report.notEvaluated.length) {
-    out.push('not evaluated (decide these by hand or with the admission dry-run):');
+    out.push(
+      'not evaluated (decide these by hand or with the admission dry-run):',
+    );
     for (const n of report.notEvaluated) {
-      const what = n.policy ? `${n.policy}${n.rule ? `/${n.rule}` : ''}` : n.file ?? '';
-      const on = n.resource ? ` [${resourceText(n.resource)}]` : n.file && n.policy ? ` [${n.file}]` : '';
+      const what = n.policy
+        ? `${n.policy}${n.rule ? `/${n.rule}` : ''}`
+        : n.file ?? '';
+      let on = '';
+      if (n.resource) on = ` [${resourceText(n.resource)}]`;
+      else if (n.file && n.policy) on = ` [${n.file}]`;
       out.push(`  ${what} (${n.feature}): ${n.reason}${on}`);
     }
   }
@@ -206,12 +278,17 @@ export async function runValidateCommand(
   opts: ValidateCommandOptions,
 ): Promise<{ code: number; stdout: string; report: ValidationReport }> {
   const cwd = opts.cwd ?? process.env.INIT_CWD ?? process.cwd();
-  if (!opts.paths?.length) throw new ValidateUsageError('give at least one file or directory to validate');
+  if (!opts.paths?.length)
+    throw new ValidateUsageError(
+      'give at least one file or directory to validate',
+    );
   if (opts.clusterPolicies && !opts.kubeconfig) {
     throw new ValidateUsageError('--cluster-policies needs --kubeconfig');
   }
   const files = readManifestFiles(opts.paths, cwd);
-  const conventions = opts.conventions ? readConventions(opts.conventions, cwd) : DEFAULT_LABEL_CONVENTIONS;
+  const conventions = opts.conventions
+    ? readConventions(opts.conventions, cwd)
+    : DEFAULT_LABEL_CONVENTIONS;
 
   const policies: PolicySource[] = [];
   const notEvaluated: NotEvaluated[] = [];
@@ -226,7 +303,10 @@ export async function runValidateCommand(
   if (opts.kubeconfig) {
     let connection;
     try {
-      connection = loadKubeconfig(path.resolve(cwd, opts.kubeconfig), opts.context);
+      connection = loadKubeconfig(
+        path.resolve(cwd, opts.kubeconfig),
+        opts.context,
+      );
     } catch (e) {
       throw new ValidateUsageError((e as Error).message);
     }
@@ -250,7 +330,9 @@ export async function runValidateCommand(
   report.errors.unshift(...errors);
 
   const stdout =
-    opts.output === 'json' ? JSON.stringify(toValidationJson(report), null, 2) : formatValidationText(report);
+    opts.output === 'json'
+      ? JSON.stringify(toValidationJson(report), null, 2)
+      : formatValidationText(report);
   let code = EXIT_CLEAN;
   if (report.errors.length) code = EXIT_ERROR;
   else if (report.violations.length) code = EXIT_FINDINGS;
@@ -260,27 +342,61 @@ export async function runValidateCommand(
 export function registerValidateCommand(program: Command) {
   program
     .command('validate')
-    .description('Validate manifests against label conventions, Kyverno policies and kustomize rules')
-    .argument('<files-or-dirs...>', 'manifests to validate (directories are read recursively)')
-    .option('--policies <dir>', 'Kyverno ClusterPolicies / Policies to evaluate (a directory or a file)')
-    .option('--kubeconfig <file>', 'kubeconfig of the target cluster (namespace labels, --cluster-policies)')
+    .description(
+      'Validate manifests against label conventions, Kyverno policies and kustomize rules',
+    )
+    .argument(
+      '<files-or-dirs...>',
+      'manifests to validate (directories are read recursively)',
+    )
+    .option(
+      '--policies <dir>',
+      'Kyverno ClusterPolicies / Policies to evaluate (a directory or a file)',
+    )
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig of the target cluster (namespace labels, --cluster-policies)',
+    )
     .option('--context <name>', 'kubeconfig context (default: current-context)')
-    .option('--cluster-policies', "also evaluate the cluster's Kyverno policies (needs --kubeconfig)")
-    .option('--conventions <file>', 'label conventions (YAML or JSON: requiredLabels, keyStyle, exemptPrefixes, kinds)')
-    .option('--namespace <ns>', 'namespace of namespaced objects that name none', 'default')
-    .addOption(new Option('--output <format>', 'output format').choices(['json', 'text']).default('text'))
+    .option(
+      '--cluster-policies',
+      "also evaluate the cluster's Kyverno policies (needs --kubeconfig)",
+    )
+    .option(
+      '--conventions <file>',
+      'label conventions (YAML or JSON: requiredLabels, keyStyle, exemptPrefixes, kinds)',
+    )
+    .option(
+      '--namespace <ns>',
+      'namespace of namespaced objects that name none',
+      'default',
+    )
+    .addOption(
+      new Option('--output <format>', 'output format')
+        .choices(['json', 'text'])
+        .default('text'),
+    )
     .action(async (paths: string[], opts) => {
       try {
-        const { code, stdout, report } = await runValidateCommand({ ...opts, paths });
+        const { code, stdout, report } = await runValidateCommand({
+          ...opts,
+          paths,
+        });
         process.stdout.write(`${stdout}\n`);
         if (opts.output === 'json' && report.errors.length) {
           for (const e of report.errors) {
-            process.stderr.write(`serving-health validate: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+            process.stderr.write(
+              `serving-health validate: ${e.file}${
+                e.line ? `:${e.line}` : ''
+              }: ${e.message}\n`,
+            );
           }
         }
         process.exitCode = code;
       } catch (e) {
-        process.stderr.write(`serving-health validate: ${(e as Error).message}\n`);
+        process.stderr.write(
+          `serving-health validate: ${(e as Error).message}\n`,
+        );
         process.exitCode = EXIT_ERROR;
       }
     });

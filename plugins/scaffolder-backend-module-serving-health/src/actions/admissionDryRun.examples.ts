@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: "Ask the target cluster's API server whether it would admit the rendered manifests",
+    description:
+      "Ask the target cluster's API server whether it would admit the rendered manifests",
     example: yaml.stringify({
       steps: [
         {
@@ -16,7 +17,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Record the answers without failing the step, defaulting the namespace',
+    description:
+      'Record the answers without failing the step, defaulting the namespace',
     example: yaml.stringify({
       steps: [
         {

@@ -11,7 +11,11 @@ import {
   resourceRef,
   ResourceRef,
 } from '@serving-health/plugin-serving-health-common';
-import { KubernetesClient, KubeRequest, KubeResponse } from '@serving-health/plugin-serving-health-node';
+import {
+  KubernetesClient,
+  KubeRequest,
+  KubeResponse,
+} from '@serving-health/plugin-serving-health-node';
 import { resolveCluster, ServingHealthActionOptions } from '../options';
 import { DEFAULT_MANIFEST_GLOBS, readWorkspaceFiles } from '../workspace';
 import { examples } from './admissionDryRun.examples';
@@ -37,17 +41,29 @@ interface ApiResource {
   kind: string;
 }
 
-const NOT_CLUSTER_OBJECTS = [/^backstage\.io\//, /^kustomize\.config\.k8s\.io\//, /^config\.kubernetes\.io\//];
+const NOT_CLUSTER_OBJECTS = [
+  /^backstage\.io\//,
+  /^kustomize\.config\.k8s\.io\//,
+  /^config\.kubernetes\.io\//,
+];
 
 /**
  * Every mutating request goes through here, and here it always carries `dryRun=All`: the API server runs
  * authentication, authorization, defaulting, every admission webhook and validation, and persists nothing.
  */
-function dryRun(client: KubernetesClient, req: KubeRequest, timeoutMs: number): Promise<KubeResponse> {
+function dryRun(
+  client: KubernetesClient,
+  req: KubeRequest,
+  timeoutMs: number,
+): Promise<KubeResponse> {
   return client.request({
     ...req,
     timeoutMs,
-    query: { ...req.query, dryRun: 'All', fieldManager: 'serving-health-dry-run' },
+    query: {
+      ...req.query,
+      dryRun: 'All',
+      fieldManager: 'serving-health-dry-run',
+    },
   });
 }
 
@@ -55,18 +71,25 @@ function dryRun(client: KubernetesClient, req: KubeRequest, timeoutMs: number): 
 function createDiscovery(client: KubernetesClient) {
   const cache = new Map<string, Promise<KubeResponse>>();
   return async (apiVersion: string, kind: string) => {
-    const apiPath = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    if (!cache.has(apiPath)) cache.set(apiPath, client.request({ path: apiPath }));
+    const apiPath = apiVersion.includes('/')
+      ? `/apis/${apiVersion}`
+      : `/api/${apiVersion}`;
+    if (!cache.has(apiPath))
+      cache.set(apiPath, client.request({ path: apiPath }));
     const r = await cache.get(apiPath)!;
     if (!r.ok) return { apiPath, response: r };
-    const resource = ((r.body?.resources ?? []) as ApiResource[]).find(x => x.kind === kind && !x.name.includes('/'));
+    const resource = ((r.body?.resources ?? []) as ApiResource[]).find(
+      x => x.kind === kind && !x.name.includes('/'),
+    );
     return { apiPath, response: r, resource };
   };
 }
 
 const statusOf = (r: KubeResponse) => r.status ?? 0;
-const bodyOf = (r: KubeResponse) => (r.ok ? r.body : r.body ?? { error: r.error });
-const messageOf = (r: KubeResponse) => (r.ok ? undefined : (r.body?.message as string | undefined) ?? r.error.message);
+const bodyOf = (r: KubeResponse) =>
+  r.ok ? r.body : r.body ?? { error: r.error };
+const messageOf = (r: KubeResponse) =>
+  r.ok ? undefined : (r.body?.message as string | undefined) ?? r.error.message;
 
 export async function dryRunObject(
   client: KubernetesClient,
@@ -77,7 +100,11 @@ export async function dryRunObject(
   timeoutMs: number,
 ): Promise<DryRunResult> {
   const resource = resourceRef(object);
-  const { apiPath, response: discovery, resource: api } = await discover(object.apiVersion!, object.kind!);
+  const {
+    apiPath,
+    response: discovery,
+    resource: api,
+  } = await discover(object.apiVersion!, object.kind!);
   if (!api) {
     // What kubectl reports as "no matches for kind": the cluster does not serve this kind (CRD missing?).
     return {
@@ -87,28 +114,48 @@ export async function dryRunObject(
       allowed: false,
       status: discovery.ok ? 404 : statusOf(discovery),
       response: discovery.ok
-        ? { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: `no matches for kind "${object.kind}" in version "${object.apiVersion}"` }
+        ? {
+            kind: 'Status',
+            status: 'Failure',
+            reason: 'NotFound',
+            code: 404,
+            message: `no matches for kind "${object.kind}" in version "${object.apiVersion}"`,
+          }
         : bodyOf(discovery),
       message: discovery.ok
         ? `no matches for kind "${object.kind}" in version "${object.apiVersion}"`
         : messageOf(discovery),
     };
   }
-  const namespace = api.namespaced ? object.metadata?.namespace || defaultNamespace : undefined;
-  const body = api.namespaced ? { ...object, metadata: { ...object.metadata, namespace } } : object;
+  const namespace = api.namespaced
+    ? object.metadata?.namespace || defaultNamespace
+    : undefined;
+  const body = api.namespaced
+    ? { ...object, metadata: { ...object.metadata, namespace } }
+    : object;
   if (api.namespaced) resource.namespace = namespace;
-  const collection = `${apiPath}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${api.name}`;
+  const collection = `${apiPath}${
+    namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''
+  }/${api.name}`;
 
   // Create or update, as `kubectl apply` would: admission runs before the storage layer could answer
   // "already exists", so whether the object exists is asked first.
   const name = object.metadata?.name;
-  const itemPath = name ? `${collection}/${encodeURIComponent(name)}` : undefined;
-  const live = itemPath ? await client.request({ path: itemPath, timeoutMs }) : undefined;
+  const itemPath = name
+    ? `${collection}/${encodeURIComponent(name)}`
+    : undefined;
+  const live = itemPath
+    ? await client.request({ path: itemPath, timeoutMs })
+    : undefined;
   if (itemPath && live?.ok) {
     const resourceVersion = live.body?.metadata?.resourceVersion;
     const updated = await dryRun(
       client,
-      { method: 'PUT', path: itemPath, body: { ...body, metadata: { ...body.metadata, resourceVersion } } },
+      {
+        method: 'PUT',
+        path: itemPath,
+        body: { ...body, metadata: { ...body.metadata, resourceVersion } },
+      },
       timeoutMs,
     );
     return {
@@ -121,7 +168,11 @@ export async function dryRunObject(
       message: messageOf(updated),
     };
   }
-  const created = await dryRun(client, { method: 'POST', path: collection, body }, timeoutMs);
+  const created = await dryRun(
+    client,
+    { method: 'POST', path: collection, body },
+    timeoutMs,
+  );
   return {
     file,
     resource,
@@ -133,7 +184,9 @@ export async function dryRunObject(
   };
 }
 
-export function createAdmissionDryRunAction(options: ServingHealthActionOptions) {
+export function createAdmissionDryRunAction(
+  options: ServingHealthActionOptions,
+) {
   return createTemplateAction({
     id: 'serving-health:admission-dry-run',
     description:
@@ -145,18 +198,38 @@ export function createAdmissionDryRunAction(options: ServingHealthActionOptions)
         files: z =>
           z
             .array(z.string(), {
-              description: `Files, directories or globs inside the workspace (default ${DEFAULT_MANIFEST_GLOBS.join(', ')})`,
+              description: `Files, directories or globs inside the workspace (default ${DEFAULT_MANIFEST_GLOBS.join(
+                ', ',
+              )})`,
             })
             .optional(),
         cluster: z =>
-          z.string({ description: 'Configured cluster to ask (default servingHealth.scaffolder.cluster)' }).optional(),
+          z
+            .string({
+              description:
+                'Configured cluster to ask (default servingHealth.scaffolder.cluster)',
+            })
+            .optional(),
         namespace: z =>
-          z.string({ description: 'Namespace of namespaced objects that name none (default `default`)' }).optional(),
+          z
+            .string({
+              description:
+                'Namespace of namespaced objects that name none (default `default`)',
+            })
+            .optional(),
         failOnDenied: z =>
-          z.boolean({ description: 'Fail the step when the API server denies an object (default true)' }).optional(),
+          z
+            .boolean({
+              description:
+                'Fail the step when the API server denies an object (default true)',
+            })
+            .optional(),
       },
       output: {
-        allowed: z => z.boolean({ description: 'True when the API server admitted every object' }),
+        allowed: z =>
+          z.boolean({
+            description: 'True when the API server admitted every object',
+          }),
         results: z =>
           z.array(
             z.object({
@@ -174,27 +247,44 @@ export function createAdmissionDryRunAction(options: ServingHealthActionOptions)
     },
     async handler(ctx) {
       const { input, logger } = ctx;
-      const files = await readWorkspaceFiles(ctx.workspacePath, input.files ?? DEFAULT_MANIFEST_GLOBS, 'files');
+      const files = await readWorkspaceFiles(
+        ctx.workspacePath,
+        input.files ?? DEFAULT_MANIFEST_GLOBS,
+        'files',
+      );
       const documents = [];
       for (const f of files) {
         const parsed = parseManifests(f.content, f.path);
         if (parsed.errors.length) {
           const e = parsed.errors[0];
-          throw new InputError(`malformed YAML: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+          throw new InputError(
+            `malformed YAML: ${e.file}${e.line ? `:${e.line}` : ''}: ${
+              e.message
+            }`,
+          );
         }
         documents.push(...parsed.documents);
       }
       const patches = patchFiles(documents);
       const objects: Array<{ file: string; object: KubeObject }> = [];
       for (const doc of documents) {
-        if (isKustomizationDocument(doc) || patches.has(doc.file) || findPatchDeletes(doc.data).length) continue;
+        if (
+          isKustomizationDocument(doc) ||
+          patches.has(doc.file) ||
+          findPatchDeletes(doc.data).length
+        )
+          continue;
         if (!isKubeObject(doc.data)) continue;
         for (const object of expandLists(doc.data)) {
-          if (NOT_CLUSTER_OBJECTS.some(re => re.test(object.apiVersion ?? ''))) continue;
+          if (NOT_CLUSTER_OBJECTS.some(re => re.test(object.apiVersion ?? '')))
+            continue;
           objects.push({ file: doc.file, object });
         }
       }
-      if (objects.length === 0) throw new InputError('files: no Kubernetes objects to dry-run in the workspace');
+      if (objects.length === 0)
+        throw new InputError(
+          'files: no Kubernetes objects to dry-run in the workspace',
+        );
 
       const connection = resolveCluster(options, input.cluster);
       const client = options.createClient(connection);
@@ -210,17 +300,32 @@ export function createAdmissionDryRunAction(options: ServingHealthActionOptions)
           options.dryRunTimeoutMs,
         );
         results.push(result);
-        const what = `${result.operation} ${object.kind} ${result.resource.namespace ? `${result.resource.namespace}/` : ''}${result.resource.name}`;
-        if (result.allowed) logger.info(`dry-run ${what} on ${connection.name}: admitted (HTTP ${result.status})`);
-        else logger.error(`dry-run ${what} on ${connection.name}: HTTP ${result.status}: ${result.message}`);
+        const what = `${result.operation} ${object.kind} ${
+          result.resource.namespace ? `${result.resource.namespace}/` : ''
+        }${result.resource.name}`;
+        if (result.allowed)
+          logger.info(
+            `dry-run ${what} on ${connection.name}: admitted (HTTP ${result.status})`,
+          );
+        else
+          logger.error(
+            `dry-run ${what} on ${connection.name}: HTTP ${result.status}: ${result.message}`,
+          );
       }
       const denied = results.filter(r => !r.allowed);
       ctx.output('allowed', denied.length === 0);
       ctx.output('results', results as any);
       if (denied.length && input.failOnDenied !== false) {
         throw new Error(
-          `The API server of ${connection.name} denied ${denied.length} of ${results.length} object(s) (dry run, nothing was created):\n${denied
-            .map(r => `${r.file}: ${r.resource.kind} ${r.resource.namespace ? `${r.resource.namespace}/` : ''}${r.resource.name}: HTTP ${r.status}: ${r.message}`)
+          `The API server of ${connection.name} denied ${denied.length} of ${
+            results.length
+          } object(s) (dry run, nothing was created):\n${denied
+            .map(
+              r =>
+                `${r.file}: ${r.resource.kind} ${
+                  r.resource.namespace ? `${r.resource.namespace}/` : ''
+                }${r.resource.name}: HTTP ${r.status}: ${r.message}`,
+            )
             .join('\n')}`,
         );
       }

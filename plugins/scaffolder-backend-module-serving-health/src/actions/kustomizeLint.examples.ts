@@ -3,9 +3,16 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Lint every YAML file of the workspace for stray `$patch: delete` files',
+    description:
+      'Lint every YAML file of the workspace for stray `$patch: delete` files',
     example: yaml.stringify({
-      steps: [{ id: 'lint', action: 'serving-health:kustomize-lint', name: 'Kustomize lint' }],
+      steps: [
+        {
+          id: 'lint',
+          action: 'serving-health:kustomize-lint',
+          name: 'Kustomize lint',
+        },
+      ],
     }),
   },
   {

@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { lintKustomize, parseManifests } from '@serving-health/plugin-serving-health-common';
+import {
+  lintKustomize,
+  parseManifests,
+} from '@serving-health/plugin-serving-health-common';
 import { DEFAULT_MANIFEST_GLOBS, readWorkspaceFiles } from '../workspace';
 import { examples } from './kustomizeLint.examples';
 import { violationsMessage } from './validate';
@@ -17,14 +20,22 @@ export function createKustomizeLintAction() {
         files: z =>
           z
             .array(z.string(), {
-              description: `Files, directories or globs inside the workspace, kustomizations included (default ${DEFAULT_MANIFEST_GLOBS.join(', ')})`,
+              description: `Files, directories or globs inside the workspace, kustomizations included (default ${DEFAULT_MANIFEST_GLOBS.join(
+                ', ',
+              )})`,
             })
             .optional(),
         failOnViolation: z =>
-          z.boolean({ description: 'Fail the step when a violation is found (default true)' }).optional(),
+          z
+            .boolean({
+              description:
+                'Fail the step when a violation is found (default true)',
+            })
+            .optional(),
       },
       output: {
-        valid: z => z.boolean({ description: 'True when no violation was found' }),
+        valid: z =>
+          z.boolean({ description: 'True when no violation was found' }),
         violations: z =>
           z.array(
             z.object({
@@ -41,19 +52,30 @@ export function createKustomizeLintAction() {
       },
     },
     async handler(ctx) {
-      const files = await readWorkspaceFiles(ctx.workspacePath, ctx.input.files ?? DEFAULT_MANIFEST_GLOBS, 'files');
+      const files = await readWorkspaceFiles(
+        ctx.workspacePath,
+        ctx.input.files ?? DEFAULT_MANIFEST_GLOBS,
+        'files',
+      );
       const documents = [];
       for (const f of files) {
         const parsed = parseManifests(f.content, f.path);
         if (parsed.errors.length) {
           const e = parsed.errors[0];
-          throw new InputError(`malformed YAML: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+          throw new InputError(
+            `malformed YAML: ${e.file}${e.line ? `:${e.line}` : ''}: ${
+              e.message
+            }`,
+          );
         }
         documents.push(...parsed.documents);
       }
       const violations = lintKustomize(documents);
-      ctx.logger.info(`serving-health:kustomize-lint ${files.length} file(s), ${violations.length} violation(s)`);
-      for (const v of violations) ctx.logger.error(`${v.file}:${v.line}: ${v.rule}: ${v.message}`);
+      ctx.logger.info(
+        `serving-health:kustomize-lint ${files.length} file(s), ${violations.length} violation(s)`,
+      );
+      for (const v of violations)
+        ctx.logger.error(`${v.file}:${v.line}: ${v.rule}: ${v.message}`);
       ctx.output('valid', violations.length === 0);
       ctx.output('violations', violations as any);
       if (violations.length && ctx.input.failOnViolation !== false) {

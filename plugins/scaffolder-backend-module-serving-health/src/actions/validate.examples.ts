@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Validate the rendered manifests against the label conventions and the policies shipped with the template',
+    description:
+      'Validate the rendered manifests against the label conventions and the policies shipped with the template',
     example: yaml.stringify({
       steps: [
         {
@@ -19,7 +20,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: "Evaluate the target cluster's own Kyverno policies as well, with team conventions",
+    description:
+      "Evaluate the target cluster's own Kyverno policies as well, with team conventions",
     example: yaml.stringify({
       steps: [
         {
@@ -30,7 +32,10 @@ export const examples: TemplateExample[] = [
             files: ['out'],
             clusterPolicies: true,
             cluster: 'demo',
-            conventions: { requiredLabels: ['owner', 'cost-center'], keyStyle: 'kebab-case' },
+            conventions: {
+              requiredLabels: ['owner', 'cost-center'],
+              keyStyle: 'kebab-case',
+            },
           },
         },
       ],

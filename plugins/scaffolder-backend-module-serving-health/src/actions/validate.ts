@@ -21,9 +21,17 @@ import { examples } from './validate.examples';
 export function violationsMessage(violations: Violation[], limit = 20): string {
   const lines = violations
     .slice(0, limit)
-    .map(v => `${v.file}${v.line ? `:${v.line}` : ''}: ${v.rule}: ${v.message}${v.hint ? ` (${v.hint})` : ''}`);
-  if (violations.length > limit) lines.push(`... and ${violations.length - limit} more`);
-  return `${violations.length} violation(s) found before merge:\n${lines.join('\n')}`;
+    .map(
+      v =>
+        `${v.file}${v.line ? `:${v.line}` : ''}: ${v.rule}: ${v.message}${
+          v.hint ? ` (${v.hint})` : ''
+        }`,
+    );
+  if (violations.length > limit)
+    lines.push(`... and ${violations.length - limit} more`);
+  return `${violations.length} violation(s) found before merge:\n${lines.join(
+    '\n',
+  )}`;
 }
 
 export function createValidateAction(options: ServingHealthActionOptions) {
@@ -38,44 +46,81 @@ export function createValidateAction(options: ServingHealthActionOptions) {
         files: z =>
           z
             .array(z.string(), {
-              description: `Files, directories or globs inside the workspace (default ${DEFAULT_MANIFEST_GLOBS.join(', ')})`,
+              description: `Files, directories or globs inside the workspace (default ${DEFAULT_MANIFEST_GLOBS.join(
+                ', ',
+              )})`,
             })
             .optional(),
         policies: z =>
           z
-            .string({ description: 'Workspace path (file or directory) of Kyverno ClusterPolicies / Policies to evaluate' })
+            .string({
+              description:
+                'Workspace path (file or directory) of Kyverno ClusterPolicies / Policies to evaluate',
+            })
             .optional(),
         clusterPolicies: z =>
-          z.boolean({ description: "Also evaluate the target cluster's Kyverno policies" }).optional(),
+          z
+            .boolean({
+              description:
+                "Also evaluate the target cluster's Kyverno policies",
+            })
+            .optional(),
         cluster: z =>
           z
-            .string({ description: 'Configured cluster to read policies from (default servingHealth.scaffolder.cluster)' })
+            .string({
+              description:
+                'Configured cluster to read policies from (default servingHealth.scaffolder.cluster)',
+            })
             .optional(),
         conventions: z =>
           z
             .object(
               {
                 requiredLabels: z.array(z.string()).optional(),
-                keyStyle: z.enum(['kebab-case', 'snake_case', 'camelCase', 'any']).optional(),
+                keyStyle: z
+                  .enum(['kebab-case', 'snake_case', 'camelCase', 'any'])
+                  .optional(),
                 exemptPrefixes: z.array(z.string()).optional(),
                 kinds: z.array(z.string()).optional(),
               },
-              { description: 'Label conventions for this step (default servingHealth.scaffolder.conventions)' },
+              {
+                description:
+                  'Label conventions for this step (default servingHealth.scaffolder.conventions)',
+              },
             )
             .optional(),
         conventionsFile: z =>
-          z.string({ description: 'Workspace path of a conventions file (YAML or JSON)' }).optional(),
+          z
+            .string({
+              description:
+                'Workspace path of a conventions file (YAML or JSON)',
+            })
+            .optional(),
         defaultNamespace: z =>
-          z.string({ description: 'Namespace of namespaced objects that name none (default `default`)' }).optional(),
+          z
+            .string({
+              description:
+                'Namespace of namespaced objects that name none (default `default`)',
+            })
+            .optional(),
         kustomizeLint: z =>
           z
-            .boolean({ description: 'Also lint `$patch: delete` files (serving-health:kustomize-lint does it on its own)' })
+            .boolean({
+              description:
+                'Also lint `$patch: delete` files (serving-health:kustomize-lint does it on its own)',
+            })
             .optional(),
         failOnViolation: z =>
-          z.boolean({ description: 'Fail the step when a violation is found (default true)' }).optional(),
+          z
+            .boolean({
+              description:
+                'Fail the step when a violation is found (default true)',
+            })
+            .optional(),
       },
       output: {
-        valid: z => z.boolean({ description: 'True when no violation was found' }),
+        valid: z =>
+          z.boolean({ description: 'True when no violation was found' }),
         violations: z =>
           z.array(
             z.object({
@@ -96,27 +141,52 @@ export function createValidateAction(options: ServingHealthActionOptions) {
             { description: 'Violations, in the CLI JSON format' },
           ),
         notEvaluated: z =>
-          z.array(z.record(z.any()), { description: 'Policy rules (or features) that were not evaluated' }),
-        summary: z => z.string({ description: 'One line: resources, policies, errors, warnings' }),
+          z.array(z.record(z.any()), {
+            description: 'Policy rules (or features) that were not evaluated',
+          }),
+        summary: z =>
+          z.string({
+            description: 'One line: resources, policies, errors, warnings',
+          }),
       },
     },
     async handler(ctx) {
       const { input, workspacePath, logger } = ctx;
-      const files = await readWorkspaceFiles(workspacePath, input.files ?? DEFAULT_MANIFEST_GLOBS, 'files');
+      const files = await readWorkspaceFiles(
+        workspacePath,
+        input.files ?? DEFAULT_MANIFEST_GLOBS,
+        'files',
+      );
       if (files.length === 0) {
-        throw new InputError(`files: nothing matches ${JSON.stringify(input.files ?? DEFAULT_MANIFEST_GLOBS)} in the workspace`);
+        throw new InputError(
+          `files: nothing matches ${JSON.stringify(
+            input.files ?? DEFAULT_MANIFEST_GLOBS,
+          )} in the workspace`,
+        );
       }
 
       let conventions: LabelConventions = options.conventions;
       try {
         if (input.conventionsFile) {
-          const [file] = await readWorkspaceFiles(workspacePath, [input.conventionsFile], 'conventionsFile');
-          if (!file) throw new InputError(`conventionsFile: '${input.conventionsFile}' not found in the workspace`);
+          const [file] = await readWorkspaceFiles(
+            workspacePath,
+            [input.conventionsFile],
+            'conventionsFile',
+          );
+          if (!file)
+            throw new InputError(
+              `conventionsFile: '${input.conventionsFile}' not found in the workspace`,
+            );
           conventions = parseConventions(file.content);
         }
-        if (input.conventions) conventions = conventionsFromObject({ ...conventions, ...input.conventions });
+        if (input.conventions)
+          conventions = conventionsFromObject({
+            ...conventions,
+            ...input.conventions,
+          });
       } catch (e) {
-        if (e instanceof ConventionsFormatError) throw new InputError(`conventions: ${e.message}`);
+        if (e instanceof ConventionsFormatError)
+          throw new InputError(`conventions: ${e.message}`);
         throw e;
       }
 
@@ -124,12 +194,21 @@ export function createValidateAction(options: ServingHealthActionOptions) {
       const notEvaluated: NotEvaluated[] = [];
       let namespaceLabels: Record<string, Record<string, string>> = {};
       if (input.policies) {
-        const policyFiles = await readWorkspaceFiles(workspacePath, [input.policies], 'policies');
-        if (policyFiles.length === 0) throw new InputError(`policies: nothing found at '${input.policies}'`);
+        const policyFiles = await readWorkspaceFiles(
+          workspacePath,
+          [input.policies],
+          'policies',
+        );
+        if (policyFiles.length === 0)
+          throw new InputError(
+            `policies: nothing found at '${input.policies}'`,
+          );
         const loaded = loadPolicies(policyFiles);
         if (loaded.errors.length) {
           const e = loaded.errors[0];
-          throw new InputError(`policies: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`);
+          throw new InputError(
+            `policies: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`,
+          );
         }
         policies.push(...loaded.policies);
         notEvaluated.push(...loaded.notEvaluated);
@@ -137,12 +216,15 @@ export function createValidateAction(options: ServingHealthActionOptions) {
       if (input.clusterPolicies) {
         const connection = resolveCluster(options, input.cluster);
         try {
-          const fromCluster = await readClusterPolicies(options.createClient(connection));
+          const fromCluster = await readClusterPolicies(
+            options.createClient(connection),
+          );
           policies.push(...fromCluster.policies);
           notEvaluated.push(...fromCluster.notEvaluated);
           namespaceLabels = fromCluster.namespaceLabels;
         } catch (e) {
-          if (e instanceof ClusterReadError) throw new Error(`clusterPolicies: ${e.message}`);
+          if (e instanceof ClusterReadError)
+            throw new Error(`clusterPolicies: ${e.message}`);
           throw e;
         }
       }
@@ -158,7 +240,12 @@ export function createValidateAction(options: ServingHealthActionOptions) {
       if (report.errors.length) {
         throw new InputError(
           `malformed YAML: ${report.errors
-            .map(e => `${e.file}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${e.message}`)
+            .map(
+              e =>
+                `${e.file}${e.line ? `:${e.line}` : ''}${
+                  e.column ? `:${e.column}` : ''
+                }: ${e.message}`,
+            )
             .join('; ')}`,
         );
       }
@@ -168,11 +255,17 @@ export function createValidateAction(options: ServingHealthActionOptions) {
       logger.info(`serving-health:validate ${summary}`);
       for (const v of report.violations) {
         logger[v.severity === 'error' ? 'error' : 'warn'](
-          `${v.file}${v.line ? `:${v.line}` : ''}: ${v.rule}: ${v.message}${v.hint ? ` (${v.hint})` : ''}`,
+          `${v.file}${v.line ? `:${v.line}` : ''}: ${v.rule}: ${v.message}${
+            v.hint ? ` (${v.hint})` : ''
+          }`,
         );
       }
       for (const n of report.notEvaluated) {
-        logger.warn(`not evaluated: ${n.policy ?? n.file ?? ''}${n.rule ? `/${n.rule}` : ''} (${n.feature}): ${n.reason}`);
+        logger.warn(
+          `not evaluated: ${n.policy ?? n.file ?? ''}${
+            n.rule ? `/${n.rule}` : ''
+          } (${n.feature}): ${n.reason}`,
+        );
       }
 
       ctx.output('valid', report.violations.length === 0);

@@ -29,7 +29,12 @@ export const DEFAULT_LABEL_CONVENTIONS: LabelConventions = Object.freeze({
   kinds: [],
 }) as LabelConventions;
 
-const KEY_STYLES: LabelKeyStyle[] = ['kebab-case', 'snake_case', 'camelCase', 'any'];
+const KEY_STYLES: LabelKeyStyle[] = [
+  'kebab-case',
+  'snake_case',
+  'camelCase',
+  'any',
+];
 
 const STYLE_PATTERNS: Record<Exclude<LabelKeyStyle, 'any'>, RegExp> = {
   'kebab-case': /^[a-z0-9]+(-[a-z0-9]+)*$/,
@@ -57,42 +62,65 @@ export function parseConventions(text: string): LabelConventions {
   try {
     raw = parseYaml(text);
   } catch (e) {
-    throw new ConventionsFormatError(`not valid YAML or JSON: ${(e as Error).message}`);
+    throw new ConventionsFormatError(
+      `not valid YAML or JSON: ${(e as Error).message}`,
+    );
   }
   return conventionsFromObject(raw ?? {});
 }
 
 export function conventionsFromObject(raw: unknown): LabelConventions {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ConventionsFormatError('expected a mapping with requiredLabels / keyStyle');
+    throw new ConventionsFormatError(
+      'expected a mapping with requiredLabels / keyStyle',
+    );
   }
   const obj = raw as Record<string, unknown>;
-  const known = ['requiredLabels', 'keyStyle', 'exemptPrefixes', 'kinds', 'apiVersion', 'kind'];
+  const known = [
+    'requiredLabels',
+    'keyStyle',
+    'exemptPrefixes',
+    'kinds',
+    'apiVersion',
+    'kind',
+  ];
   const unknown = Object.keys(obj).filter(k => !known.includes(k));
   if (unknown.length) {
     throw new ConventionsFormatError(
-      `unknown field(s) ${unknown.map(k => `\`${k}\``).join(', ')}; expected ${known.slice(0, 4).join(', ')}`,
+      `unknown field(s) ${unknown
+        .map(k => `\`${k}\``)
+        .join(', ')}; expected ${known.slice(0, 4).join(', ')}`,
     );
   }
   const stringList = (field: string, fallback: string[]) => {
     const v = obj[field];
     if (v === undefined || v === null) return [...fallback];
     if (!Array.isArray(v) || v.some(x => typeof x !== 'string')) {
-      throw new ConventionsFormatError(`\`${field}\` must be a list of strings`);
+      throw new ConventionsFormatError(
+        `\`${field}\` must be a list of strings`,
+      );
     }
     return v as string[];
   };
-  const keyStyle = (obj.keyStyle ?? DEFAULT_LABEL_CONVENTIONS.keyStyle) as LabelKeyStyle;
+  const keyStyle = (obj.keyStyle ??
+    DEFAULT_LABEL_CONVENTIONS.keyStyle) as LabelKeyStyle;
   if (!KEY_STYLES.includes(keyStyle)) {
     throw new ConventionsFormatError(
-      `\`keyStyle\` must be one of ${KEY_STYLES.join(', ')}, got ${JSON.stringify(obj.keyStyle)}`,
+      `\`keyStyle\` must be one of ${KEY_STYLES.join(
+        ', ',
+      )}, got ${JSON.stringify(obj.keyStyle)}`,
     );
   }
-  const requiredLabels = stringList('requiredLabels', DEFAULT_LABEL_CONVENTIONS.requiredLabels);
+  const requiredLabels = stringList(
+    'requiredLabels',
+    DEFAULT_LABEL_CONVENTIONS.requiredLabels,
+  );
   for (const key of requiredLabels) {
     const errs = isQualifiedName(key);
     if (errs.length) {
-      throw new ConventionsFormatError(`required label \`${key}\` is not a valid key: ${errs[0]}`);
+      throw new ConventionsFormatError(
+        `required label \`${key}\` is not a valid key: ${errs[0]}`,
+      );
     }
   }
   return {
@@ -122,7 +150,10 @@ export function normalizeLabelKey(key: string): string {
 }
 
 /** The required key `key` is a near miss of, if any (`costCenter` -> `cost-center`). */
-export function findNearMiss(key: string, requiredLabels: string[]): string | undefined {
+export function findNearMiss(
+  key: string,
+  requiredLabels: string[],
+): string | undefined {
   if (requiredLabels.includes(key)) return undefined;
   const whole = normalizeLabelKey(key);
   const namePart = normalizeLabelKey(splitLabelKey(key).name);
@@ -132,10 +163,18 @@ export function findNearMiss(key: string, requiredLabels: string[]): string | un
   });
 }
 
-export function keyStyleOk(key: string, conventions: LabelConventions): boolean {
+export function keyStyleOk(
+  key: string,
+  conventions: LabelConventions,
+): boolean {
   if (conventions.keyStyle === 'any') return true;
   const { prefix, name } = splitLabelKey(key);
-  if (prefix && conventions.exemptPrefixes.some(p => prefix === p || prefix.endsWith(`.${p}`))) {
+  if (
+    prefix &&
+    conventions.exemptPrefixes.some(
+      p => prefix === p || prefix.endsWith(`.${p}`),
+    )
+  ) {
     return true;
   }
   return STYLE_PATTERNS[conventions.keyStyle].test(name);
@@ -157,7 +196,9 @@ export function suggestKeyInStyle(key: string, style: LabelKeyStyle): string {
       out = words.join('_');
       break;
     case 'camelCase':
-      out = words.map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1))).join('');
+      out = words
+        .map((w, i) => (i === 0 ? w : w[0].toUpperCase() + w.slice(1)))
+        .join('');
       break;
     default:
       out = name;
@@ -220,7 +261,8 @@ export function checkLabels(
   }
 
   const appliesToKind =
-    conventions.kinds.length === 0 || (options.kind !== undefined && conventions.kinds.includes(options.kind));
+    conventions.kinds.length === 0 ||
+    (options.kind !== undefined && conventions.kinds.includes(options.kind));
   const present = new Set(entries.map(([k]) => k));
   const nearMissKeys = new Set<string>();
 
@@ -239,7 +281,9 @@ export function checkLabels(
         }
         continue;
       }
-      const near = entries.map(([k]) => k).find(k => findNearMiss(k, [required]) === required);
+      const near = entries
+        .map(([k]) => k)
+        .find(k => findNearMiss(k, [required]) === required);
       if (near !== undefined) {
         nearMissKeys.add(near);
         issues.push({

@@ -4,11 +4,20 @@ export * from './conventions';
 export * from './manifests';
 export * from './kustomize';
 export { wildcardMatch } from './kyverno/wildcard';
-export { parseQuantity, compareQuantities, parseDuration } from './kyverno/quantity';
+export {
+  parseQuantity,
+  compareQuantities,
+  parseDuration,
+} from './kyverno/quantity';
 export { validateValueWithPattern } from './kyverno/value';
 export { matchPattern, parseAnchor } from './kyverno/pattern';
 export type { PatternResult, Anchor, AnchorType } from './kyverno/pattern';
-export { kindMatches, parseKindSelector, selectorMatches, ruleMatches } from './kyverno/match';
+export {
+  kindMatches,
+  parseKindSelector,
+  selectorMatches,
+  ruleMatches,
+} from './kyverno/match';
 export type { Decision, MatchContext, MatchBlock } from './kyverno/match';
 export {
   evaluatePolicy,
@@ -18,6 +27,19 @@ export {
   isKyvernoPolicy,
   isUnsupportedPolicyKind,
 } from './kyverno/policy';
-export type { RuleOutcome, FailureAction, PolicyEvaluationContext } from './kyverno/policy';
-export { validateManifests, loadPolicies, summarizeReport, unsupportedPolicy } from './validateManifests';
-export type { ManifestFile, PolicySource, ValidateManifestsOptions } from './validateManifests';
+export type {
+  RuleOutcome,
+  FailureAction,
+  PolicyEvaluationContext,
+} from './kyverno/policy';
+export {
+  validateManifests,
+  loadPolicies,
+  summarizeReport,
+  unsupportedPolicy,
+} from './validateManifests';
+export type {
+  ManifestFile,
+  PolicySource,
+  ValidateManifestsOptions,
+} from './validateManifests';

@@ -1,18 +1,26 @@
 import { lintKustomize } from './kustomize';
 import { parseManifests } from './manifests';
-import { fixtureFiles } from './testUtils';
+import { fixtureFiles } from './__testUtils__/fixtures';
 
 const docsOf = (...paths: string[]) =>
-  fixtureFiles(...paths).flatMap(f => parseManifests(f.content, f.path).documents);
+  fixtureFiles(...paths).flatMap(
+    f => parseManifests(f.content, f.path).documents,
+  );
 
 describe('lintKustomize', () => {
   it('accepts a $patch: delete file referenced under patches', () => {
-    const violations = lintKustomize(docsOf('kustomize/base', 'kustomize/overlays'));
-    expect(violations.map(v => v.file)).not.toContain('kustomize/overlays/prod/remove-inferencegraphs.yaml');
+    const violations = lintKustomize(
+      docsOf('kustomize/base', 'kustomize/overlays'),
+    );
+    expect(violations.map(v => v.file)).not.toContain(
+      'kustomize/overlays/prod/remove-inferencegraphs.yaml',
+    );
   });
 
   it('flags a $patch: delete file listed under resources', () => {
-    const violations = lintKustomize(docsOf('kustomize/base', 'kustomize/overlays'));
+    const violations = lintKustomize(
+      docsOf('kustomize/base', 'kustomize/overlays'),
+    );
     expect(violations).toEqual([
       expect.objectContaining({
         file: 'kustomize/overlays/prod/remove-trainedmodels.yaml',
@@ -32,17 +40,32 @@ describe('lintKustomize', () => {
 
   it('flags a $patch: delete file no kustomization references, naming what applying it deletes', () => {
     const violations = lintKustomize(docsOf('kustomize'));
-    const stray = violations.find(v => v.file === 'kustomize/stray/delete-isvc-crd.yaml');
-    expect(stray?.message).toMatch(/no kustomization references it under `patches:`/);
-    expect(stray?.message).toMatch(/every inferenceservices object in the cluster/);
+    const stray = violations.find(
+      v => v.file === 'kustomize/stray/delete-isvc-crd.yaml',
+    );
+    expect(stray?.message).toMatch(
+      /no kustomization references it under `patches:`/,
+    );
+    expect(stray?.message).toMatch(
+      /every inferenceservices object in the cluster/,
+    );
   });
 
   it('accepts patchesStrategicMerge references and resolves ../ paths', () => {
     const files = [
-      { path: 'app/overlay/kustomization.yaml', content: 'patchesStrategicMerge:\n  - ../patches/del.yaml\n' },
-      { path: 'app/patches/del.yaml', content: 'apiVersion: v1\nkind: Service\nmetadata: { name: s }\n$patch: delete\n' },
+      {
+        path: 'app/overlay/kustomization.yaml',
+        content: 'patchesStrategicMerge:\n  - ../patches/del.yaml\n',
+      },
+      {
+        path: 'app/patches/del.yaml',
+        content:
+          'apiVersion: v1\nkind: Service\nmetadata: { name: s }\n$patch: delete\n',
+      },
     ];
-    const docs = files.flatMap(f => parseManifests(f.content, f.path).documents);
+    const docs = files.flatMap(
+      f => parseManifests(f.content, f.path).documents,
+    );
     expect(lintKustomize(docs)).toEqual([]);
   });
 
@@ -54,9 +77,14 @@ describe('lintKustomize', () => {
           'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec:\n  template:\n    spec:\n      containers:\n        - name: sidecar\n          $patch: delete\n',
       },
     ];
-    const docs = files.flatMap(f => parseManifests(f.content, f.path).documents);
+    const docs = files.flatMap(
+      f => parseManifests(f.content, f.path).documents,
+    );
     expect(lintKustomize(docs)).toEqual([
-      expect.objectContaining({ path: '/spec/template/spec/containers/0/$patch/', line: 9 }),
+      expect.objectContaining({
+        path: '/spec/template/spec/containers/0/$patch/',
+        line: 9,
+      }),
     ]);
   });
 
@@ -68,7 +96,9 @@ describe('lintKustomize', () => {
           'resources:\n  - https://example.com/x.yaml\npatches:\n  - patch: |-\n      apiVersion: v1\n      kind: Service\n      metadata: { name: s }\n      $patch: delete\n',
       },
     ];
-    const docs = files.flatMap(f => parseManifests(f.content, f.path).documents);
+    const docs = files.flatMap(
+      f => parseManifests(f.content, f.path).documents,
+    );
     expect(lintKustomize(docs)).toEqual([]);
   });
 });

@@ -10,15 +10,26 @@ import { basename, dirname, joinPath, normalizePath } from './paths';
 import { resourceRef } from './manifests';
 import { Violation } from './types';
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const KUSTOMIZATION_FILES = [
+  'kustomization.yaml',
+  'kustomization.yml',
+  'Kustomization',
+];
 
 export function isKustomizationDocument(doc: ManifestDocument): boolean {
   const data = doc.data as Record<string, unknown> | null;
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
-  if (typeof data.apiVersion === 'string' && data.apiVersion.startsWith('kustomize.config.k8s.io/')) {
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return false;
+  if (
+    typeof data.apiVersion === 'string' &&
+    data.apiVersion.startsWith('kustomize.config.k8s.io/')
+  ) {
     return data.kind === 'Kustomization' || data.kind === 'Component';
   }
-  return KUSTOMIZATION_FILES.includes(basename(doc.file)) && (data.kind === undefined || data.kind === 'Kustomization');
+  return (
+    KUSTOMIZATION_FILES.includes(basename(doc.file)) &&
+    (data.kind === undefined || data.kind === 'Kustomization')
+  );
 }
 
 export interface KustomizationRefs {
@@ -29,20 +40,35 @@ export interface KustomizationRefs {
   resources: Set<string>;
 }
 
-const isInlineYaml = (s: string) => s.includes('\n') || /^\s*(apiVersion|kind|metadata|\$patch)\s*:/.test(s);
+const isInlineYaml = (s: string) =>
+  s.includes('\n') || /^\s*(apiVersion|kind|metadata|\$patch)\s*:/.test(s);
 
 export function kustomizationRefs(doc: ManifestDocument): KustomizationRefs {
   const data = doc.data as Record<string, any>;
   const dir = dirname(doc.file);
-  const refs: KustomizationRefs = { file: doc.file, patches: new Set(), resources: new Set() };
+  const refs: KustomizationRefs = {
+    file: doc.file,
+    patches: new Set(),
+    resources: new Set(),
+  };
   const add = (set: Set<string>, p: unknown) => {
-    if (typeof p !== 'string' || p === '' || isInlineYaml(p) || /^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return;
+    if (
+      typeof p !== 'string' ||
+      p === '' ||
+      isInlineYaml(p) ||
+      /^[a-z][a-z0-9+.-]*:\/\//i.test(p)
+    )
+      return;
     set.add(joinPath(dir, p));
   };
   for (const field of ['resources', 'bases', 'components']) {
-    for (const p of Array.isArray(data[field]) ? data[field] : []) add(refs.resources, p);
+    for (const p of Array.isArray(data[field]) ? data[field] : [])
+      add(refs.resources, p);
   }
-  for (const p of Array.isArray(data.patchesStrategicMerge) ? data.patchesStrategicMerge : []) add(refs.patches, p);
+  for (const p of Array.isArray(data.patchesStrategicMerge)
+    ? data.patchesStrategicMerge
+    : [])
+    add(refs.patches, p);
   for (const field of ['patches', 'patchesJson6902']) {
     for (const p of Array.isArray(data[field]) ? data[field] : []) {
       add(refs.patches, typeof p === 'string' ? p : p?.path);
@@ -52,10 +78,15 @@ export function kustomizationRefs(doc: ManifestDocument): KustomizationRefs {
 }
 
 /** Paths (as path segments) of every `$patch: delete` directive in a document. */
-export function findPatchDeletes(data: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
+export function findPatchDeletes(
+  data: unknown,
+  path: Array<string | number> = [],
+): Array<Array<string | number>> {
   const found: Array<Array<string | number>> = [];
   if (Array.isArray(data)) {
-    data.forEach((item, i) => found.push(...findPatchDeletes(item, [...path, i])));
+    data.forEach((item, i) =>
+      found.push(...findPatchDeletes(item, [...path, i])),
+    );
   } else if (typeof data === 'object' && data !== null) {
     for (const [k, v] of Object.entries(data)) {
       if (k === '$patch' && v === 'delete') found.push([...path, k]);
@@ -73,7 +104,8 @@ function deletionConsequence(data: Record<string, any>): string {
     const plural = typeof name === 'string' ? name.split('.')[0] : 'resources';
     return `it deletes the live CustomResourceDefinition ${name}, and with it every ${plural} object in the cluster`;
   }
-  if (kind === 'Namespace') return `it deletes the live Namespace ${name} and everything in it`;
+  if (kind === 'Namespace')
+    return `it deletes the live Namespace ${name} and everything in it`;
   return `it deletes the live ${kind}${name ? ` ${name}` : ''}`;
 }
 
@@ -99,7 +131,9 @@ export function lintKustomize(documents: ManifestDocument[]): Violation[] {
     if (asResource.length) {
       message = `\`${doc.file}\` contains \`$patch: delete\` and ${asResource
         .map(r => `\`${r.file}\``)
-        .join(', ')} lists it under \`resources\`: it is emitted as an object instead of being applied as a patch; reference it under \`patches:\` instead`;
+        .join(
+          ', ',
+        )} lists it under \`resources\`: it is emitted as an object instead of being applied as a patch; reference it under \`patches:\` instead`;
     } else if (!asPatch.length) {
       message = `\`${doc.file}\` contains \`$patch: delete\` but no kustomization references it under \`patches:\` (or \`patchesStrategicMerge:\`): applied directly (\`kubectl apply -f\`, an Argo CD directory source) ${consequence}`;
     } else {

@@ -1,8 +1,17 @@
 import cases from './__fixtures__/apimachinery-label-cases.json';
-import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue, reservedPrefixNote, utf8Length } from './labels';
+import {
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isValidLabelValue,
+  reservedPrefixNote,
+  utf8Length,
+} from './labels';
 
 /** Expands `{a*63}` into 63 `a`s, as the Go tests build their long strings. */
-const expand = (s: string) => s.replace(/\{(\w)\*(\d+)\}/g, (_, ch: string, n: string) => ch.repeat(Number(n)));
+const expand = (s: string) =>
+  s.replace(/\{(\w)\*(\d+)\}/g, (_, ch: string, n: string) =>
+    ch.repeat(Number(n)),
+  );
 
 describe('isQualifiedName (label keys)', () => {
   it.each(cases.qualifiedName.good.map(expand))('accepts %s', key => {
@@ -20,17 +29,27 @@ describe('isQualifiedName (label keys)', () => {
   });
 
   it('reports a prefix that is not a lowercase DNS subdomain', () => {
-    expect(isQualifiedName('Example.com/abc')[0]).toMatch(/^prefix part a lowercase RFC 1123 subdomain/);
+    expect(isQualifiedName('Example.com/abc')[0]).toMatch(
+      /^prefix part a lowercase RFC 1123 subdomain/,
+    );
   });
 
   it('reports an empty prefix and an empty name', () => {
-    expect(isQualifiedName('/simple')).toEqual(['prefix part must be non-empty']);
-    expect(isQualifiedName('example.com/')[0]).toBe('name part must be non-empty');
+    expect(isQualifiedName('/simple')).toEqual([
+      'prefix part must be non-empty',
+    ]);
+    expect(isQualifiedName('example.com/')[0]).toBe(
+      'name part must be non-empty',
+    );
   });
 
   it('limits the name part to 63 and the prefix to 253 characters', () => {
-    expect(isQualifiedName('a'.repeat(64))).toContain('name part must be no more than 63 characters');
-    expect(isQualifiedName(`${'a'.repeat(254)}/abc`)).toContain('prefix part must be no more than 253 characters');
+    expect(isQualifiedName('a'.repeat(64))).toContain(
+      'name part must be no more than 63 characters',
+    );
+    expect(isQualifiedName(`${'a'.repeat(254)}/abc`)).toContain(
+      'prefix part must be no more than 253 characters',
+    );
   });
 
   it('rejects more than one slash with the qualified-name message', () => {
@@ -51,7 +70,9 @@ describe('isValidLabelValue', () => {
 
   it('counts length in UTF-8 bytes, as Go does', () => {
     expect(utf8Length('ā')).toBe(2);
-    expect(isValidLabelValue('a'.repeat(64))).toContain('must be no more than 63 characters');
+    expect(isValidLabelValue('a'.repeat(64))).toContain(
+      'must be no more than 63 characters',
+    );
   });
 });
 
@@ -67,8 +88,12 @@ describe('reservedPrefixNote', () => {
   it('notes the kubernetes.io/ and k8s.io/ prefixes and their subdomains', () => {
     expect(reservedPrefixNote('kubernetes.io/arch')).toMatch(/reserved/);
     expect(reservedPrefixNote('k8s.io/foo')).toMatch(/reserved/);
-    expect(reservedPrefixNote('node.kubernetes.io/instance-type')).toMatch(/reserved/);
-    expect(reservedPrefixNote('app.kubernetes.io/name')).toMatch(/recommended labels/);
+    expect(reservedPrefixNote('node.kubernetes.io/instance-type')).toMatch(
+      /reserved/,
+    );
+    expect(reservedPrefixNote('app.kubernetes.io/name')).toMatch(
+      /recommended labels/,
+    );
     expect(reservedPrefixNote('example.com/kubernetes.io')).toBeUndefined();
     expect(reservedPrefixNote('cost-center')).toBeUndefined();
   });

@@ -52,7 +52,8 @@ function regexError(msg: string, fmt: string, ...examples: string[]): string {
   return `${out}regex used for validation is '${fmt}')`;
 }
 
-const maxLenError = (length: number) => `must be no more than ${length} characters`;
+const maxLenError = (length: number) =>
+  `must be no more than ${length} characters`;
 const EMPTY_ERROR = 'must be non-empty';
 
 /** apimachinery IsDNS1123Subdomain: the messages, empty when valid. */
@@ -63,7 +64,11 @@ export function isDNS1123Subdomain(value: string): string[] {
   }
   if (!dns1123SubdomainRegexp.test(value)) {
     errs.push(
-      regexError(DNS1123_SUBDOMAIN_ERR_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'),
+      regexError(
+        DNS1123_SUBDOMAIN_ERR_MSG,
+        DNS1123_SUBDOMAIN_FMT,
+        'example.com',
+      ),
     );
   }
   return errs;
@@ -122,7 +127,13 @@ export function isValidLabelValue(value: string): string[] {
   }
   if (!labelValueRegexp.test(value)) {
     errs.push(
-      regexError(LABEL_VALUE_ERR_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'),
+      regexError(
+        LABEL_VALUE_ERR_MSG,
+        LABEL_VALUE_FMT,
+        'MyValue',
+        'my_value',
+        '12345',
+      ),
     );
   }
   return errs;
@@ -131,7 +142,9 @@ export function isValidLabelValue(value: string): string[] {
 /** Splits `prefix/name`; keys without a slash have no prefix. */
 export function splitLabelKey(key: string): { prefix?: string; name: string } {
   const i = key.indexOf('/');
-  return i < 0 ? { name: key } : { prefix: key.slice(0, i), name: key.slice(i + 1) };
+  return i < 0
+    ? { name: key }
+    : { prefix: key.slice(0, i), name: key.slice(i + 1) };
 }
 
 /**
@@ -152,6 +165,11 @@ export function reservedPrefixNote(key: string): string | undefined {
 }
 
 /** What the API server answers for an invalid label, in its field-error wording. */
-export function apiServerLabelMessage(badValue: string, detail: string): string {
-  return `metadata.labels: Invalid value: ${JSON.stringify(badValue)}: ${detail}`;
+export function apiServerLabelMessage(
+  badValue: string,
+  detail: string,
+): string {
+  return `metadata.labels: Invalid value: ${JSON.stringify(
+    badValue,
+  )}: ${detail}`;
 }

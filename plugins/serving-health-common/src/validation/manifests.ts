@@ -35,7 +35,11 @@ export interface ParsedManifests {
  */
 export function parseManifests(text: string, file: string): ParsedManifests {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
   const errors: ManifestError[] = [];
   for (const doc of list) {
@@ -79,11 +83,17 @@ export function parseManifests(text: string, file: string): ParsedManifests {
         };
         for (const seg of path) {
           if (isMap(node)) {
-            const pair = node.items.find(p => isScalar(p.key) && String(p.key.value) === String(seg));
+            const pair = node.items.find(
+              p => isScalar(p.key) && String(p.key.value) === String(seg),
+            );
             if (!pair) return found;
             found = lineAt(pair.key);
             node = pair.value;
-          } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+          } else if (
+            isSeq(node) &&
+            typeof seg === 'number' &&
+            node.items[seg]
+          ) {
             node = node.items[seg];
             found = lineAt(node);
           } else {
@@ -99,22 +109,30 @@ export function parseManifests(text: string, file: string): ParsedManifests {
 
 /** A Kubernetes object: a mapping with a non-empty `apiVersion` and `kind`. */
 export function isKubeObject(data: unknown): data is KubeObject {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return false;
   const o = data as Record<string, unknown>;
-  return typeof o.apiVersion === 'string' && o.apiVersion !== '' && typeof o.kind === 'string' && o.kind !== '';
+  return (
+    typeof o.apiVersion === 'string' &&
+    o.apiVersion !== '' &&
+    typeof o.kind === 'string' &&
+    o.kind !== ''
+  );
 }
 
 export function resourceRef(obj: Partial<KubeObject> | undefined): ResourceRef {
-  const meta = (obj?.metadata ?? {}) as { name?: unknown; namespace?: unknown; generateName?: unknown };
+  const meta = (obj?.metadata ?? {}) as {
+    name?: unknown;
+    namespace?: unknown;
+    generateName?: unknown;
+  };
   const ref: ResourceRef = {
-    apiVersion: typeof obj?.apiVersion === 'string' ? obj.apiVersion : undefined,
+    apiVersion:
+      typeof obj?.apiVersion === 'string' ? obj.apiVersion : undefined,
     kind: typeof obj?.kind === 'string' ? obj.kind : undefined,
-    name:
-      typeof meta.name === 'string'
-        ? meta.name
-        : typeof meta.generateName === 'string'
-        ? meta.generateName
-        : undefined,
+    name: [meta.name, meta.generateName].find(
+      (n): n is string => typeof n === 'string',
+    ),
   };
   if (typeof meta.namespace === 'string') ref.namespace = meta.namespace;
   return ref;

@@ -1,10 +1,36 @@
 import { KubeObject } from '../types';
-import { checkLabels, DEFAULT_LABEL_CONVENTIONS, findNearMiss, LabelConventions } from './conventions';
-import { lintKustomize, isKustomizationDocument, patchFiles, findPatchDeletes } from './kustomize';
-import { effectiveNamespace, evaluatePolicy, isKyvernoPolicy, isUnsupportedPolicyKind } from './kyverno/policy';
-import { expandLists, isKubeObject, ManifestDocument, parseManifests, resourceRef } from './manifests';
+import {
+  checkLabels,
+  DEFAULT_LABEL_CONVENTIONS,
+  findNearMiss,
+  LabelConventions,
+} from './conventions';
+import {
+  lintKustomize,
+  isKustomizationDocument,
+  patchFiles,
+  findPatchDeletes,
+} from './kustomize';
+import {
+  effectiveNamespace,
+  evaluatePolicy,
+  isKyvernoPolicy,
+  isUnsupportedPolicyKind,
+} from './kyverno/policy';
+import {
+  expandLists,
+  isKubeObject,
+  ManifestDocument,
+  parseManifests,
+  resourceRef,
+} from './manifests';
 import { normalizePath } from './paths';
-import { ManifestError, NotEvaluated, ValidationReport, Violation } from './types';
+import {
+  ManifestError,
+  NotEvaluated,
+  ValidationReport,
+  Violation,
+} from './types';
 
 export interface ManifestFile {
   /** Path as the user knows it (relative to the workspace or the current directory). */
@@ -33,10 +59,16 @@ export interface ValidateManifestsOptions {
 }
 
 /** API groups whose documents are not Kubernetes objects even though they look like ones. */
-const NOT_CLUSTER_OBJECTS = [/^backstage\.io\//, /^kustomize\.config\.k8s\.io\//, /^config\.kubernetes\.io\//];
+const NOT_CLUSTER_OBJECTS = [
+  /^backstage\.io\//,
+  /^kustomize\.config\.k8s\.io\//,
+  /^config\.kubernetes\.io\//,
+];
 
 const isLocalConfig = (obj: KubeObject) =>
-  String(obj.metadata?.annotations?.['config.kubernetes.io/local-config'] ?? '') === 'true';
+  String(
+    obj.metadata?.annotations?.['config.kubernetes.io/local-config'] ?? '',
+  ) === 'true';
 
 function pathSegments(pointer: string): string[] {
   return pointer.split('/').filter(Boolean);
@@ -57,15 +89,20 @@ export function loadPolicies(files: ManifestFile[]): {
     for (const doc of parsed.documents) {
       if (!isKubeObject(doc.data)) continue;
       for (const obj of expandLists(doc.data)) {
-        if (isKyvernoPolicy(obj)) policies.push({ source: f.path, policy: obj });
-        else if (isUnsupportedPolicyKind(obj)) notEvaluated.push(unsupportedPolicy(obj, f.path));
+        if (isKyvernoPolicy(obj))
+          policies.push({ source: f.path, policy: obj });
+        else if (isUnsupportedPolicyKind(obj))
+          notEvaluated.push(unsupportedPolicy(obj, f.path));
       }
     }
   }
   return { policies, notEvaluated, errors };
 }
 
-export function unsupportedPolicy(obj: KubeObject, source: string): NotEvaluated {
+export function unsupportedPolicy(
+  obj: KubeObject,
+  source: string,
+): NotEvaluated {
   return {
     policy: obj.metadata?.name ?? '',
     feature: `${obj.kind} (CEL)`,
@@ -85,8 +122,13 @@ interface Resource {
  * parses the files, checks label syntax and conventions on every Kubernetes object, evaluates the Kyverno
  * policies, and lints kustomize `$patch: delete` files.
  */
-export function validateManifests(options: ValidateManifestsOptions): ValidationReport {
-  const conventions = options.conventions === false ? undefined : options.conventions ?? DEFAULT_LABEL_CONVENTIONS;
+export function validateManifests(
+  options: ValidateManifestsOptions,
+): ValidationReport {
+  const conventions =
+    options.conventions === false
+      ? undefined
+      : options.conventions ?? DEFAULT_LABEL_CONVENTIONS;
   const policies = options.policies ?? [];
   const violations: Violation[] = [];
   const notEvaluated: NotEvaluated[] = [];
@@ -99,33 +141,55 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     documents.push(...parsed.documents);
   }
 
-  if (options.kustomizeLint !== false) violations.push(...lintKustomize(documents));
+  if (options.kustomizeLint !== false)
+    violations.push(...lintKustomize(documents));
   const patches = patchFiles(documents);
 
   const resources: Resource[] = [];
   for (const doc of documents) {
-    if (isKustomizationDocument(doc) || patches.has(normalizePath(doc.file))) continue;
+    if (isKustomizationDocument(doc) || patches.has(normalizePath(doc.file)))
+      continue;
     if (findPatchDeletes(doc.data).length) continue;
     if (!isKubeObject(doc.data)) {
       notEvaluated.push({
         feature: 'not-a-kubernetes-object',
-        reason: `document ${doc.index + 1} (line ${doc.line}) has no apiVersion/kind and was not validated`,
+        reason: `document ${doc.index + 1} (line ${
+          doc.line
+        }) has no apiVersion/kind and was not validated`,
         file: doc.file,
       });
       continue;
     }
     const items = expandLists(doc.data);
     items.forEach((object, i) => {
-      if (NOT_CLUSTER_OBJECTS.some(re => re.test(object.apiVersion ?? '')) || isLocalConfig(object)) return;
-      resources.push({ doc, object, prefix: items.length === 1 && items[0] === doc.data ? [] : ['items', i] });
+      if (
+        NOT_CLUSTER_OBJECTS.some(re => re.test(object.apiVersion ?? '')) ||
+        isLocalConfig(object)
+      )
+        return;
+      resources.push({
+        doc,
+        object,
+        prefix: items.length === 1 && items[0] === doc.data ? [] : ['items', i],
+      });
     });
   }
 
-  const namespaceLabels: Record<string, Record<string, string>> = { ...(options.namespaceLabels ?? {}) };
+  const namespaceLabels: Record<string, Record<string, string>> = {
+    ...(options.namespaceLabels ?? {}),
+  };
   for (const { object } of resources) {
-    if (object.kind === 'Namespace' && typeof object.metadata?.name === 'string') {
+    if (
+      object.kind === 'Namespace' &&
+      typeof object.metadata?.name === 'string'
+    ) {
       namespaceLabels[object.metadata.name] = {
-        ...Object.fromEntries(Object.entries(object.metadata.labels ?? {}).map(([k, v]) => [k, String(v)])),
+        ...Object.fromEntries(
+          Object.entries(object.metadata.labels ?? {}).map(([k, v]) => [
+            k,
+            String(v),
+          ]),
+        ),
         'kubernetes.io/metadata.name': object.metadata.name,
       };
     }
@@ -133,23 +197,33 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
 
   for (const { doc, object, prefix } of resources) {
     const ref = resourceRef(object);
-    const lineOf = (segs: Array<string | number>) => doc.lineOf([...prefix, ...segs]);
+    const lineOf = (segs: Array<string | number>) =>
+      doc.lineOf([...prefix, ...segs]);
     const rawLabels = object.metadata?.labels as unknown;
 
-    if (rawLabels !== undefined && rawLabels !== null && (typeof rawLabels !== 'object' || Array.isArray(rawLabels))) {
+    if (
+      rawLabels !== undefined &&
+      rawLabels !== null &&
+      (typeof rawLabels !== 'object' || Array.isArray(rawLabels))
+    ) {
       violations.push({
         file: doc.file,
         line: lineOf(['metadata', 'labels']),
         resource: ref,
         rule: 'label-key-syntax',
         severity: 'error',
-        message: 'metadata.labels must be a map of string keys to string values',
+        message:
+          'metadata.labels must be a map of string keys to string values',
         path: '/metadata/labels/',
       });
     } else {
       const labels = (rawLabels ?? {}) as Record<string, unknown>;
       const issues = checkLabels(labels, {
-        conventions: conventions ?? { ...DEFAULT_LABEL_CONVENTIONS, requiredLabels: [], keyStyle: 'any' },
+        conventions: conventions ?? {
+          ...DEFAULT_LABEL_CONVENTIONS,
+          requiredLabels: [],
+          keyStyle: 'any',
+        },
         kind: object.kind,
       });
       for (const issue of issues) {
@@ -161,7 +235,9 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
           severity: issue.severity,
           message: issue.message,
           path: issue.path,
-          ...(issue.suggestion ? { hint: `rename the key to \`${issue.suggestion}\`` } : {}),
+          ...(issue.suggestion
+            ? { hint: `rename the key to \`${issue.suggestion}\`` }
+            : {}),
         });
       }
     }
@@ -173,7 +249,14 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
       });
       for (const o of outcomes) {
         if (o.status === 'notEvaluated') {
-          notEvaluated.push({ policy: o.policy, rule: o.rule, feature: o.feature, reason: o.reason, file: doc.file, resource: ref });
+          notEvaluated.push({
+            policy: o.policy,
+            rule: o.rule,
+            feature: o.feature,
+            reason: o.reason,
+            file: doc.file,
+            resource: ref,
+          });
         } else if (o.status === 'fail' || o.status === 'error') {
           const v: Violation = {
             file: doc.file,
@@ -186,10 +269,11 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
           };
           const labelKey = /^\/metadata\/labels\/(.+)\/$/.exec(o.path)?.[1];
           if (labelKey && conventions !== undefined) {
-            const near = Object.keys((rawLabels as Record<string, unknown>) ?? {}).find(
-              k => findNearMiss(k, [labelKey]) === labelKey,
-            );
-            if (near) v.hint = `the resource has \`${near}\`: label keys are case-sensitive, rename it to \`${labelKey}\``;
+            const near = Object.keys(
+              (rawLabels as Record<string, unknown>) ?? {},
+            ).find(k => findNearMiss(k, [labelKey]) === labelKey);
+            if (near)
+              v.hint = `the resource has \`${near}\`: label keys are case-sensitive, rename it to \`${labelKey}\``;
           }
           violations.push(v);
         }
@@ -203,7 +287,11 @@ export function validateManifests(options: ValidateManifestsOptions): Validation
     violations,
     notEvaluated,
     errors,
-    stats: { files: options.files.length, resources: resources.length, policies: policyNames.size },
+    stats: {
+      files: options.files.length,
+      resources: resources.length,
+      policies: policyNames.size,
+    },
   };
 }
 

@@ -22,8 +22,15 @@ export const ServingHealthLabelsFieldExtension = servingHealthPlugin.provide(
       uiOptions: {
         type: 'object',
         properties: {
-          requiredLabels: { type: 'array', items: { type: 'string' }, description: 'Keys that must be present' },
-          keyStyle: { type: 'string', enum: ['kebab-case', 'snake_case', 'camelCase', 'any'] },
+          requiredLabels: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'Keys that must be present',
+          },
+          keyStyle: {
+            type: 'string',
+            enum: ['kebab-case', 'snake_case', 'camelCase', 'any'],
+          },
           exemptPrefixes: { type: 'array', items: { type: 'string' } },
         },
       },

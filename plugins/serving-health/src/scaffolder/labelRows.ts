@@ -29,21 +29,36 @@ export interface RowFindings {
   duplicate: boolean;
 }
 
-export function conventionsFor(options: LabelsFieldOptions | undefined): LabelConventions {
+export function conventionsFor(
+  options: LabelsFieldOptions | undefined,
+): LabelConventions {
   return {
     ...DEFAULT_LABEL_CONVENTIONS,
-    ...(options?.requiredLabels ? { requiredLabels: options.requiredLabels } : {}),
+    ...(options?.requiredLabels
+      ? { requiredLabels: options.requiredLabels }
+      : {}),
     ...(options?.keyStyle ? { keyStyle: options.keyStyle } : {}),
-    ...(options?.exemptPrefixes ? { exemptPrefixes: options.exemptPrefixes } : {}),
+    ...(options?.exemptPrefixes
+      ? { exemptPrefixes: options.exemptPrefixes }
+      : {}),
   };
 }
 
 let nextId = 1;
-export const newRow = (key = '', value = ''): LabelRow => ({ id: nextId++, key, value });
+export const newRow = (key = '', value = ''): LabelRow => ({
+  id: nextId++,
+  key,
+  value,
+});
 
 /** The rows to start with: the value's labels, then an empty row for each required key it lacks. */
-export function initialRows(value: Record<string, string> | undefined, conventions: LabelConventions): LabelRow[] {
-  const rows = Object.entries(value ?? {}).map(([k, v]) => newRow(k, String(v ?? '')));
+export function initialRows(
+  value: Record<string, string> | undefined,
+  conventions: LabelConventions,
+): LabelRow[] {
+  const rows = Object.entries(value ?? {}).map(([k, v]) =>
+    newRow(k, String(v ?? '')),
+  );
   for (const key of conventions.requiredLabels) {
     if (!rows.some(r => r.key === key)) rows.push(newRow(key, ''));
   }
@@ -73,7 +88,12 @@ export function findings(rows: LabelRow[], conventions: LabelConventions) {
   for (const row of rows) {
     const duplicate = row.key !== '' && seen.has(row.key);
     seen.set(row.key, row.id);
-    const f: RowFindings = { keyIssues: [], valueIssues: [], notes: row.key ? labelKeyNotes(row.key) : [], duplicate };
+    const f: RowFindings = {
+      keyIssues: [],
+      valueIssues: [],
+      notes: row.key ? labelKeyNotes(row.key) : [],
+      duplicate,
+    };
     if (row.key === '') {
       // Not an error while the row is empty; a value without a key is.
       if (row.value !== '') {
@@ -86,13 +106,19 @@ export function findings(rows: LabelRow[], conventions: LabelConventions) {
         }));
       }
     } else if (!duplicate) {
-      f.keyIssues = issues.filter(i => i.key === row.key && KEY_RULES.includes(i.rule));
+      f.keyIssues = issues.filter(
+        i => i.key === row.key && KEY_RULES.includes(i.rule),
+      );
       f.valueIssues = issues.filter(
-        i => i.key === row.key && (i.rule === 'label-value-syntax' || i.rule === 'label-required'),
+        i =>
+          i.key === row.key &&
+          (i.rule === 'label-value-syntax' || i.rule === 'label-required'),
       );
     }
     perRow.set(row.id, f);
   }
-  const missing = issues.filter(i => i.rule === 'label-required' && !(i.key in labels));
+  const missing = issues.filter(
+    i => i.rule === 'label-required' && !(i.key in labels),
+  );
   return { perRow, missing, issues };
 }

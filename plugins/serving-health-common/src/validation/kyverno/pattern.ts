@@ -12,7 +12,13 @@
 import { validateValueWithPattern } from './value';
 import { containsWildcard, wildcardMatch } from './wildcard';
 
-export type AnchorType = 'condition' | 'equality' | 'existence' | 'negation' | 'global' | 'add';
+export type AnchorType =
+  | 'condition'
+  | 'equality'
+  | 'existence'
+  | 'negation'
+  | 'global'
+  | 'add';
 
 export interface Anchor {
   type: AnchorType;
@@ -56,14 +62,22 @@ interface PatternFailure {
 
 type Outcome = PatternFailure | undefined;
 
-const fail = (path: string, message: string, tags: Iterable<Tag> = [], wrapped = false): PatternFailure => ({
+const fail = (
+  path: string,
+  message: string,
+  tags: Iterable<Tag> = [],
+  wrapped = false,
+): PatternFailure => ({
   path,
   message,
   tags: new Set(tags),
   wrapped,
 });
 
-const combineSkips = (path: string, skipped: PatternFailure[]): PatternFailure => {
+const combineSkips = (
+  path: string,
+  skipped: PatternFailure[],
+): PatternFailure => {
   const tags = new Set<Tag>();
   skipped.forEach(s => s.tags.forEach(t => tags.add(t)));
   return fail(path, skipped.map(s => s.message).join('; '), tags, true);
@@ -82,7 +96,8 @@ class AnchorMap {
   check(pattern: Record<string, unknown>, resource: unknown) {
     for (const key of Object.keys(pattern)) {
       const a = parseAnchor(key);
-      if (!a || !['condition', 'existence', 'negation'].includes(a.type)) continue;
+      if (!a || !['condition', 'existence', 'negation'].includes(a.type))
+        continue;
       if (this.seen.get(key)) continue;
       this.seen.set(key, hasKey(resource, a.key));
     }
@@ -121,18 +136,35 @@ function expandInMetadata(
   pattern: Record<string, unknown>,
   resource: Record<string, unknown>,
 ): Record<string, unknown> {
-  const metadataKey = Object.keys(pattern).find(k => k === 'metadata' || parseAnchor(k)?.key === 'metadata');
-  if (!metadataKey || !isPlainObject(pattern[metadataKey]) || !isPlainObject(resource.metadata)) {
+  const metadataKey = Object.keys(pattern).find(
+    k => k === 'metadata' || parseAnchor(k)?.key === 'metadata',
+  );
+  if (
+    !metadataKey ||
+    !isPlainObject(pattern[metadataKey]) ||
+    !isPlainObject(resource.metadata)
+  ) {
     return pattern;
   }
   const patternMeta = { ...(pattern[metadataKey] as Record<string, unknown>) };
   const resourceMeta = resource.metadata as Record<string, unknown>;
   for (const tag of ['labels', 'annotations']) {
-    const tagKey = Object.keys(patternMeta).find(k => k === tag || parseAnchor(k)?.key === tag);
-    if (!tagKey || !isPlainObject(patternMeta[tagKey]) || !isPlainObject(resourceMeta[tag])) continue;
-    const resourceKeys = Object.keys(resourceMeta[tag] as Record<string, unknown>);
+    const tagKey = Object.keys(patternMeta).find(
+      k => k === tag || parseAnchor(k)?.key === tag,
+    );
+    if (
+      !tagKey ||
+      !isPlainObject(patternMeta[tagKey]) ||
+      !isPlainObject(resourceMeta[tag])
+    )
+      continue;
+    const resourceKeys = Object.keys(
+      resourceMeta[tag] as Record<string, unknown>,
+    );
     const expanded: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(patternMeta[tagKey] as Record<string, unknown>)) {
+    for (const [k, v] of Object.entries(
+      patternMeta[tagKey] as Record<string, unknown>,
+    )) {
       if (!containsWildcard(k)) {
         expanded[k] = v;
         continue;
@@ -146,6 +178,9 @@ function expandInMetadata(
   }
   return { ...pattern, [metadataKey]: patternMeta };
 }
+
+const isSkip = (f: PatternFailure) =>
+  f.tags.has('conditional') || f.tags.has('global');
 
 class Walker {
   constructor(private readonly anchors: AnchorMap) {}
@@ -178,7 +213,9 @@ class Walker {
         if (!validateValueWithPattern(v, pattern)) {
           return fail(
             path,
-            `resource value '${describe(resource)}' does not match '${describe(pattern)}' at path ${path}`,
+            `resource value '${describe(resource)}' does not match '${describe(
+              pattern,
+            )}' at path ${path}`,
           );
         }
       }
@@ -187,13 +224,21 @@ class Walker {
     return fail(path, `failed at '${path}', pattern contains unknown type`);
   }
 
-  private map(resource: Record<string, unknown>, rawPattern: Record<string, unknown>, path: string): Outcome {
+  private map(
+    resource: Record<string, unknown>,
+    rawPattern: Record<string, unknown>,
+    path: string,
+  ): Outcome {
     const pattern = expandInMetadata(rawPattern, resource);
     const anchorKeys: string[] = [];
     const plainKeys: string[] = [];
     for (const key of Object.keys(pattern).sort()) {
       const a = parseAnchor(key);
-      if (a && ['condition', 'existence', 'equality', 'negation'].includes(a.type)) anchorKeys.push(key);
+      if (
+        a &&
+        ['condition', 'existence', 'equality', 'negation'].includes(a.type)
+      )
+        anchorKeys.push(key);
       else plainKeys.push(key);
     }
     // Anchors first, in key order. A failure next to a condition of this map that did not hold is ignored:
@@ -218,7 +263,8 @@ class Walker {
     const front: string[] = [];
     const back: string[] = [];
     for (const key of plainKeys) {
-      if (parseAnchor(key)?.type === 'global' || hasNestedAnchors(pattern[key])) front.unshift(key);
+      if (parseAnchor(key)?.type === 'global' || hasNestedAnchors(pattern[key]))
+        front.unshift(key);
       else back.push(key);
     }
     for (const key of [...front, ...back]) {
@@ -228,13 +274,20 @@ class Walker {
     return undefined;
   }
 
-  private handle(element: string, pattern: unknown, resource: Record<string, unknown>, path: string): Outcome {
+  private handle(
+    element: string,
+    pattern: unknown,
+    resource: Record<string, unknown>,
+    path: string,
+  ): Outcome {
     const a = parseAnchor(element);
     if (!a || a.type === 'add') {
       const current = `${path}${element}/`;
       const value = resource[element];
       if (pattern === '*') {
-        return value !== undefined && value !== null ? undefined : fail(path, `${path}/${element} not found`);
+        return value !== undefined && value !== null
+          ? undefined
+          : fail(path, `${path}/${element} not found`);
       }
       return this.element(value, pattern, current);
     }
@@ -244,38 +297,69 @@ class Walker {
     switch (a.type) {
       case 'negation':
         return present
-          ? fail(current, `negation anchor matched in resource: ${current} is not allowed`, ['negation'])
+          ? fail(
+              current,
+              `negation anchor matched in resource: ${current} is not allowed`,
+              ['negation'],
+            )
           : undefined;
       case 'equality':
         return present ? this.element(value, pattern, current) : undefined;
       case 'condition': {
         if (!present) {
-          return fail(current, "conditional anchor mismatch: conditional anchor key doesn't exist in the resource", [
-            'conditional',
-          ]);
+          return fail(
+            current,
+            "conditional anchor mismatch: conditional anchor key doesn't exist in the resource",
+            ['conditional'],
+          );
         }
         const out = this.element(value, pattern, current);
-        return out ? fail(out.path, `conditional anchor mismatch: ${out.message}`, [...out.tags, 'conditional']) : undefined;
+        return out
+          ? fail(out.path, `conditional anchor mismatch: ${out.message}`, [
+              ...out.tags,
+              'conditional',
+            ])
+          : undefined;
       }
       case 'global': {
         if (!present) return undefined;
         const out = this.element(value, pattern, current);
-        return out ? fail(out.path, `global anchor mismatch: ${out.message}`, [...out.tags, 'global']) : undefined;
+        return out
+          ? fail(out.path, `global anchor mismatch: ${out.message}`, [
+              ...out.tags,
+              'global',
+            ])
+          : undefined;
       }
       case 'existence': {
         if (!present) return undefined;
         if (!Array.isArray(value)) {
-          return fail(current, `invalid resource type: Existence ^ () anchor can be used only on list/array type resource`);
+          return fail(
+            current,
+            `invalid resource type: Existence ^ () anchor can be used only on list/array type resource`,
+          );
         }
         if (!Array.isArray(pattern)) {
-          return fail(current, `invalid pattern type: Pattern has to be of list to compare against resource`);
+          return fail(
+            current,
+            `invalid pattern type: Pattern has to be of list to compare against resource`,
+          );
         }
         for (const p of pattern) {
           if (!isPlainObject(p)) {
-            return fail(current, `invalid pattern type: Pattern has to be of type map to compare against items in resource`);
+            return fail(
+              current,
+              `invalid pattern type: Pattern has to be of type map to compare against items in resource`,
+            );
           }
-          const satisfied = value.some((item, i) => this.element(item, p, `${current}${i}/`) === undefined);
-          if (!satisfied) return fail(current, `existence anchor validation failed at path ${current}`);
+          const satisfied = value.some(
+            (item, i) => this.element(item, p, `${current}${i}/`) === undefined,
+          );
+          if (!satisfied)
+            return fail(
+              current,
+              `existence anchor validation failed at path ${current}`,
+            );
         }
         return undefined;
       }
@@ -284,11 +368,18 @@ class Walker {
     }
   }
 
-  private array(resource: unknown[], pattern: unknown[], path: string): Outcome {
+  private array(
+    resource: unknown[],
+    pattern: unknown[],
+    path: string,
+  ): Outcome {
     if (pattern.length === 0) return fail(path, 'pattern Array empty');
     const first = pattern[0];
     if (isPlainObject(first)) {
-      return this.collect(resource.map((item, i) => this.element(item, first, `${path}${i}/`)), path);
+      return this.collect(
+        resource.map((item, i) => this.element(item, first, `${path}${i}/`)),
+        path,
+      );
     }
     if (isScalarPattern(first)) return this.element(resource, first, path);
     if (resource.length < pattern.length) {
@@ -297,7 +388,10 @@ class Walker {
         `validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`,
       );
     }
-    return this.collect(pattern.map((p, i) => this.element(resource[i], p, `${path}${i}/`)), path);
+    return this.collect(
+      pattern.map((p, i) => this.element(resource[i], p, `${path}${i}/`)),
+      path,
+    );
   }
 
   /** Elements skipped by a conditional anchor do not count; if every element was skipped, so is the list. */
@@ -318,8 +412,6 @@ class Walker {
   }
 }
 
-const isSkip = (f: PatternFailure) => f.tags.has('conditional') || f.tags.has('global');
-
 export type PatternResult =
   | { status: 'pass' }
   | { status: 'skip'; message: string }
@@ -328,12 +420,16 @@ export type PatternResult =
   | { status: 'error'; path: string; message: string };
 
 /** Kyverno's MatchPattern: validates a whole resource against a pattern from the root `/`. */
-export function matchPattern(resource: unknown, pattern: unknown): PatternResult {
+export function matchPattern(
+  resource: unknown,
+  pattern: unknown,
+): PatternResult {
   const anchors = new AnchorMap();
   const out = new Walker(anchors).element(resource, pattern, '/');
   if (!out) return { status: 'pass' };
   if (isSkip(out)) return { status: 'skip', message: out.message };
-  if (out.tags.has('negation')) return { status: 'fail', path: out.path, message: out.message };
+  if (out.tags.has('negation'))
+    return { status: 'fail', path: out.path, message: out.message };
   if (out.path === '' || anchors.anyMissing()) {
     return { status: 'error', path: out.path, message: out.message };
   }

@@ -21,7 +21,13 @@ export type RuleOutcome =
       path: string;
       failureAction: FailureAction;
     }
-  | { policy: string; rule: string; status: 'notEvaluated'; feature: string; reason: string };
+  | {
+      policy: string;
+      rule: string;
+      status: 'notEvaluated';
+      feature: string;
+      reason: string;
+    };
 
 export interface PolicyEvaluationContext {
   /** Namespace for namespaced resources whose manifest has none (what `kubectl apply` would use). */
@@ -80,7 +86,10 @@ export function isClusterScoped(kind: string | undefined): boolean {
 }
 
 /** The namespace a resource lands in: its own, else the default; '' for cluster-scoped kinds. */
-export function effectiveNamespace(resource: KubeObject, defaultNamespace = 'default'): string {
+export function effectiveNamespace(
+  resource: KubeObject,
+  defaultNamespace = 'default',
+): string {
   if (isClusterScoped(resource.kind)) return '';
   const ns = resource.metadata?.namespace;
   return typeof ns === 'string' && ns !== '' ? ns : defaultNamespace;
@@ -98,27 +107,44 @@ export function isKyvernoPolicy(obj: KubeObject): boolean {
 export function isUnsupportedPolicyKind(obj: KubeObject): boolean {
   const group = (obj.apiVersion ?? '').split('/')[0];
   if (group === 'policies.kyverno.io') return /Policy$/.test(obj.kind ?? '');
-  if (group === 'admissionregistration.k8s.io') return /^(Validating|Mutating)AdmissionPolicy$/.test(obj.kind ?? '');
+  if (group === 'admissionregistration.k8s.io')
+    return /^(Validating|Mutating)AdmissionPolicy$/.test(obj.kind ?? '');
   return false;
 }
 
-const POD_CONTROLLERS = ['DaemonSet', 'Deployment', 'Job', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
+const POD_CONTROLLERS = [
+  'DaemonSet',
+  'Deployment',
+  'Job',
+  'StatefulSet',
+  'ReplicaSet',
+  'ReplicationController',
+];
 const AUTOGEN_ANNOTATION = 'pod-policies.kyverno.io/autogen-controllers';
 
 function onlyPods(block: MatchBlock | undefined): boolean {
   if (!block) return true;
-  const filters = [...(block.any ?? []), ...(block.all ?? []), ...(block.resources ? [block] : [])];
+  const filters = [
+    ...(block.any ?? []),
+    ...(block.all ?? []),
+    ...(block.resources ? [block] : []),
+  ];
   return filters.every(f => {
     const r = f.resources;
     if (!r) return true;
-    if (r.name || (r.names ?? []).length || r.selector || r.annotations) return false;
+    if (r.name || (r.names ?? []).length || r.selector || r.annotations)
+      return false;
     return (r.kinds ?? []).every(k => k === 'Pod' || k === 'v1/Pod');
   });
 }
 
-function replaceKinds(block: MatchBlock | undefined, kinds: string[]): MatchBlock | undefined {
+function replaceKinds(
+  block: MatchBlock | undefined,
+  kinds: string[],
+): MatchBlock | undefined {
   if (!block) return block;
-  const swap = (f: any) => (f.resources?.kinds ? { ...f, resources: { ...f.resources, kinds } } : f);
+  const swap = (f: any) =>
+    f.resources?.kinds ? { ...f, resources: { ...f.resources, kinds } } : f;
   return {
     ...swap(block),
     any: block.any?.map(swap),
@@ -136,16 +162,24 @@ export function autogenRules(policy: KubeObject): Rule[] {
   if (Array.isArray(fromStatus)) return fromStatus as Rule[];
   const annotation = policy.metadata?.annotations?.[AUTOGEN_ANNOTATION];
   if (annotation === 'none') return [];
-  const wanted = annotation ? annotation.split(',').map(s => s.trim()) : [...POD_CONTROLLERS, 'CronJob'];
+  const wanted = annotation
+    ? annotation.split(',').map(s => s.trim())
+    : [...POD_CONTROLLERS, 'CronJob'];
   const controllers = wanted.filter(c => POD_CONTROLLERS.includes(c));
   const out: Rule[] = [];
   for (const rule of (policy.spec?.rules ?? []) as Rule[]) {
-    const kinds = [...(rule.match?.any ?? []), ...(rule.match?.all ?? []), ...(rule.match?.resources ? [rule.match] : [])]
-      .flatMap(f => f.resources?.kinds ?? []);
-    if (!rule.validate || !kinds.some(k => k === 'Pod' || k === 'v1/Pod')) continue;
+    const kinds = [
+      ...(rule.match?.any ?? []),
+      ...(rule.match?.all ?? []),
+      ...(rule.match?.resources ? [rule.match] : []),
+    ].flatMap(f => f.resources?.kinds ?? []);
+    if (!rule.validate || !kinds.some(k => k === 'Pod' || k === 'v1/Pod'))
+      continue;
     if (!onlyPods(rule.match) || !onlyPods(rule.exclude)) continue;
     const wrap = (pattern: unknown, cron: boolean) =>
-      cron ? { spec: { jobTemplate: { spec: { template: pattern } } } } : { spec: { template: pattern } };
+      cron
+        ? { spec: { jobTemplate: { spec: { template: pattern } } } }
+        : { spec: { template: pattern } };
     const derive = (name: string, ctrls: string[], cron: boolean): Rule => ({
       ...rule,
       name,
@@ -153,24 +187,39 @@ export function autogenRules(policy: KubeObject): Rule[] {
       exclude: replaceKinds(rule.exclude, ctrls),
       validate: {
         ...rule.validate,
-        ...(rule.validate!.pattern !== undefined ? { pattern: wrap(rule.validate!.pattern, cron) } : {}),
+        ...(rule.validate!.pattern !== undefined
+          ? { pattern: wrap(rule.validate!.pattern, cron) }
+          : {}),
         ...(Array.isArray(rule.validate!.anyPattern)
-          ? { anyPattern: rule.validate!.anyPattern.map((p: unknown) => wrap(p, cron)) }
+          ? {
+              anyPattern: rule.validate!.anyPattern.map((p: unknown) =>
+                wrap(p, cron),
+              ),
+            }
           : {}),
       },
     });
-    if (controllers.length) out.push(derive(`autogen-${rule.name}`, controllers, false));
-    if (wanted.includes('CronJob')) out.push(derive(`autogen-cronjob-${rule.name}`, ['CronJob'], true));
+    if (controllers.length)
+      out.push(derive(`autogen-${rule.name}`, controllers, false));
+    if (wanted.includes('CronJob'))
+      out.push(derive(`autogen-cronjob-${rule.name}`, ['CronJob'], true));
   }
   return out;
 }
 
 const VARIABLE_RE = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const SIMPLE_VARIABLE = /^request\.(object(\.[A-Za-z_][A-Za-z0-9_]*)*|namespace|operation)$/;
+const SIMPLE_VARIABLE =
+  /^request\.(object(\.[A-Za-z_][A-Za-z0-9_]*)*|namespace|operation)$/;
 
 class UnresolvedVariable extends Error {}
 
-function resolveVariable(expr: string, resource: KubeObject, ctx: Required<Pick<PolicyEvaluationContext, 'operation'>> & { namespace: string }): unknown {
+function resolveVariable(
+  expr: string,
+  resource: KubeObject,
+  ctx: Required<Pick<PolicyEvaluationContext, 'operation'>> & {
+    namespace: string;
+  },
+): unknown {
   if (!SIMPLE_VARIABLE.test(expr)) throw new UnresolvedVariable(expr);
   if (expr === 'request.namespace') return ctx.namespace;
   if (expr === 'request.operation') return ctx.operation;
@@ -184,7 +233,10 @@ function resolveVariable(expr: string, resource: KubeObject, ctx: Required<Pick<
 }
 
 /** Substitutes `{{ request.object.x.y }}`-style variables; throws UnresolvedVariable for anything else. */
-function substitute(value: unknown, resolve: (expr: string) => unknown): unknown {
+function substitute(
+  value: unknown,
+  resolve: (expr: string) => unknown,
+): unknown {
   if (typeof value === 'string') {
     const whole = /^\{\{\s*([^{}]*?)\s*\}\}$/.exec(value);
     if (whole) return resolve(whole[1]);
@@ -196,7 +248,10 @@ function substitute(value: unknown, resolve: (expr: string) => unknown): unknown
   if (Array.isArray(value)) return value.map(v => substitute(v, resolve));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [substitute(k, resolve) as string, substitute(v, resolve)]),
+      Object.entries(value).map(([k, v]) => [
+        substitute(k, resolve) as string,
+        substitute(v, resolve),
+      ]),
     );
   }
   return value;
@@ -206,7 +261,9 @@ function containsReference(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('$(');
   if (Array.isArray(value)) return value.some(containsReference);
   if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).some(([k, v]) => k.includes('$(') || containsReference(v));
+    return Object.entries(value).some(
+      ([k, v]) => k.includes('$(') || containsReference(v),
+    );
   }
   return false;
 }
@@ -218,10 +275,17 @@ const normalizeAction = (v: unknown): FailureAction | undefined => {
   return undefined;
 };
 
-function failureActionFor(policy: KubeObject, rule: Rule, namespace: string): FailureAction {
+function failureActionFor(
+  policy: KubeObject,
+  rule: Rule,
+  namespace: string,
+): FailureAction {
   const fromRule = normalizeAction(rule.validate?.failureAction);
   if (fromRule) return fromRule;
-  const overrides: any[] = rule.validate?.failureActionOverrides ?? policy.spec?.validationFailureActionOverrides ?? [];
+  const overrides: any[] =
+    rule.validate?.failureActionOverrides ??
+    policy.spec?.validationFailureActionOverrides ??
+    [];
   for (const o of overrides) {
     if ((o.namespaces ?? []).some((n: string) => wildcardMatch(n, namespace))) {
       const a = normalizeAction(o.action);
@@ -232,7 +296,12 @@ function failureActionFor(policy: KubeObject, rule: Rule, namespace: string): Fa
 }
 
 /** Kyverno's message for a failed pattern (buildErrorMessage). */
-function patternFailureMessage(ruleName: string, message: string, path: string, error?: string): string {
+function patternFailureMessage(
+  ruleName: string,
+  message: string,
+  path: string,
+  error?: string,
+): string {
   if (!message) {
     return error !== undefined
       ? `validation error: rule ${ruleName} execution error: ${error}`
@@ -253,16 +322,43 @@ function anyPatternFailureMessage(message: string, errors: string[]): string {
 }
 
 const nonEmpty = (v: unknown) =>
-  v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && Object.keys(v as object).length === 0);
+  v !== undefined &&
+  v !== null &&
+  !(Array.isArray(v) && v.length === 0) &&
+  !(typeof v === 'object' && Object.keys(v as object).length === 0);
 
 /** The features of a matched rule this evaluator does not run. */
-function unsupportedFeatures(rule: Rule): Array<{ feature: string; reason: string }> {
+function unsupportedFeatures(
+  rule: Rule,
+): Array<{ feature: string; reason: string }> {
   const out: Array<{ feature: string; reason: string }> = [];
-  if (nonEmpty(rule.context)) out.push({ feature: 'context', reason: 'context entries (API calls, ConfigMaps, variables) are resolved only by Kyverno' });
-  if (nonEmpty(rule.preconditions)) out.push({ feature: 'preconditions', reason: 'preconditions (JMESPath conditions) are not evaluated' });
-  if (nonEmpty(rule.celPreconditions)) out.push({ feature: 'celPreconditions', reason: 'CEL preconditions are not evaluated' });
-  if (rule.mutate) out.push({ feature: 'mutate', reason: 'mutations are not applied before validation; this rule may change what the cluster admits' });
-  if (nonEmpty(rule.verifyImages)) out.push({ feature: 'verifyImages', reason: 'image signature verification needs the registry' });
+  if (nonEmpty(rule.context))
+    out.push({
+      feature: 'context',
+      reason:
+        'context entries (API calls, ConfigMaps, variables) are resolved only by Kyverno',
+    });
+  if (nonEmpty(rule.preconditions))
+    out.push({
+      feature: 'preconditions',
+      reason: 'preconditions (JMESPath conditions) are not evaluated',
+    });
+  if (nonEmpty(rule.celPreconditions))
+    out.push({
+      feature: 'celPreconditions',
+      reason: 'CEL preconditions are not evaluated',
+    });
+  if (rule.mutate)
+    out.push({
+      feature: 'mutate',
+      reason:
+        'mutations are not applied before validation; this rule may change what the cluster admits',
+    });
+  if (nonEmpty(rule.verifyImages))
+    out.push({
+      feature: 'verifyImages',
+      reason: 'image signature verification needs the registry',
+    });
   const v = rule.validate;
   if (v) {
     for (const [field, reason] of [
@@ -273,35 +369,70 @@ function unsupportedFeatures(rule: Rule): Array<{ feature: string; reason: strin
       ['manifests', 'manifest signature verification is not evaluated'],
       ['assert', 'assertion trees are not evaluated'],
     ] as const) {
-      if (v[field] !== undefined && v[field] !== null) out.push({ feature: `validate.${field}`, reason });
+      if (v[field] !== undefined && v[field] !== null)
+        out.push({ feature: `validate.${field}`, reason });
     }
-    for (const p of [v.pattern, ...(Array.isArray(v.anyPattern) ? v.anyPattern : [])]) {
+    for (const p of [
+      v.pattern,
+      ...(Array.isArray(v.anyPattern) ? v.anyPattern : []),
+    ]) {
       if (p === undefined) continue;
-      if (containsReference(p)) out.push({ feature: 'pattern $() reference', reason: '`$(...)` references in patterns are not evaluated' });
+      if (containsReference(p))
+        out.push({
+          feature: 'pattern $() reference',
+          reason: '`$(...)` references in patterns are not evaluated',
+        });
       const anchors = unsupportedAnchors(p);
-      if (anchors.length) out.push({ feature: 'anchor +()', reason: `add anchors (${anchors.join(', ')}) belong to mutate rules` });
+      if (anchors.length)
+        out.push({
+          feature: 'anchor +()',
+          reason: `add anchors (${anchors.join(', ')}) belong to mutate rules`,
+        });
     }
   }
   return out;
 }
 
-function evaluateRule(policy: KubeObject, rule: Rule, resource: KubeObject, ctx: PolicyEvaluationContext): RuleOutcome {
+function evaluateRule(
+  policy: KubeObject,
+  rule: Rule,
+  resource: KubeObject,
+  ctx: PolicyEvaluationContext,
+): RuleOutcome {
   const policyName = policy.metadata?.name ?? '';
   const base = { policy: policyName, rule: rule.name };
   const namespace = effectiveNamespace(resource, ctx.defaultNamespace);
   const operation = ctx.operation ?? 'CREATE';
 
   if (policy.kind === 'Policy' && namespace !== policy.metadata?.namespace) {
-    return { ...base, status: 'skip', message: 'resource is not in the namespace of the Policy' };
+    return {
+      ...base,
+      status: 'skip',
+      message: 'resource is not in the namespace of the Policy',
+    };
   }
   if (!rule.validate && !rule.mutate && !nonEmpty(rule.verifyImages)) {
     return { ...base, status: 'skip', message: 'rule does not validate' };
   }
-  const matchCtx: MatchContext = { namespace, namespaceLabels: ctx.namespaceLabels, operation };
+  const matchCtx: MatchContext = {
+    namespace,
+    namespaceLabels: ctx.namespaceLabels,
+    operation,
+  };
   const decision = ruleMatches(rule.match, rule.exclude, resource, matchCtx);
-  if (decision.result === 'no') return { ...base, status: 'skip', message: 'rule does not match the resource' };
+  if (decision.result === 'no')
+    return {
+      ...base,
+      status: 'skip',
+      message: 'rule does not match the resource',
+    };
   if (decision.result === 'unknown') {
-    return { ...base, status: 'notEvaluated', feature: decision.feature, reason: decision.reason };
+    return {
+      ...base,
+      status: 'notEvaluated',
+      feature: decision.feature,
+      reason: decision.reason,
+    };
   }
   const unsupported = unsupportedFeatures(rule);
   if (unsupported.length) {
@@ -317,12 +448,17 @@ function evaluateRule(policy: KubeObject, rule: Rule, resource: KubeObject, ctx:
     return { ...base, status: 'skip', message: 'rule has no pattern' };
   }
 
-  const resolve = (expr: string) => resolveVariable(expr, resource, { operation, namespace });
+  const resolve = (expr: string) =>
+    resolveVariable(expr, resource, { operation, namespace });
   let pattern: unknown;
   let anyPattern: unknown[] | undefined;
   try {
-    pattern = v.pattern === undefined ? undefined : substitute(v.pattern, resolve);
-    anyPattern = v.anyPattern === undefined ? undefined : (substitute(v.anyPattern, resolve) as unknown[]);
+    pattern =
+      v.pattern === undefined ? undefined : substitute(v.pattern, resolve);
+    anyPattern =
+      v.anyPattern === undefined
+        ? undefined
+        : (substitute(v.anyPattern, resolve) as unknown[]);
   } catch (e) {
     if (e instanceof UnresolvedVariable) {
       return {
@@ -344,8 +480,14 @@ function evaluateRule(policy: KubeObject, rule: Rule, resource: KubeObject, ctx:
 
   if (pattern !== undefined) {
     const r = matchPattern(resource, pattern);
-    if (r.status === 'pass') return { ...base, status: 'pass', message: `validation rule '${rule.name}' passed.` };
-    if (r.status === 'skip') return { ...base, status: 'skip', message: r.message };
+    if (r.status === 'pass')
+      return {
+        ...base,
+        status: 'pass',
+        message: `validation rule '${rule.name}' passed.`,
+      };
+    if (r.status === 'skip')
+      return { ...base, status: 'skip', message: r.message };
     if (r.status === 'error') {
       return {
         ...base,
@@ -355,7 +497,13 @@ function evaluateRule(policy: KubeObject, rule: Rule, resource: KubeObject, ctx:
         message: patternFailureMessage(rule.name, message, r.path, r.message),
       };
     }
-    return { ...base, status: 'fail', path: r.path, failureAction, message: patternFailureMessage(rule.name, message, r.path) };
+    return {
+      ...base,
+      status: 'fail',
+      path: r.path,
+      failureAction,
+      message: patternFailureMessage(rule.name, message, r.path),
+    };
   }
 
   if (!Array.isArray(anyPattern)) {
@@ -373,7 +521,11 @@ function evaluateRule(policy: KubeObject, rule: Rule, resource: KubeObject, ctx:
   for (const [idx, p] of anyPattern.entries()) {
     const r = matchPattern(resource, p);
     if (r.status === 'pass') {
-      return { ...base, status: 'pass', message: `validation rule '${rule.name}' anyPattern[${idx}] passed.` };
+      return {
+        ...base,
+        status: 'pass',
+        message: `validation rule '${rule.name}' anyPattern[${idx}] passed.`,
+      };
     }
     if (r.status === 'skip') {
       skipped.push(`rule ${rule.name}[${idx}] skipped: ${r.message}`);
@@ -385,9 +537,16 @@ function evaluateRule(policy: KubeObject, rule: Rule, resource: KubeObject, ctx:
       firstPath ||= r.path;
     }
   }
-  if (skipped.length && !failed.length) return { ...base, status: 'skip', message: skipped.join(' ') };
+  if (skipped.length && !failed.length)
+    return { ...base, status: 'skip', message: skipped.join(' ') };
   if (failed.length) {
-    return { ...base, status: 'fail', path: firstPath, failureAction, message: anyPatternFailureMessage(message, failed) };
+    return {
+      ...base,
+      status: 'fail',
+      path: firstPath,
+      failureAction,
+      message: anyPatternFailureMessage(message, failed),
+    };
   }
   return { ...base, status: 'pass', message };
 }
@@ -398,14 +557,27 @@ export function evaluatePolicy(
   resource: KubeObject,
   ctx: PolicyEvaluationContext = {},
 ): RuleOutcome[] {
-  const rules = [...((policy.spec?.rules ?? []) as Rule[]), ...autogenRules(policy)];
-  return rules.filter(r => r && typeof r.name === 'string').map(rule => evaluateRule(policy, rule, resource, ctx));
+  const rules = [
+    ...((policy.spec?.rules ?? []) as Rule[]),
+    ...autogenRules(policy),
+  ];
+  return rules
+    .filter(r => r && typeof r.name === 'string')
+    .map(rule => evaluateRule(policy, rule, resource, ctx));
 }
 
 /** Kyverno's admission denial for the failed rules of one resource. */
-export function formatDenial(resource: KubeObject, failures: Array<{ policy: string; rule: string; message: string }>): string {
+export function formatDenial(
+  resource: KubeObject,
+  failures: Array<{ policy: string; rule: string; message: string }>,
+): string {
   const ns = resource.metadata?.namespace ?? '';
-  const lines = [`resource ${resource.kind}/${ns}/${resource.metadata?.name ?? ''} was blocked due to the following policies`, ''];
+  const lines = [
+    `resource ${resource.kind}/${ns}/${
+      resource.metadata?.name ?? ''
+    } was blocked due to the following policies`,
+    '',
+  ];
   const byPolicy = new Map<string, Array<{ rule: string; message: string }>>();
   for (const f of failures) {
     byPolicy.set(f.policy, [...(byPolicy.get(f.policy) ?? []), f]);

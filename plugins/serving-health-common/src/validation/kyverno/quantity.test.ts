@@ -10,7 +10,9 @@ describe('parseQuantity', () => {
     ['1G', '1Gi', -1],
     ['2', '1500m', 1],
   ])('%s compared to %s is %d', (a, b, expected) => {
-    expect(compareQuantities(parseQuantity(a)!, parseQuantity(b)!)).toBe(expected);
+    expect(compareQuantities(parseQuantity(a)!, parseQuantity(b)!)).toBe(
+      expected,
+    );
   });
 
   it.each(['', 'Gi', '1K', 'abc', '1.2.3', '1Gi3', '--1'])('rejects %j', s => {

@@ -17,7 +17,18 @@ const BINARY: Record<string, bigint> = {
   Pi: 1024n ** 5n,
   Ei: 1024n ** 6n,
 };
-const DECIMAL_EXP: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const DECIMAL_EXP: Record<string, number> = {
+  n: -9,
+  u: -6,
+  m: -3,
+  '': 0,
+  k: 3,
+  M: 6,
+  G: 9,
+  T: 12,
+  P: 15,
+  E: 18,
+};
 
 const QUANTITY_RE = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)([eEinumkKMGTP]*)([-+]?\d*)$/;
 
@@ -52,14 +63,15 @@ export function parseQuantity(input: string): Rational | undefined {
 export function compareQuantities(a: Rational, b: Rational): -1 | 0 | 1 {
   const l = a.num * b.den;
   const r = b.num * a.den;
-  return l < r ? -1 : l > r ? 1 : 0;
+  if (l < r) return -1;
+  return l > r ? 1 : 0;
 }
 
 const DURATION_UNITS: Record<string, number> = {
   ns: 1,
   us: 1e3,
-  'µs': 1e3,
-  'μs': 1e3,
+  µs: 1e3,
+  μs: 1e3,
   ms: 1e6,
   s: 1e9,
   m: 60e9,

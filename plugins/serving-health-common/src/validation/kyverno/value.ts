@@ -10,7 +10,9 @@ import { wildcardMatch } from './wildcard';
 type Operator = '' | '>=' | '<=' | '>' | '<' | '!' | '-' | '!-';
 
 const NUMBER_WITH_UNIT = String.raw`\d+(?:\.\d+)?[^-!\s]*`;
-const NOT_IN_RANGE = new RegExp(`^(${NUMBER_WITH_UNIT})!-(${NUMBER_WITH_UNIT})$`);
+const NOT_IN_RANGE = new RegExp(
+  `^(${NUMBER_WITH_UNIT})!-(${NUMBER_WITH_UNIT})$`,
+);
 const IN_RANGE = new RegExp(`^(${NUMBER_WITH_UNIT})-(${NUMBER_WITH_UNIT})$`);
 
 function operatorOf(pattern: string): Operator {
@@ -30,7 +32,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 function numberToString(value: unknown): string | undefined {
   if (value === null || value === undefined) return '0';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(6);
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : value.toFixed(6);
   return undefined;
 }
 
@@ -39,7 +42,10 @@ function formatForString(value: number): string {
   if (Number.isInteger(value)) return String(value);
   const [mantissa, exp] = value.toExponential().split('e');
   const n = parseInt(exp, 10);
-  return `${mantissa}E${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  return `${mantissa}E${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(
+    2,
+    '0',
+  )}`;
 }
 
 function compareNumbers(result: -1 | 0 | 1, op: Operator): boolean {
@@ -61,20 +67,30 @@ function compareNumbers(result: -1 | 0 | 1, op: Operator): boolean {
   }
 }
 
-function validateString(value: unknown, pattern: string, op: Operator): boolean {
+function validateString(
+  value: unknown,
+  pattern: string,
+  op: Operator,
+): boolean {
   const patternDuration = parseDuration(pattern);
   const valueText = numberToString(value);
   if (patternDuration !== undefined && valueText !== undefined) {
     const valueDuration = parseDuration(valueText);
     if (valueDuration !== undefined) {
-      const r = valueDuration < patternDuration ? -1 : valueDuration > patternDuration ? 1 : 0;
+      let r: -1 | 0 | 1 = 0;
+      if (valueDuration < patternDuration) r = -1;
+      else if (valueDuration > patternDuration) r = 1;
       return compareNumbers(r, op);
     }
   }
   const patternQuantity = parseQuantity(pattern);
   if (patternQuantity && valueText !== undefined) {
     const valueQuantity = parseQuantity(valueText);
-    if (valueQuantity) return compareNumbers(compareQuantities(valueQuantity, patternQuantity), op);
+    if (valueQuantity)
+      return compareNumbers(
+        compareQuantities(valueQuantity, patternQuantity),
+        op,
+      );
   }
   if (op !== '' && op !== '!') return false;
   let text: string;
@@ -90,11 +106,17 @@ function validateStringPart(value: unknown, pattern: string): boolean {
   const op = operatorOf(pattern);
   if (op === '-') {
     const [, left, right] = IN_RANGE.exec(pattern)!;
-    return validateStringPart(value, `>= ${left}`) && validateStringPart(value, `<= ${right}`);
+    return (
+      validateStringPart(value, `>= ${left}`) &&
+      validateStringPart(value, `<= ${right}`)
+    );
   }
   if (op === '!-') {
     const [, left, right] = NOT_IN_RANGE.exec(pattern)!;
-    return validateStringPart(value, `< ${left}`) || validateStringPart(value, `> ${right}`);
+    return (
+      validateStringPart(value, `< ${left}`) ||
+      validateStringPart(value, `> ${right}`)
+    );
   }
   return validateString(value, pattern.slice(op.length).trim(), op);
 }
@@ -115,13 +137,21 @@ function validateStringPattern(value: unknown, pattern: string): boolean {
 }
 
 function parseGoFloat(s: string): number | undefined {
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s.trim()) || s.trim() !== s) return undefined;
+  if (
+    !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s.trim()) ||
+    s.trim() !== s
+  )
+    return undefined;
   return Number(s);
 }
 
 /** Kyverno's ValidateValueWithPattern: does this resource value satisfy this pattern leaf? */
-export function validateValueWithPattern(value: unknown, pattern: unknown): boolean {
-  if (typeof pattern === 'boolean') return typeof value === 'boolean' && value === pattern;
+export function validateValueWithPattern(
+  value: unknown,
+  pattern: unknown,
+): boolean {
+  if (typeof pattern === 'boolean')
+    return typeof value === 'boolean' && value === pattern;
   if (typeof pattern === 'number') {
     if (typeof value === 'number') return value === pattern;
     if (typeof value === 'string') {

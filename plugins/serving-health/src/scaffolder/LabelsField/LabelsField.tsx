@@ -13,18 +13,49 @@ import {
 import AddIcon from '@material-ui/icons/Add';
 import DeleteIcon from '@material-ui/icons/Delete';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import { conventionsFor, findings, initialRows, LabelRow, LabelsFieldOptions, newRow, rowsToLabels } from '../labelRows';
+import {
+  conventionsFor,
+  findings,
+  initialRows,
+  LabelRow,
+  LabelsFieldOptions,
+  newRow,
+  rowsToLabels,
+} from '../labelRows';
 
 /**
  * A labels editor that checks every key and value as it is typed, with the rules of
  * `serving-health:validate`: API-server syntax, required keys, key style, and near misses, for which it offers
  * the conventional key.
  */
-export const LabelsField = (props: FieldExtensionComponentProps<Record<string, string>, LabelsFieldOptions>) => {
-  const { formData, onChange, uiSchema, schema, rawErrors, required, idSchema, disabled, readonly } = props;
-  const conventions = useMemo(() => conventionsFor(uiSchema?.['ui:options']), [uiSchema]);
-  const [rows, setRows] = useState<LabelRow[]>(() => initialRows(formData, conventions));
-  const { perRow, missing } = useMemo(() => findings(rows, conventions), [rows, conventions]);
+export const LabelsField = (
+  props: FieldExtensionComponentProps<
+    Record<string, string>,
+    LabelsFieldOptions
+  >,
+) => {
+  const {
+    formData,
+    onChange,
+    uiSchema,
+    schema,
+    rawErrors,
+    required,
+    idSchema,
+    disabled,
+    readonly,
+  } = props;
+  const conventions = useMemo(
+    () => conventionsFor(uiSchema?.['ui:options']),
+    [uiSchema],
+  );
+  const [rows, setRows] = useState<LabelRow[]>(() =>
+    initialRows(formData, conventions),
+  );
+  const { perRow, missing } = useMemo(
+    () => findings(rows, conventions),
+    [rows, conventions],
+  );
   const id = idSchema?.$id ?? 'labels';
 
   const update = (next: LabelRow[]) => {
@@ -35,15 +66,25 @@ export const LabelsField = (props: FieldExtensionComponentProps<Record<string, s
     update(rows.map(r => (r.id === rowId ? { ...r, ...patch } : r)));
 
   return (
-    <FormControl fullWidth required={required} error={!!rawErrors?.length} margin="normal">
+    <FormControl
+      fullWidth
+      required={required}
+      error={!!rawErrors?.length}
+      margin="normal"
+    >
       <FormLabel>{schema?.title ?? 'Labels'}</FormLabel>
-      {schema?.description && <FormHelperText>{schema.description}</FormHelperText>}
+      {schema?.description && (
+        <FormHelperText>{schema.description}</FormHelperText>
+      )}
       {rows.map((row, index) => {
         const f = perRow.get(row.id)!;
-        const keyProblem = f.duplicate ? `duplicate key \`${row.key}\`` : f.keyIssues[0]?.message;
+        const keyProblem = f.duplicate
+          ? `duplicate key \`${row.key}\``
+          : f.keyIssues[0]?.message;
         const suggestion = f.keyIssues.find(i => i.suggestion)?.suggestion;
         const valueProblem = f.valueIssues[0]?.message;
-        const keyIsError = f.duplicate || f.keyIssues.some(i => i.severity === 'error');
+        const keyIsError =
+          f.duplicate || f.keyIssues.some(i => i.severity === 'error');
         return (
           <Grid container spacing={1} alignItems="flex-start" key={row.id}>
             <Grid item xs={5}>
@@ -97,7 +138,12 @@ export const LabelsField = (props: FieldExtensionComponentProps<Record<string, s
         );
       })}
       <Box mt={1}>
-        <Button size="small" startIcon={<AddIcon />} disabled={disabled || readonly} onClick={() => update([...rows, newRow()])}>
+        <Button
+          size="small"
+          startIcon={<AddIcon />}
+          disabled={disabled || readonly}
+          onClick={() => update([...rows, newRow()])}
+        >
           Add label
         </Button>
       </Box>

@@ -3,10 +3,16 @@ import path from 'node:path';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import yaml from 'yaml';
 import { DEFAULT_LABEL_CONVENTIONS } from '@serving-health/plugin-serving-health-common';
-import { ClusterConnection, createKubernetesClient } from '@serving-health/plugin-serving-health-node';
-import { DEFAULT_DRY_RUN_TIMEOUT_MS, ServingHealthActionOptions } from './options';
+import {
+  ClusterConnection,
+  createKubernetesClient,
+} from '@serving-health/plugin-serving-health-node';
+import {
+  DEFAULT_DRY_RUN_TIMEOUT_MS,
+  ServingHealthActionOptions,
+} from '../options';
 
-const FIXTURES = path.join(__dirname, '__fixtures__');
+const FIXTURES = path.join(__dirname, '../__fixtures__');
 
 /** A scaffolder workspace holding fixture directories at the given places (`{ out: 'good' }`). */
 export function workspaceWith(layout: Record<string, string>) {
@@ -14,14 +20,20 @@ export function workspaceWith(layout: Record<string, string>) {
   const content: Record<string, string> = {};
   for (const [target, fixture] of Object.entries(layout)) {
     const src = path.join(FIXTURES, fixture);
-    const entries = fs.statSync(src).isDirectory() ? fs.readdirSync(src).map(f => [path.join(src, f), `${target}/${f}`]) : [[src, target]];
-    for (const [from, to] of entries) content[to] = fs.readFileSync(from, 'utf8');
+    const entries = fs.statSync(src).isDirectory()
+      ? fs.readdirSync(src).map(f => [path.join(src, f), `${target}/${f}`])
+      : [[src, target]];
+    for (const [from, to] of entries)
+      content[to] = fs.readFileSync(from, 'utf8');
   }
   dir.setContent(content);
   return dir.path;
 }
 
-export function actionOptions(clusters: ClusterConnection[] = [], defaultCluster?: string): ServingHealthActionOptions {
+export function actionOptions(
+  clusters: ClusterConnection[] = [],
+  defaultCluster?: string,
+): ServingHealthActionOptions {
   return {
     conventions: DEFAULT_LABEL_CONVENTIONS,
     getClusters: () => clusters,
@@ -32,6 +44,8 @@ export function actionOptions(clusters: ClusterConnection[] = [], defaultCluster
 }
 
 /** The step inputs of an action's examples. */
-export function exampleInputs(examples: Array<{ example: string }>): Array<Record<string, any>> {
+export function exampleInputs(
+  examples: Array<{ example: string }>,
+): Array<Record<string, any>> {
   return examples.map(e => yaml.parse(e.example).steps[0].input ?? {});
 }

@@ -1,0 +1,59 @@
+/**
+ * `yarn bench`: Serving Health against the manual kubectl triage and
+ * Backstage's Kubernetes plugin, on real testenv clusters (README.md).
+ *
+ * @packageDocumentation
+ */
+import { BenchOptions, DEFAULT_SCENARIOS, runBench } from './bench';
+
+export { runBench, DEFAULT_SCENARIOS } from './bench';
+export type { BenchOptions } from './bench';
+export { generateClusterFleet } from './fleet';
+export { runbook } from './kubectl';
+
+const USAGE = `usage: yarn bench [options]
+  --entities <n>        catalog entities in the fleet (default 1000)
+  --scenarios <a,b,c>   one testenv cluster per scenario (default ${DEFAULT_SCENARIOS.join(',')})
+  --cold-sample <n>     reports measured with ?refresh=true (default 30)
+  --sample <n>          entities for the kubectl and Kubernetes-plugin columns (default 5)
+  --json <file>         also write the results as JSON
+  --no-kubectl          skip the manual-triage column
+  --no-kubernetes-plugin  skip the Kubernetes-plugin column`;
+
+function positiveInt(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got '${v}'`);
+  return n;
+}
+
+export function parseArgs(args: string[]): BenchOptions {
+  const o: BenchOptions = { entities: 1000, scenarios: DEFAULT_SCENARIOS, coldSample: 30, sideBySideSample: 5 };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const next = () => args[++i];
+    if (a === '--entities') o.entities = positiveInt(a, next());
+    else if (a === '--scenarios') o.scenarios = (next() ?? '').split(',').filter(Boolean);
+    else if (a === '--cold-sample') o.coldSample = positiveInt(a, next());
+    else if (a === '--sample') o.sideBySideSample = positiveInt(a, next());
+    else if (a === '--json') o.json = next();
+    else if (a === '--no-kubectl') o.skipKubectl = true;
+    else if (a === '--no-kubernetes-plugin') o.skipKubernetesPlugin = true;
+    else throw new Error(`unknown argument '${a}'\n${USAGE}`);
+  }
+  if (o.scenarios.length === 0) throw new Error('--scenarios needs at least one scenario');
+  return o;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  try {
+    await runBench(parseArgs(args));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error)?.stack ?? e}\n`);
+    process.exitCode = 1;
+  }
+}
