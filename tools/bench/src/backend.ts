@@ -97,6 +97,8 @@ export async function startBenchBackend(options: {
   const log = fs.openSync(logFile, 'w');
   const child: ChildProcess = spawn(
     process.execPath,
+    // A repo tool run from source only: __dirname is this source folder.
+    // eslint-disable-next-line no-restricted-syntax
     ['--require', require.resolve('@backstage/cli-node/config/nodeTransform.cjs'), path.join(__dirname, 'backendProcess.ts'), inputFile],
     { stdio: ['ignore', log, log, 'ipc'] },
   );

@@ -1,18 +1,27 @@
 /*
  * The backend under test, in its own process so that its RSS is measured
  * alone: the serving-health plugin and Backstage's Kubernetes plugin, with the
- * catalog, permissions and auth mocked (startTestBackend), listening on
- * 127.0.0.1 only. Started by backend.ts with one argument: a JSON file of
- * { port, config, entities }. Reports { ready, ms } over IPC; stops when the
- * parent disconnects.
+ * catalog, permissions and auth mocked as in startTestBackend, but with the
+ * real root HTTP router listening on 127.0.0.1 only (startTestBackend's binds
+ * every interface and cannot be replaced). Started by backend.ts with one
+ * argument: a JSON file of { port, config, entities }. Reports { ready, ms }
+ * over IPC; stops when the parent disconnects.
  */
 import fs from 'node:fs';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { createSpecializedBackend } from '@backstage/backend-app-api';
 import { discoveryServiceFactory } from '@backstage/backend-defaults/discovery';
 import { rootHttpRouterServiceFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  actionsRegistryServiceMock,
+  actionsServiceMock,
+  metricsServiceMock,
+  tracingServiceMock,
+} from '@backstage/backend-test-utils/alpha';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { servingHealthPlugin } from '@serving-health/plugin-serving-health-backend';
+import servingHealthPlugin from '@serving-health/plugin-serving-health-backend';
 
 export interface BackendInput {
   port: number;
@@ -23,13 +32,8 @@ export interface BackendInput {
 async function run() {
   const started = Date.now();
   const input: BackendInput = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-  const backend = await startTestBackend({
-    features: [
-      servingHealthPlugin,
-      import('@backstage/plugin-kubernetes-backend'),
-      catalogServiceMock.factory({ entities: input.entities as any[] }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      mockServices.rootLogger.factory({ level: 'warn' }),
+  const backend = createSpecializedBackend({
+    defaultServiceFactories: [
       mockServices.rootConfig.factory({
         data: {
           ...input.config,
@@ -39,11 +43,36 @@ async function run() {
           },
         },
       }),
-      // startTestBackend's own router listens on every interface; this one on loopback only.
       rootHttpRouterServiceFactory,
       discoveryServiceFactory,
+      mockServices.rootLogger.factory({ level: 'warn' }),
+      mockServices.auth.factory(),
+      mockServices.auditor.factory(),
+      mockServices.cache.factory(),
+      mockServices.database.factory(),
+      // Requests without a token are the mock user, as in startTestBackend.
+      mockServices.httpAuth.factory(),
+      mockServices.httpRouter.factory(),
+      mockServices.lifecycle.factory(),
+      mockServices.logger.factory(),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      mockServices.permissionsRegistry.factory(),
+      mockServices.rootHealth.factory(),
+      mockServices.rootLifecycle.factory(),
+      mockServices.scheduler.factory(),
+      mockServices.userInfo.factory(),
+      mockServices.urlReader.factory(),
+      mockServices.events.factory(),
+      actionsRegistryServiceMock.factory(),
+      actionsServiceMock.factory(),
+      metricsServiceMock.factory(),
+      tracingServiceMock.factory(),
     ],
   });
+  backend.add(servingHealthPlugin);
+  backend.add(kubernetesPlugin);
+  backend.add(catalogServiceMock.factory({ entities: input.entities as any[] }));
+  await backend.start();
   const stop = async () => {
     await backend.stop().catch(() => {});
     process.exit(0);

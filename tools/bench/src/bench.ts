@@ -33,7 +33,10 @@ function percentile(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
+const fmtMs = (ms: number) => {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
+};
 const fmtMb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 const fmtX = (x: number) => (x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(1)}x`);
 

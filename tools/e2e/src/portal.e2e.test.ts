@@ -44,6 +44,12 @@ const EXPECTED_FAILING_STAGE: Record<string, string> = {
   'text-summarizer': 'stale-webhooks',
 };
 
+/** The stage `entity` must fail at; for an entity not in the table, what the UI shows (checked for consistency only). */
+const expectedStage = (entity: ExpectedEntity, shown: string | null | undefined) =>
+  entity.failureModes.length === 0
+    ? undefined
+    : EXPECTED_FAILING_STAGE[entity.name] ?? shown;
+
 const expected = expectedEntities();
 const failing = expected.filter(e => e.failureModes.length > 0);
 const healthy = expected.filter(e => e.failureModes.length === 0);
@@ -55,6 +61,8 @@ let context: BrowserContext | undefined;
 let page: Page;
 const suiteStart = Date.now();
 const consoleErrors: string[] = [];
+/** the app is loaded and signed in; open() can navigate inside it */
+let appLoaded = false;
 
 const log = (line: string) => process.stderr.write(`[e2e] ${line}\n`);
 
@@ -67,6 +75,7 @@ async function diagnose(name: string, body: () => Promise<void>) {
   try {
     await body();
   } catch (e) {
+    appLoaded = false; // the next test starts from a fresh page load
     const err = e as Error;
     let shot = '';
     try {
@@ -121,15 +130,36 @@ const appUrl = (urlPath: string) => `${stack!.portal.appUrl}${urlPath}`;
 /** The Guest card of the sign-in page (`auto` only skips it once a session exists). */
 const guestEnter = () => page.getByRole('button', { name: /^enter$/i });
 
-/** Navigates, signs in as Guest when the sign-in page shows, waits for `ready`. */
-async function open(urlPath: string, ready: Locator) {
-  await page.goto(appUrl(urlPath), { waitUntil: 'domcontentloaded' });
+/**
+ * Navigates, signs in as Guest when the sign-in page shows, waits for
+ * `ready`. Once the app is loaded, navigation stays inside it (history API,
+ * as a click on a link would): reloading the development bundle for every
+ * page costs seconds.
+ */
+async function open(
+  urlPath: string,
+  ready: Locator,
+  options: { fresh?: boolean } = {},
+) {
+  if (
+    !options.fresh &&
+    appLoaded &&
+    page.url().startsWith(stack!.portal.appUrl)
+  ) {
+    await page.evaluate(to => {
+      window.history.pushState({}, '', to);
+      window.dispatchEvent(new PopStateEvent('popstate', { state: {} }));
+    }, urlPath);
+  } else {
+    await page.goto(appUrl(urlPath), { waitUntil: 'domcontentloaded' });
+  }
   const first = ready.or(guestEnter()).first();
   await first.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   if (await guestEnter().isVisible()) {
     await guestEnter().click();
   }
   await ready.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  appLoaded = true;
 }
 
 const entityPath = (e: ExpectedEntity) =>
@@ -142,16 +172,23 @@ async function attrs(locator: Locator, name: string): Promise<string[]> {
   );
 }
 
-/** Opens an entity's Serving Health tab and waits for its report (not the loading state). */
-async function openTab(e: ExpectedEntity) {
+/**
+ * Opens an entity's Serving Health tab and waits for that entity's report
+ * (not the loading state, not another entity's report). `fresh` loads the
+ * page from scratch, so the tab mounts for this entity alone.
+ */
+async function openTab(e: ExpectedEntity, options: { fresh?: boolean } = {}) {
   const report = page.getByTestId('serving-health-report');
   const error = page.getByTestId('serving-health-error');
-  await open(`${entityPath(e)}/serving-health`, report.or(error));
+  await open(`${entityPath(e)}/serving-health`, report.or(error), options);
   if (await error.isVisible()) {
     throw new Error(
       `the Serving Health tab of ${e.entityRef} shows an error: ${await error.innerText()}`,
     );
   }
+  await report
+    .getByText(`Triage of ${e.entityRef}`, { exact: true })
+    .waitFor({ state: 'visible' });
   await page.getByTestId('serving-health-overall').waitFor();
 }
 
@@ -191,7 +228,8 @@ beforeAll(async () => {
   context.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
   page = await context.newPage();
   page.on('console', msg => {
-    if (msg.type() === 'error') {
+    // React's development warnings (defaultProps, findDOMNode) are noise here.
+    if (msg.type() === 'error' && !msg.text().startsWith('Warning:')) {
       consoleErrors.push(msg.text().slice(0, 500));
     }
   });
@@ -229,6 +267,8 @@ describe('Serving Health in the portal', () => {
           .getByRole('link', { name: 'Serving Health' })
           .first()
           .waitFor({ state: 'visible' });
+        expect(await guestEnter().count()).toBe(0);
+        appLoaded = true;
       }),
     TEST_TIMEOUT_MS,
   );
@@ -240,7 +280,7 @@ describe('Serving Health in the portal', () => {
         `shows ${entity.failureModes.join(' + ')} and the failing stage`,
         () =>
           diagnose(`tab-${scenario}`, async () => {
-            await openTab(entity);
+            await openTab(entity, { fresh: true });
 
             const overall = page.getByTestId('serving-health-overall');
             expect(await overall.getAttribute('data-status')).toBe('failing');
@@ -271,9 +311,7 @@ describe('Serving Health in the portal', () => {
               'serving-health-failing-stage',
             );
             const stage = await failingStage.getAttribute('data-stage');
-            if (EXPECTED_FAILING_STAGE[name]) {
-              expect(stage).toBe(EXPECTED_FAILING_STAGE[name]);
-            }
+            expect(stage).toBe(expectedStage(entity, stage));
             expect(STAGES).toContain(stage);
             expect(await failingStage.innerText()).toMatch(/failing stage/i);
             const stageStatuses = await attrs(stages, 'data-status');
@@ -343,7 +381,7 @@ describe('Serving Health in the portal', () => {
         'shows Healthy with no failure mode',
         () =>
           diagnose(`tab-${scenario}-${name}`, async () => {
-            await openTab(entity);
+            await openTab(entity, { fresh: true });
             const overall = page.getByTestId('serving-health-overall');
             expect(await overall.getAttribute('data-status')).toBe('healthy');
             expect(await overall.innerText()).toMatch(/healthy/i);
@@ -384,17 +422,14 @@ describe('Serving Health in the portal', () => {
             (a, b) => b.failureModes.length - a.failureModes.length,
           )[0];
         const card = page.getByTestId('serving-health-card');
-        await open(entityPath(entity), card);
+        await open(entityPath(entity), card, { fresh: true });
         const overall = page.getByTestId('serving-health-card-overall');
         await overall.waitFor();
         expect(await overall.getAttribute('data-status')).toBe('failing');
-        if (EXPECTED_FAILING_STAGE[entity.name]) {
-          expect(
-            await page
-              .getByTestId('serving-health-card-failing-stage')
-              .getAttribute('data-stage'),
-          ).toBe(EXPECTED_FAILING_STAGE[entity.name]);
-        }
+        const cardStage = await page
+          .getByTestId('serving-health-card-failing-stage')
+          .getAttribute('data-stage');
+        expect(cardStage).toBe(expectedStage(entity, cardStage));
         for (const fm of entity.failureModes) {
           expect(
             await page
@@ -452,22 +487,18 @@ describe('Serving Health in the portal', () => {
                 .getByTestId(`fleet-overall-${e.name}`)
                 .getAttribute('data-status'),
               failureModes: chips,
-              stage: e.failureModes.length ? stage.length : 0,
+              stages: stage.length,
+              stage: stage[0],
               error: await page.getByTestId(`fleet-error-${e.name}`).count(),
             }).toEqual({
               entity: e.name,
               status,
               overall: status,
               failureModes: e.failureModes,
-              stage: e.failureModes.length ? 1 : 0,
+              stages: e.failureModes.length ? 1 : 0,
+              stage: expectedStage(e, stage[0]),
               error: 0,
             });
-            if (EXPECTED_FAILING_STAGE[e.name]) {
-              expect({ entity: e.name, stage: stage[0] }).toEqual({
-                entity: e.name,
-                stage: EXPECTED_FAILING_STAGE[e.name],
-              });
-            }
             expect(
               await page.getByTestId(`fleet-link-${e.name}`).getAttribute('href'),
             ).toMatch(new RegExp(`${entityPath(e)}/serving-health$`));
@@ -574,6 +605,82 @@ describe('Serving Health in the portal', () => {
       TEST_TIMEOUT_MS,
     );
   });
+
+  /**
+   * From one entity's tab to another's without leaving the app (a relation
+   * link, the browser's back and forward buttons): the tab must show the new
+   * entity's report only, with its failing checks open, as on a fresh load.
+   */
+  it(
+    "shows the new entity's own report when switching entities inside the app",
+    () =>
+      diagnose('switch-entity', async () => {
+        const a = failing[0];
+        const b =
+          failing.find(
+            e =>
+              e.name !== a.name &&
+              e.failureModes.some(fm => !a.failureModes.includes(fm)),
+          ) ?? failing[failing.length - 1];
+        await openTab(a, { fresh: true });
+        const bPath = `${entityPath(b)}/serving-health`;
+        // Record, from inside the page, whether A's report is ever shown
+        // under B's address.
+        await page.evaluate(
+          ({ aRef, path: to }) => {
+            const w = window as unknown as { staleReport?: boolean };
+            w.staleReport = false;
+            const look = () => {
+              const report = document.querySelector(
+                '[data-testid="serving-health-report"]',
+              );
+              if (
+                window.location.pathname === to &&
+                report?.textContent?.includes(`Triage of ${aRef}`)
+              ) {
+                w.staleReport = true;
+              }
+            };
+            new MutationObserver(look).observe(document.body, {
+              subtree: true,
+              childList: true,
+              characterData: true,
+            });
+            window.history.pushState({}, '', to);
+            window.dispatchEvent(new PopStateEvent('popstate', { state: {} }));
+            look();
+          },
+          { aRef: a.entityRef, path: bPath },
+        );
+        await page
+          .getByTestId('serving-health-report')
+          .getByText(`Triage of ${b.entityRef}`, { exact: true })
+          .waitFor({ state: 'visible' });
+        const failingChecks = page.locator(
+          '[data-testid^="check-"][data-status="fail"]',
+        );
+        const ids = await attrs(failingChecks, 'data-testid');
+        const expanded = await failingChecks.evaluateAll(els =>
+          els.map(
+            el =>
+              el.querySelector('[aria-expanded]')?.getAttribute('aria-expanded') ??
+              'missing',
+          ),
+        );
+        expect({
+          [`${a.name}'s report shown at ${b.name}'s address`]: await page.evaluate(
+            () => (window as unknown as { staleReport?: boolean }).staleReport,
+          ),
+          [`${b.name}'s failing checks that are closed`]: ids.filter(
+            (_, i) => expanded[i] !== 'true',
+          ),
+        }).toEqual({
+          [`${a.name}'s report shown at ${b.name}'s address`]: false,
+          [`${b.name}'s failing checks that are closed`]: [],
+        });
+      }),
+    TEST_TIMEOUT_MS,
+  );
 
   /**
    * What a user notices before reading anything: the page fits a 1440 px

@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import YAML from 'yaml';
+import { scenariosDir } from '@internal/testenv';
 
-/** tools/e2e/src -> the repository root. */
-export const repoRoot = path.resolve(__dirname, '../../..');
+/** The repository root (scenarios/ sits at its top). */
+export const repoRoot = path.dirname(scenariosDir);
 export const artifactsDir = path.join(repoRoot, 'artifacts');
 
-const guardScript = path.resolve(__dirname, '../bin/portal-guard.js');
+const guardScript = path.join(repoRoot, 'tools/e2e/bin/portal-guard.js');
 const STOP_TIMEOUT_MS = 20_000;
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
@@ -84,14 +85,30 @@ async function killGroup(pgid: number): Promise<void> {
   }
 }
 
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
+/**
+ * The last lines of a log, made readable for a failure message: colours
+ * stripped, successful HTTP access lines dropped, long lines cut.
+ */
+export function readableTail(text: string, lines: number): string {
+  return text
+    .replace(ANSI_COLOUR, '')
+    .trimEnd()
+    .split('\n')
+    .filter(
+      line =>
+        line.trim() !== '' &&
+        !(/type="incomingRequest"/.test(line) && /status=[123]\d\d\b/.test(line)),
+    )
+    .slice(-lines)
+    .map(line => (line.length > 400 ? `${line.slice(0, 400)} …` : line))
+    .join('\n');
+}
+
 function tail(file: string, lines: number): string {
   try {
-    return fs
-      .readFileSync(file, 'utf8')
-      .trimEnd()
-      .split('\n')
-      .slice(-lines)
-      .join('\n');
+    return readableTail(fs.readFileSync(file, 'utf8'), lines);
   } catch {
     return '(no log)';
   }
