@@ -72,10 +72,14 @@ export const e2eDir = path.join(artifactsDir, 'e2e');
  */
 export async function startStack(
   expected: ExpectedEntity[],
-  options: { readyTimeoutMs?: number } = {},
+  options: {
+    /** everything must be up within this; each wait gets what is left */
+    budgetMs?: number;
+  } = {},
 ): Promise<Stack> {
-  const readyTimeoutMs = options.readyTimeoutMs ?? 150_000;
+  const budgetMs = options.budgetMs ?? 240_000;
   const t0 = Date.now();
+  const left = () => Math.max(5_000, budgetMs - (Date.now() - t0));
   fs.mkdirSync(e2eDir, { recursive: true });
   const portal = await createPortal({
     workDir: e2eDir,
@@ -83,13 +87,31 @@ export async function startStack(
   });
   let demo: DemoClusters | undefined;
   try {
-    demo = await startDemoClusters({
+    const starting = startDemoClusters({
       appConfigPath: path.join(e2eDir, 'app-config.demo.yaml'),
       log,
     });
+    let timer: NodeJS.Timeout | undefined;
+    const clustersBudget = left() - 60_000;
+    demo = await Promise.race([
+      starting,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          // Whatever still comes up is stopped once it does.
+          starting.then(d => d.stop()).catch(() => {});
+          reject(
+            new Error(
+              `the demo clusters were not up after ${Math.round(
+                clustersBudget / 1000,
+              )} s (is the machine overloaded? see the [e2e] cluster lines above)`,
+            ),
+          );
+        }, clustersBudget);
+      }),
+    ]).finally(() => clearTimeout(timer));
     const clustersMs = Date.now() - t0;
     portal.startBackend([demo.appConfigPath]);
-    const { backendMs, frontendMs } = await portal.waitReady(readyTimeoutMs);
+    const { backendMs, frontendMs } = await portal.waitReady(left());
     log(
       `portal ready: backend ${backendMs} ms after its start, frontend ${frontendMs} ms after its start`,
     );
@@ -112,7 +134,7 @@ export async function startStack(
     let seen: string[] = [];
     await waitFor(
       `catalog ingestion (fleet listing ${[...wanted].join(', ')})`,
-      60_000,
+      Math.min(60_000, left()),
       async () => {
         const r = await fetch(`${portal.backendUrl}/api/serving-health/fleet`, {
           headers: { authorization: `Bearer ${token}` },

@@ -259,6 +259,8 @@ const FleetTable = ({
           value={status}
           onChange={e => setFilter('status', e.target.value)}
           SelectProps={{ native: true }}
+          // The empty option shows a value: keep the label above it, not on it.
+          InputLabelProps={{ shrink: true }}
           inputProps={{
             'data-testid': 'fleet-filter-status',
             'aria-label': 'Filter by status',
@@ -280,6 +282,8 @@ const FleetTable = ({
           value={failureMode}
           onChange={e => setFilter('failureMode', e.target.value)}
           SelectProps={{ native: true }}
+          // The empty option shows a value: keep the label above it, not on it.
+          InputLabelProps={{ shrink: true }}
           inputProps={{
             'data-testid': 'fleet-filter-failure-mode',
             'aria-label': 'Filter by failure mode',

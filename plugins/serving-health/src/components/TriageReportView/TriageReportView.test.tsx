@@ -26,7 +26,7 @@ describe('TriageReportView', () => {
       <TriageReportView report={webhookFailingReport} onRerun={onRerun} />,
     );
     await userEvent.click(
-      screen.getByRole('button', { name: 'Re-run triage' }),
+      screen.getByTestId('serving-health-rerun'),
     );
     expect(onRerun).toHaveBeenCalledTimes(1);
 
@@ -38,7 +38,7 @@ describe('TriageReportView', () => {
       />,
     );
     expect(
-      screen.getByRole('button', { name: 'Re-run triage' }),
+      screen.getByTestId('serving-health-rerun'),
     ).toBeDisabled();
   });
 });
