@@ -12,3 +12,8 @@ export type { ClusterSnapshotLoader } from './snapshot/createClusterSnapshotLoad
 export { readControllerLogs, DEFAULT_LOG_TAIL_LINES } from './triage/readControllerLogs';
 export { triageTarget } from './triage/triageTarget';
 export * from './extensions';
+export {
+  readClusterPolicies,
+  readNamespaceLabels,
+  ClusterPolicyReadError,
+} from './policies/readClusterPolicies';

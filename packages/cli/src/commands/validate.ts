@@ -4,23 +4,22 @@ import { Command, Option } from 'commander';
 import {
   ConventionsFormatError,
   DEFAULT_LABEL_CONVENTIONS,
-  KubeObject,
   LabelConventions,
   ManifestFile,
   NotEvaluated,
   PolicySource,
   ValidationReport,
-  isKyvernoPolicy,
   loadPolicies,
   parseConventions,
   summarizeReport,
-  unsupportedPolicy,
   validateManifests,
 } from '@serving-health/plugin-serving-health-common';
 import {
+  ClusterPolicyReadError,
   createKubernetesClient,
-  KubernetesClient,
   loadKubeconfig,
+  readClusterPolicies,
+  readNamespaceLabels,
 } from '@serving-health/plugin-serving-health-node';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from '../exitCodes';
 
@@ -98,93 +97,6 @@ export function readManifestFiles(
   };
   for (const p of paths) read(path.resolve(cwd, p), true);
   return files;
-}
-
-const apiError = (r: { status?: number; error: { message: string } }) =>
-  `${r.error.message}${r.status ? ` (HTTP ${r.status})` : ''}`;
-
-/** ClusterPolicies and Policies of the cluster, plus the CEL policies it cannot evaluate. */
-export async function readClusterPolicies(
-  client: KubernetesClient,
-): Promise<{ policies: PolicySource[]; notEvaluated: NotEvaluated[] }> {
-  const source = `cluster:${client.cluster}`;
-  const policies: PolicySource[] = [];
-  const notEvaluated: NotEvaluated[] = [];
-  for (const resource of ['clusterpolicies', 'policies']) {
-    const r = await client.request({ path: `/apis/kyverno.io/v1/${resource}` });
-    if (!r.ok) {
-      if (r.status === 404) {
-        throw new ValidateUsageError(
-          `cluster ${client.cluster} has no Kyverno (${resource}.kyverno.io not found)`,
-        );
-      }
-      if (resource === 'policies') {
-        // Namespaced Policies are rarer than ClusterPolicies; an identity that may not list them still
-        // gets the cluster-wide ones evaluated, and is told what was left out.
-        notEvaluated.push({
-          feature: 'Policy',
-          reason: `could not list namespaced Kyverno Policies on ${
-            client.cluster
-          }: ${apiError(
-            r,
-          )}; grant list on policies.kyverno.io to evaluate them`,
-        });
-        continue;
-      }
-      throw new ValidateUsageError(
-        `cannot list ${resource}.kyverno.io on cluster ${
-          client.cluster
-        }: ${apiError(r)}`,
-      );
-    }
-    const kind = resource === 'clusterpolicies' ? 'ClusterPolicy' : 'Policy';
-    for (const item of (r.body?.items ?? []) as KubeObject[]) {
-      const policy = { apiVersion: 'kyverno.io/v1', kind, ...item };
-      if (isKyvernoPolicy(policy)) policies.push({ source, policy });
-    }
-  }
-  // CEL policies the cluster enforces too; they are listed, not evaluated (the admission dry-run runs them).
-  for (const [apiPath, kind] of [
-    [
-      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies',
-      'ValidatingAdmissionPolicy',
-    ],
-    [
-      '/apis/policies.kyverno.io/v1alpha1/validatingpolicies',
-      'ValidatingPolicy',
-    ],
-  ]) {
-    const r = await client.request({ path: apiPath });
-    if (r.ok) {
-      for (const item of (r.body?.items ?? []) as KubeObject[]) {
-        notEvaluated.push(unsupportedPolicy({ ...item, kind }, source));
-      }
-    } else if (r.status !== 404) {
-      notEvaluated.push({
-        feature: kind,
-        reason: `could not list ${kind} objects on ${
-          client.cluster
-        }: ${apiError(r)}`,
-      });
-    }
-  }
-  return { policies, notEvaluated };
-}
-
-/** Labels of the cluster's namespaces, for namespaceSelector; empty when they cannot be read. */
-async function readNamespaceLabels(
-  client: KubernetesClient,
-): Promise<Record<string, Record<string, string>>> {
-  const r = await client.request({ path: '/api/v1/namespaces' });
-  if (!r.ok) return {};
-  const out: Record<string, Record<string, string>> = {};
-  for (const ns of (r.body?.items ?? []) as KubeObject[]) {
-    out[ns.metadata.name] = (ns.metadata.labels ?? {}) as Record<
-      string,
-      string
-    >;
-  }
-  return out;
 }
 
 function readConventions(file: string, cwd: string): LabelConventions {
@@ -312,11 +224,18 @@ export async function runValidateCommand(
     }
     const client = createKubernetesClient(connection);
     if (opts.clusterPolicies) {
-      const fromCluster = await readClusterPolicies(client);
-      policies.push(...fromCluster.policies);
-      notEvaluated.push(...fromCluster.notEvaluated);
+      try {
+        const fromCluster = await readClusterPolicies(client);
+        policies.push(...fromCluster.policies);
+        notEvaluated.push(...fromCluster.notEvaluated);
+        namespaceLabels = fromCluster.namespaceLabels;
+      } catch (e) {
+        if (e instanceof ClusterPolicyReadError) throw new ValidateUsageError(e.message);
+        throw e;
+      }
+    } else {
+      namespaceLabels = await readNamespaceLabels(client);
     }
-    namespaceLabels = await readNamespaceLabels(client);
   }
 
   const report = validateManifests({

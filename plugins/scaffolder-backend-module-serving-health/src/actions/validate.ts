@@ -1,3 +1,7 @@
+import {
+  ClusterPolicyReadError,
+  readClusterPolicies,
+} from '@serving-health/plugin-serving-health-node';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -12,7 +16,6 @@ import {
   validateManifests,
   Violation,
 } from '@serving-health/plugin-serving-health-common';
-import { ClusterReadError, readClusterPolicies } from '../clusterPolicies';
 import { resolveCluster, ServingHealthActionOptions } from '../options';
 import { DEFAULT_MANIFEST_GLOBS, readWorkspaceFiles } from '../workspace';
 import { examples } from './validate.examples';
@@ -223,7 +226,7 @@ export function createValidateAction(options: ServingHealthActionOptions) {
           notEvaluated.push(...fromCluster.notEvaluated);
           namespaceLabels = fromCluster.namespaceLabels;
         } catch (e) {
-          if (e instanceof ClusterReadError)
+          if (e instanceof ClusterPolicyReadError)
             throw new Error(`clusterPolicies: ${e.message}`);
           throw e;
         }

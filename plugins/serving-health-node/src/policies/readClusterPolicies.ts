@@ -5,10 +5,11 @@ import {
   PolicySource,
   unsupportedPolicy,
 } from '@serving-health/plugin-serving-health-common';
-import { KubernetesClient } from '@serving-health/plugin-serving-health-node';
+import { KubernetesClient } from '../client/types';
 
-export class ClusterReadError extends Error {
-  name = 'ClusterReadError';
+/** The cluster-wide policies could not be read: a validation that asked for them cannot run. */
+export class ClusterPolicyReadError extends Error {
+  name = 'ClusterPolicyReadError';
 }
 
 const describe = (r: { status?: number; error: { message: string } }) =>
@@ -33,7 +34,7 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
     const r = await client.request({ path: `/apis/kyverno.io/v1/${resource}` });
     if (!r.ok) {
       if (r.status === 404)
-        throw new ClusterReadError(
+        throw new ClusterPolicyReadError(
           `cluster ${client.cluster} has no Kyverno (${resource}.kyverno.io not found)`,
         );
       if (kind === 'Policy') {
@@ -45,7 +46,7 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
         });
         continue;
       }
-      throw new ClusterReadError(
+      throw new ClusterPolicyReadError(
         `cannot list ${resource}.kyverno.io on cluster ${
           client.cluster
         }: ${describe(r)}`,
@@ -79,6 +80,13 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
       });
     }
   }
+  return { policies, notEvaluated, namespaceLabels: await readNamespaceLabels(client) };
+}
+
+/** Labels of the cluster's namespaces, for namespaceSelectors; empty when they cannot be read. */
+export async function readNamespaceLabels(
+  client: KubernetesClient,
+): Promise<Record<string, Record<string, string>>> {
   const namespaceLabels: Record<string, Record<string, string>> = {};
   const ns = await client.request({ path: '/api/v1/namespaces' });
   if (ns.ok) {
@@ -87,5 +95,5 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
         {}) as Record<string, string>;
     }
   }
-  return { policies, notEvaluated, namespaceLabels };
+  return namespaceLabels;
 }
