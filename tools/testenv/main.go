@@ -6,18 +6,25 @@ package main
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -75,7 +82,7 @@ func run(dir string, port int, tokenFile string, extra []string) int {
 		fmt.Fprintln(os.Stderr, "testenv: service account key:", err)
 		return 1
 	}
-	egressFile, err := startEgressRefuser(dir)
+	egressFile, err := startEgress(dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "testenv: egress:", err)
 		return 1
@@ -159,11 +166,20 @@ func writeServiceAccountKey(path string) error {
 	return os.WriteFile(path, pem.EncodeToMemory(block), 0o600)
 }
 
-// startEgressRefuser routes every connection the apiserver would open into the
-// "cluster" (webhook calls to pod IPs) through a local HTTP CONNECT proxy that
-// refuses them. There is no pod network here, and no packet may leave the
-// machine for a scenario's made-up pod addresses.
-func startEgressRefuser(dir string) (string, error) {
+// startEgress routes every connection the apiserver opens into the "cluster"
+// through a local HTTP CONNECT proxy, so no packet ever leaves the machine for
+// a scenario's made-up pod addresses. Kubelet connections (logs, exec) are
+// refused: no kubelet runs here. Webhook calls reach a Service's endpoint only
+// when the scenario marks one ready, and are then answered in-process by a
+// stand-in webhook server that admits every request, as a healthy KServe or
+// Kyverno would for a valid object. Its CA is written to DIR/webhook-ca.pem
+// for the scenario loader to inject as caBundle, as cert-manager's cainjector
+// does on real clusters.
+func startEgress(dir string) (string, error) {
+	responder, err := newWebhookResponder(filepath.Join(dir, "webhook-ca.pem"))
+	if err != nil {
+		return "", err
+	}
 	sock := filepath.Join(dir, "egress.sock")
 	l, err := net.Listen("unix", sock)
 	if err != nil {
@@ -175,7 +191,7 @@ func startEgressRefuser(dir string) (string, error) {
 			if err != nil {
 				return
 			}
-			go refuse(conn)
+			go responder.handle(conn)
 		}
 	}()
 	cfg := fmt.Sprintf(`apiVersion: apiserver.k8s.io/v1beta1
@@ -192,13 +208,166 @@ egressSelections:
 	return path, os.WriteFile(path, []byte(cfg), 0o600)
 }
 
-func refuse(conn net.Conn) {
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-	req, err := http.ReadRequest(bufio.NewReader(conn))
-	target := "?"
-	if err == nil {
-		target = req.Host
+// kubeletPort is where the apiserver dials nodes for logs and exec.
+const kubeletPort = "10250"
+
+type webhookResponder struct {
+	ca    *x509.Certificate
+	caKey *ecdsa.PrivateKey
+	mu    sync.Mutex
+	certs map[string]*tls.Certificate
+}
+
+func newWebhookResponder(caFile string) (*webhookResponder, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(conn, "HTTP/1.1 503 connect %s: connection refused (testenv has no pod network)\r\nContent-Length: 0\r\n\r\n", target)
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "testenv webhook CA"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	ca, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if err := os.WriteFile(caFile, pemBytes, 0o644); err != nil {
+		return nil, err
+	}
+	return &webhookResponder{ca: ca, caKey: key, certs: map[string]*tls.Certificate{}}, nil
+}
+
+// certFor issues a serving certificate for the name the apiserver verifies
+// (<service>.<namespace>.svc), once per name.
+func (w *webhookResponder) certFor(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	name := hello.ServerName
+	if name == "" {
+		name = "webhook.testenv.svc"
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if c, ok := w.certs[name]; ok {
+		return c, nil
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial,
+		Subject:      pkix.Name{CommonName: name},
+		DNSNames:     []string{name},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(365 * 24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, w.ca, &key.PublicKey, w.caKey)
+	if err != nil {
+		return nil, err
+	}
+	c := &tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	w.certs[name] = c
+	return c, nil
+}
+
+func (w *webhookResponder) handle(conn net.Conn) {
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+	br := bufio.NewReader(conn)
+	req, err := http.ReadRequest(br)
+	if err != nil {
+		return
+	}
+	_, port, _ := net.SplitHostPort(req.Host)
+	if req.Method != http.MethodConnect || port == kubeletPort {
+		fmt.Fprintf(conn, "HTTP/1.1 503 connect %s: connection refused (testenv has no pod network)\r\nContent-Length: 0\r\n\r\n", req.Host)
+		return
+	}
+	if _, err := io.WriteString(conn, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
+		return
+	}
+	tlsConn := tls.Server(&bufferedConn{Conn: conn, r: br}, &tls.Config{
+		GetCertificate: w.certFor,
+		NextProtos:     []string{"http/1.1"},
+		MinVersion:     tls.VersionTLS12,
+	})
+	_ = http.Serve(&oneConnListener{conn: tlsConn}, http.HandlerFunc(admitAll))
+}
+
+// admitAll answers an AdmissionReview with allowed: true and no patch.
+func admitAll(rw http.ResponseWriter, r *http.Request) {
+	var review struct {
+		APIVersion string `json:"apiVersion"`
+		Request    *struct {
+			UID string `json:"uid"`
+		} `json:"request"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&review); err != nil || review.Request == nil {
+		http.Error(rw, "testenv webhook: not an AdmissionReview", http.StatusBadRequest)
+		return
+	}
+	rw.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(rw).Encode(map[string]any{
+		"apiVersion": review.APIVersion,
+		"kind":       "AdmissionReview",
+		"response":   map[string]any{"uid": review.Request.UID, "allowed": true},
+	})
+}
+
+type bufferedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// oneConnListener serves exactly one connection, then reports closed once it ends.
+type oneConnListener struct {
+	conn net.Conn
+	once sync.Once
+	done chan struct{}
+	mu   sync.Mutex
+}
+
+func (l *oneConnListener) Accept() (net.Conn, error) {
+	l.mu.Lock()
+	if l.done == nil {
+		l.done = make(chan struct{})
+	}
+	done := l.done
+	l.mu.Unlock()
+	var c net.Conn
+	l.once.Do(func() { c = &closeNotifyConn{Conn: l.conn, onClose: func() { close(done) }} })
+	if c != nil {
+		return c, nil
+	}
+	<-done
+	return nil, net.ErrClosed
+}
+
+func (l *oneConnListener) Close() error   { return nil }
+func (l *oneConnListener) Addr() net.Addr { return l.conn.LocalAddr() }
+
+type closeNotifyConn struct {
+	net.Conn
+	once    sync.Once
+	onClose func()
+}
+
+func (c *closeNotifyConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.onClose)
+	return err
 }

@@ -61,16 +61,27 @@ const run = async (...args: string[]) => {
 
 describe('serving-health triage with bad input', () => {
   it('invalid YAML in the entity file: exit 2 naming file and line', async () => {
-    const entity = write('catalog-info.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: [unclosed\n');
+    const entity = write(
+      'catalog-info.yaml',
+      'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: [unclosed\n',
+    );
     await run('triage', '--kubeconfig', kubeconfig(), '--entity', entity);
     expect(process.exitCode).toBe(2);
-    expect(stderr).toMatch(/^serving-health triage: .*catalog-info\.yaml:\d+: /);
+    expect(stderr).toMatch(
+      /^serving-health triage: .*catalog-info\.yaml:\d+: /,
+    );
     expect(stdout).toBe('');
   });
 
   it('invalid YAML in the kubeconfig: exit 2 saying so', async () => {
     const bad = write('kubeconfig.yaml', 'clusters: [\n  - {name: c\n');
-    await run('triage', '--kubeconfig', bad, '--entity', write('e.yaml', 'kind: Component\n'));
+    await run(
+      'triage',
+      '--kubeconfig',
+      bad,
+      '--entity',
+      write('e.yaml', 'kind: Component\n'),
+    );
     expect(process.exitCode).toBe(2);
     expect(stderr).toContain('is not valid YAML');
   });
@@ -86,8 +97,19 @@ describe('serving-health triage with bad input', () => {
   });
 
   it('a 5 MB single-line entity file: exit 2 in bounded time', async () => {
-    const entity = write('catalog-info.yaml', `kind: Component\nmetadata: {name: big}\ndescription: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
-    const ms = await run('triage', '--kubeconfig', kubeconfig(), '--entity', entity);
+    const entity = write(
+      'catalog-info.yaml',
+      `kind: Component\nmetadata: {name: big}\ndescription: "${'x'.repeat(
+        5 * 1024 * 1024,
+      )}"\n`,
+    );
+    const ms = await run(
+      'triage',
+      '--kubeconfig',
+      kubeconfig(),
+      '--entity',
+      entity,
+    );
     // eslint-disable-next-line no-console
     console.log(`triage of a 5 MB entity file: ${Math.round(ms)} ms`);
     expect(process.exitCode).toBe(2);
@@ -138,24 +160,44 @@ describe('serving-health validate with bad input', () => {
         '        pattern: {metadata: {labels: {team: "{{ cm.data.team }}"}}}',
       ].join('\n'),
     );
-    const json = await runValidateCommand({ cwd: dir, paths: ['isvc.yaml'], policies: 'policies', output: 'json' });
+    const json = await runValidateCommand({
+      cwd: dir,
+      paths: ['isvc.yaml'],
+      policies: 'policies',
+      output: 'json',
+    });
     expect(json.code).not.toBe(2);
     const { notEvaluated } = JSON.parse(json.stdout);
-    const byRule = Object.fromEntries(notEvaluated.map((n: any) => [n.rule, n.feature]));
+    const byRule = Object.fromEntries(
+      notEvaluated.map((n: any) => [n.rule, n.feature]),
+    );
     expect(byRule['deny-rule']).toContain('validate.deny');
     expect(byRule['foreach-rule']).toContain('validate.foreach');
     expect(byRule['cel-rule']).toContain('validate.cel');
     expect(byRule['context-rule']).toContain('context');
 
-    const text = await runValidateCommand({ cwd: dir, paths: ['isvc.yaml'], policies: 'policies', output: 'text' });
+    const text = await runValidateCommand({
+      cwd: dir,
+      paths: ['isvc.yaml'],
+      policies: 'policies',
+      output: 'text',
+    });
     expect(text.stdout).toContain('not evaluated');
     expect(text.stdout).toMatch(/4 not evaluated/);
   });
 
   it('invalid YAML in a policy file: exit 2 naming file and line', async () => {
     write('isvc.yaml', isvc);
-    write('policy.yaml', 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: x\n');
-    await run('validate', path.join(dir, 'isvc.yaml'), '--policies', path.join(dir, 'policy.yaml'));
+    write(
+      'policy.yaml',
+      'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: x\n',
+    );
+    await run(
+      'validate',
+      path.join(dir, 'isvc.yaml'),
+      '--policies',
+      path.join(dir, 'policy.yaml'),
+    );
     expect(process.exitCode).toBe(2);
     expect(stdout + stderr).toMatch(/policy\.yaml:\d+/);
   });

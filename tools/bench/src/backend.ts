@@ -13,8 +13,13 @@ export interface BenchBackend {
   rss(): number;
   /** Samples rss() every `everyMs` until the returned function is called; that returns the peak. */
   sampleRss(everyMs?: number): () => { peak: number; samples: number };
-  get(urlPath: string): Promise<{ status: number; body: any; ms: number; bytes: number }>;
-  post(urlPath: string, body: unknown): Promise<{ status: number; body: any; ms: number; bytes: number }>;
+  get(
+    urlPath: string,
+  ): Promise<{ status: number; body: any; ms: number; bytes: number }>;
+  post(
+    urlPath: string,
+    body: unknown,
+  ): Promise<{ status: number; body: any; ms: number; bytes: number }>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +37,9 @@ function freePort(): Promise<number> {
 
 function readRss(pid: number): number {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = /VmRSS:\s+(\d+) kB/.exec(
+      fs.readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
@@ -47,7 +54,8 @@ function call(
   urlPath: string,
   body?: unknown,
 ): Promise<{ status: number; body: any; ms: number; bytes: number }> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const payload =
+    body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const t = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -58,7 +66,12 @@ function call(
         timeout: 120_000,
         headers: {
           Accept: 'application/json',
-          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+          ...(payload
+            ? {
+                'Content-Type': 'application/json',
+                'Content-Length': payload.length,
+              }
+            : {}),
         },
       },
       res => {
@@ -72,12 +85,19 @@ function call(
           } catch {
             // not JSON
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed, ms: performance.now() - t, bytes: raw.length });
+          resolve({
+            status: res.statusCode ?? 0,
+            body: parsed,
+            ms: performance.now() - t,
+            bytes: raw.length,
+          });
         });
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath}: no answer in 120 s`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`${method} ${urlPath}: no answer in 120 s`)),
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -91,7 +111,11 @@ export async function startBenchBackend(options: {
 }): Promise<BenchBackend> {
   const port = await freePort();
   const inputFile = path.join(options.workDir, 'backend-input.json');
-  const input: BackendInput = { port, config: options.config, entities: options.entities };
+  const input: BackendInput = {
+    port,
+    config: options.config,
+    entities: options.entities,
+  };
   fs.writeFileSync(inputFile, JSON.stringify(input), { mode: 0o600 });
   const logFile = path.join(options.workDir, 'backend.log');
   const log = fs.openSync(logFile, 'w');
@@ -99,12 +123,20 @@ export async function startBenchBackend(options: {
     process.execPath,
     // A repo tool run from source only: __dirname is this source folder.
     // eslint-disable-next-line no-restricted-syntax
-    ['--require', require.resolve('@backstage/cli-node/config/nodeTransform.cjs'), path.join(__dirname, 'backendProcess.ts'), inputFile],
+    [
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      path.join(__dirname, 'backendProcess.ts'),
+      inputFile,
+    ],
     { stdio: ['ignore', log, log, 'ipc'] },
   );
   fs.closeSync(log);
   const startMs = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the bench backend did not start within 120 s')), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error('the bench backend did not start within 120 s')),
+      120_000,
+    );
     child.on('message', (m: any) => {
       if (m?.ready) {
         clearTimeout(timer);
@@ -113,8 +145,16 @@ export async function startBenchBackend(options: {
     });
     child.on('exit', code => {
       clearTimeout(timer);
-      const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
-      reject(new Error(`the bench backend exited (code ${code}) before it was ready:\n${tail}`));
+      const tail = fs
+        .readFileSync(logFile, 'utf8')
+        .split('\n')
+        .slice(-30)
+        .join('\n');
+      reject(
+        new Error(
+          `the bench backend exited (code ${code}) before it was ready:\n${tail}`,
+        ),
+      );
     });
   });
   child.removeAllListeners('exit');

@@ -21,6 +21,8 @@ import {
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+// The bench is a backend of its own: it runs the plugin as packages/backend does.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import servingHealthPlugin from '@serving-health/plugin-serving-health-backend';
 
 export interface BackendInput {
@@ -31,7 +33,9 @@ export interface BackendInput {
 
 async function run() {
   const started = Date.now();
-  const input: BackendInput = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const input: BackendInput = JSON.parse(
+    fs.readFileSync(process.argv[2], 'utf8'),
+  );
   const backend = createSpecializedBackend({
     defaultServiceFactories: [
       mockServices.rootConfig.factory({
@@ -71,7 +75,9 @@ async function run() {
   });
   backend.add(servingHealthPlugin);
   backend.add(kubernetesPlugin);
-  backend.add(catalogServiceMock.factory({ entities: input.entities as any[] }));
+  backend.add(
+    catalogServiceMock.factory({ entities: input.entities as any[] }),
+  );
   await backend.start();
   const stop = async () => {
     await backend.stop().catch(() => {});

@@ -2,15 +2,35 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { KubeProxy, ProxiedRequest, startKubeProxy, testEnvServingCert } from '@internal/fault-proxy';
-import { KUBERNETES_VERSION, TestEnv, applyFiles, listScenarios, startTestEnv } from '@internal/testenv';
+import {
+  KubeProxy,
+  ProxiedRequest,
+  startKubeProxy,
+  testEnvServingCert,
+} from '@internal/fault-proxy';
+import {
+  KUBERNETES_VERSION,
+  TestEnv,
+  applyFiles,
+  listScenarios,
+  startTestEnv,
+} from '@internal/testenv';
 import { startBenchBackend } from './backend';
 import { CatalogEntity, ClusterFleet, generateClusterFleet } from './fleet';
-import { findKubectl, kubectlVersion, runRunbook, runbook, warmKubectl } from './kubectl';
+import {
+  findKubectl,
+  kubectlVersion,
+  runRunbook,
+  runbook,
+  warmKubectl,
+} from './kubectl';
 
 export interface BenchOptions {
-  /** catalog entities (and as many InferenceServices + Applications, where the scenario has them) */
-  entities: number;
+  /**
+   * InferenceServices in the fleet, each with its Argo CD Application and catalog entity; entities
+   * cloned from a scenario entity whose InferenceService was never created come on top.
+   */
+  inferenceServices: number;
   /** one testenv cluster per scenario */
   scenarios: string[];
   /** entities measured with ?refresh=true (a fresh snapshot each) */
@@ -23,14 +43,20 @@ export interface BenchOptions {
   skipKubernetesPlugin?: boolean;
 }
 
-export const DEFAULT_SCENARIOS = ['label-policy-mismatch', 'combo-webhook-and-labels', 'combo-stale-and-policy-engine'];
+export const DEFAULT_SCENARIOS = [
+  'label-policy-mismatch',
+  'combo-webhook-and-labels',
+  'combo-stale-and-policy-engine',
+];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  return s[
+    Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))
+  ];
 }
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const fmtMs = (ms: number) => {
@@ -38,7 +64,8 @@ const fmtMs = (ms: number) => {
   return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
 };
 const fmtMb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-const fmtX = (x: number) => (x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(1)}x`);
+const fmtX = (x: number) =>
+  x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(1)}x`;
 
 interface Cluster {
   fleet: ClusterFleet;
@@ -57,7 +84,15 @@ function take(clusters: Cluster[]) {
   return {
     total: all.length,
     lists: all.filter(r => r.list).length,
-    perCluster: Object.fromEntries(per.map(p => [p.cluster, { total: p.requests.length, lists: p.requests.filter(r => r.list).length }])),
+    perCluster: Object.fromEntries(
+      per.map(p => [
+        p.cluster,
+        {
+          total: p.requests.length,
+          lists: p.requests.filter(r => r.list).length,
+        },
+      ]),
+    ),
   };
 }
 
@@ -81,7 +116,11 @@ async function startClusters(fleets: ClusterFleet[]): Promise<TestEnv[]> {
       const loaded = await applyFiles(env.access('admin'), item.f.files);
       envs[item.i] = env;
       log(
-        `cluster ${item.f.cluster}: ${loaded.applied.length} objects (${item.f.inferenceServices} InferenceServices, ${item.f.applications} Applications cloned) in ${fmtMs(performance.now() - t)}`,
+        `cluster ${item.f.cluster}: ${loaded.applied.length} objects (${
+          item.f.inferenceServices
+        } InferenceServices, ${
+          item.f.applications
+        } Applications cloned) in ${fmtMs(performance.now() - t)}`,
       );
     }
   };
@@ -103,41 +142,64 @@ function proxiedKubeconfig(env: TestEnv, proxy: KubeProxy, file: string) {
 
 const entityRef = (e: CatalogEntity) => `component:default/${e.metadata.name}`;
 const reportPath = (e: CatalogEntity, refresh = false) =>
-  `/api/serving-health/entities/default/component/${e.metadata.name}/report${refresh ? '?refresh=true' : ''}`;
+  `/api/serving-health/entities/default/component/${e.metadata.name}/report${
+    refresh ? '?refresh=true' : ''
+  }`;
 
 /** Spread `n` picks evenly over a list. */
 function spread<T>(items: T[], n: number): T[] {
   if (n >= items.length) return items;
-  return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]);
+  return Array.from(
+    { length: n },
+    (_, i) => items[Math.floor((i * items.length) / n)],
+  );
 }
 
 export async function runBench(options: BenchOptions): Promise<void> {
   const benchStarted = performance.now();
   const known = new Set(listScenarios().map(s => s.name));
   for (const s of options.scenarios) {
-    if (!known.has(s)) throw new Error(`no scenario ${s} (known: ${[...known].join(', ')})`);
+    if (!known.has(s))
+      throw new Error(`no scenario ${s} (known: ${[...known].join(', ')})`);
   }
   const kubectl = options.skipKubectl ? undefined : findKubectl();
   if (!options.skipKubectl && !kubectl) {
-    log('no kubectl on PATH (or $KUBECTL): the manual-triage column is skipped. On Debian: apt-get install kubernetes-client');
+    log(
+      'no kubectl on PATH (or $KUBECTL): the manual-triage column is skipped. On Debian: apt-get install kubernetes-client',
+    );
   }
 
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'serving-health-bench-'));
+  const workDir = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'serving-health-bench-'),
+  );
   const clusters: Cluster[] = [];
   let envs: TestEnv[] = [];
   let backend: Awaited<ReturnType<typeof startBenchBackend>> | undefined;
   try {
     // ------------------------------------------------------------ fleet
     const n = options.scenarios.length;
-    const fleets = options.scenarios.map((scenario, i) => {
-      const count = Math.floor(options.entities / n) + (i < options.entities % n ? 1 : 0);
-      const offset = options.scenarios.slice(0, i).reduce((a, _s, j) => a + Math.floor(options.entities / n) + (j < options.entities % n ? 1 : 0), 0);
-      return generateClusterFleet({ scenario, cluster: scenario, count, offset, outDir: workDir });
-    });
+    const fleets: ClusterFleet[] = [];
+    for (const [i, scenario] of options.scenarios.entries()) {
+      const target =
+        Math.floor(options.inferenceServices / n) +
+        (i < options.inferenceServices % n ? 1 : 0);
+      const offset = fleets.reduce((a, f) => a + f.entities.length, 0);
+      fleets.push(
+        generateClusterFleet({
+          scenario,
+          cluster: scenario,
+          inferenceServices: target,
+          offset,
+          outDir: workDir,
+        }),
+      );
+    }
     const entities = fleets.flatMap(f => f.entities);
     const isvcs = fleets.reduce((a, f) => a + f.inferenceServices, 0);
     const apps = fleets.reduce((a, f) => a + f.applications, 0);
-    log(`fleet: ${entities.length} entities, ${isvcs} InferenceServices, ${apps} Applications on ${n} clusters`);
+    log(
+      `fleet: ${entities.length} entities, ${isvcs} InferenceServices, ${apps} Applications on ${n} clusters`,
+    );
 
     const setupStarted = performance.now();
     envs = await startClusters(fleets);
@@ -146,7 +208,11 @@ export async function runBench(options: BenchOptions): Promise<void> {
       clusters.push({
         fleet: fleets[i],
         env,
-        proxy: await startKubeProxy({ target: env.url, ca: env.caData, ...testEnvServingCert(env.dataDir) }),
+        proxy: await startKubeProxy({
+          target: env.url,
+          ca: env.caData,
+          ...testEnvServingCert(env.dataDir),
+        }),
       });
     }
     const setupMs = performance.now() - setupStarted;
@@ -170,7 +236,13 @@ export async function runBench(options: BenchOptions): Promise<void> {
             })),
           },
         ],
-        customResources: [{ group: 'serving.kserve.io', apiVersion: 'v1beta1', plural: 'inferenceservices' }],
+        customResources: [
+          {
+            group: 'serving.kserve.io',
+            apiVersion: 'v1beta1',
+            plural: 'inferenceservices',
+          },
+        ],
       },
       servingHealth: {
         // Same clusters, with the token bound to the shipped read-only ClusterRole.
@@ -189,7 +261,11 @@ export async function runBench(options: BenchOptions): Promise<void> {
       },
     };
     backend = await startBenchBackend({ config, entities, workDir });
-    log(`backend (serving-health + kubernetes plugins) ready in ${fmtMs(backend.startMs)}, pid ${backend.pid}`);
+    log(
+      `backend (serving-health + kubernetes plugins) ready in ${fmtMs(
+        backend.startMs,
+      )}, pid ${backend.pid}`,
+    );
     await new Promise(r => setTimeout(r, 500));
     const rssIdle = backend.rss();
 
@@ -198,11 +274,18 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const stopSampling = backend.sampleRss(20);
     const cold = await backend.get('/api/serving-health/fleet');
     const rssScan = stopSampling();
-    if (cold.status !== 200) throw new Error(`cold fleet scan: HTTP ${cold.status}: ${JSON.stringify(cold.body).slice(0, 500)}`);
+    if (cold.status !== 200)
+      throw new Error(
+        `cold fleet scan: HTTP ${cold.status}: ${JSON.stringify(
+          cold.body,
+        ).slice(0, 500)}`,
+      );
     const coldReq = take(clusters);
     const fleetEntries: any[] = cold.body.entries;
     if (fleetEntries.length !== entities.length) {
-      throw new Error(`the fleet lists ${fleetEntries.length} entities, expected ${entities.length}`);
+      throw new Error(
+        `the fleet lists ${fleetEntries.length} entities, expected ${entities.length}`,
+      );
     }
     const overall: Record<string, number> = {};
     const modes: Record<string, number> = {};
@@ -210,7 +293,11 @@ export async function runBench(options: BenchOptions): Promise<void> {
       overall[e.overall] = (overall[e.overall] ?? 0) + 1;
       for (const m of e.failureModes) modes[m] = (modes[m] ?? 0) + 1;
     }
-    log(`cold fleet scan: ${fmtMs(cold.ms)}, ${coldReq.total} API requests (${coldReq.lists} LIST)`);
+    log(
+      `cold fleet scan: ${fmtMs(cold.ms)}, ${coldReq.total} API requests (${
+        coldReq.lists
+      } LIST)`,
+    );
 
     // ------------------------------------------------------------ warm fleet scan
     const warm = await backend.get('/api/serving-health/fleet');
@@ -221,65 +308,142 @@ export async function runBench(options: BenchOptions): Promise<void> {
     const warmLat: number[] = [];
     for (const e of entities) {
       const r = await backend.get(reportPath(e));
-      if (r.status !== 200) throw new Error(`report of ${entityRef(e)}: HTTP ${r.status}`);
+      if (r.status !== 200)
+        throw new Error(`report of ${entityRef(e)}: HTTP ${r.status}`);
       warmLat.push(r.ms);
     }
     const warmReportReq = take(clusters);
-    log(`warm reports: ${entities.length} in ${fmtMs(warmLat.reduce((a, b) => a + b, 0))}, ${warmReportReq.total} API requests`);
+    log(
+      `warm reports: ${entities.length} in ${fmtMs(
+        warmLat.reduce((a, b) => a + b, 0),
+      )}, ${warmReportReq.total} API requests`,
+    );
     const rssAfterWarm = backend.rss();
 
     // ------------------------------------------------------------ per-entity, cold
-    const coldSample = clusters.flatMap(c => spread(c.fleet.entities, Math.ceil(options.coldSample / clusters.length)));
+    const coldSample = clusters.flatMap(c =>
+      spread(c.fleet.entities, Math.ceil(options.coldSample / clusters.length)),
+    );
     const coldLat: number[] = [];
     const coldPerReport: number[] = [];
     const coldListsPerCluster: Record<string, number> = {};
     for (const e of coldSample) {
       resetAll(clusters);
       const r = await backend.get(reportPath(e, true));
-      if (r.status !== 200) throw new Error(`cold report of ${entityRef(e)}: HTTP ${r.status}`);
+      if (r.status !== 200)
+        throw new Error(`cold report of ${entityRef(e)}: HTTP ${r.status}`);
       coldLat.push(r.ms);
       const req = take(clusters);
       coldPerReport.push(req.total);
-      const cluster = e.metadata.annotations!['backstage.io/kubernetes-cluster'];
+      const cluster =
+        e.metadata.annotations!['backstage.io/kubernetes-cluster'];
       coldListsPerCluster[cluster] = req.perCluster[cluster].lists;
     }
-    log(`cold reports: ${coldSample.length}, p50 ${fmtMs(percentile(coldLat, 50))}`);
+    log(
+      `cold reports: ${coldSample.length}, p50 ${fmtMs(
+        percentile(coldLat, 50),
+      )}`,
+    );
 
     // ------------------------------------------------------------ side by side
-    const sample = clusters.flatMap(c => spread(c.fleet.entities, Math.ceil(options.sideBySideSample / clusters.length))).slice(0, options.sideBySideSample);
-    let k8sPlugin: { lat: number[]; requests: number[]; objects: number[]; errors: number } | undefined;
+    const sample = clusters
+      .flatMap(c =>
+        spread(
+          c.fleet.entities,
+          Math.ceil(options.sideBySideSample / clusters.length),
+        ),
+      )
+      .slice(0, options.sideBySideSample);
+    let k8sPlugin:
+      | { lat: number[]; requests: number[]; objects: number[]; errors: number }
+      | undefined;
     if (!options.skipKubernetesPlugin) {
       k8sPlugin = { lat: [], requests: [], objects: [], errors: 0 };
       for (let round = 0; round < 3; round++) {
         for (const e of sample) {
           resetAll(clusters);
-          const r = await backend.post(`/api/kubernetes/services/${e.metadata.name}`, {
-            entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: e.metadata.name, namespace: 'default' } },
-          });
-          if (r.status !== 200) throw new Error(`kubernetes plugin, ${entityRef(e)}: HTTP ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+          const r = await backend.post(
+            `/api/kubernetes/services/${e.metadata.name}`,
+            {
+              entity: {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'Component',
+                metadata: { name: e.metadata.name, namespace: 'default' },
+              },
+            },
+          );
+          if (r.status !== 200)
+            throw new Error(
+              `kubernetes plugin, ${entityRef(e)}: HTTP ${
+                r.status
+              }: ${JSON.stringify(r.body).slice(0, 300)}`,
+            );
           k8sPlugin.lat.push(r.ms);
           k8sPlugin.requests.push(take(clusters).total);
           const items: any[] = r.body.items ?? [];
-          k8sPlugin.objects.push(items.reduce((a, it) => a + (it.resources ?? []).reduce((b: number, res: any) => b + (res.resources?.length ?? 0), 0), 0));
-          k8sPlugin.errors += items.reduce((a, it) => a + (it.errors?.length ?? 0), 0);
+          k8sPlugin.objects.push(
+            items.reduce(
+              (a, it) =>
+                a +
+                (it.resources ?? []).reduce(
+                  (b: number, res: any) => b + (res.resources?.length ?? 0),
+                  0,
+                ),
+              0,
+            ),
+          );
+          k8sPlugin.errors += items.reduce(
+            (a, it) => a + (it.errors?.length ?? 0),
+            0,
+          );
         }
       }
-      log(`kubernetes plugin: ${k8sPlugin.lat.length} fetches, p50 ${fmtMs(percentile(k8sPlugin.lat, 50))}`);
+      log(
+        `kubernetes plugin: ${k8sPlugin.lat.length} fetches, p50 ${fmtMs(
+          percentile(k8sPlugin.lat, 50),
+        )}`,
+      );
     }
 
-    let manual: { perEntity: number[]; requests: number[]; commands: number; failedCommands: number; version: string } | undefined;
+    let manual:
+      | {
+          perEntity: number[];
+          requests: number[];
+          commands: number;
+          failedCommands: number;
+          version: string;
+        }
+      | undefined;
     if (kubectl) {
-      manual = { perEntity: [], requests: [], commands: 0, failedCommands: 0, version: kubectlVersion(kubectl) };
+      manual = {
+        perEntity: [],
+        requests: [],
+        commands: 0,
+        failedCommands: 0,
+        version: kubectlVersion(kubectl),
+      };
       const kubeconfigs = new Map<string, string>();
       for (const c of clusters) {
-        const file = proxiedKubeconfig(c.env, c.proxy, path.join(workDir, `kubeconfig-${c.fleet.cluster}.yaml`));
+        const file = proxiedKubeconfig(
+          c.env,
+          c.proxy,
+          path.join(workDir, `kubeconfig-${c.fleet.cluster}.yaml`),
+        );
         kubeconfigs.set(c.fleet.cluster, file);
-        await warmKubectl({ kubectl, kubeconfig: file, context: 'admin', cacheDir: path.join(workDir, 'kube-cache') });
+        await warmKubectl({
+          kubectl,
+          kubeconfig: file,
+          context: 'admin',
+          cacheDir: path.join(workDir, 'kube-cache'),
+        });
       }
       for (const e of sample) {
         const a = e.metadata.annotations!;
         const cluster = a['backstage.io/kubernetes-cluster'];
-        const [ns, name] = (a['serving.kserve.io/inferenceservice'] ?? `${a['backstage.io/kubernetes-namespace']}/${e.metadata.name}`).split('/');
+        const [ns, name] = (
+          a['serving.kserve.io/inferenceservice'] ??
+          `${a['backstage.io/kubernetes-namespace']}/${e.metadata.name}`
+        ).split('/');
         resetAll(clusters);
         const r = await runRunbook({
           kubectl,
@@ -288,7 +452,12 @@ export async function runBench(options: BenchOptions): Promise<void> {
           cacheDir: path.join(workDir, 'kube-cache'),
           target: {
             isvc: { namespace: ns, name },
-            app: a['argocd/app-name'] ? { namespace: a['argocd/app-namespace'] ?? 'argocd', name: a['argocd/app-name'] } : undefined,
+            app: a['argocd/app-name']
+              ? {
+                  namespace: a['argocd/app-namespace'] ?? 'argocd',
+                  name: a['argocd/app-name'],
+                }
+              : undefined,
             kserveNamespace: 'kserve',
             kyvernoNamespace: 'kyverno',
           },
@@ -298,28 +467,77 @@ export async function runBench(options: BenchOptions): Promise<void> {
         manual.commands = r.commands.length;
         manual.failedCommands += r.commands.filter(c => c.code !== 0).length;
       }
-      log(`kubectl runbook: ${sample.length} entities, mean ${fmtMs(mean(manual.perEntity))}`);
+      log(
+        `kubectl runbook: ${sample.length} entities, mean ${fmtMs(
+          mean(manual.perEntity),
+        )}`,
+      );
     }
 
     // ------------------------------------------------------------ table
     const warmP50 = percentile(warmLat, 50);
     const coldP50 = percentile(coldLat, 50);
-    const perSnapshotLists = clusters.map(c => coldListsPerCluster[c.fleet.cluster]);
-    const coldFleetLists = clusters.map(c => coldReq.perCluster[c.fleet.cluster].lists);
-    const independent = coldFleetLists.every((l, i) => l === perSnapshotLists[i]);
+    const perSnapshotLists = clusters.map(
+      c => coldListsPerCluster[c.fleet.cluster],
+    );
+    const coldFleetLists = clusters.map(
+      c => coldReq.perCluster[c.fleet.cluster].lists,
+    );
+    const independent = coldFleetLists.every(
+      (l, i) => l === perSnapshotLists[i],
+    );
     const rows: string[][] = [];
     const row = (...cells: string[]) => rows.push(cells);
     row('measurement', 'time', 'API requests', 'notes');
-    row('cold fleet scan', fmtMs(cold.ms), `${coldReq.total} (${coldReq.lists} LIST)`, `${entities.length} entities; LIST per cluster ${coldFleetLists.join('/')}`);
-    row('warm fleet scan', fmtMs(warm.ms), String(warmReq.total), 'reports from the cache service');
-    row(`report, cold (refresh), p50 / p95, n=${coldLat.length}`, `${fmtMs(coldP50)} / ${fmtMs(percentile(coldLat, 95))}`, `${percentile(coldPerReport, 50)} per report`, `one snapshot: LIST per cluster ${perSnapshotLists.join('/')}`);
-    row(`report, warm, p50 / p95, n=${warmLat.length}`, `${fmtMs(warmP50)} / ${fmtMs(percentile(warmLat, 95))}`, `${warmReportReq.total} in all`, 'HTTP round trip included');
-    row('backend RSS: idle / peak in cold scan / after warm', `${fmtMb(rssIdle)} / ${fmtMb(rssScan.peak)} / ${fmtMb(rssAfterWarm)}`, '', `${rssScan.samples} samples; both plugins in one process`);
+    row(
+      'cold fleet scan',
+      fmtMs(cold.ms),
+      `${coldReq.total} (${coldReq.lists} LIST)`,
+      `${entities.length} entities; LIST per cluster ${coldFleetLists.join(
+        '/',
+      )}`,
+    );
+    row(
+      'warm fleet scan',
+      fmtMs(warm.ms),
+      String(warmReq.total),
+      'reports from the cache service',
+    );
+    row(
+      `report, cold (refresh), p50 / p95, n=${coldLat.length}`,
+      `${fmtMs(coldP50)} / ${fmtMs(percentile(coldLat, 95))}`,
+      `${percentile(coldPerReport, 50)} per report`,
+      `one snapshot: LIST per cluster ${perSnapshotLists.join('/')}`,
+    );
+    row(
+      `report, warm, p50 / p95, n=${warmLat.length}`,
+      `${fmtMs(warmP50)} / ${fmtMs(percentile(warmLat, 95))}`,
+      `${warmReportReq.total} in all`,
+      'HTTP round trip included',
+    );
+    row(
+      'backend RSS: idle / peak in cold scan / after warm',
+      `${fmtMb(rssIdle)} / ${fmtMb(rssScan.peak)} / ${fmtMb(rssAfterWarm)}`,
+      '',
+      `${rssScan.samples} samples; both plugins in one process`,
+    );
     const side: string[][] = [];
     const srow = (...cells: string[]) => side.push(cells);
-    srow('per entity', 'time', 'API requests', 'vs warm report', 'vs cold report');
+    srow(
+      'per entity',
+      'time',
+      'API requests',
+      'vs warm report',
+      'vs cold report',
+    );
     srow('Serving Health report, warm (p50)', fmtMs(warmP50), '0', '1x', '');
-    srow('Serving Health report, cold (p50)', fmtMs(coldP50), String(percentile(coldPerReport, 50)), fmtX(coldP50 / warmP50), '1x');
+    srow(
+      'Serving Health report, cold (p50)',
+      fmtMs(coldP50),
+      String(percentile(coldPerReport, 50)),
+      fmtX(coldP50 / warmP50),
+      '1x',
+    );
     if (manual) {
       const m = mean(manual.perEntity);
       srow(
@@ -347,17 +565,35 @@ export async function runBench(options: BenchOptions): Promise<void> {
       const widths = t[0].map((_, i) => Math.max(...t.map(r => r[i].length)));
       return t
         .map((r, j) => {
-          const line = r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-          return j === 0 ? `${line}\n${widths.map(w => '-'.repeat(w)).join('  ')}` : line;
+          const line = r
+            .map((c, i) => c.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd();
+          return j === 0
+            ? `${line}\n${widths.map(w => '-'.repeat(w)).join('  ')}`
+            : line;
         })
         .join('\n');
     };
     const out: string[] = [];
     out.push(
       `Serving Health benchmark: ${entities.length} entities, ${isvcs} InferenceServices, ${apps} Argo CD Applications on ${clusters.length} testenv clusters (kube-apiserver ${KUBERNETES_VERSION})`,
-      `clusters (scenario = name): ${clusters.map(c => `${c.fleet.cluster} ${c.fleet.entities.length}`).join(', ')}`,
-      `fleet result: ${Object.entries(overall).map(([k, v]) => `${k} ${v}`).join(', ')}; failure modes ${Object.entries(modes).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
-      `machine: ${os.cpus().length} cores, load ${os.loadavg().map(l => l.toFixed(1)).join(' ')}, node ${process.version}${manual ? `, kubectl ${manual.version}` : ''}`,
+      `clusters (scenario = name): ${clusters
+        .map(c => `${c.fleet.cluster} ${c.fleet.entities.length}`)
+        .join(', ')}`,
+      `fleet result: ${Object.entries(overall)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; failure modes ${
+        Object.entries(modes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none'
+      }`,
+      `machine: ${os.cpus().length} cores, load ${os
+        .loadavg()
+        .map(l => l.toFixed(1))
+        .join(' ')}, node ${process.version}${
+        manual ? `, kubectl ${manual.version}` : ''
+      }`,
       '',
       table(rows),
       '',
@@ -366,19 +602,43 @@ export async function runBench(options: BenchOptions): Promise<void> {
     );
     if (k8sPlugin) {
       out.push(
-        `Kubernetes plugin: ${mean(k8sPlugin.objects).toFixed(1)} objects per entity returned, ${k8sPlugin.errors} fetch errors; it lists ${k8sPlugin.lat.length ? 'every configured object type on every cluster (multiTenant)' : ''} and explains nothing.`,
+        `Kubernetes plugin: ${mean(k8sPlugin.objects).toFixed(
+          1,
+        )} objects per entity returned, ${
+          k8sPlugin.errors
+        } fetch errors; it lists ${
+          k8sPlugin.lat.length
+            ? 'every configured object type on every cluster (multiTenant)'
+            : ''
+        } and explains nothing.`,
       );
     }
     if (manual) {
       out.push(
-        `kubectl: machine time of the commands only (no reading, no thinking); ${manual.failedCommands} of ${manual.commands * manual.perEntity.length} commands exited non-zero (the testenv has no kubelet: \`kubectl logs\` cannot succeed).`,
+        `kubectl: machine time of the commands only (no reading, no thinking); ${
+          manual.failedCommands
+        } of ${
+          manual.commands * manual.perEntity.length
+        } commands exited non-zero (the testenv has no kubelet: \`kubectl logs\` cannot succeed).`,
       );
     }
     const target100 = manual ? mean(manual.perEntity) / warmP50 : NaN;
     out.push(
-      `target: warm report >= 100x faster than the kubectl runbook: ${manual ? `${fmtX(target100)} ${target100 >= 100 ? 'MET' : 'NOT MET'}` : 'not measured (no kubectl)'}`,
-      `target: cold fleet scan LIST calls independent of the number of entities: ${coldFleetLists.join('/')} LIST per cluster for ${entities.length} entities = ${perSnapshotLists.join('/')} for one entity: ${independent ? 'MET' : 'NOT MET'}`,
-      `setup (clusters + fleet) ${fmtMs(setupMs)}, whole run ${fmtMs(performance.now() - benchStarted)}`,
+      `target: warm report >= 100x faster than the kubectl runbook: ${
+        manual
+          ? `${fmtX(target100)} ${target100 >= 100 ? 'MET' : 'NOT MET'}`
+          : 'not measured (no kubectl)'
+      }`,
+      `target: cold fleet scan LIST calls independent of the number of entities: ${coldFleetLists.join(
+        '/',
+      )} LIST per cluster for ${
+        entities.length
+      } entities = ${perSnapshotLists.join('/')} for one entity: ${
+        independent ? 'MET' : 'NOT MET'
+      }`,
+      `setup (clusters + fleet) ${fmtMs(setupMs)}, whole run ${fmtMs(
+        performance.now() - benchStarted,
+      )}`,
     );
     process.stdout.write(`${out.join('\n')}\n`);
 
@@ -390,15 +650,46 @@ export async function runBench(options: BenchOptions): Promise<void> {
             entities: entities.length,
             inferenceServices: isvcs,
             applications: apps,
-            clusters: clusters.map(c => ({ name: c.fleet.cluster, entities: c.fleet.entities.length, templates: c.fleet.templates })),
+            clusters: clusters.map(c => ({
+              name: c.fleet.cluster,
+              entities: c.fleet.entities.length,
+              templates: c.fleet.templates,
+            })),
             fleet: { overall, failureModes: modes },
             coldFleetScan: { ms: cold.ms, requests: coldReq },
             warmFleetScan: { ms: warm.ms, requests: warmReq },
-            warmReport: { n: warmLat.length, p50: warmP50, p95: percentile(warmLat, 95), requests: warmReportReq.total },
-            coldReport: { n: coldLat.length, p50: coldP50, p95: percentile(coldLat, 95), requestsP50: percentile(coldPerReport, 50), listsPerCluster: coldListsPerCluster },
-            rss: { idle: rssIdle, peakColdScan: rssScan.peak, afterWarm: rssAfterWarm },
-            kubectl: manual && { ...manual, meanMs: mean(manual.perEntity), commandsPerEntity: runbook({ isvc: { namespace: 'x', name: 'x' }, app: { namespace: 'x', name: 'x' }, kserveNamespace: 'x', kyvernoNamespace: 'x' }).map(c => c.args.join(' ')) },
-            kubernetesPlugin: k8sPlugin && { ...k8sPlugin, p50: percentile(k8sPlugin.lat, 50) },
+            warmReport: {
+              n: warmLat.length,
+              p50: warmP50,
+              p95: percentile(warmLat, 95),
+              requests: warmReportReq.total,
+            },
+            coldReport: {
+              n: coldLat.length,
+              p50: coldP50,
+              p95: percentile(coldLat, 95),
+              requestsP50: percentile(coldPerReport, 50),
+              listsPerCluster: coldListsPerCluster,
+            },
+            rss: {
+              idle: rssIdle,
+              peakColdScan: rssScan.peak,
+              afterWarm: rssAfterWarm,
+            },
+            kubectl: manual && {
+              ...manual,
+              meanMs: mean(manual.perEntity),
+              commandsPerEntity: runbook({
+                isvc: { namespace: 'x', name: 'x' },
+                app: { namespace: 'x', name: 'x' },
+                kserveNamespace: 'x',
+                kyvernoNamespace: 'x',
+              }).map(c => c.args.join(' ')),
+            },
+            kubernetesPlugin: k8sPlugin && {
+              ...k8sPlugin,
+              p50: percentile(k8sPlugin.lat, 50),
+            },
           },
           null,
           2,

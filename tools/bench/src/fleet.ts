@@ -8,14 +8,24 @@ import { readScenario, scenariosDir } from '@internal/testenv';
 export interface KubeDoc {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: any };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    [k: string]: any;
+  };
   [k: string]: any;
 }
 
 export interface CatalogEntity {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string>; [k: string]: any };
+  metadata: {
+    name: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+    [k: string]: any;
+  };
   spec?: any;
 }
 
@@ -55,7 +65,9 @@ function readDocs(file: string): any[] {
 function chain(name: string, seen: string[] = []): string[] {
   if (seen.includes(name)) return [];
   const manifestFile = path.join(scenariosDir, name, 'scenario.json');
-  const manifest = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : {};
+  const manifest = fs.existsSync(manifestFile)
+    ? JSON.parse(fs.readFileSync(manifestFile, 'utf8'))
+    : {};
   const bases: string[] = manifest.extends ? [].concat(manifest.extends) : [];
   const out = [name];
   for (const b of bases) out.push(...chain(b, [...seen, ...out]));
@@ -71,14 +83,21 @@ function templates(scenario: string): Template[] {
     const file = path.join(scenariosDir, s, 'catalog-info.yaml');
     if (!fs.existsSync(file)) continue;
     for (const entity of readDocs(file) as CatalogEntity[]) {
-      if (entity.kind !== 'Component' || seen.has(entity.metadata.name)) continue;
+      if (entity.kind !== 'Component' || seen.has(entity.metadata.name))
+        continue;
       seen.add(entity.metadata.name);
       const a = entity.metadata.annotations ?? {};
       let isvc: KubeDoc | undefined;
       if (a[ISVC]) {
         const parts = a[ISVC].split('/');
-        const [ns, name] = parts.length === 2 ? parts : [a[K8S_NS] ?? 'default', parts[0]];
-        isvc = objects.find(o => o.kind === 'InferenceService' && o.metadata.name === name && (o.metadata.namespace ?? 'default') === ns);
+        const [ns, name] =
+          parts.length === 2 ? parts : [a[K8S_NS] ?? 'default', parts[0]];
+        isvc = objects.find(
+          o =>
+            o.kind === 'InferenceService' &&
+            o.metadata.name === name &&
+            (o.metadata.namespace ?? 'default') === ns,
+        );
       } else if (a[K8S_ID]) {
         isvc = objects.find(
           o =>
@@ -88,7 +107,12 @@ function templates(scenario: string): Template[] {
         );
       }
       const app = a[APP]
-        ? objects.find(o => o.kind === 'Application' && o.metadata.name === a[APP] && (o.metadata.namespace ?? 'argocd') === (a[APP_NS] ?? 'argocd'))
+        ? objects.find(
+            o =>
+              o.kind === 'Application' &&
+              o.metadata.name === a[APP] &&
+              (o.metadata.namespace ?? 'argocd') === (a[APP_NS] ?? 'argocd'),
+          )
         : undefined;
       // An entity whose objects this cluster does not have at all says nothing about it.
       if (isvc || app) out.push({ entity, isvc, app });
@@ -100,7 +124,7 @@ function templates(scenario: string): Template[] {
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 
 /**
- * `count` entities for one cluster, cloned round-robin from the entities of
+ * Entities for one cluster, cloned round-robin from the entities of
  * the scenario and of the scenarios it extends, each with its own copy of the
  * template's InferenceService (when the scenario has one: some failure modes
  * are about it never having been created) and Argo CD Application. A clone
@@ -111,22 +135,43 @@ const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o));
 export function generateClusterFleet(options: {
   scenario: string;
   cluster: string;
-  count: number;
+  /** InferenceServices to create; entities whose template has none come on top */
+  inferenceServices: number;
   /** first clone number (entity names are unique across clusters) */
   offset: number;
   outDir: string;
 }): ClusterFleet {
-  const { scenario, cluster, count, offset, outDir } = options;
+  const { scenario, cluster, offset, outDir } = options;
   const ts = templates(scenario);
-  if (ts.length === 0) throw new Error(`scenario ${scenario} has no catalog entity whose objects it creates`);
+  if (ts.length === 0)
+    throw new Error(
+      `scenario ${scenario} has no catalog entity whose objects it creates`,
+    );
+  // Round-robin over the templates until the InferenceService count is reached.
+  const anyIsvc = ts.some(t => t.isvc);
+  let isvcCount = 0;
   const docs: KubeDoc[] = [];
   const entities: CatalogEntity[] = [];
   const perTemplate: Record<string, number> = {};
-  for (let i = 0; i < count; i++) {
+  for (
+    let i = 0;
+    anyIsvc
+      ? isvcCount < options.inferenceServices
+      : i < options.inferenceServices;
+    i++
+  ) {
     const t = ts[i % ts.length];
-    const name = `${t.entity.metadata.name}-b${String(offset + i).padStart(4, '0')}`;
-    perTemplate[t.entity.metadata.name] = (perTemplate[t.entity.metadata.name] ?? 0) + 1;
-    const annotations: Record<string, string> = { [CLUSTER]: cluster, [K8S_ID]: name };
+    if (t.isvc) isvcCount += 1;
+    const name = `${t.entity.metadata.name}-b${String(offset + i).padStart(
+      4,
+      '0',
+    )}`;
+    perTemplate[t.entity.metadata.name] =
+      (perTemplate[t.entity.metadata.name] ?? 0) + 1;
+    const annotations: Record<string, string> = {
+      [CLUSTER]: cluster,
+      [K8S_ID]: name,
+    };
     const ta = t.entity.metadata.annotations ?? {};
     let isvcNs = ta[K8S_NS] ?? 'models';
     if (t.isvc) isvcNs = t.isvc.metadata.namespace ?? 'default';
@@ -143,14 +188,22 @@ export function generateClusterFleet(options: {
       o.metadata = {
         ...o.metadata,
         name,
-        labels: { ...o.metadata.labels, 'app.kubernetes.io/instance': name, [K8S_ID]: name },
+        labels: {
+          ...o.metadata.labels,
+          'app.kubernetes.io/instance': name,
+          [K8S_ID]: name,
+        },
       };
       docs.push(o);
     }
     if (t.app) {
       const o = clone(t.app);
       o.metadata = { ...o.metadata, name };
-      if (o.spec?.source?.path) o.spec.source.path = String(o.spec.source.path).replace(t.entity.metadata.name, name);
+      if (o.spec?.source?.path)
+        o.spec.source.path = String(o.spec.source.path).replace(
+          t.entity.metadata.name,
+          name,
+        );
       docs.push(o);
     }
     const e = clone(t.entity);

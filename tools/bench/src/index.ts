@@ -12,8 +12,12 @@ export { generateClusterFleet } from './fleet';
 export { runbook } from './kubectl';
 
 const USAGE = `usage: yarn bench [options]
-  --entities <n>        catalog entities in the fleet (default 1000)
-  --scenarios <a,b,c>   one testenv cluster per scenario (default ${DEFAULT_SCENARIOS.join(',')})
+  --isvcs <n>           InferenceServices in the fleet, each with its Argo CD Application and
+                        catalog entity (default 1000); clones of scenario entities whose
+                        InferenceService was never created come on top
+  --scenarios <a,b,c>   one testenv cluster per scenario (default ${DEFAULT_SCENARIOS.join(
+    ',',
+  )})
   --cold-sample <n>     reports measured with ?refresh=true (default 30)
   --sample <n>          entities for the kubectl and Kubernetes-plugin columns (default 5)
   --json <file>         also write the results as JSON
@@ -22,17 +26,24 @@ const USAGE = `usage: yarn bench [options]
 
 function positiveInt(flag: string, v: string | undefined): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${flag} needs a positive integer, got '${v}'`);
   return n;
 }
 
 export function parseArgs(args: string[]): BenchOptions {
-  const o: BenchOptions = { entities: 1000, scenarios: DEFAULT_SCENARIOS, coldSample: 30, sideBySideSample: 5 };
+  const o: BenchOptions = {
+    inferenceServices: 1000,
+    scenarios: DEFAULT_SCENARIOS,
+    coldSample: 30,
+    sideBySideSample: 5,
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const next = () => args[++i];
-    if (a === '--entities') o.entities = positiveInt(a, next());
-    else if (a === '--scenarios') o.scenarios = (next() ?? '').split(',').filter(Boolean);
+    if (a === '--isvcs') o.inferenceServices = positiveInt(a, next());
+    else if (a === '--scenarios')
+      o.scenarios = (next() ?? '').split(',').filter(Boolean);
     else if (a === '--cold-sample') o.coldSample = positiveInt(a, next());
     else if (a === '--sample') o.sideBySideSample = positiveInt(a, next());
     else if (a === '--json') o.json = next();
@@ -40,7 +51,8 @@ export function parseArgs(args: string[]): BenchOptions {
     else if (a === '--no-kubernetes-plugin') o.skipKubernetesPlugin = true;
     else throw new Error(`unknown argument '${a}'\n${USAGE}`);
   }
-  if (o.scenarios.length === 0) throw new Error('--scenarios needs at least one scenario');
+  if (o.scenarios.length === 0)
+    throw new Error('--scenarios needs at least one scenario');
   return o;
 }
 

@@ -28,7 +28,9 @@ function stopGroup(reason) {
     return;
   }
   stopping = true;
-  process.stderr.write(`[portal-guard] ${reason}: stopping process group ${process.pid}\n`);
+  process.stderr.write(
+    `[portal-guard] ${reason}: stopping process group ${process.pid}\n`,
+  );
   try {
     // Everyone in our group but us; we exit once the command is gone.
     process.kill(child.pid, 'SIGTERM');

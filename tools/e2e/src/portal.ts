@@ -99,7 +99,13 @@ export function readableTail(text: string, lines: number): string {
     .filter(
       line =>
         line.trim() !== '' &&
-        !(/type="incomingRequest"/.test(line) && /status=[123]\d\d\b/.test(line)),
+        !(
+          /type="incomingRequest"/.test(line) &&
+          (/status=[123]\d\d\b/.test(line) ||
+            // the guest user has no catalog entity: always a 404
+            /by-name\/user\/\S+ HTTP\/1\.1" 404/.test(line))
+        ) &&
+        !/Issuing token for user:development\/guest/.test(line),
     )
     .slice(-lines)
     .map(line => (line.length > 400 ? `${line.slice(0, 400)} …` : line))
@@ -243,7 +249,9 @@ export interface Portal {
    * Waits for the backend's /api/serving-health/health and the frontend's
    * index; returns each one's time from its spawn to ready.
    */
-  waitReady(timeoutMs: number): Promise<{ backendMs: number; frontendMs: number }>;
+  waitReady(
+    timeoutMs: number,
+  ): Promise<{ backendMs: number; frontendMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -310,7 +318,9 @@ export async function createPortal(options: {
         .filter((p): p is Guarded => Boolean(p))
         .map(
           p =>
-            `--- ${p.name} (${rel(p.logFile)}), last lines ---\n${p.logTail(lines)}`,
+            `--- ${p.name} (${rel(p.logFile)}), last lines ---\n${p.logTail(
+              lines,
+            )}`,
         )
         .join('\n');
     },

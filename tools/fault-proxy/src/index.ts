@@ -53,7 +53,10 @@ export interface StartKubeProxyOptions {
 }
 
 /** The serving certificate and key a testenv API server uses (under its dataDir). */
-export function testEnvServingCert(dataDir: string): { cert: string; key: string } {
+export function testEnvServingCert(dataDir: string): {
+  cert: string;
+  key: string;
+} {
   return {
     cert: fs.readFileSync(path.join(dataDir, 'certs/apiserver.crt'), 'utf8'),
     key: fs.readFileSync(path.join(dataDir, 'certs/apiserver.key'), 'utf8'),
@@ -85,7 +88,11 @@ class RequestTap {
   private chunked = false;
 
   constructor(
-    private readonly onRequest: (method: string, path: string, userAgent?: string) => void,
+    private readonly onRequest: (
+      method: string,
+      path: string,
+      userAgent?: string,
+    ) => void,
   ) {}
 
   feed(chunk: Buffer): void {
@@ -119,26 +126,37 @@ class RequestTap {
       const headers = new Map<string, string>();
       for (const line of head.slice(1)) {
         const i = line.indexOf(':');
-        if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
+        if (i > 0)
+          headers.set(
+            line.slice(0, i).trim().toLowerCase(),
+            line.slice(i + 1).trim(),
+          );
       }
       if (m) this.onRequest(m[1], m[2], headers.get('user-agent'));
       const length = Number(headers.get('content-length') ?? 0);
       if (length > 0) this.skip = length;
-      else if (/chunked/i.test(headers.get('transfer-encoding') ?? '')) this.chunked = true;
+      else if (/chunked/i.test(headers.get('transfer-encoding') ?? ''))
+        this.chunked = true;
     }
   }
 }
 
 interface Conn {
   raw: net.Socket;
+  front?: tls.TLSSocket;
   upstream?: tls.TLSSocket;
   stalled: boolean;
 }
 
 /** Starts the proxy on a free port of 127.0.0.1. */
-export async function startKubeProxy(options: StartKubeProxyOptions): Promise<KubeProxy> {
+export async function startKubeProxy(
+  options: StartKubeProxyOptions,
+): Promise<KubeProxy> {
   const target = new URL(options.target);
-  const secureContext = tls.createSecureContext({ cert: options.cert, key: options.key });
+  const secureContext = tls.createSecureContext({
+    cert: options.cert,
+    key: options.key,
+  });
   const started = Date.now();
   let mode: ProxyMode = options.mode ?? 'pass';
   let records: ProxiedRequest[] = [];
@@ -147,9 +165,10 @@ export async function startKubeProxy(options: StartKubeProxyOptions): Promise<Ku
   const conns = new Set<Conn>();
 
   const destroy = (c: Conn) => {
-    c.upstream?.destroy();
-    if (!c.raw.destroyed) c.raw.resetAndDestroy();
     conns.delete(c);
+    c.upstream?.destroy();
+    c.front?.destroy();
+    if (!c.raw.destroyed) c.raw.resetAndDestroy();
   };
 
   const server = net.createServer(raw => {
@@ -166,16 +185,19 @@ export async function startKubeProxy(options: StartKubeProxyOptions): Promise<Ku
     }
     const conn: Conn = { raw, stalled: mode === 'stall' };
     conns.add(conn);
-    raw.on('close', () => {
-      conn.upstream?.destroy();
-      conns.delete(conn);
-    });
+    raw.on('close', () => destroy(conn));
     // Stalled: the socket is accepted and never read; not even the TLS
     // handshake is answered. The client's own timeout has to end it.
     if (conn.stalled) return;
 
     const tap = new RequestTap((method, p, userAgent) =>
-      records.push({ method, path: p, list: isListRequest(method, p), userAgent, at: Date.now() - started }),
+      records.push({
+        method,
+        path: p,
+        list: isListRequest(method, p),
+        userAgent,
+        at: Date.now() - started,
+      }),
     );
     const front = new tls.TLSSocket(raw, { isServer: true, secureContext });
     const upstream = tls.connect({
@@ -183,6 +205,7 @@ export async function startKubeProxy(options: StartKubeProxyOptions): Promise<Ku
       port: Number(target.port || 443),
       ca: options.ca,
     });
+    conn.front = front;
     conn.upstream = upstream;
     front.on('error', () => destroy(conn));
     upstream.on('error', () => destroy(conn));

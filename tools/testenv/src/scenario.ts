@@ -238,6 +238,36 @@ function checkObject(obj: any): string | undefined {
   return undefined;
 }
 
+/** Where a testenv publishes the CA of its stand-in webhook server. */
+export const WEBHOOK_CA_CONFIGMAP = { namespace: 'kube-system', name: 'testenv-webhook-ca' };
+
+/**
+ * Sets caBundle on every Service-backed webhook that has none, from the CA the
+ * testenv publishes: the job cert-manager's cainjector does on a real cluster.
+ * On a cluster without that ConfigMap the webhooks stay as written.
+ */
+async function injectCaBundle(client: KubeClient, obj: any): Promise<any> {
+  let ca: string | undefined;
+  try {
+    const cm = await client.get(
+      `/api/v1/namespaces/${WEBHOOK_CA_CONFIGMAP.namespace}/configmaps/${WEBHOOK_CA_CONFIGMAP.name}`,
+    );
+    ca = cm?.data?.['ca.crt'];
+  } catch (e) {
+    if (!(e instanceof KubeApiError && e.statusCode === 404)) throw e;
+  }
+  if (!ca) return obj;
+  const caBundle = Buffer.from(ca).toString('base64');
+  return {
+    ...obj,
+    webhooks: (obj.webhooks ?? []).map((w: any) =>
+      w.clientConfig?.service && !w.clientConfig.caBundle
+        ? { ...w, clientConfig: { ...w.clientConfig, caBundle } }
+        : w,
+    ),
+  };
+}
+
 const ADMISSION_KINDS = new Set([
   'MutatingWebhookConfiguration',
   'ValidatingWebhookConfiguration',
@@ -463,7 +493,8 @@ async function createObject(
   } catch (e) {
     throw fail((e as Error).message, applied);
   }
-  const body = { ...obj, metadata: { ...obj.metadata } };
+  let body = { ...obj, metadata: { ...obj.metadata } };
+  if (phase(obj) === 3) body = await injectCaBundle(client, body);
   if (info.namespaced) {
     body.metadata.namespace = obj.metadata.namespace ?? 'default';
     ref.namespace = body.metadata.namespace;

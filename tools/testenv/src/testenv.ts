@@ -8,7 +8,12 @@ import YAML from 'yaml';
 import { apiServerBinary, buildApiServer } from './build';
 import { ClusterAccess, KubeClient } from './kube';
 import { rbacFile } from './paths';
-import { applyFiles, loadScenario, Scenario } from './scenario';
+import {
+  applyFiles,
+  loadScenario,
+  Scenario,
+  WEBHOOK_CA_CONFIGMAP,
+} from './scenario';
 
 export type Identity = 'admin' | 'reader' | 'nobody';
 
@@ -267,6 +272,20 @@ function kubeconfig(
   });
 }
 
+/**
+ * The CA of the in-process stand-in webhook server, published in the cluster
+ * the way kube-root-ca.crt is, so the scenario loader can inject it as the
+ * webhooks' caBundle from any client (see WEBHOOK_CA_CONFIGMAP in scenario.ts).
+ */
+function webhookCaConfigMap(pem: string): string {
+  return YAML.stringify({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { namespace: WEBHOOK_CA_CONFIGMAP.namespace, name: WEBHOOK_CA_CONFIGMAP.name },
+    data: { 'ca.crt': pem },
+  });
+}
+
 /** ClusterRoleBindings of the shipped roles to the reader; none for nobody. */
 function readerBindings(): string {
   const roles = YAML.parseAllDocuments(fs.readFileSync(rbacFile, 'utf8'))
@@ -403,7 +422,12 @@ export async function startTestEnv(
     const setupStarted = Date.now();
     const bindingsFile = path.join(dataDir, 'reader-bindings.yaml');
     fs.writeFileSync(bindingsFile, readerBindings());
-    await applyFiles(env.access('admin'), [rbacFile, bindingsFile]);
+    const webhookCaFile = path.join(dataDir, 'webhook-ca.yaml');
+    fs.writeFileSync(
+      webhookCaFile,
+      webhookCaConfigMap(fs.readFileSync(path.join(dataDir, 'webhook-ca.pem'), 'utf8')),
+    );
+    await applyFiles(env.access('admin'), [rbacFile, bindingsFile, webhookCaFile]);
     fs.writeFileSync(
       env.kubeconfigPath,
       kubeconfig(name, env.url, env.caData, tokens),
