@@ -608,13 +608,9 @@ describe('a stalled or dropping connection to one cluster', () => {
     expect(backMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
   });
 
-  // KNOWN BUG (it.failing until fixed, then turn into it): Node reports a peer
-  // that closes during the handshake as ECONNRESET "Client network socket
-  // disconnected before secure TLS connection was established"; the client
-  // (serving-health-node createKubernetesClient, error handler) matches /TLS/
-  // in the message before it looks at the code, so the report says "TLS
-  // handshake failed", status fail, "set caData": the wrong fix.
-  it.failing(
+  // Node words this ECONNRESET "... before secure TLS connection was established":
+  // the code, not the wording, must decide (else the fix offered is "set caData").
+  it(
     'a connection closed during the TLS handshake is unreachable (error), not a TLS misconfiguration',
     async () => {
       const server = await startBackend([viaProxy('stalled')], [stalledEntity]);
@@ -733,7 +729,7 @@ describe('bad input', () => {
       expect(res.body.error.name).toBe('InputError');
       expect(res.body.error.message).toContain(annotation);
       expect(res.body.error.message.length).toBeLessThan(2000);
-      expect(ms).toBeLessThan(TIMEOUT_MS);
+      expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
     },
   );
 
@@ -743,7 +739,8 @@ describe('bad input', () => {
     )![0];
     const res = await request(server).get(reportPath(huge));
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('characters cut');
+    expect(res.body.error.message.length).toBeLessThan(1000);
+    expect(res.body.error.message).toMatch(/serving\.kserve\.io\/inferenceservice .*\(\d+ characters\)/);
   });
 
   it('the fleet lists malformed entities as unknown with the reason, and still triages the good one', async () => {
@@ -857,7 +854,7 @@ describe('bad input', () => {
         label === 'plain' ? /characters cut\]$/ : /\[REDACTED/,
       );
       expect(out).not.toMatch(/A{100}|p{100}|M{100}/);
-      expect(ms).toBeLessThan(500);
+      expect(ms).toBeLessThan(2000);
       const [logOut] = [redactLog(`${line}\nsecond line token=abc\n`)];
       expect(logOut).toHaveLength(2);
       expect(logOut[1]).toBe('second line token=[REDACTED]');

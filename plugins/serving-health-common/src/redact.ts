@@ -16,8 +16,10 @@ const PATTERNS: Array<[RegExp, string]> = [
 export function redactLogLine(line: string): string {
   let out = line.length > MAX_LINE * 4 ? line.slice(0, MAX_LINE * 4) : line;
   for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
-  if (out.length > MAX_LINE) {
-    out = `${out.slice(0, MAX_LINE)} … [${line.length - MAX_LINE} characters cut]`;
+  // Say so whenever the original was longer, even if redaction shrank what is left.
+  if (line.length > MAX_LINE || out.length > MAX_LINE) {
+    const kept = out.slice(0, MAX_LINE);
+    out = `${kept} … [line of ${line.length} characters cut]`;
   }
   return out;
 }

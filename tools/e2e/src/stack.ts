@@ -66,7 +66,8 @@ export const e2eDir = path.join(artifactsDir, 'e2e');
 /**
  * The whole portal on the real testenv: one kube-apiserver per scenario, the
  * backend (real better-sqlite3 database) and the frontend dev server, with
- * every scenario's catalog-info.yaml registered. The frontend compiles while
+ * the repo's catalog (which registers every scenario's catalog-info.yaml, as
+ * `yarn demo` does). The frontend compiles while
  * the clusters start. Resolves once the fleet endpoint lists every expected
  * entity (the catalog has ingested them); on failure, stops what it started
  * and throws with the portal's log tail.
@@ -89,12 +90,7 @@ export async function startStack(
   const t0 = Date.now();
   const left = () => Math.max(5_000, budgetMs - (Date.now() - t0));
   fs.mkdirSync(e2eDir, { recursive: true });
-  const portal = await createPortal({
-    workDir: e2eDir,
-    catalogFiles: listScenarios().map(s =>
-      path.join(s.dir, 'catalog-info.yaml'),
-    ),
-  });
+  const portal = await createPortal({ workDir: e2eDir });
   let demo: DemoClusters | undefined;
   try {
     const starting = startDemoClusters({
@@ -159,7 +155,12 @@ export async function startStack(
         seen = body.entries.map((e: { entityRef: string }) => e.entityRef);
         return [...wanted].every(ref => seen.includes(ref));
       },
-      () => `; fleet lists: ${seen.join(', ') || 'nothing'}${logContext()}`,
+      () =>
+        `; fleet lists: ${seen.join(', ') || 'nothing'}; missing: ${[...wanted]
+          .filter(ref => !seen.includes(ref))
+          .join(
+            ', ',
+          )} (is each scenario's catalog-info.yaml a target of the Location in catalog-info.yaml?)${logContext()}`,
     );
     const timings = {
       clustersMs,

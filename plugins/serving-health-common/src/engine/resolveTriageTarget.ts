@@ -22,6 +22,11 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+/** Annotation values are echoed in errors; a pathological one must not be echoed whole. */
+function quote(value: string): string {
+  return value.length > 100 ? `'${value.slice(0, 100)}…' (${value.length} characters)` : `'${value}'`;
+}
+
 function validName(s: string) {
   return s.length <= 253 && DNS_SUBDOMAIN.test(s);
 }
@@ -54,14 +59,14 @@ export function resolveTriageTarget(
       return {
         ok: false,
         annotation: ANNOTATION_KUBERNETES_NAMESPACE,
-        message: `Annotation ${ANNOTATION_KUBERNETES_NAMESPACE} must be a DNS-1123 label (the namespace of '${parts[0]}'); got '${defaultNamespace}'.`,
+        message: `Annotation ${ANNOTATION_KUBERNETES_NAMESPACE} must be a DNS-1123 label (the namespace of ${quote(parts[0])}); got ${quote(defaultNamespace)}.`,
       };
     }
     if (parts.length > 2 || !validNamespace(namespace) || !validName(name)) {
       return {
         ok: false,
         annotation: ANNOTATION_INFERENCESERVICE,
-        message: `Annotation ${ANNOTATION_INFERENCESERVICE} must be '<namespace>/<name>' or '<name>' with DNS-1123 names; got '${isvcRaw}'.`,
+        message: `Annotation ${ANNOTATION_INFERENCESERVICE} must be '<namespace>/<name>' or '<name>' with DNS-1123 names; got ${quote(isvcRaw)}.`,
       };
     }
     inferenceService = { namespace, name };
@@ -71,7 +76,7 @@ export function resolveTriageTarget(
       return {
         ok: false,
         annotation: ANNOTATION_KUBERNETES_ID,
-        message: `Annotation ${ANNOTATION_KUBERNETES_ID} must be a valid label value; got '${kubernetesId}'.`,
+        message: `Annotation ${ANNOTATION_KUBERNETES_ID} must be a valid label value; got ${quote(kubernetesId)}.`,
       };
     }
   }
@@ -84,7 +89,7 @@ export function resolveTriageTarget(
       return {
         ok: false,
         annotation: ANNOTATION_ARGOCD_APP,
-        message: `Annotations ${ANNOTATION_ARGOCD_APP} / ${ANNOTATION_ARGOCD_APP_NAMESPACE} must be DNS-1123 names; got '${appNamespace}/${appName}'.`,
+        message: `Annotations ${ANNOTATION_ARGOCD_APP} / ${ANNOTATION_ARGOCD_APP_NAMESPACE} must be DNS-1123 names; got ${quote(`${appNamespace}/${appName}`)}.`,
       };
     }
     argoApp = { namespace: appNamespace, name: appName };
@@ -97,7 +102,7 @@ export function resolveTriageTarget(
       return {
         ok: false,
         annotation: ANNOTATION_KUBERNETES_CLUSTER,
-        message: `Annotation ${ANNOTATION_KUBERNETES_CLUSTER} names cluster '${clusterRaw}', which is not configured (known: ${options.clusters.join(', ') || 'none'}).`,
+        message: `Annotation ${ANNOTATION_KUBERNETES_CLUSTER} names cluster ${quote(clusterRaw)}, which is not configured (known: ${options.clusters.join(', ') || 'none'}).`,
       };
     }
     cluster = clusterRaw;

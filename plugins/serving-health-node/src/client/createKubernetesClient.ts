@@ -171,10 +171,12 @@ export function createKubernetesClient(
 
       httpReq.on('error', (err: NodeJS.ErrnoException) => {
         const code = err.code ?? '';
-        if (TLS_ERROR_CODES.has(code) || /certificate|TLS|SSL/i.test(err.message)) {
-          fail('tls', `TLS handshake failed: ${err.message}`);
-        } else if (UNREACHABLE_CODES.has(code)) {
+        // A peer that hangs up mid-handshake says "TLS" in its message but is a
+        // network failure: the error code decides before the wording does.
+        if (UNREACHABLE_CODES.has(code)) {
           fail('unreachable', `${code}: ${err.message}`);
+        } else if (TLS_ERROR_CODES.has(code) || /certificate|SSL routines/i.test(err.message)) {
+          fail('tls', `TLS handshake failed: ${err.message}`);
         } else {
           fail('unreachable', err.message);
         }

@@ -13,8 +13,11 @@ import { SnapshotCache, SnapshotEntry } from './types';
 interface Slot {
   startedAt: number;
   loadedAt?: number;
+  ttlMs: number;
   promise: Promise<SnapshotEntry>;
 }
+
+const UNREACHABLE_TTL_MS = 5_000;
 
 export function createSnapshotCache(options: {
   registry: ClusterRegistry;
@@ -32,10 +35,12 @@ export function createSnapshotCache(options: {
   function load(cluster: string): Slot {
     const client = registry.client(cluster);
     if (!client) throw new NotFoundError(`Cluster '${cluster}' is not configured`);
-    const slot: Slot = { startedAt: now(), promise: Promise.resolve(undefined as any) };
+    const slot: Slot = { startedAt: now(), ttlMs, promise: Promise.resolve(undefined as any) };
     slot.promise = (async () => {
       const snapshot = await createClusterSnapshotLoader({ client, namespaces }).load();
       slot.loadedAt = now();
+      // An unreachable cluster is asked again soon: recovery should show without a refresh.
+      if (!snapshot.version.ok) slot.ttlMs = Math.min(ttlMs, UNREACHABLE_TTL_MS);
       logger.info('Cluster snapshot loaded', {
         cluster,
         requests: snapshot.requestCount,
@@ -65,7 +70,7 @@ export function createSnapshotCache(options: {
       const t = now();
       if (slot) {
         const inFlight = slot.loadedAt === undefined;
-        const fresh = slot.loadedAt !== undefined && t - slot.loadedAt < ttlMs;
+        const fresh = slot.loadedAt !== undefined && t - slot.loadedAt < slot.ttlMs;
         // Refreshes are rate-limited per cluster: a burst of them shares one read.
         const refreshAllowed = t - slot.startedAt >= refreshMinIntervalMs;
         if (inFlight || (fresh && (!opts?.refresh || !refreshAllowed))) {
