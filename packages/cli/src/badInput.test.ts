@@ -184,6 +184,15 @@ describe('serving-health validate with bad input', () => {
     });
     expect(text.stdout).toContain('not evaluated');
     expect(text.stdout).toMatch(/4 not evaluated/);
+
+    const strict = await runValidateCommand({
+      cwd: dir,
+      paths: ['isvc.yaml'],
+      policies: 'policies',
+      output: 'json',
+      strict: true,
+    });
+    expect(strict.code).toBe(1);
   });
 
   it('invalid YAML in a policy file: exit 2 naming file and line', async () => {

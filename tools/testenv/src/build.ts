@@ -55,7 +55,20 @@ export async function buildApiServer(
   if (!options.force && isUpToDate()) {
     return { binary: apiServerBinary, built: false, ms: Date.now() - started };
   }
-  options.log?.(
+  // Testenvs started together in one process share one build (same temp file).
+  inFlight ??= runGoBuild(started, options.log).finally(() => {
+    inFlight = undefined;
+  });
+  return inFlight;
+}
+
+let inFlight: Promise<BuildResult> | undefined;
+
+async function runGoBuild(
+  started: number,
+  log?: (line: string) => void,
+): Promise<BuildResult> {
+  log?.(
     `building ${path.basename(
       apiServerBinary,
     )} (kube-apiserver ${KUBERNETES_VERSION} + etcd; the first build takes minutes)`,

@@ -35,6 +35,8 @@ export interface ValidateCommandOptions {
   conventions?: string;
   namespace?: string;
   output?: 'json' | 'text';
+  /** Exit 1 also when a rule could not be evaluated. */
+  strict?: boolean;
   /** Base for relative paths (default: the directory the user ran `yarn serving-health` from). */
   cwd?: string;
 }
@@ -255,6 +257,8 @@ export async function runValidateCommand(
   let code = EXIT_CLEAN;
   if (report.errors.length) code = EXIT_ERROR;
   else if (report.violations.length) code = EXIT_FINDINGS;
+  // --strict: a rule nobody evaluated is not a rule that passed.
+  else if (opts.strict && report.notEvaluated.length) code = EXIT_FINDINGS;
   return { code, stdout, report };
 }
 
@@ -289,6 +293,10 @@ export function registerValidateCommand(program: Command) {
       '--namespace <ns>',
       'namespace of namespaced objects that name none',
       'default',
+    )
+    .option(
+      '--strict',
+      'exit 1 also when a policy rule could not be evaluated (unsupported feature)',
     )
     .addOption(
       new Option('--output <format>', 'output format')

@@ -1,7 +1,7 @@
 import { useCallback, useEffect } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { useApi } from '@backstage/core-plugin-api';
-import { CompoundEntityRef } from '@backstage/catalog-model';
+import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { TriageReport } from '@serving-health/plugin-serving-health-common';
 import { servingHealthApiRef } from '../api';
 
@@ -32,11 +32,16 @@ export function useServingHealthReport(
     fetchReport(true);
   }, [fetchReport]);
 
+  // After navigating to another entity, the previous entity's report must not
+  // show under the new header while the new one loads.
+  const current = stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase('en-US');
+  const report =
+    state.value?.entityRef.toLocaleLowerCase('en-US') === current ? state.value : undefined;
   return {
-    report: state.value,
+    report,
     // Before the first call has started, nothing is there yet: that is loading too.
-    loading: state.loading || (!state.value && !state.error),
-    error: state.error,
+    loading: state.loading || (!report && !state.error),
+    error: state.loading && !report ? undefined : state.error,
     rerun,
   };
 }

@@ -52,12 +52,14 @@ const useStyles = makeStyles(theme => ({
   },
   mono: {
     fontFamily: 'monospace',
-    wordBreak: 'break-all',
+    // Break long values at any point only when a word does not fit.
+    overflowWrap: 'anywhere',
   },
   fieldName: {
     fontFamily: 'monospace',
-    width: '40%',
+    width: '28%',
     verticalAlign: 'top',
+    overflowWrap: 'anywhere',
   },
   steps: {
     margin: 0,
@@ -237,12 +239,12 @@ export const CheckResultPanel = ({
               <WarningPanel
                 severity="warning"
                 title="This check could not run"
-                message={check.summary}
                 defaultExpanded
               >
                 <Typography variant="body2">
-                  Its result is neither a pass nor a fail. Grant the missing
-                  permission or fix the timeout, then re-run the triage.
+                  Its result is neither a pass nor a fail: the read it needs was
+                  refused or failed (see the evidence). Fix that, then re-run
+                  the triage.
                 </Typography>
               </WarningPanel>
             </div>

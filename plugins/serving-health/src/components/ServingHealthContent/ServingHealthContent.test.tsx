@@ -49,6 +49,30 @@ describe('ServingHealthContent', () => {
     ).not.toBeInTheDocument();
   });
 
+  it("does not show the previous entity's report while the next one loads", async () => {
+    const other: Entity = {
+      ...modelEndpointEntity,
+      metadata: { ...modelEndpointEntity.metadata, name: 'other-model' },
+    };
+    const api = mockApi(async ref =>
+      ref.name === 'fraud-model' ? webhookFailingReport : new Promise(() => {}),
+    );
+    const tree = (entity: Entity) => (
+      <TestApiProvider apis={[[servingHealthApiRef, api]]}>
+        <EntityProvider entity={entity}>
+          <ServingHealthContent />
+        </EntityProvider>
+      </TestApiProvider>
+    );
+    const { rerender } = await renderInTestApp(tree(modelEndpointEntity), {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(await screen.findByTestId('serving-health-report')).toBeInTheDocument();
+    rerender(tree(other));
+    expect(await screen.findByTestId('serving-health-loading')).toBeInTheDocument();
+    expect(screen.queryByTestId('serving-health-report')).not.toBeInTheDocument();
+  });
+
   it('shows the error panel when the backend is down', async () => {
     const api = mockApi(async () => {
       throw await ResponseError.fromResponse(
@@ -205,7 +229,9 @@ describe('ServingHealthContent', () => {
     );
     const error = screen.getByTestId('check-kserve.controller-logs-error');
     expect(error).toHaveTextContent('This check could not run');
-    expect(error).toHaveTextContent(/needs get on pods\/log/);
+    expect(screen.getByTestId('check-kserve.controller-logs')).toHaveTextContent(
+      /needs get on pods\/log/,
+    );
   });
 
   it('re-runs the triage with refresh=true and keeps the report visible meanwhile', async () => {

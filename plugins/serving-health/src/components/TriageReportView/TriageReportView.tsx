@@ -63,15 +63,16 @@ const ReportSummary = (props: {
   const { report, loading, onRerun } = props;
   const classes = useStyles();
   const { target } = report;
-  const targetMetadata: Record<string, string> = { cluster: target.cluster };
+  // Keys are shown as written: product names keep their own spelling.
+  const targetMetadata: Record<string, string> = { Cluster: target.cluster };
   if (target.inferenceService) {
-    targetMetadata.inferenceService = `${target.inferenceService.namespace}/${target.inferenceService.name}`;
+    targetMetadata.InferenceService = `${target.inferenceService.namespace}/${target.inferenceService.name}`;
   }
   if (target.kubernetesId) {
-    targetMetadata.kubernetesId = target.kubernetesId;
+    targetMetadata['backstage.io/kubernetes-id'] = target.kubernetesId;
   }
   if (target.argoApp) {
-    targetMetadata.argoCdApplication = `${target.argoApp.namespace}/${target.argoApp.name}`;
+    targetMetadata['Argo CD Application'] = `${target.argoApp.namespace}/${target.argoApp.name}`;
   }
 
   return (
@@ -127,7 +128,11 @@ const ReportSummary = (props: {
         </Typography>
       </Box>
       <Box mt={2}>
-        <StructuredMetadataTable metadata={targetMetadata} dense />
+        <StructuredMetadataTable
+          metadata={targetMetadata}
+          dense
+          options={{ titleFormat: key => key }}
+        />
       </Box>
     </InfoCard>
   );
@@ -247,7 +252,7 @@ export const TriageReportView = ({
                   )}
                   {checks.map(check => (
                     <CheckResultPanel
-                      key={check.id}
+                      key={`${report.entityRef}/${check.id}`}
                       check={check}
                       allChecks={report.checks}
                     />
