@@ -6,9 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
-  export PATH="/usr/local/go/bin:$PATH"
-fi
 command -v go >/dev/null || { echo "install: Go is required to build the testenv (tools/testenv)" >&2; exit 2; }
 command -v corepack >/dev/null || { echo "install: Node.js with corepack is required" >&2; exit 2; }
 
