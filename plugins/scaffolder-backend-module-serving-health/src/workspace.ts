@@ -3,7 +3,10 @@ import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import fg from 'fast-glob';
-import { ManifestFile } from '@serving-health/plugin-serving-health-common';
+import {
+  ManifestFile,
+  parseManifests,
+} from '@serving-health/plugin-serving-health-common';
 
 export const DEFAULT_MANIFEST_GLOBS = ['**/*.yaml', '**/*.yml'];
 
@@ -71,4 +74,18 @@ export async function readWorkspaceFiles(
     files.push({ path: rel, content: await fs.readFile(real, 'utf8') });
   }
   return files;
+}
+
+/** Every document of the files; the first malformed one is an InputError naming file and line. */
+export function parseWorkspaceManifests(files: ManifestFile[]) {
+  return files.flatMap(f => {
+    const parsed = parseManifests(f.content, f.path);
+    if (parsed.errors.length) {
+      const e = parsed.errors[0];
+      throw new InputError(
+        `malformed YAML: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`,
+      );
+    }
+    return parsed.documents;
+  });
 }

@@ -6,7 +6,6 @@ import {
   expandLists,
   findPatchDeletes,
   KubeObject,
-  parseManifests,
   patchFiles,
   resourceRef,
   ResourceRef,
@@ -17,7 +16,11 @@ import {
   KubeResponse,
 } from '@serving-health/plugin-serving-health-node';
 import { resolveCluster, ServingHealthActionOptions } from '../options';
-import { DEFAULT_MANIFEST_GLOBS, readWorkspaceFiles } from '../workspace';
+import {
+  DEFAULT_MANIFEST_GLOBS,
+  readWorkspaceFiles,
+  parseWorkspaceManifests,
+} from '../workspace';
 import { examples } from './admissionDryRun.examples';
 
 /** The API server's answer to one server-side dry-run, as it gave it. */
@@ -252,19 +255,7 @@ export function createAdmissionDryRunAction(
         input.files ?? DEFAULT_MANIFEST_GLOBS,
         'files',
       );
-      const documents = [];
-      for (const f of files) {
-        const parsed = parseManifests(f.content, f.path);
-        if (parsed.errors.length) {
-          const e = parsed.errors[0];
-          throw new InputError(
-            `malformed YAML: ${e.file}${e.line ? `:${e.line}` : ''}: ${
-              e.message
-            }`,
-          );
-        }
-        documents.push(...parsed.documents);
-      }
+      const documents = parseWorkspaceManifests(files);
       const patches = patchFiles(documents);
       const objects: Array<{ file: string; object: KubeObject }> = [];
       for (const doc of documents) {

@@ -1,10 +1,10 @@
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { lintKustomize } from '@serving-health/plugin-serving-health-common';
 import {
-  lintKustomize,
-  parseManifests,
-} from '@serving-health/plugin-serving-health-common';
-import { DEFAULT_MANIFEST_GLOBS, readWorkspaceFiles } from '../workspace';
+  DEFAULT_MANIFEST_GLOBS,
+  readWorkspaceFiles,
+  parseWorkspaceManifests,
+} from '../workspace';
 import { examples } from './kustomizeLint.examples';
 import { violationsMessage } from './validate';
 
@@ -57,19 +57,7 @@ export function createKustomizeLintAction() {
         ctx.input.files ?? DEFAULT_MANIFEST_GLOBS,
         'files',
       );
-      const documents = [];
-      for (const f of files) {
-        const parsed = parseManifests(f.content, f.path);
-        if (parsed.errors.length) {
-          const e = parsed.errors[0];
-          throw new InputError(
-            `malformed YAML: ${e.file}${e.line ? `:${e.line}` : ''}: ${
-              e.message
-            }`,
-          );
-        }
-        documents.push(...parsed.documents);
-      }
+      const documents = parseWorkspaceManifests(files);
       const violations = lintKustomize(documents);
       ctx.logger.info(
         `serving-health:kustomize-lint ${files.length} file(s), ${violations.length} violation(s)`,
