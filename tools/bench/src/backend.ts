@@ -121,11 +121,11 @@ export async function startBenchBackend(options: {
   const log = fs.openSync(logFile, 'w');
   const child: ChildProcess = spawn(
     process.execPath,
-    // A repo tool run from source only: __dirname is this source folder.
-    // eslint-disable-next-line no-restricted-syntax
     [
       '--require',
       require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      // A repo tool run from source only: __dirname is this source folder.
+      // eslint-disable-next-line no-restricted-syntax
       path.join(__dirname, 'backendProcess.ts'),
       inputFile,
     ],

@@ -48,6 +48,8 @@ function isUpToDate(): boolean {
  * own build cache (GOCACHE, GOMODCACHE in their default places) keeps a rebuild
  * to seconds after the first one.
  */
+let inFlight: Promise<BuildResult> | undefined;
+
 export async function buildApiServer(
   options: { force?: boolean; log?: (line: string) => void } = {},
 ): Promise<BuildResult> {
@@ -61,8 +63,6 @@ export async function buildApiServer(
   });
   return inFlight;
 }
-
-let inFlight: Promise<BuildResult> | undefined;
 
 async function runGoBuild(
   started: number,
