@@ -31,6 +31,11 @@ export interface Config {
     requestTimeoutMs?: number;
     /** Lines of the KServe controller log read when something is wrong. Default 200. */
     logTailLines?: number;
+    /**
+     * Opt-in check `admission.dry-run`: a server-side dry-run create of each entity's live InferenceService
+     * (nothing is persisted). Needs create on inferenceservices: bind `serving-health-dry-run` (deploy/rbac.yaml).
+     */
+    admissionDryRun?: boolean;
     /** Where the control planes run. */
     namespaces?: {
       /** Default `kserve`. */

@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   DEFAULT_CHECKS,
+  OPTIONAL_CHECKS,
   TriageCheck,
   orderChecks,
   servingHealthPermissions,
@@ -59,7 +60,13 @@ export const servingHealthPlugin = createBackendPlugin({
             (config.getOptionalNumber('servingHealth.refreshMinIntervalSeconds') ?? 5) * 1000,
           logTailLines: config.getOptionalNumber('servingHealth.logTailLines') ?? DEFAULT_LOG_TAIL_LINES,
         });
-        const checks = orderChecks([...DEFAULT_CHECKS, ...extraChecks]);
+        const admissionDryRun =
+          config.getOptionalBoolean('servingHealth.admissionDryRun') ?? false;
+        const checks = orderChecks([
+          ...DEFAULT_CHECKS,
+          ...(admissionDryRun ? [OPTIONAL_CHECKS.admissionDryRun] : []),
+          ...extraChecks,
+        ]);
         const triage = createTriageService({
           catalog,
           permissions,
@@ -67,6 +74,7 @@ export const servingHealthPlugin = createBackendPlugin({
           registry,
           snapshots,
           checks: () => checks,
+          admissionDryRun,
           logger,
           reportTtlMs: ttlMs,
         });

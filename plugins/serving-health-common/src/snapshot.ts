@@ -68,7 +68,20 @@ export interface ControlPlaneNamespaces {
 export interface TargetReads {
   /** Last lines of the KServe controller's `manager` container. */
   controllerLogs?: ReadResult<string> & { pod?: string; container?: string };
+  /** The API server's answer to a server-side dry-run update of the InferenceService (opt-in). */
+  admissionDryRun?: AdmissionDryRunResult;
 }
+
+export type AdmissionDryRunResult =
+  | { outcome: 'admitted'; object: { namespace: string; name: string } }
+  | {
+      outcome: 'denied';
+      object: { namespace: string; name: string };
+      httpStatus?: number;
+      /** The API server's message, verbatim. */
+      message: string;
+    }
+  | { outcome: 'not-run'; reason: string; error?: ReadError };
 
 export function emptyTargetReads(): TargetReads {
   return {};

@@ -11,6 +11,7 @@ export { createClusterSnapshotLoader } from './snapshot/createClusterSnapshotLoa
 export type { ClusterSnapshotLoader } from './snapshot/createClusterSnapshotLoader';
 export { readControllerLogs, DEFAULT_LOG_TAIL_LINES } from './triage/readControllerLogs';
 export { triageTarget } from './triage/triageTarget';
+export { readAdmissionDryRun } from './triage/readAdmissionDryRun';
 export * from './extensions';
 export {
   readClusterPolicies,

@@ -1,3 +1,4 @@
+import { admissionDryRun } from './admissionDryRun';
 import { argocdApplications } from './argocdApplications';
 import { argocdSync } from './argocdSync';
 import { clusterNodes } from './clusterNodes';
@@ -33,3 +34,6 @@ export const DEFAULT_CHECKS: TriageCheck[] = [
   argocdSync,
 ];
 export { KSERVE_CONTROLLER as KSERVE_CONTROLLER_NAME } from './kserveController';
+
+/** Checks that run only when configured (they need more than read access). */
+export const OPTIONAL_CHECKS = { admissionDryRun };

@@ -8,6 +8,7 @@ import {
   runTriage,
 } from '@serving-health/plugin-serving-health-common';
 import { KubernetesClient } from '../client/types';
+import { readAdmissionDryRun } from './readAdmissionDryRun';
 import { readControllerLogs } from './readControllerLogs';
 
 /**
@@ -22,11 +23,21 @@ export async function triageTarget(options: {
   client: KubernetesClient;
   /** Supplies the logs (e.g. shared per snapshot by a cache); defaults to a fresh read. */
   readLogs?: () => Promise<NonNullable<TargetReads['controllerLogs']>>;
+  /** Opt-in: also dry-run an update of the InferenceService (needs update rights). */
+  admissionDryRun?: boolean;
 }): Promise<TriageReport> {
-  const first = runTriage(options);
+  const reads: TargetReads = {};
+  if (options.admissionDryRun && options.snapshot.version.ok) {
+    reads.admissionDryRun = await readAdmissionDryRun(
+      options.client,
+      options.snapshot,
+      options.target,
+    );
+  }
+  const first = runTriage({ ...options, reads });
   if (!needsControllerLogs(first)) return first;
-  const controllerLogs = await (options.readLogs
+  reads.controllerLogs = await (options.readLogs
     ? options.readLogs()
     : readControllerLogs(options.client, options.snapshot));
-  return runTriage({ ...options, reads: { controllerLogs } });
+  return runTriage({ ...options, reads });
 }

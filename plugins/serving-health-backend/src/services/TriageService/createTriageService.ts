@@ -48,6 +48,8 @@ export function createTriageService(options: {
   registry: ClusterRegistry;
   snapshots: SnapshotCache;
   checks: () => TriageCheck[];
+  /** Also dry-run an update of each InferenceService (opt-in check admission.dry-run). */
+  admissionDryRun?: boolean;
   logger: LoggerService;
   reportTtlMs: number;
 }): TriageService {
@@ -73,6 +75,7 @@ export function createTriageService(options: {
       checks: options.checks(),
       client,
       readLogs: entry.controllerLogs,
+      admissionDryRun: options.admissionDryRun,
     });
     await cache.set(key, report as any, { ttl: options.reportTtlMs });
     return report;
