@@ -9,6 +9,7 @@ export * from './failureModes';
 export * from './annotations';
 export * from './permissions';
 export * from './redact';
+export * from './labelSelector';
 export * from './checks';
 export * from './engine';
 export * from './validation';

@@ -1,7 +1,11 @@
-import { analyzeServiceChain, describeChainCause } from './serviceChain';
+import {
+  SERVICE_CHAIN_COLLECTIONS,
+  analyzeServiceChain,
+  describeChainCause,
+} from './serviceChain';
 import { KSERVE_CONTROLLER } from './kserveController';
 import { TriageCheck } from './types';
-import { readErrorOutcome } from './util';
+import { firstReadError } from './util';
 import { WebhookEntry, listWebhooks } from './webhooks';
 
 export const KSERVE_WEBHOOK_SERVICE = 'kserve-webhook-server-service';
@@ -22,10 +26,8 @@ export const kserveWebhookEndpoints: TriageCheck = {
   run({ snapshot }) {
     const ns = snapshot.namespaces.kserve;
     const { webhooks, unreadable } = listWebhooks(snapshot);
-    if (unreadable.length) {
-      const r = snapshot.collections[unreadable[0] as 'mutatingWebhookConfigurations'];
-      if (r && !r.ok) return readErrorOutcome(r.error);
-    }
+    const webhooksUnread = firstReadError(snapshot, unreadable);
+    if (webhooksUnread) return webhooksUnread;
     const kserve = webhooks.filter(w => isKServeWebhook(w, ns));
     if (kserve.length === 0) {
       return {
@@ -35,12 +37,9 @@ export const kserveWebhookEndpoints: TriageCheck = {
       };
     }
     const chain = analyzeServiceChain(snapshot, ns, KSERVE_WEBHOOK_SERVICE);
-    if (!chain.complete) {
-      const r = snapshot.collections.services?.ok === false
-        ? snapshot.collections.services
-        : snapshot.collections.endpointSlices;
-      if (r && !r.ok) return readErrorOutcome(r.error);
-    }
+    // Unreadable Services or EndpointSlices say nothing about the webhook: the check could not run.
+    const chainUnread = firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
+    if (chainUnread) return chainUnread;
     const webhookEvidence = {
       label: 'Webhooks served by this Service',
       lines: kserve.map(

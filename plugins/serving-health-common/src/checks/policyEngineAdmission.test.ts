@@ -91,9 +91,7 @@ describe('policy-engine.admission', () => {
     expect(out.summary).toContain('resources: ["validatingwebhookconfigurations"]');
   });
 
-  // BUG (see report): analyzeServiceChain() returns complete:false when services or
-  // endpointslices could not be read, but this check ignores it and calls the
-  // unreadable Service "dead": a 403 becomes fail + policy-engine-not-ready.
+  // An unreadable Service is not a dead one: a 403 must not become policy-engine-not-ready.
   it('is an error (not policy-engine-not-ready) when listing Services is forbidden', () => {
     const out = runCheck(policyEngineAdmission, withReadError(healthySnapshot(), 'services', forbidden('services', '')));
     expect(out.status).toBe('error');

@@ -1,6 +1,10 @@
-import { analyzeServiceChain, describeChainCause } from './serviceChain';
+import {
+  SERVICE_CHAIN_COLLECTIONS,
+  analyzeServiceChain,
+  describeChainCause,
+} from './serviceChain';
 import { TriageCheck } from './types';
-import { findCondition, readErrorOutcome, ref } from './util';
+import { findCondition, firstReadError, ref } from './util';
 import { WebhookEntry, describeRules, listWebhooks } from './webhooks';
 
 export const KYVERNO_SERVICE = 'kyverno-svc';
@@ -22,10 +26,8 @@ export const policyEngineAdmission: TriageCheck = {
   run({ snapshot }) {
     const ns = snapshot.namespaces.kyverno;
     const { webhooks, unreadable } = listWebhooks(snapshot);
-    if (unreadable.length) {
-      const r = snapshot.collections[unreadable[0] as 'validatingWebhookConfigurations'];
-      if (r && !r.ok) return readErrorOutcome(r.error);
-    }
+    const webhooksUnread = firstReadError(snapshot, unreadable);
+    if (webhooksUnread) return webhooksUnread;
     const kyverno = webhooks.filter(w => isPolicyEngineWebhook(w, ns));
     if (kyverno.length === 0) {
       return {
@@ -35,14 +37,10 @@ export const policyEngineAdmission: TriageCheck = {
       };
     }
     const services = [...new Set(kyverno.map(w => w.service!.name))];
+    // Unreadable Services or EndpointSlices say nothing about the engine: the check could not run.
+    const chainUnread = firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
+    if (chainUnread) return chainUnread;
     const chains = services.map(s => analyzeServiceChain(snapshot, ns, s));
-    if (chains.some(c => !c.complete)) {
-      // Unreadable Services or EndpointSlices say nothing about the engine: the check could not run.
-      for (const name of ['services', 'endpointSlices'] as const) {
-        const r = snapshot.collections[name];
-        if (r && !r.ok) return readErrorOutcome(r.error);
-      }
-    }
     const deployments = snapshot.collections.controlPlaneDeployments;
     const deploy = deployments?.ok
       ? deployments.items.find(

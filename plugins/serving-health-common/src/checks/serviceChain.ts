@@ -1,6 +1,10 @@
-import { ClusterSnapshot } from '../snapshot';
+import { ClusterSnapshot, SnapshotCollection } from '../snapshot';
 import { Evidence, KubeObject } from '../types';
-import { detailSuffix, findCondition, matchesLabelSelector, ref } from './util';
+import { matchesLabelSelector } from '../labelSelector';
+import { detailSuffix, findCondition, ref } from './util';
+
+/** What resolving a webhook's Service reads; when one is unreadable the chain cannot be judged. */
+export const SERVICE_CHAIN_COLLECTIONS: SnapshotCollection[] = ['services', 'endpointSlices'];
 
 export interface ContainerProblem {
   pod: string;
@@ -22,8 +26,6 @@ export interface ServiceChain {
   /** Pods behind the Service (by EndpointSlice targetRef, else by selector). */
   pods: KubeObject[];
   containerProblems: ContainerProblem[];
-  /** False when a collection it needs could not be read. */
-  complete: boolean;
   evidence: Evidence[];
 }
 
@@ -97,7 +99,6 @@ export function analyzeServiceChain(
     notReadyEndpoints: 0,
     pods: [],
     containerProblems: [],
-    complete: !!services && !!slices,
     evidence: [],
   };
   chain.service = services?.find(

@@ -67,6 +67,18 @@ export function readErrorOutcome(error: ReadError): CheckOutcome {
   };
 }
 
+/** The outcome for the first of these collections that could not be read, if any. */
+export function firstReadError(
+  snapshot: ClusterSnapshot,
+  names: SnapshotCollection[],
+): CheckOutcome | undefined {
+  for (const name of names) {
+    const r = snapshot.collections[name];
+    if (r && !r.ok) return readErrorOutcome(r.error);
+  }
+  return undefined;
+}
+
 export type CollectionRead =
   | { ok: true; items: KubeObject[] }
   | { ok: false; outcome: CheckOutcome; error: ReadError };
@@ -91,37 +103,6 @@ export function readCollection(
 export function findCondition(obj: KubeObject | undefined, type: string) {
   const conditions: any[] = obj?.status?.conditions ?? [];
   return conditions.find(c => c?.type === type);
-}
-
-export function matchesLabelSelector(
-  selector: { matchLabels?: Record<string, string>; matchExpressions?: any[] } | undefined,
-  labels: Record<string, string> = {},
-): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
-  }
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const values: string[] = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[e.key])) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[e.key])) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
 }
 
 /** Shorten anything read from the cluster before it is shown as evidence. */

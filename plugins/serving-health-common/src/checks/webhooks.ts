@@ -1,6 +1,6 @@
-import { ClusterSnapshot } from '../snapshot';
+import { ClusterSnapshot, SnapshotCollection } from '../snapshot';
 import { KubeObject } from '../types';
-import { matchesLabelSelector } from './util';
+import { matchesLabelSelector } from '../labelSelector';
 
 export interface WebhookRule {
   apiGroups: string[];
@@ -25,10 +25,10 @@ export interface WebhookEntry {
 
 export function listWebhooks(snapshot: ClusterSnapshot): {
   webhooks: WebhookEntry[];
-  unreadable: string[];
+  unreadable: SnapshotCollection[];
 } {
   const webhooks: WebhookEntry[] = [];
-  const unreadable: string[] = [];
+  const unreadable: SnapshotCollection[] = [];
   const sources: Array<
     [
       'validatingWebhookConfigurations' | 'mutatingWebhookConfigurations',

@@ -1,8 +1,8 @@
 import { isKServeWebhook } from './kserveWebhookEndpoints';
 import { isPolicyEngineWebhook } from './policyEngineAdmission';
-import { analyzeServiceChain } from './serviceChain';
+import { SERVICE_CHAIN_COLLECTIONS, analyzeServiceChain } from './serviceChain';
 import { TriageCheck } from './types';
-import { readErrorOutcome } from './util';
+import { firstReadError } from './util';
 import { WebhookEntry, describeRules, listWebhooks, webhookIntercepts } from './webhooks';
 
 interface StaleWebhook {
@@ -25,14 +25,10 @@ export const webhooksStale: TriageCheck = {
   requires: ['cluster.reachable'],
   run({ snapshot, target }) {
     const { webhooks, unreadable } = listWebhooks(snapshot);
-    if (unreadable.length) {
-      const r = snapshot.collections[unreadable[0] as 'validatingWebhookConfigurations'];
-      if (r && !r.ok) return readErrorOutcome(r.error);
-    }
-    for (const c of ['services', 'endpointSlices'] as const) {
-      const r = snapshot.collections[c];
-      if (r && !r.ok) return readErrorOutcome(r.error);
-    }
+    const webhooksUnread = firstReadError(snapshot, unreadable);
+    if (webhooksUnread) return webhooksUnread;
+    const chainUnread = firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
+    if (chainUnread) return chainUnread;
     const others = webhooks.filter(
       w =>
         w.service &&

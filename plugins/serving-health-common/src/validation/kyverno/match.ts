@@ -5,6 +5,7 @@
  * namespace selectors without the namespace's labels cannot be decided before admission: `unknown`.
  */
 import { KubeObject } from '../../types';
+import { LabelSelector, matchesLabelExpressions } from '../../labelSelector';
 import { wildcardMatch } from './wildcard';
 
 export type Decision =
@@ -22,15 +23,6 @@ export interface MatchContext {
   namespaceLabels?: (namespace: string) => Record<string, string> | undefined;
   /** The admission operation the check stands for. */
   operation: 'CREATE' | 'UPDATE';
-}
-
-interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{
-    key: string;
-    operator: string;
-    values?: string[];
-  }>;
 }
 
 interface ResourceDescription {
@@ -152,27 +144,7 @@ export function selectorMatches(
     );
     if (!ok) return false;
   }
-  for (const expr of selector.matchExpressions ?? []) {
-    const has = expr.key in labels;
-    const values = expr.values ?? [];
-    switch (expr.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[expr.key])) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[expr.key])) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return matchesLabelExpressions(selector.matchExpressions, labels);
 }
 
 const stringMap = (v: unknown): Record<string, string> => {
