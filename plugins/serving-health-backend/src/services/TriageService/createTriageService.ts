@@ -24,14 +24,6 @@ import { ClusterRegistry } from '../ClusterRegistry';
 import { SnapshotCache } from '../SnapshotCache';
 import { TriageService } from './types';
 
-/** Messages echo annotation values, which can be arbitrarily long: bound what goes into a response. */
-const MAX_MESSAGE_CHARS = 1000;
-function clip(message: string): string {
-  return message.length > MAX_MESSAGE_CHARS
-    ? `${message.slice(0, MAX_MESSAGE_CHARS)}… [${message.length - MAX_MESSAGE_CHARS} characters cut]`
-    : message;
-}
-
 /** Serving entities: an InferenceService annotation, or a kubernetes-id on a model endpoint. */
 export function isServingEntity(entity: Entity): boolean {
   const a = entity.metadata.annotations ?? {};
@@ -98,7 +90,7 @@ export function createTriageService(options: {
       const [ok] = await allowed([ref], credentials);
       if (!ok) throw new NotAllowedError(`Not allowed to read the serving-health report of ${ref}`);
       const resolution = resolveTriageTarget(entity, { clusters: registry.names() });
-      if (!resolution.ok) throw new InputError(clip(`${ref}: ${resolution.message}`));
+      if (!resolution.ok) throw new InputError(`${ref}: ${resolution.message}`);
       return triage(ref, resolution.target, refresh);
     },
 
@@ -125,7 +117,7 @@ export function createTriageService(options: {
           const title = entity.metadata.title ?? entity.metadata.name;
           const resolution = resolveTriageTarget(entity, { clusters: registry.names() });
           if (!resolution.ok) {
-            return { entityRef, title, overall: 'unknown', failureModes: [], error: clip(resolution.message) };
+            return { entityRef, title, overall: 'unknown', failureModes: [], error: resolution.message };
           }
           try {
             const r = await triage(entityRef, resolution.target, refresh);
@@ -139,7 +131,7 @@ export function createTriageService(options: {
             };
           } catch (e) {
             logger.warn('Fleet triage failed', { entityRef, error: String(e) });
-            return { entityRef, title, cluster: resolution.target.cluster, overall: 'unknown', failureModes: [], error: clip(String((e as Error)?.message ?? e)) };
+            return { entityRef, title, cluster: resolution.target.cluster, overall: 'unknown', failureModes: [], error: String((e as Error)?.message ?? e) };
           }
         }),
       );
