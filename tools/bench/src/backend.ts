@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@internal/testenv';
 import type { BackendInput } from './backendProcess';
 
 export interface BenchBackend {
@@ -21,18 +21,6 @@ export interface BenchBackend {
     body: unknown,
   ): Promise<{ status: number; body: any; ms: number; bytes: number }>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function readRss(pid: number): number {

@@ -5,7 +5,6 @@
 export { launchChromium, chromiumPath } from './browser';
 export {
   createPortal,
-  freePort,
   portalAppConfig,
   spawnGuarded,
   waitFor,

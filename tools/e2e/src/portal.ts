@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import YAML from 'yaml';
-import { scenariosDir } from '@internal/testenv';
+import { freePort, scenariosDir } from '@internal/testenv';
 
 /** The repository root (scenarios/ sits at its top). */
 export const repoRoot = path.dirname(scenariosDir);
@@ -13,18 +12,6 @@ const guardScript = path.join(repoRoot, 'tools/e2e/bin/portal-guard.js');
 const STOP_TIMEOUT_MS = 20_000;
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The fragment the tests add on top of app-config.yaml: free ports, so a

@@ -4,7 +4,7 @@
  */
 export { buildApiServer, KUBERNETES_VERSION } from './build';
 export type { BuildResult } from './build';
-export { startTestEnv, USERS } from './testenv';
+export { freePort, startTestEnv, USERS } from './testenv';
 export type { Identity, StartTestEnvOptions, TestEnv } from './testenv';
 export { useTestEnv } from './jest';
 export { KubeApiError, KubeClient } from './kube';

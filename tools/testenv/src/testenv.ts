@@ -77,7 +77,8 @@ const PORT_ATTEMPTS = 3;
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
