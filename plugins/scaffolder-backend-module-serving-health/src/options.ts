@@ -5,13 +5,13 @@ import {
   ConventionsFormatError,
   DEFAULT_LABEL_CONVENTIONS,
   LabelConventions,
-} from '@serving-health/plugin-serving-health-common';
+} from '@serving-health/plugin-serving-health-policy';
+import { readClusterConnections } from '@serving-health/plugin-serving-health-node';
 import {
   ClusterConnection,
   createKubernetesClient,
   KubernetesClient,
-  readClusterConnections,
-} from '@serving-health/plugin-serving-health-node';
+} from '@serving-health/plugin-serving-health-kube';
 
 /** What the actions share, built once by the module from `servingHealth.scaffolder.*`. */
 export interface ServingHealthActionOptions {

@@ -3,10 +3,7 @@ import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import fg from 'fast-glob';
-import {
-  ManifestFile,
-  parseManifests,
-} from '@serving-health/plugin-serving-health-common';
+import { ManifestFile, parseManifests } from '@serving-health/plugin-serving-health-policy';
 
 export const DEFAULT_MANIFEST_GLOBS = ['**/*.yaml', '**/*.yml'];
 

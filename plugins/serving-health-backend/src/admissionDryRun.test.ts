@@ -3,7 +3,10 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { TestEnv, startTestEnv } from '@internal/testenv';
 import { TriageReport } from '@serving-health/plugin-serving-health-common';
-import { createKubernetesClient } from '@serving-health/plugin-serving-health-node';
+import {
+  createKubernetesClient,
+  staticCredentials,
+} from '@serving-health/plugin-serving-health-kube';
 import request from 'supertest';
 import { servingHealthPlugin } from './plugin';
 
@@ -71,7 +74,12 @@ describe('the opt-in admission.dry-run check against real API servers', () => {
     return res.body;
   };
   const resourceVersion = async (env: TestEnv) => {
-    const client = createKubernetesClient({ name: env.name, url: env.url, caData: env.caData, token: env.tokens.admin });
+    const client = createKubernetesClient({
+      name: env.name,
+      url: env.url,
+      caData: env.caData,
+      credentials: staticCredentials({ token: env.tokens.admin }),
+    });
     const res = await client.request({ path: ISVC });
     return res.ok ? res.body.metadata.resourceVersion : undefined;
   };

@@ -26,13 +26,14 @@ import {
   DEFAULT_CHECKS,
   TRIAGE_STAGES,
   TriageReport,
-  redactLog,
-  redactLogLine,
 } from '@serving-health/plugin-serving-health-common';
 import {
   createClusterSnapshotLoader,
   createKubernetesClient,
-} from '@serving-health/plugin-serving-health-node';
+  redactLog,
+  redactLogLine,
+  staticCredentials,
+} from '@serving-health/plugin-serving-health-kube';
 import request from 'supertest';
 import { servingHealthPlugin } from './plugin';
 
@@ -363,7 +364,7 @@ beforeAll(async () => {
     name: 'baseline',
     url: proxy.url,
     caData: main.caData,
-    token: main.tokens.reader,
+    credentials: staticCredentials({ token: main.tokens.reader }),
   });
   const snapshot = await createClusterSnapshotLoader({
     client,

@@ -11,26 +11,72 @@ import {
   servingHealthPermissions,
 } from '@serving-health/plugin-serving-health-common';
 import {
-  DEFAULT_LOG_TAIL_LINES,
+  ServingHealthClusterClients,
+  ServingHealthClusterSupplier,
+  ServingHealthFactory,
+  ServingHealthReportStore,
+  ServingHealthSnapshotSource,
+  createConfigClusterSupplier,
   servingHealthChecksExtensionPoint,
+  servingHealthClusterSupplierExtensionPoint,
+  servingHealthReportStoreExtensionPoint,
+  servingHealthSnapshotSourceExtensionPoint,
 } from '@serving-health/plugin-serving-health-node';
+import { readServingHealthConfig } from './config';
 import { createRouter } from './router';
-import { createClusterRegistry } from './services/ClusterRegistry';
+import { createClusterClients } from './services/ClusterClients';
+import { createCacheReportStore } from './services/ReportStore';
 import { createSnapshotCache } from './services/SnapshotCache';
 import { createTriageService } from './services/TriageService';
 
-/** The serving-health backend plugin. */
+/** Holds one replaceable service: set at most once by a module, else the default. */
+function createSeam<T, Deps extends object = {}>(what: string) {
+  let factory: ServingHealthFactory<T, Deps> | undefined;
+  return {
+    set(f: ServingHealthFactory<T, Deps>) {
+      if (factory) throw new Error(`The serving-health ${what} was already set by another module`);
+      factory = f;
+    },
+    async build(deps: Deps, getDefault: () => Promise<T>): Promise<T> {
+      if (!factory) return getDefault();
+      return typeof factory === 'function'
+        ? (factory as (o: Deps & { getDefault(): Promise<T> }) => Promise<T>)({ ...deps, getDefault })
+        : factory;
+    },
+  };
+}
+
+/**
+ * The serving-health backend plugin.
+ *
+ * @public
+ */
 export const servingHealthPlugin = createBackendPlugin({
   pluginId: 'serving-health',
   register(env) {
     const extraChecks: TriageCheck[] = [];
     env.registerExtensionPoint(servingHealthChecksExtensionPoint, {
       addCheck(check) {
-        if ([...DEFAULT_CHECKS, ...extraChecks].some(c => c.id === check.id)) {
+        if ([...DEFAULT_CHECKS, ...Object.values(OPTIONAL_CHECKS), ...extraChecks].some(c => c.id === check.id)) {
           throw new Error(`A serving-health check with id '${check.id}' is already registered`);
         }
         extraChecks.push(check);
       },
+    });
+    const clusterSupplier = createSeam<ServingHealthClusterSupplier>('cluster supplier');
+    env.registerExtensionPoint(servingHealthClusterSupplierExtensionPoint, {
+      setClusterSupplier: s => clusterSupplier.set(s),
+    });
+    const snapshotSource = createSeam<
+      ServingHealthSnapshotSource,
+      { clusters: ServingHealthClusterClients }
+    >('snapshot source');
+    env.registerExtensionPoint(servingHealthSnapshotSourceExtensionPoint, {
+      setSnapshotSource: s => snapshotSource.set(s),
+    });
+    const reportStore = createSeam<ServingHealthReportStore>('report store');
+    env.registerExtensionPoint(servingHealthReportStoreExtensionPoint, {
+      setReportStore: s => reportStore.set(s),
     });
 
     env.registerInit({
@@ -46,37 +92,37 @@ export const servingHealthPlugin = createBackendPlugin({
       },
       async init({ config, logger, httpRouter, httpAuth, permissions, permissionsRegistry, cache, catalog }) {
         permissionsRegistry.addPermissions(servingHealthPermissions);
-        const ttlMs = (config.getOptionalNumber('servingHealth.snapshotTtlSeconds') ?? 30) * 1000;
-        const registry = createClusterRegistry({ config, logger });
-        const snapshots = createSnapshotCache({
-          registry,
+        const settings = readServingHealthConfig(config);
+        const clusters = await createClusterClients({
+          supplier: await clusterSupplier.build({}, async () => createConfigClusterSupplier(config)),
           logger,
-          namespaces: {
-            kserve: config.getOptionalString('servingHealth.namespaces.kserve') ?? 'kserve',
-            kyverno: config.getOptionalString('servingHealth.namespaces.kyverno') ?? 'kyverno',
-          },
-          ttlMs,
-          refreshMinIntervalMs:
-            (config.getOptionalNumber('servingHealth.refreshMinIntervalSeconds') ?? 5) * 1000,
-          logTailLines: config.getOptionalNumber('servingHealth.logTailLines') ?? DEFAULT_LOG_TAIL_LINES,
         });
-        const admissionDryRun =
-          config.getOptionalBoolean('servingHealth.admissionDryRun') ?? false;
+        const snapshots = await snapshotSource.build({ clusters }, async () =>
+          createSnapshotCache({
+            clusters,
+            logger,
+            namespaces: settings.namespaces,
+            ttlMs: settings.snapshotTtlMs,
+            refreshMinIntervalMs: settings.refreshMinIntervalMs,
+            logTailLines: settings.logTailLines,
+          }),
+        );
+        const reports = await reportStore.build({}, async () => createCacheReportStore({ cache }));
         const checks = orderChecks([
           ...DEFAULT_CHECKS,
-          ...(admissionDryRun ? [OPTIONAL_CHECKS.admissionDryRun] : []),
+          ...(settings.admissionDryRun ? [OPTIONAL_CHECKS.admissionDryRun] : []),
           ...extraChecks,
         ]);
         const triage = createTriageService({
           catalog,
           permissions,
-          cache,
-          registry,
+          reports,
+          clusters,
           snapshots,
           checks: () => checks,
-          admissionDryRun,
+          admissionDryRun: settings.admissionDryRun,
           logger,
-          reportTtlMs: ttlMs,
+          reportTtlMs: settings.snapshotTtlMs,
         });
         httpRouter.use(await createRouter({ httpAuth, triage }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -6,9 +6,3 @@ export const ANNOTATION_ARGOCD_APP_NAMESPACE = 'argocd/app-namespace';
 export const ANNOTATION_KUBERNETES_CLUSTER = 'backstage.io/kubernetes-cluster';
 export const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
 export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
-
-/** Annotations that make an entity a serving-health target. */
-export const SERVING_ANNOTATIONS = [
-  ANNOTATION_INFERENCESERVICE,
-  ANNOTATION_KUBERNETES_ID,
-] as const;

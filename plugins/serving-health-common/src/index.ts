@@ -1,15 +1,65 @@
 /**
- * Pure logic of Serving Health, shared by the browser, the backend and the CLI.
+ * The browser-safe core of Serving Health, shared by the browser, the backend and the CLI: report types,
+ * the failure-mode catalogue, annotations and the one entity predicate, permissions, the checks (pure
+ * functions) and the triage engine.
  *
  * @packageDocumentation
  */
-export * from './types';
-export * from './snapshot';
-export * from './failureModes';
-export * from './annotations';
-export * from './permissions';
-export * from './redact';
-export * from './labelSelector';
-export * from './checks';
-export * from './engine';
-export * from './validation';
+export type {
+  KubeObject,
+  TriageStage,
+  CheckStatus,
+  FailureModeId,
+  ObjectRef,
+  Evidence,
+  RemediationStep,
+  Remediation,
+  CheckResult,
+  OverallStatus,
+  TriageTarget,
+  FailureModeSummary,
+  TriageReport,
+  FleetEntry,
+  FleetSummary,
+} from './types';
+export { TRIAGE_STAGES } from './types';
+export type {
+  ReadErrorReason,
+  ReadError,
+  ReadResult,
+  SnapshotCollection,
+  ClusterVersion,
+  ClusterSnapshot,
+  ControlPlaneNamespaces,
+  TargetReads,
+  AdmissionDryRunResult,
+} from './snapshot';
+export type { FailureModeInfo } from './failureModes';
+export { FAILURE_MODES, FAILURE_MODE_IDS } from './failureModes';
+export {
+  ANNOTATION_INFERENCESERVICE,
+  ANNOTATION_ARGOCD_APP,
+  ANNOTATION_ARGOCD_APP_NAMESPACE,
+  ANNOTATION_KUBERNETES_CLUSTER,
+  ANNOTATION_KUBERNETES_NAMESPACE,
+  ANNOTATION_KUBERNETES_ID,
+} from './annotations';
+export { isServingHealthEntity } from './entities';
+export {
+  servingHealthReportReadPermission,
+  servingHealthPermissions,
+} from './permissions';
+export type { TriageCheck, CheckContext, CheckOutcome } from './checks';
+export {
+  DEFAULT_CHECKS,
+  OPTIONAL_CHECKS,
+  KSERVE_CONTROLLER_NAME,
+} from './checks';
+export type { EntityLike, TargetResolution } from './engine/resolveTriageTarget';
+export {
+  runTriage,
+  orderChecks,
+  overallStatus,
+  needsControllerLogs,
+  resolveTriageTarget,
+} from './engine';

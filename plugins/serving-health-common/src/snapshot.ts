@@ -82,7 +82,3 @@ export type AdmissionDryRunResult =
       message: string;
     }
   | { outcome: 'not-run'; reason: string; error?: ReadError };
-
-export function emptyTargetReads(): TargetReads {
-  return {};
-}

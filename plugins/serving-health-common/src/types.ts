@@ -1,20 +1,6 @@
-/** A Kubernetes object as read from the API, kept loosely typed on purpose. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    creationTimestamp?: string;
-    resourceVersion?: string;
-    [key: string]: unknown;
-  };
-  spec?: any;
-  status?: any;
-  [key: string]: any;
-}
+import type { KubeObject } from '@serving-health/plugin-serving-health-policy';
+
+export type { KubeObject };
 
 /** The six stages of the manual triage, in order. */
 export type TriageStage =

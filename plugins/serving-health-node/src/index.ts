@@ -1,20 +1,19 @@
 /**
- * Node.js side of Serving Health: the cluster client, snapshots and the
- * extension point for extra checks.
+ * The Backstage seams of Serving Health: extension points with defaults for checks, the cluster supplier,
+ * the snapshot source and the report store.
  *
  * @packageDocumentation
  */
-export * from './client/types';
-export { createKubernetesClient, DEFAULT_REQUEST_TIMEOUT_MS } from './client/createKubernetesClient';
-export { readClusterConnections, loadKubeconfig } from './client/clusterConnections';
-export { createClusterSnapshotLoader } from './snapshot/createClusterSnapshotLoader';
-export type { ClusterSnapshotLoader } from './snapshot/createClusterSnapshotLoader';
-export { readControllerLogs, DEFAULT_LOG_TAIL_LINES } from './triage/readControllerLogs';
-export { triageTarget } from './triage/triageTarget';
-export { readAdmissionDryRun } from './triage/readAdmissionDryRun';
 export * from './extensions';
-export {
-  readClusterPolicies,
-  readNamespaceLabels,
-  ClusterPolicyReadError,
-} from './policies/readClusterPolicies';
+export type {
+  ServingHealthCluster,
+  ServingHealthClusterClients,
+  ServingHealthClusterSupplier,
+} from './clusters/types';
+export { createConfigClusterSupplier } from './clusters/createConfigClusterSupplier';
+export { readClusterConnections } from './clusters/readClusterConnections';
+export type {
+  SnapshotEntry,
+  ServingHealthReportStore,
+  ServingHealthSnapshotSource,
+} from './seams/types';

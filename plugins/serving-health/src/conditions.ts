@@ -1,10 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
-import { SERVING_ANNOTATIONS } from '@serving-health/plugin-serving-health-common';
+import { isServingHealthEntity } from '@serving-health/plugin-serving-health-common';
 
 /**
- * True when the entity names a model endpoint Serving Health can triage.
+ * True when the entity is one the backend triages (the same rule, from -common).
  *
  * @public
  */
 export const isServingHealthAvailable = (entity: Entity): boolean =>
-  SERVING_ANNOTATIONS.some(a => Boolean(entity.metadata.annotations?.[a]));
+  isServingHealthEntity(entity);

@@ -13,7 +13,7 @@ import {
   createKubernetesClient,
   loadKubeconfig,
   triageTarget,
-} from '@serving-health/plugin-serving-health-node';
+} from '@serving-health/plugin-serving-health-kube';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from '../exitCodes';
 
 interface CatalogEntity {

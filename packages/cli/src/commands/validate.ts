@@ -13,14 +13,14 @@ import {
   parseConventions,
   summarizeReport,
   validateManifests,
-} from '@serving-health/plugin-serving-health-common';
+} from '@serving-health/plugin-serving-health-policy';
 import {
   ClusterPolicyReadError,
   createKubernetesClient,
   loadKubeconfig,
   readClusterPolicies,
   readNamespaceLabels,
-} from '@serving-health/plugin-serving-health-node';
+} from '@serving-health/plugin-serving-health-kube';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from '../exitCodes';
 
 /** Bad arguments or unreadable input: exit 2. */

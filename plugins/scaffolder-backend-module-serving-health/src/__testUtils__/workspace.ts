@@ -2,11 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import yaml from 'yaml';
-import { DEFAULT_LABEL_CONVENTIONS } from '@serving-health/plugin-serving-health-common';
-import {
-  ClusterConnection,
-  createKubernetesClient,
-} from '@serving-health/plugin-serving-health-node';
+import { DEFAULT_LABEL_CONVENTIONS } from '@serving-health/plugin-serving-health-policy';
+import { ClusterConnection, createKubernetesClient } from '@serving-health/plugin-serving-health-kube';
 import {
   DEFAULT_DRY_RUN_TIMEOUT_MS,
   ServingHealthActionOptions,

@@ -1,6 +1,9 @@
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { useTestEnv } from '@internal/testenv';
-import { createKubernetesClient } from '@serving-health/plugin-serving-health-node';
+import {
+  createKubernetesClient,
+  staticCredentials,
+} from '@serving-health/plugin-serving-health-kube';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -21,7 +24,12 @@ describe('serving-health:admission-dry-run against the webhook-no-endpoints test
   const env = useTestEnv({ scenario: 'webhook-no-endpoints' });
   const connection = (identity: 'admin' | 'reader' | 'nobody' = 'admin') => {
     const { url, caData, tokens } = env();
-    return { name: 'demo', url, caData, token: tokens[identity] };
+    return {
+      name: 'demo',
+      url,
+      caData,
+      credentials: staticCredentials({ token: tokens[identity] }),
+    };
   };
   const readBack = (apiPath: string) =>
     createKubernetesClient(connection('admin')).request({ path: apiPath });

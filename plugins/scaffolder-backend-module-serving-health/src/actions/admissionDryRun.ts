@@ -7,14 +7,12 @@ import {
   findPatchDeletes,
   KubeObject,
   patchFiles,
-  resourceRef,
-  ResourceRef,
-} from '@serving-health/plugin-serving-health-common';
+} from '@serving-health/plugin-serving-health-policy';
 import {
-  KubernetesClient,
-  KubeRequest,
-  KubeResponse,
-} from '@serving-health/plugin-serving-health-node';
+  createApiDiscovery,
+  dryRunObject,
+  DryRunAnswer,
+} from '@serving-health/plugin-serving-health-kube';
 import { resolveCluster, ServingHealthActionOptions } from '../options';
 import {
   DEFAULT_MANIFEST_GLOBS,
@@ -23,25 +21,9 @@ import {
 } from '../workspace';
 import { examples } from './admissionDryRun.examples';
 
-/** The API server's answer to one server-side dry-run, as it gave it. */
-export interface DryRunResult {
+/** The API server's answer to one server-side dry run of one file's object. */
+export interface DryRunResult extends Omit<DryRunAnswer, 'error'> {
   file: string;
-  resource: ResourceRef;
-  /** create, or update when the object already exists. */
-  operation: 'create' | 'update' | 'discover';
-  allowed: boolean;
-  /** HTTP status of the answer (0 when the server was not reached). */
-  status: number;
-  /** The response body verbatim: the would-be object, or the API server's Status. */
-  response: unknown;
-  /** The Status message of a denial, for logs. */
-  message?: string;
-}
-
-interface ApiResource {
-  name: string;
-  namespaced: boolean;
-  kind: string;
 }
 
 const NOT_CLUSTER_OBJECTS = [
@@ -49,143 +31,6 @@ const NOT_CLUSTER_OBJECTS = [
   /^kustomize\.config\.k8s\.io\//,
   /^config\.kubernetes\.io\//,
 ];
-
-/**
- * Every mutating request goes through here, and here it always carries `dryRun=All`: the API server runs
- * authentication, authorization, defaulting, every admission webhook and validation, and persists nothing.
- */
-function dryRun(
-  client: KubernetesClient,
-  req: KubeRequest,
-  timeoutMs: number,
-): Promise<KubeResponse> {
-  return client.request({
-    ...req,
-    timeoutMs,
-    query: {
-      ...req.query,
-      dryRun: 'All',
-      fieldManager: 'serving-health-dry-run',
-    },
-  });
-}
-
-/** Kind -> REST resource via discovery, one request per group/version. */
-function createDiscovery(client: KubernetesClient) {
-  const cache = new Map<string, Promise<KubeResponse>>();
-  return async (apiVersion: string, kind: string) => {
-    const apiPath = apiVersion.includes('/')
-      ? `/apis/${apiVersion}`
-      : `/api/${apiVersion}`;
-    if (!cache.has(apiPath))
-      cache.set(apiPath, client.request({ path: apiPath }));
-    const r = await cache.get(apiPath)!;
-    if (!r.ok) return { apiPath, response: r };
-    const resource = ((r.body?.resources ?? []) as ApiResource[]).find(
-      x => x.kind === kind && !x.name.includes('/'),
-    );
-    return { apiPath, response: r, resource };
-  };
-}
-
-const statusOf = (r: KubeResponse) => r.status ?? 0;
-const bodyOf = (r: KubeResponse) =>
-  r.ok ? r.body : r.body ?? { error: r.error };
-const messageOf = (r: KubeResponse) =>
-  r.ok ? undefined : (r.body?.message as string | undefined) ?? r.error.message;
-
-export async function dryRunObject(
-  client: KubernetesClient,
-  discover: ReturnType<typeof createDiscovery>,
-  object: KubeObject,
-  file: string,
-  defaultNamespace: string,
-  timeoutMs: number,
-): Promise<DryRunResult> {
-  const resource = resourceRef(object);
-  const {
-    apiPath,
-    response: discovery,
-    resource: api,
-  } = await discover(object.apiVersion!, object.kind!);
-  if (!api) {
-    // What kubectl reports as "no matches for kind": the cluster does not serve this kind (CRD missing?).
-    return {
-      file,
-      resource,
-      operation: 'discover',
-      allowed: false,
-      status: discovery.ok ? 404 : statusOf(discovery),
-      response: discovery.ok
-        ? {
-            kind: 'Status',
-            status: 'Failure',
-            reason: 'NotFound',
-            code: 404,
-            message: `no matches for kind "${object.kind}" in version "${object.apiVersion}"`,
-          }
-        : bodyOf(discovery),
-      message: discovery.ok
-        ? `no matches for kind "${object.kind}" in version "${object.apiVersion}"`
-        : messageOf(discovery),
-    };
-  }
-  const namespace = api.namespaced
-    ? object.metadata?.namespace || defaultNamespace
-    : undefined;
-  const body = api.namespaced
-    ? { ...object, metadata: { ...object.metadata, namespace } }
-    : object;
-  if (api.namespaced) resource.namespace = namespace;
-  const collection = `${apiPath}${
-    namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''
-  }/${api.name}`;
-
-  // Create or update, as `kubectl apply` would: admission runs before the storage layer could answer
-  // "already exists", so whether the object exists is asked first.
-  const name = object.metadata?.name;
-  const itemPath = name
-    ? `${collection}/${encodeURIComponent(name)}`
-    : undefined;
-  const live = itemPath
-    ? await client.request({ path: itemPath, timeoutMs })
-    : undefined;
-  if (itemPath && live?.ok) {
-    const resourceVersion = live.body?.metadata?.resourceVersion;
-    const updated = await dryRun(
-      client,
-      {
-        method: 'PUT',
-        path: itemPath,
-        body: { ...body, metadata: { ...body.metadata, resourceVersion } },
-      },
-      timeoutMs,
-    );
-    return {
-      file,
-      resource,
-      operation: 'update',
-      allowed: updated.ok,
-      status: statusOf(updated),
-      response: bodyOf(updated),
-      message: messageOf(updated),
-    };
-  }
-  const created = await dryRun(
-    client,
-    { method: 'POST', path: collection, body },
-    timeoutMs,
-  );
-  return {
-    file,
-    resource,
-    operation: 'create',
-    allowed: created.ok,
-    status: statusOf(created),
-    response: bodyOf(created),
-    message: messageOf(created),
-  };
-}
 
 export function createAdmissionDryRunAction(
   options: ServingHealthActionOptions,
@@ -279,17 +124,16 @@ export function createAdmissionDryRunAction(
 
       const connection = resolveCluster(options, input.cluster);
       const client = options.createClient(connection);
-      const discover = createDiscovery(client);
+      const discover = createApiDiscovery(client);
       const results: DryRunResult[] = [];
       for (const { file, object } of objects) {
-        const result = await dryRunObject(
-          client,
+        const { error: _classified, ...answer } = await dryRunObject(client, object, {
+          mode: 'apply',
           discover,
-          object,
-          file,
-          input.namespace ?? 'default',
-          options.dryRunTimeoutMs,
-        );
+          defaultNamespace: input.namespace ?? 'default',
+          timeoutMs: options.dryRunTimeoutMs,
+        });
+        const result: DryRunResult = { file, ...answer };
         results.push(result);
         const what = `${result.operation} ${object.kind} ${
           result.resource.namespace ? `${result.resource.namespace}/` : ''

@@ -1,5 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { lintKustomize } from '@serving-health/plugin-serving-health-common';
+import { lintKustomize } from '@serving-health/plugin-serving-health-policy';
 import {
   DEFAULT_MANIFEST_GLOBS,
   readWorkspaceFiles,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { useTestEnv } from '@internal/testenv';
+import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
 import {
   actionOptions,
   exampleInputs,
@@ -152,7 +153,14 @@ describe('serving-health:validate examples, with the cluster read from the teste
   )('%s', async (_d, input) => {
     const { url, caData, tokens } = env();
     const action = createValidateAction(
-      actionOptions([{ name: 'demo', url, caData, token: tokens.reader }]),
+      actionOptions([
+        {
+          name: 'demo',
+          url,
+          caData,
+          credentials: staticCredentials({ token: tokens.reader }),
+        },
+      ]),
     );
     const good = workspaceWith({ out: 'good', policies: 'policies' });
     const goodCtx = await run(action, good, input);

@@ -1,7 +1,4 @@
-import {
-  ClusterPolicyReadError,
-  readClusterPolicies,
-} from '@serving-health/plugin-serving-health-node';
+import { ClusterPolicyReadError, readClusterPolicies } from '@serving-health/plugin-serving-health-kube';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -15,7 +12,7 @@ import {
   summarizeReport,
   validateManifests,
   Violation,
-} from '@serving-health/plugin-serving-health-common';
+} from '@serving-health/plugin-serving-health-policy';
 import { resolveCluster, ServingHealthActionOptions } from '../options';
 import { DEFAULT_MANIFEST_GLOBS, readWorkspaceFiles } from '../workspace';
 import { examples } from './validate.examples';

@@ -14,9 +14,6 @@ import { TriageCheck } from './types';
 import { webhooksStale } from './webhooksStale';
 
 export type { TriageCheck, CheckContext, CheckOutcome } from './types';
-export { classifyMessage } from './classifyMessage';
-export { listWebhooks, webhookIntercepts } from './webhooks';
-export type { WebhookEntry } from './webhooks';
 
 /** The built-in checks, in the order of the manual triage. */
 export const DEFAULT_CHECKS: TriageCheck[] = [

@@ -1,5 +1,5 @@
 import { Evidence } from '../types';
-import { evaluatePolicy, findNearMiss, formatDenial } from '../validation';
+import { evaluatePolicy, findNearMiss, formatDenial } from '@serving-health/plugin-serving-health-policy';
 import { CheckOutcome, TriageCheck } from './types';
 import { describeTargetIsvc, readCollection, ref, targetInferenceServices } from './util';
 

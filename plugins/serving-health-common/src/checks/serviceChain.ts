@@ -1,6 +1,6 @@
 import { ClusterSnapshot, SnapshotCollection } from '../snapshot';
 import { Evidence, KubeObject } from '../types';
-import { matchesLabelSelector } from '../labelSelector';
+import { matchesLabelSelector } from '@serving-health/plugin-serving-health-policy';
 import { detailSuffix, findCondition, ref } from './util';
 
 /** What resolving a webhook's Service reads; when one is unreadable the chain cannot be judged. */

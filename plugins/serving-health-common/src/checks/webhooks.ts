@@ -1,6 +1,6 @@
 import { ClusterSnapshot, SnapshotCollection } from '../snapshot';
 import { KubeObject } from '../types';
-import { matchesLabelSelector } from '../labelSelector';
+import { matchesLabelSelector } from '@serving-health/plugin-serving-health-policy';
 
 export interface WebhookRule {
   apiGroups: string[];

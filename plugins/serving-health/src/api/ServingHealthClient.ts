@@ -1,10 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import {
-  FleetSummary,
-  TriageReport,
-} from '@serving-health/plugin-serving-health-common';
+import { FleetSummary, TriageReport } from '@serving-health/plugin-serving-health-common';
 import { GetReportOptions, ServingHealthApi } from './types';
 
 /**

@@ -1,9 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import {
-  FleetSummary,
-  TriageReport,
-} from '@serving-health/plugin-serving-health-common';
+import { FleetSummary, TriageReport } from '@serving-health/plugin-serving-health-common';
 
 /** @public */
 export interface GetReportOptions {

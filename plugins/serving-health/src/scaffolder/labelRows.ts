@@ -6,7 +6,7 @@ import {
   LabelIssue,
   LabelKeyStyle,
   labelKeyNotes,
-} from '@serving-health/plugin-serving-health-common';
+} from '@serving-health/plugin-serving-health-policy';
 
 /** `ui:options` of the ServingHealthLabels field; unset fields fall back to the default conventions. */
 export type LabelsFieldOptions = {

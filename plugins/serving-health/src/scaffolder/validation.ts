@@ -1,5 +1,5 @@
 import { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
-import { checkLabels } from '@serving-health/plugin-serving-health-common';
+import { checkLabels } from '@serving-health/plugin-serving-health-policy';
 import { conventionsFor, LabelsFieldOptions } from './labelRows';
 
 /** Blocks the step on any finding `serving-health:validate` would fail the task on. */

@@ -1,6 +1,12 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { TestEnv, startTestEnv } from '@internal/testenv';
-import { createClusterRegistry } from '../ClusterRegistry';
+import {
+  ClusterConnection,
+  KubernetesClient,
+  staticCredentials,
+} from '@serving-health/plugin-serving-health-kube';
+import { ServingHealthCluster } from '@serving-health/plugin-serving-health-node';
+import { createClusterClients } from '../ClusterClients';
 import { createSnapshotCache } from './createSnapshotCache';
 
 jest.setTimeout(60_000);
@@ -17,15 +23,40 @@ describe('createSnapshotCache against a real API server', () => {
     await env?.stop();
   });
 
-  function setup(options: { ttlMs?: number; refreshMinIntervalMs?: number } = {}) {
+  async function setup(
+    options: {
+      ttlMs?: number;
+      refreshMinIntervalMs?: number;
+      authScope?: ServingHealthCluster['authScope'];
+    } = {},
+  ) {
     let clock = 1_000_000;
-    const registry = createClusterRegistry({
-      config: mockServices.rootConfig(),
+    const connection: ClusterConnection = {
+      name: 'c',
+      url: env.url,
+      caData: env.caData,
+      credentials: staticCredentials({ token: env.tokens.reader }),
+    };
+    const clients = await createClusterClients({
       logger: mockServices.logger.mock(),
-      connections: [{ name: 'c', url: env.url, caData: env.caData, token: env.tokens.reader }],
+      supplier: {
+        getClusters: async () => [
+          { name: 'c', authScope: options.authScope ?? 'server', connection: () => connection },
+        ],
+      },
     });
+    // Every client the cache asks for, so requests are counted whoever they were made for.
+    const made: KubernetesClient[] = [];
+    const clusters = {
+      ...clients,
+      client: (name: string, caller?: Parameters<typeof clients.client>[1]) => {
+        const c = clients.client(name, caller);
+        if (c && !made.includes(c)) made.push(c);
+        return c;
+      },
+    };
     const cache = createSnapshotCache({
-      registry,
+      clusters,
       logger: mockServices.logger.mock(),
       namespaces: { kserve: 'kserve', kyverno: 'kyverno' },
       ttlMs: options.ttlMs ?? 30_000,
@@ -35,7 +66,7 @@ describe('createSnapshotCache against a real API server', () => {
     });
     return {
       cache,
-      requests: () => registry.client('c')!.requestCount(),
+      requests: () => made.reduce((n, c) => n + c.requestCount(), 0),
       advance: (ms: number) => {
         clock += ms;
       },
@@ -43,14 +74,14 @@ describe('createSnapshotCache against a real API server', () => {
   }
 
   it('shares one in-flight read among concurrent callers (single-flight)', async () => {
-    const { cache, requests } = setup();
+    const { cache, requests } = await setup();
     const entries = await Promise.all(Array.from({ length: 50 }, () => cache.get('c')));
     expect(new Set(entries.map(e => e.snapshot)).size).toBe(1);
     expect(requests()).toBe(SNAPSHOT_REQUESTS);
   });
 
   it('serves a fresh snapshot without a request and reads again after the TTL', async () => {
-    const { cache, requests, advance } = setup({ ttlMs: 30_000 });
+    const { cache, requests, advance } = await setup({ ttlMs: 30_000 });
     const first = await cache.get('c');
     advance(29_000);
     expect(await cache.get('c')).toBe(first);
@@ -61,7 +92,7 @@ describe('createSnapshotCache against a real API server', () => {
   });
 
   it('rate-limits refreshes: a refresh within the interval gets the current snapshot', async () => {
-    const { cache, requests, advance } = setup({ refreshMinIntervalMs: 5_000 });
+    const { cache, requests, advance } = await setup({ refreshMinIntervalMs: 5_000 });
     const first = await cache.get('c');
     advance(1_000);
     expect(await cache.get('c', { refresh: true })).toBe(first);
@@ -73,15 +104,35 @@ describe('createSnapshotCache against a real API server', () => {
   });
 
   it('reads the controller logs at most once per snapshot', async () => {
-    const { cache, requests } = setup();
+    const { cache, requests } = await setup();
     const entry = await cache.get('c');
     const [a, b] = await Promise.all([entry.controllerLogs(), entry.controllerLogs()]);
     expect(a).toBe(b);
     expect(requests()).toBe(SNAPSHOT_REQUESTS + 1);
   });
 
+  it('shares a snapshot read with server credentials between different callers', async () => {
+    const { cache, requests } = await setup({ authScope: 'server' });
+    const alice = await cache.get('c', { caller: mockCredentials.user('user:default/alice') });
+    const bob = await cache.get('c', { caller: mockCredentials.user('user:default/bob') });
+    expect(bob).toBe(alice);
+    expect(requests()).toBe(SNAPSHOT_REQUESTS);
+  });
+
+  it("never serves a snapshot read with one user's credentials to another user", async () => {
+    const { cache, requests } = await setup({ authScope: 'user' });
+    const alice = await cache.get('c', { caller: mockCredentials.user('user:default/alice') });
+    const bob = await cache.get('c', { caller: mockCredentials.user('user:default/bob') });
+    expect(bob).not.toBe(alice);
+    expect(bob.snapshot).not.toBe(alice.snapshot);
+    expect(requests()).toBe(2 * SNAPSHOT_REQUESTS);
+    // The same user within the TTL gets their own snapshot again, without a read.
+    expect(await cache.get('c', { caller: mockCredentials.user('user:default/alice') })).toBe(alice);
+    expect(requests()).toBe(2 * SNAPSHOT_REQUESTS);
+  });
+
   it('rejects an unknown cluster with NotFoundError', async () => {
-    const { cache } = setup();
+    const { cache } = await setup();
     await expect(cache.get('nope')).rejects.toThrow("Cluster 'nope' is not configured");
   });
 });

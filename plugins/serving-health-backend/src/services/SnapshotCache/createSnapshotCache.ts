@@ -1,14 +1,19 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
 import {
-  ControlPlaneNamespaces,
-} from '@serving-health/plugin-serving-health-common';
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { ControlPlaneNamespaces } from '@serving-health/plugin-serving-health-common';
 import {
   createClusterSnapshotLoader,
   readControllerLogs,
+} from '@serving-health/plugin-serving-health-kube';
+import {
+  ServingHealthClusterClients,
+  ServingHealthSnapshotSource,
+  SnapshotEntry,
 } from '@serving-health/plugin-serving-health-node';
-import { ClusterRegistry } from '../ClusterRegistry';
-import { SnapshotCache, SnapshotEntry } from './types';
+import { principalKey } from '../../lib/principalKey';
 
 interface Slot {
   startedAt: number;
@@ -19,21 +24,30 @@ interface Slot {
 
 const UNREACHABLE_TTL_MS = 5_000;
 
+/**
+ * The default snapshot source: one round of LIST calls per cluster per TTL, shared by concurrent callers
+ * (single-flight). Snapshots of a cluster read with server credentials are shared by every caller; those
+ * read with a caller's own credentials are kept per caller and never served to anyone else.
+ */
 export function createSnapshotCache(options: {
-  registry: ClusterRegistry;
+  clusters: ServingHealthClusterClients;
   logger: LoggerService;
   namespaces: ControlPlaneNamespaces;
   ttlMs: number;
   refreshMinIntervalMs: number;
   logTailLines: number;
   now?: () => number;
-}): SnapshotCache {
-  const { registry, logger, namespaces, ttlMs, refreshMinIntervalMs } = options;
+}): ServingHealthSnapshotSource {
+  const { clusters, logger, namespaces, ttlMs, refreshMinIntervalMs } = options;
   const now = options.now ?? Date.now;
   const slots = new Map<string, Slot>();
 
-  function load(cluster: string): Slot {
-    const client = registry.client(cluster);
+  function load(
+    key: string,
+    cluster: string,
+    caller: BackstageCredentials | undefined,
+  ): Slot {
+    const client = clusters.client(cluster, caller);
     if (!client) throw new NotFoundError(`Cluster '${cluster}' is not configured`);
     const slot: Slot = { startedAt: now(), ttlMs, promise: Promise.resolve(undefined as any) };
     slot.promise = (async () => {
@@ -50,6 +64,7 @@ export function createSnapshotCache(options: {
       let logs: ReturnType<SnapshotEntry['controllerLogs']> | undefined;
       return {
         snapshot,
+        client,
         controllerLogs: () =>
           (logs ??= readControllerLogs(client, snapshot, {
             tailLines: options.logTailLines,
@@ -58,15 +73,20 @@ export function createSnapshotCache(options: {
     })();
     slot.promise.catch(() => {
       // A failed load must not be served from the cache.
-      if (slots.get(cluster) === slot) slots.delete(cluster);
+      if (slots.get(key) === slot) slots.delete(key);
     });
-    slots.set(cluster, slot);
+    slots.set(key, slot);
     return slot;
   }
 
   return {
     async get(cluster, opts) {
-      const slot = slots.get(cluster);
+      const scope =
+        clusters.cluster(cluster)?.authScope === 'user'
+          ? principalKey(opts?.caller)
+          : 'shared';
+      const key = `${cluster}\u0000${scope}`;
+      const slot = slots.get(key);
       const t = now();
       if (slot) {
         const inFlight = slot.loadedAt === undefined;
@@ -77,7 +97,7 @@ export function createSnapshotCache(options: {
           return slot.promise;
         }
       }
-      return load(cluster).promise;
+      return load(key, cluster, opts?.caller).promise;
     },
   };
 }

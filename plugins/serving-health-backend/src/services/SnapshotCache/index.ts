@@ -1,2 +1,1 @@
-export * from './types';
 export { createSnapshotCache } from './createSnapshotCache';

@@ -1,12 +1,16 @@
 import {
   BackstageCredentials,
-  CacheService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  toError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -16,60 +20,59 @@ import {
   TriageCheck,
   TriageReport,
   TriageTarget,
+  isServingHealthEntity,
   resolveTriageTarget,
   servingHealthReportReadPermission,
 } from '@serving-health/plugin-serving-health-common';
-import { triageTarget } from '@serving-health/plugin-serving-health-node';
-import { ClusterRegistry } from '../ClusterRegistry';
-import { SnapshotCache } from '../SnapshotCache';
+import { triageTarget } from '@serving-health/plugin-serving-health-kube';
+import {
+  ServingHealthClusterClients,
+  ServingHealthReportStore,
+  ServingHealthSnapshotSource,
+} from '@serving-health/plugin-serving-health-node';
+import { principalKey } from '../../lib/principalKey';
 import { TriageService } from './types';
-
-/** Serving entities: an InferenceService annotation, or a kubernetes-id on a model endpoint. */
-export function isServingEntity(entity: Entity): boolean {
-  const a = entity.metadata.annotations ?? {};
-  return (
-    !!a[ANNOTATION_INFERENCESERVICE] ||
-    (!!a[ANNOTATION_KUBERNETES_ID] && (entity.spec as any)?.type === 'model-endpoint')
-  );
-}
 
 export function createTriageService(options: {
   catalog: CatalogService;
   permissions: PermissionsService;
-  cache: CacheService;
-  registry: ClusterRegistry;
-  snapshots: SnapshotCache;
+  reports: ServingHealthReportStore;
+  clusters: ServingHealthClusterClients;
+  snapshots: ServingHealthSnapshotSource;
   checks: () => TriageCheck[];
   /** Also dry-run an update of each InferenceService (opt-in check admission.dry-run). */
   admissionDryRun?: boolean;
   logger: LoggerService;
   reportTtlMs: number;
 }): TriageService {
-  const { catalog, permissions, cache, registry, snapshots, logger } = options;
+  const { catalog, permissions, reports, clusters, snapshots, logger } = options;
 
   async function triage(
     entityRef: string,
     target: TriageTarget,
     refresh: boolean,
+    caller: BackstageCredentials,
   ): Promise<TriageReport> {
-    const key = `report:${entityRef}`;
+    // A report read with the caller's own credentials is kept for that caller only.
+    const scope =
+      clusters.cluster(target.cluster)?.authScope === 'user'
+        ? principalKey(caller)
+        : 'shared';
     if (!refresh) {
-      // Finished reports are shared through the cache service, so every replica serves them.
-      const cached = await cache.get<any>(key);
-      if (cached) return cached as TriageReport;
+      const stored = await reports.get({ entityRef, scope });
+      if (stored) return stored;
     }
-    const client = registry.client(target.cluster)!;
-    const entry = await snapshots.get(target.cluster, { refresh });
+    const entry = await snapshots.get(target.cluster, { refresh, caller });
     const report = await triageTarget({
       entityRef,
       target,
       snapshot: entry.snapshot,
       checks: options.checks(),
-      client,
+      client: entry.client,
       readLogs: entry.controllerLogs,
       admissionDryRun: options.admissionDryRun,
     });
-    await cache.set(key, report as any, { ttl: options.reportTtlMs });
+    await reports.set({ entityRef, scope }, report, { ttlMs: options.reportTtlMs });
     return report;
   }
 
@@ -89,9 +92,9 @@ export function createTriageService(options: {
       const ref = stringifyEntityRef(entity);
       const [ok] = await allowed([ref], credentials);
       if (!ok) throw new NotAllowedError(`Not allowed to read the serving-health report of ${ref}`);
-      const resolution = resolveTriageTarget(entity, { clusters: registry.names() });
+      const resolution = resolveTriageTarget(entity, { clusters: clusters.names() });
       if (!resolution.ok) throw new InputError(`${ref}: ${resolution.message}`);
-      return triage(ref, resolution.target, refresh);
+      return triage(ref, resolution.target, refresh, credentials);
     },
 
     async fleet({ credentials, refresh = false }) {
@@ -107,7 +110,7 @@ export function createTriageService(options: {
         },
         { credentials },
       );
-      const serving = items.filter(isServingEntity);
+      const serving = items.filter(isServingHealthEntity);
       const refs = serving.map(e => stringifyEntityRef(e));
       const ok = await allowed(refs, credentials);
       const visible = serving.filter((_, i) => ok[i]);
@@ -115,12 +118,12 @@ export function createTriageService(options: {
         visible.map(async (entity): Promise<FleetEntry> => {
           const entityRef = stringifyEntityRef(entity);
           const title = entity.metadata.title ?? entity.metadata.name;
-          const resolution = resolveTriageTarget(entity, { clusters: registry.names() });
+          const resolution = resolveTriageTarget(entity, { clusters: clusters.names() });
           if (!resolution.ok) {
             return { entityRef, title, overall: 'unknown', failureModes: [], error: resolution.message };
           }
           try {
-            const r = await triage(entityRef, resolution.target, refresh);
+            const r = await triage(entityRef, resolution.target, refresh, credentials);
             return {
               entityRef,
               title,
@@ -130,8 +133,9 @@ export function createTriageService(options: {
               failureModes: r.failureModes.map(m => m.id),
             };
           } catch (e) {
-            logger.warn('Fleet triage failed', { entityRef, error: String(e) });
-            return { entityRef, title, cluster: resolution.target.cluster, overall: 'unknown', failureModes: [], error: String((e as Error)?.message ?? e) };
+            const error = toError(e);
+            logger.warn('Fleet triage failed', { entityRef, error: error.message });
+            return { entityRef, title, cluster: resolution.target.cluster, overall: 'unknown', failureModes: [], error: error.message };
           }
         }),
       );

@@ -1,2 +1,2 @@
 export * from './types';
-export { createTriageService, isServingEntity } from './createTriageService';
+export { createTriageService } from './createTriageService';

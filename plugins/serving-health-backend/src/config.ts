@@ -1,0 +1,49 @@
+import { Config } from '@backstage/config';
+import { ControlPlaneNamespaces } from '@serving-health/plugin-serving-health-common';
+import {
+  DEFAULT_LOG_TAIL_LINES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from '@serving-health/plugin-serving-health-kube';
+
+/** `servingHealth.*` as the backend uses it, with every default in one place (they match config.d.ts). */
+export interface ServingHealthConfig {
+  snapshotTtlMs: number;
+  refreshMinIntervalMs: number;
+  requestTimeoutMs: number;
+  logTailLines: number;
+  admissionDryRun: boolean;
+  namespaces: ControlPlaneNamespaces;
+}
+
+export const DEFAULTS = {
+  snapshotTtlSeconds: 30,
+  refreshMinIntervalSeconds: 5,
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  logTailLines: DEFAULT_LOG_TAIL_LINES,
+  admissionDryRun: false,
+  namespaces: { kserve: 'kserve', kyverno: 'kyverno' },
+} as const;
+
+export function readServingHealthConfig(config: Config): ServingHealthConfig {
+  const c = config.getOptionalConfig('servingHealth');
+  return {
+    snapshotTtlMs:
+      (c?.getOptionalNumber('snapshotTtlSeconds') ??
+        DEFAULTS.snapshotTtlSeconds) * 1000,
+    refreshMinIntervalMs:
+      (c?.getOptionalNumber('refreshMinIntervalSeconds') ??
+        DEFAULTS.refreshMinIntervalSeconds) * 1000,
+    requestTimeoutMs:
+      c?.getOptionalNumber('requestTimeoutMs') ?? DEFAULTS.requestTimeoutMs,
+    logTailLines: c?.getOptionalNumber('logTailLines') ?? DEFAULTS.logTailLines,
+    admissionDryRun:
+      c?.getOptionalBoolean('admissionDryRun') ?? DEFAULTS.admissionDryRun,
+    namespaces: {
+      kserve:
+        c?.getOptionalString('namespaces.kserve') ?? DEFAULTS.namespaces.kserve,
+      kyverno:
+        c?.getOptionalString('namespaces.kyverno') ??
+        DEFAULTS.namespaces.kyverno,
+    },
+  };
+}

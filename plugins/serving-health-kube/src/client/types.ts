@@ -1,0 +1,68 @@
+import { ReadError } from '@serving-health/plugin-serving-health-common';
+
+/**
+ * What authenticates one request: a bearer token, a client certificate, or both.
+ *
+ * @public
+ */
+export interface KubeCredentials {
+  token?: string;
+  /** PEM client certificate and key (kubeconfig users). */
+  clientCertData?: string;
+  clientKeyData?: string;
+}
+
+/**
+ * Asked before every request, so rotating tokens, exec plugins and per-user credentials all fit one client.
+ * A rejection is reported as an `unauthorized` read, never thrown.
+ *
+ * @public
+ */
+export type CredentialProvider = () => Promise<KubeCredentials>;
+
+/**
+ * How to reach one cluster. Credentials stay on the server.
+ *
+ * @public
+ */
+export interface ClusterConnection {
+  name: string;
+  url: string;
+  credentials: CredentialProvider;
+  /** PEM CA bundle. */
+  caData?: string;
+  skipTLSVerify?: boolean;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** @public */
+export interface KubeRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API path, e.g. `/api/v1/namespaces/kserve/pods`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+  /** Overrides the connection's timeout. */
+  timeoutMs?: number;
+  /** Expect a text body (pod logs) instead of JSON. */
+  text?: boolean;
+}
+
+/** @public */
+export type KubeResponse<T = any> =
+  | { ok: true; status: number; body: T }
+  | { ok: false; error: ReadError; status?: number; body?: any };
+
+/**
+ * A minimal Kubernetes REST client: one request, one bounded answer, never a throw for HTTP errors.
+ *
+ * @public
+ */
+export interface KubernetesClient {
+  readonly cluster: string;
+  request<T = any>(req: KubeRequest): Promise<KubeResponse<T>>;
+  /** Number of requests sent since creation (for budgets and benchmarks). */
+  requestCount(): number;
+}

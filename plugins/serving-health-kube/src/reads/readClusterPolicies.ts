@@ -1,0 +1,99 @@
+import {
+  isKyvernoPolicy,
+  KubeObject,
+  NotEvaluated,
+  PolicySource,
+  unsupportedPolicy,
+} from '@serving-health/plugin-serving-health-policy';
+import { KubernetesClient } from '../client/types';
+
+/** The cluster-wide policies could not be read: a validation that asked for them cannot run. */
+export class ClusterPolicyReadError extends Error {
+  name = 'ClusterPolicyReadError';
+}
+
+const describe = (r: { status?: number; error: { message: string } }) =>
+  `${r.error.message}${r.status ? ` (HTTP ${r.status})` : ''}`;
+
+/**
+ * The cluster's Kyverno ClusterPolicies and Policies, and the CEL policies it enforces (listed as not
+ * evaluated). Cluster-wide policies that cannot be read are an error: the step asked for them.
+ */
+export async function readClusterPolicies(client: KubernetesClient): Promise<{
+  policies: PolicySource[];
+  notEvaluated: NotEvaluated[];
+  namespaceLabels: Record<string, Record<string, string>>;
+}> {
+  const source = `cluster:${client.cluster}`;
+  const policies: PolicySource[] = [];
+  const notEvaluated: NotEvaluated[] = [];
+  for (const [resource, kind] of [
+    ['clusterpolicies', 'ClusterPolicy'],
+    ['policies', 'Policy'],
+  ]) {
+    const r = await client.request({ path: `/apis/kyverno.io/v1/${resource}` });
+    if (!r.ok) {
+      if (r.status === 404)
+        throw new ClusterPolicyReadError(
+          `cluster ${client.cluster} has no Kyverno (${resource}.kyverno.io not found)`,
+        );
+      if (kind === 'Policy') {
+        notEvaluated.push({
+          feature: 'Policy',
+          reason: `could not list namespaced Kyverno Policies on ${
+            client.cluster
+          }: ${describe(r)}`,
+        });
+        continue;
+      }
+      throw new ClusterPolicyReadError(
+        `cannot list ${resource}.kyverno.io on cluster ${
+          client.cluster
+        }: ${describe(r)}`,
+      );
+    }
+    for (const item of (r.body?.items ?? []) as KubeObject[]) {
+      const policy = { apiVersion: 'kyverno.io/v1', kind, ...item };
+      if (isKyvernoPolicy(policy)) policies.push({ source, policy });
+    }
+  }
+  for (const [apiPath, kind] of [
+    [
+      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies',
+      'ValidatingAdmissionPolicy',
+    ],
+    [
+      '/apis/policies.kyverno.io/v1alpha1/validatingpolicies',
+      'ValidatingPolicy',
+    ],
+  ]) {
+    const r = await client.request({ path: apiPath });
+    if (r.ok) {
+      for (const item of (r.body?.items ?? []) as KubeObject[])
+        notEvaluated.push(unsupportedPolicy({ ...item, kind }, source));
+    } else if (r.status !== 404) {
+      notEvaluated.push({
+        feature: kind,
+        reason: `could not list ${kind} objects on ${
+          client.cluster
+        }: ${describe(r)}`,
+      });
+    }
+  }
+  return { policies, notEvaluated, namespaceLabels: await readNamespaceLabels(client) };
+}
+
+/** Labels of the cluster's namespaces, for namespaceSelectors; empty when they cannot be read. */
+export async function readNamespaceLabels(
+  client: KubernetesClient,
+): Promise<Record<string, Record<string, string>>> {
+  const namespaceLabels: Record<string, Record<string, string>> = {};
+  const ns = await client.request({ path: '/api/v1/namespaces' });
+  if (ns.ok) {
+    for (const item of (ns.body?.items ?? []) as KubeObject[]) {
+      namespaceLabels[item.metadata.name] = (item.metadata.labels ??
+        {}) as Record<string, string>;
+    }
+  }
+  return namespaceLabels;
+}

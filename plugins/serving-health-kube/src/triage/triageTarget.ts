@@ -1,0 +1,43 @@
+import {
+  ClusterSnapshot,
+  TargetReads,
+  TriageCheck,
+  TriageReport,
+  TriageTarget,
+  needsControllerLogs,
+  runTriage,
+} from '@serving-health/plugin-serving-health-common';
+import { KubernetesClient } from '../client/types';
+import { readAdmissionDryRun } from '../reads/readAdmissionDryRun';
+import { readControllerLogs } from '../reads/readControllerLogs';
+
+/**
+ * Runs the checks on a snapshot; reads the controller logs only when a
+ * first pass found something wrong, then runs them again with the logs.
+ */
+export async function triageTarget(options: {
+  entityRef: string;
+  target: TriageTarget;
+  snapshot: ClusterSnapshot;
+  checks: TriageCheck[];
+  client: KubernetesClient;
+  /** Supplies the logs (e.g. shared per snapshot by a cache); defaults to a fresh read. */
+  readLogs?: () => Promise<NonNullable<TargetReads['controllerLogs']>>;
+  /** Opt-in: also dry-run an update of the InferenceService (needs update rights). */
+  admissionDryRun?: boolean;
+}): Promise<TriageReport> {
+  const reads: TargetReads = {};
+  if (options.admissionDryRun && options.snapshot.version.ok) {
+    reads.admissionDryRun = await readAdmissionDryRun(
+      options.client,
+      options.snapshot,
+      options.target,
+    );
+  }
+  const first = runTriage({ ...options, reads });
+  if (!needsControllerLogs(first)) return first;
+  reads.controllerLogs = await (options.readLogs
+    ? options.readLogs()
+    : readControllerLogs(options.client, options.snapshot));
+  return runTriage({ ...options, reads });
+}

@@ -1,0 +1,48 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  ClusterSnapshot,
+  TargetReads,
+  TriageReport,
+} from '@serving-health/plugin-serving-health-common';
+import { KubernetesClient } from '@serving-health/plugin-serving-health-kube';
+
+/**
+ * A cluster snapshot and what is read once per snapshot.
+ *
+ * @public
+ */
+export interface SnapshotEntry {
+  snapshot: ClusterSnapshot;
+  /** The client that read the snapshot, for the per-target reads made with the same identity. */
+  client: KubernetesClient;
+  /** The controller logs, read at most once per snapshot and shared by every entity it serves. */
+  controllerLogs(): Promise<NonNullable<TargetReads['controllerLogs']>>;
+}
+
+/**
+ * Cluster snapshots for the triage. The default lists every collection once per TTL, single-flight.
+ * A snapshot read with a caller's own credentials (a `user` cluster) is served to that caller only.
+ *
+ * @public
+ */
+export interface ServingHealthSnapshotSource {
+  get(
+    cluster: string,
+    options?: { refresh?: boolean; caller?: BackstageCredentials },
+  ): Promise<SnapshotEntry>;
+}
+
+/**
+ * Finished reports. `scope` is `shared` for reports read with server credentials, else the caller's
+ * principal, so a report made with one user's credentials is never served to another.
+ *
+ * @public
+ */
+export interface ServingHealthReportStore {
+  get(key: { entityRef: string; scope: string }): Promise<TriageReport | undefined>;
+  set(
+    key: { entityRef: string; scope: string },
+    report: TriageReport,
+    options: { ttlMs: number },
+  ): Promise<void>;
+}

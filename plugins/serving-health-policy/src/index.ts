@@ -1,0 +1,61 @@
+/**
+ * The rules Serving Health applies before a change merges, as pure functions: Kubernetes label syntax,
+ * label conventions, Kyverno policy evaluation and the kustomize lint. Shared by the scaffolder actions,
+ * the CLI, the triage's `policy.labels` check and (label rules only) the browser's form field.
+ *
+ * @packageDocumentation
+ */
+export type { KubeObject } from './types';
+export type {
+  ValidationRuleId,
+  ViolationSeverity,
+  ResourceRef,
+  Violation,
+  NotEvaluated,
+  ManifestError,
+  ValidationReport,
+} from './types';
+export type { LabelSelector } from './labelSelector';
+export { matchesLabelSelector } from './labelSelector';
+export { isQualifiedName, isValidLabelValue } from './labels';
+export type {
+  LabelKeyStyle,
+  LabelConventions,
+  LabelIssue,
+  CheckLabelsOptions,
+} from './conventions';
+export {
+  DEFAULT_LABEL_CONVENTIONS,
+  ConventionsFormatError,
+  parseConventions,
+  conventionsFromObject,
+  findNearMiss,
+  checkLabels,
+  labelKeyNotes,
+} from './conventions';
+export type { ManifestDocument, ParsedManifests } from './manifests';
+export {
+  parseManifests,
+  isKubeObject,
+  resourceRef,
+  expandLists,
+} from './manifests';
+export {
+  isKustomizationDocument,
+  findPatchDeletes,
+  lintKustomize,
+  patchFiles,
+} from './kustomize';
+export { evaluatePolicy, formatDenial, isKyvernoPolicy } from './kyverno/policy';
+export type { RuleOutcome, PolicyEvaluationContext } from './kyverno/policy';
+export {
+  validateManifests,
+  loadPolicies,
+  summarizeReport,
+  unsupportedPolicy,
+} from './validateManifests';
+export type {
+  ManifestFile,
+  PolicySource,
+  ValidateManifestsOptions,
+} from './validateManifests';

@@ -1,0 +1,88 @@
+/**
+ * A Kubernetes object as read from the API or a manifest, kept loosely typed on purpose.
+ *
+ * @public
+ */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: string;
+    resourceVersion?: string;
+    [key: string]: unknown;
+  };
+  spec?: any;
+  status?: any;
+  [key: string]: any;
+}
+
+/** Rule ids of the pre-merge validation. Kyverno rules are `kyverno:<policy>/<rule>`. */
+export type ValidationRuleId =
+  | 'label-key-syntax'
+  | 'label-value-syntax'
+  | 'label-required'
+  | 'label-key-style'
+  | 'label-near-miss'
+  | 'kustomize-patch-delete'
+  | `kyverno:${string}/${string}`;
+
+/**
+ * `error`: the cluster (or the convention) rejects it. `warning`: reported and counted, but the cluster would
+ * admit it (a Kyverno policy in Audit mode, a key-style convention).
+ */
+export type ViolationSeverity = 'error' | 'warning';
+
+export interface ResourceRef {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface Violation {
+  file: string;
+  /** 1-based line of the offending field when known, else of the document. */
+  line?: number;
+  resource: ResourceRef;
+  rule: ValidationRuleId;
+  severity: ViolationSeverity;
+  message: string;
+  /** JSON-pointer-like path in Kyverno's style, e.g. `/metadata/labels/cost-center/`. */
+  path: string;
+  /** A suggested fix, when one is obvious (the conventional key for a near miss). */
+  hint?: string;
+}
+
+/** A policy rule (or a whole policy) this evaluator could not decide. Never counted as a pass. */
+export interface NotEvaluated {
+  /** The policy; absent for entries about a document (not a Kubernetes object). */
+  policy?: string;
+  rule?: string;
+  /** The unsupported feature, e.g. `validate.deny`, `validate.foreach`, `variables`, `match.subjects`. */
+  feature: string;
+  reason: string;
+  /** Set when the entry concerns one resource (the rule matched it or might have). */
+  file?: string;
+  resource?: ResourceRef;
+}
+
+/** A file that could not be read as YAML, with the position the parser reported. */
+export interface ManifestError {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface ValidationReport {
+  violations: Violation[];
+  notEvaluated: NotEvaluated[];
+  /** Malformed input. When non-empty the report is incomplete: callers treat it as a runtime error. */
+  errors: ManifestError[];
+  /** How many Kubernetes objects and policies were looked at. */
+  stats: { files: number; resources: number; policies: number };
+}

@@ -1,0 +1,305 @@
+import { KubeObject } from './types';
+import {
+  checkLabels,
+  DEFAULT_LABEL_CONVENTIONS,
+  findNearMiss,
+  LabelConventions,
+} from './conventions';
+import {
+  lintKustomize,
+  isKustomizationDocument,
+  patchFiles,
+  findPatchDeletes,
+} from './kustomize';
+import {
+  effectiveNamespace,
+  evaluatePolicy,
+  isKyvernoPolicy,
+  isUnsupportedPolicyKind,
+} from './kyverno/policy';
+import {
+  expandLists,
+  isKubeObject,
+  ManifestDocument,
+  parseManifests,
+  resourceRef,
+} from './manifests';
+import { normalizePath } from './paths';
+import {
+  ManifestError,
+  NotEvaluated,
+  ValidationReport,
+  Violation,
+} from './types';
+
+export interface ManifestFile {
+  /** Path as the user knows it (relative to the workspace or the current directory). */
+  path: string;
+  content: string;
+}
+
+/** A policy and where it came from (a file, or `cluster:<name>`). */
+export interface PolicySource {
+  source: string;
+  policy: KubeObject;
+}
+
+export interface ValidateManifestsOptions {
+  files: ManifestFile[];
+  /** Kyverno ClusterPolicies / Policies to evaluate (from the repo and/or the cluster). */
+  policies?: PolicySource[];
+  /** Label conventions; `false` turns the convention rules off (syntax is always checked). */
+  conventions?: LabelConventions | false;
+  /** Namespace for namespaced objects that name none. Default `default`. */
+  defaultNamespace?: string;
+  /** Labels of namespaces that are not among the files (read from the cluster). */
+  namespaceLabels?: Record<string, Record<string, string>>;
+  /** Run the kustomize `$patch: delete` lint (default true). */
+  kustomizeLint?: boolean;
+}
+
+/** API groups whose documents are not Kubernetes objects even though they look like ones. */
+const NOT_CLUSTER_OBJECTS = [
+  /^backstage\.io\//,
+  /^kustomize\.config\.k8s\.io\//,
+  /^config\.kubernetes\.io\//,
+];
+
+const isLocalConfig = (obj: KubeObject) =>
+  String(
+    obj.metadata?.annotations?.['config.kubernetes.io/local-config'] ?? '',
+  ) === 'true';
+
+function pathSegments(pointer: string): string[] {
+  return pointer.split('/').filter(Boolean);
+}
+
+/** Splits YAML policy files into Kyverno policies, plus the policies this evaluator cannot run. */
+export function loadPolicies(files: ManifestFile[]): {
+  policies: PolicySource[];
+  notEvaluated: NotEvaluated[];
+  errors: ManifestError[];
+} {
+  const policies: PolicySource[] = [];
+  const notEvaluated: NotEvaluated[] = [];
+  const errors: ManifestError[] = [];
+  for (const f of files) {
+    const parsed = parseManifests(f.content, f.path);
+    errors.push(...parsed.errors);
+    for (const doc of parsed.documents) {
+      if (!isKubeObject(doc.data)) continue;
+      for (const obj of expandLists(doc.data)) {
+        if (isKyvernoPolicy(obj))
+          policies.push({ source: f.path, policy: obj });
+        else if (isUnsupportedPolicyKind(obj))
+          notEvaluated.push(unsupportedPolicy(obj, f.path));
+      }
+    }
+  }
+  return { policies, notEvaluated, errors };
+}
+
+export function unsupportedPolicy(
+  obj: KubeObject,
+  source: string,
+): NotEvaluated {
+  return {
+    policy: obj.metadata?.name ?? '',
+    feature: `${obj.kind} (CEL)`,
+    reason: `${obj.kind} policies (${source}) are CEL based and not evaluated here; the admission dry-run runs them`,
+  };
+}
+
+interface Resource {
+  doc: ManifestDocument;
+  object: KubeObject;
+  /** Path segments from the document root to the object (non-empty for items of a List). */
+  prefix: Array<string | number>;
+}
+
+/**
+ * The one entry point of the pre-merge checks, shared by the scaffolder actions, the CLI and the form field:
+ * parses the files, checks label syntax and conventions on every Kubernetes object, evaluates the Kyverno
+ * policies, and lints kustomize `$patch: delete` files.
+ */
+export function validateManifests(
+  options: ValidateManifestsOptions,
+): ValidationReport {
+  const conventions =
+    options.conventions === false
+      ? undefined
+      : options.conventions ?? DEFAULT_LABEL_CONVENTIONS;
+  const policies = options.policies ?? [];
+  const violations: Violation[] = [];
+  const notEvaluated: NotEvaluated[] = [];
+  const errors: ManifestError[] = [];
+  const documents: ManifestDocument[] = [];
+
+  for (const f of options.files) {
+    const parsed = parseManifests(f.content, f.path);
+    errors.push(...parsed.errors);
+    documents.push(...parsed.documents);
+  }
+
+  if (options.kustomizeLint !== false)
+    violations.push(...lintKustomize(documents));
+  const patches = patchFiles(documents);
+
+  const resources: Resource[] = [];
+  for (const doc of documents) {
+    if (isKustomizationDocument(doc) || patches.has(normalizePath(doc.file)))
+      continue;
+    if (findPatchDeletes(doc.data).length) continue;
+    if (!isKubeObject(doc.data)) {
+      notEvaluated.push({
+        feature: 'not-a-kubernetes-object',
+        reason: `document ${doc.index + 1} (line ${
+          doc.line
+        }) has no apiVersion/kind and was not validated`,
+        file: doc.file,
+      });
+      continue;
+    }
+    const items = expandLists(doc.data);
+    items.forEach((object, i) => {
+      if (
+        NOT_CLUSTER_OBJECTS.some(re => re.test(object.apiVersion ?? '')) ||
+        isLocalConfig(object)
+      )
+        return;
+      resources.push({
+        doc,
+        object,
+        prefix: items.length === 1 && items[0] === doc.data ? [] : ['items', i],
+      });
+    });
+  }
+
+  const namespaceLabels: Record<string, Record<string, string>> = {
+    ...(options.namespaceLabels ?? {}),
+  };
+  for (const { object } of resources) {
+    if (
+      object.kind === 'Namespace' &&
+      typeof object.metadata?.name === 'string'
+    ) {
+      namespaceLabels[object.metadata.name] = {
+        ...Object.fromEntries(
+          Object.entries(object.metadata.labels ?? {}).map(([k, v]) => [
+            k,
+            String(v),
+          ]),
+        ),
+        'kubernetes.io/metadata.name': object.metadata.name,
+      };
+    }
+  }
+
+  for (const { doc, object, prefix } of resources) {
+    const ref = resourceRef(object);
+    const lineOf = (segs: Array<string | number>) =>
+      doc.lineOf([...prefix, ...segs]);
+    const rawLabels = object.metadata?.labels as unknown;
+
+    if (
+      rawLabels !== undefined &&
+      rawLabels !== null &&
+      (typeof rawLabels !== 'object' || Array.isArray(rawLabels))
+    ) {
+      violations.push({
+        file: doc.file,
+        line: lineOf(['metadata', 'labels']),
+        resource: ref,
+        rule: 'label-key-syntax',
+        severity: 'error',
+        message:
+          'metadata.labels must be a map of string keys to string values',
+        path: '/metadata/labels/',
+      });
+    } else {
+      const labels = (rawLabels ?? {}) as Record<string, unknown>;
+      const issues = checkLabels(labels, {
+        conventions: conventions ?? {
+          ...DEFAULT_LABEL_CONVENTIONS,
+          requiredLabels: [],
+          keyStyle: 'any',
+        },
+        kind: object.kind,
+      });
+      for (const issue of issues) {
+        violations.push({
+          file: doc.file,
+          line: lineOf(['metadata', 'labels', issue.key]),
+          resource: ref,
+          rule: issue.rule,
+          severity: issue.severity,
+          message: issue.message,
+          path: issue.path,
+          ...(issue.suggestion
+            ? { hint: `rename the key to \`${issue.suggestion}\`` }
+            : {}),
+        });
+      }
+    }
+
+    for (const { policy } of policies) {
+      const outcomes = evaluatePolicy(policy, object, {
+        defaultNamespace: options.defaultNamespace,
+        namespaceLabels: ns => namespaceLabels[ns],
+      });
+      for (const o of outcomes) {
+        if (o.status === 'notEvaluated') {
+          notEvaluated.push({
+            policy: o.policy,
+            rule: o.rule,
+            feature: o.feature,
+            reason: o.reason,
+            file: doc.file,
+            resource: ref,
+          });
+        } else if (o.status === 'fail' || o.status === 'error') {
+          const v: Violation = {
+            file: doc.file,
+            line: lineOf(pathSegments(o.path)),
+            resource: ref,
+            rule: `kyverno:${o.policy}/${o.rule}`,
+            severity: o.failureAction === 'Enforce' ? 'error' : 'warning',
+            message: o.message,
+            path: o.path,
+          };
+          const labelKey = /^\/metadata\/labels\/(.+)\/$/.exec(o.path)?.[1];
+          if (labelKey && conventions !== undefined) {
+            const near = Object.keys(
+              (rawLabels as Record<string, unknown>) ?? {},
+            ).find(k => findNearMiss(k, [labelKey]) === labelKey);
+            if (near)
+              v.hint = `the resource has \`${near}\`: label keys are case-sensitive, rename it to \`${labelKey}\``;
+          }
+          violations.push(v);
+        }
+      }
+    }
+  }
+
+  // Policies are evaluated per resource; policy-level entries (CEL kinds) come from loadPolicies.
+  const policyNames = new Set(policies.map(p => p.policy.metadata?.name));
+  return {
+    violations,
+    notEvaluated,
+    errors,
+    stats: {
+      files: options.files.length,
+      resources: resources.length,
+      policies: policyNames.size,
+    },
+  };
+}
+
+/** Counts for a one-line summary. */
+export function summarizeReport(report: ValidationReport): string {
+  const errors = report.violations.filter(v => v.severity === 'error').length;
+  const warnings = report.violations.length - errors;
+  return `${report.stats.resources} resource(s), ${report.stats.policies} policy(ies): ${errors} error(s), ${warnings} warning(s), ${report.notEvaluated.length} not evaluated`;
+}
+
+export { effectiveNamespace };
