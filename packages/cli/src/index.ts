@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { Command, CommanderError } from 'commander';
 import { registerTriageCommand } from './commands/triage';
 import { registerValidateCommand } from './commands/validate';
@@ -28,7 +29,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? EXIT_CLEAN : EXIT_ERROR;
       return;
     }
-    process.stderr.write(`serving-health: ${(e as Error)?.message ?? e}\n`);
+    process.stderr.write(`serving-health: ${toError(e).message}\n`);
     process.exitCode = EXIT_ERROR;
   }
 }

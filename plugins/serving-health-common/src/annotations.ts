@@ -1,8 +1,20 @@
-/** `<namespace>/<name>` or `<name>` of the entity's InferenceService. */
+/**
+ * `<namespace>/<name>` or `<name>` of the entity's InferenceService.
+ *
+ * @public
+ */
 export const ANNOTATION_INFERENCESERVICE = 'serving.kserve.io/inferenceservice';
-/** The Argo CD Application, as the existing Argo CD plugins name it. */
+/**
+ * The Argo CD Application, as the existing Argo CD plugins name it.
+ *
+ * @public
+ */
 export const ANNOTATION_ARGOCD_APP = 'argocd/app-name';
+/** @public */
 export const ANNOTATION_ARGOCD_APP_NAMESPACE = 'argocd/app-namespace';
+/** @public */
 export const ANNOTATION_KUBERNETES_CLUSTER = 'backstage.io/kubernetes-cluster';
+/** @public */
 export const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+/** @public */
 export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';

@@ -1,5 +1,6 @@
 import { FailureModeId } from './types';
 
+/** @public */
 export interface FailureModeInfo {
   id: FailureModeId;
   title: string;
@@ -9,7 +10,11 @@ export interface FailureModeInfo {
   symptom: string;
 }
 
-/** The failure-mode catalogue: one cause, one name. */
+/**
+ * The failure-mode catalogue: one cause, one name.
+ *
+ * @public
+ */
 export const FAILURE_MODES: Record<FailureModeId, FailureModeInfo> = {
   'webhook-no-endpoints': {
     id: 'webhook-no-endpoints',
@@ -53,4 +58,5 @@ export const FAILURE_MODES: Record<FailureModeId, FailureModeInfo> = {
   },
 };
 
+/** @public */
 export const FAILURE_MODE_IDS = Object.keys(FAILURE_MODES) as FailureModeId[];

@@ -1,6 +1,10 @@
 import { KubeObject } from './types';
 
-/** Why a read did not return objects. */
+/**
+ * Why a read did not return objects.
+ *
+ * @public
+ */
 export type ReadErrorReason =
   | 'forbidden'
   | 'unauthorized'
@@ -11,6 +15,7 @@ export type ReadErrorReason =
   | 'not-found'
   | 'failed';
 
+/** @public */
 export interface ReadError {
   reason: ReadErrorReason;
   /** What was asked, as a kubectl user would say it: `list pods -n kserve`. */
@@ -21,11 +26,16 @@ export interface ReadError {
   httpStatus?: number;
 }
 
+/** @public */
 export type ReadResult<T = KubeObject> =
   | { ok: true; items: T[] }
   | { ok: false; error: ReadError };
 
-/** The cluster-wide collections read once per cluster per TTL. */
+/**
+ * The cluster-wide collections read once per cluster per TTL.
+ *
+ * @public
+ */
 export type SnapshotCollection =
   | 'nodes'
   | 'namespaces'
@@ -41,12 +51,14 @@ export type SnapshotCollection =
   | 'inferenceServices'
   | 'clusterPolicies';
 
+/** @public */
 export interface ClusterVersion {
   gitVersion: string;
   major?: string;
   minor?: string;
 }
 
+/** @public */
 export interface ClusterSnapshot {
   cluster: string;
   /** ISO time the round of reads started. */
@@ -59,12 +71,17 @@ export interface ClusterSnapshot {
   requestCount: number;
 }
 
+/** @public */
 export interface ControlPlaneNamespaces {
   kserve: string;
   kyverno: string;
 }
 
-/** Reads made for one target only, when a check needs them. */
+/**
+ * Reads made for one target only, when a check needs them.
+ *
+ * @public
+ */
 export interface TargetReads {
   /** Last lines of the KServe controller's `manager` container. */
   controllerLogs?: ReadResult<string> & { pod?: string; container?: string };
@@ -72,6 +89,7 @@ export interface TargetReads {
   admissionDryRun?: AdmissionDryRunResult;
 }
 
+/** @public */
 export type AdmissionDryRunResult =
   | { outcome: 'admitted'; object: { namespace: string; name: string } }
   | {

@@ -2,7 +2,11 @@ import type { KubeObject } from '@serving-health/plugin-serving-health-policy';
 
 export type { KubeObject };
 
-/** The six stages of the manual triage, in order. */
+/**
+ * The six stages of the manual triage, in order.
+ *
+ * @public
+ */
 export type TriageStage =
   | 'environment'
   | 'control-plane'
@@ -11,6 +15,7 @@ export type TriageStage =
   | 'stale-webhooks'
   | 'app';
 
+/** @public */
 export const TRIAGE_STAGES: ReadonlyArray<{
   id: TriageStage;
   order: number;
@@ -24,9 +29,14 @@ export const TRIAGE_STAGES: ReadonlyArray<{
   { id: 'app', order: 6, title: 'Application sync' },
 ];
 
+/** @public */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skipped' | 'error';
 
-/** Stable slugs of the failure modes the triage names. */
+/**
+ * Stable slugs of the failure modes the triage names.
+ *
+ * @public
+ */
 export type FailureModeId =
   | 'webhook-no-endpoints'
   | 'crd-missing'
@@ -34,6 +44,7 @@ export type FailureModeId =
   | 'policy-engine-not-ready'
   | 'stale-webhook';
 
+/** @public */
 export interface ObjectRef {
   apiVersion?: string;
   kind: string;
@@ -41,7 +52,11 @@ export interface ObjectRef {
   name: string;
 }
 
-/** What a check read: the object and the exact fields or lines. */
+/**
+ * What a check read: the object and the exact fields or lines.
+ *
+ * @public
+ */
 export interface Evidence {
   object?: ObjectRef;
   /** A short label for what this evidence shows. */
@@ -52,17 +67,20 @@ export interface Evidence {
   lines?: string[];
 }
 
+/** @public */
 export interface RemediationStep {
   text: string;
   command?: string;
   patch?: string;
 }
 
+/** @public */
 export interface Remediation {
   why: string;
   steps: RemediationStep[];
 }
 
+/** @public */
 export interface CheckResult {
   id: string;
   stage: TriageStage;
@@ -76,9 +94,14 @@ export interface CheckResult {
   blockedBy?: string;
 }
 
+/** @public */
 export type OverallStatus = 'healthy' | 'degraded' | 'failing' | 'unknown';
 
-/** Where an entity's model endpoint lives. */
+/**
+ * Where an entity's model endpoint lives.
+ *
+ * @public
+ */
 export interface TriageTarget {
   cluster: string;
   /** The InferenceService, when the entity names one (directly or through kubernetes-id). */
@@ -88,6 +111,7 @@ export interface TriageTarget {
   argoApp?: { namespace: string; name: string };
 }
 
+/** @public */
 export interface FailureModeSummary {
   id: FailureModeId;
   title: string;
@@ -95,6 +119,7 @@ export interface FailureModeSummary {
   seenBy: string[];
 }
 
+/** @public */
 export interface TriageReport {
   entityRef: string;
   target: TriageTarget;
@@ -109,7 +134,11 @@ export interface TriageReport {
   generatedAt: string;
 }
 
-/** One row of the fleet view. */
+/**
+ * One row of the fleet view.
+ *
+ * @public
+ */
 export interface FleetEntry {
   entityRef: string;
   title?: string;
@@ -121,6 +150,7 @@ export interface FleetEntry {
   error?: string;
 }
 
+/** @public */
 export interface FleetSummary {
   entries: FleetEntry[];
   generatedAt: string;

@@ -12,7 +12,11 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, '[REDACTED JWT]'],
 ];
 
-/** Removes credentials from a log line and bounds its length before it leaves the backend. */
+/**
+ * Removes credentials from a log line and bounds its length before it leaves the backend.
+ *
+ * @public
+ */
 export function redactLogLine(line: string): string {
   let out = line.length > MAX_LINE * 4 ? line.slice(0, MAX_LINE * 4) : line;
   for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
@@ -24,6 +28,7 @@ export function redactLogLine(line: string): string {
   return out;
 }
 
+/** @public */
 export function redactLog(text: string): string[] {
   return text
     .split('\n')

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { parse as parseYaml } from 'yaml';
 import {
   apiServerLabelMessage,
@@ -8,9 +9,14 @@ import {
 } from './labels';
 import { ValidationRuleId, ViolationSeverity } from './types';
 
+/** @public */
 export type LabelKeyStyle = 'kebab-case' | 'snake_case' | 'camelCase' | 'any';
 
-/** The organisation's label conventions. Every field is optional in a conventions file. */
+/**
+ * The organisation's label conventions. Every field is optional in a conventions file.
+ *
+ * @public
+ */
 export interface LabelConventions {
   /** Keys every resource must carry with a non-empty value. */
   requiredLabels: string[];
@@ -22,6 +28,7 @@ export interface LabelConventions {
   kinds: string[];
 }
 
+/** @public */
 export const DEFAULT_LABEL_CONVENTIONS: LabelConventions = Object.freeze({
   requiredLabels: ['owner', 'cost-center'],
   keyStyle: 'kebab-case',
@@ -42,7 +49,11 @@ const STYLE_PATTERNS: Record<Exclude<LabelKeyStyle, 'any'>, RegExp> = {
   camelCase: /^[a-z][a-zA-Z0-9]*$/,
 };
 
-/** Thrown for a conventions file that is not what the format describes. */
+/**
+ * Thrown for a conventions file that is not what the format describes.
+ *
+ * @public
+ */
 export class ConventionsFormatError extends Error {
   name = 'ConventionsFormatError';
 }
@@ -56,6 +67,8 @@ export class ConventionsFormatError extends Error {
  * exemptPrefixes: [helm.sh]   # optional
  * kinds: [InferenceService]   # optional, default every kind
  * ```
+ *
+ * @public
  */
 export function parseConventions(text: string): LabelConventions {
   let raw: unknown;
@@ -63,12 +76,13 @@ export function parseConventions(text: string): LabelConventions {
     raw = parseYaml(text);
   } catch (e) {
     throw new ConventionsFormatError(
-      `not valid YAML or JSON: ${(e as Error).message}`,
+      `not valid YAML or JSON: ${toError(e).message}`,
     );
   }
   return conventionsFromObject(raw ?? {});
 }
 
+/** @public */
 export function conventionsFromObject(raw: unknown): LabelConventions {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConventionsFormatError(
@@ -131,7 +145,11 @@ export function conventionsFromObject(raw: unknown): LabelConventions {
   };
 }
 
-/** One finding about one label of one object (or one missing label). */
+/**
+ * One finding about one label of one object (or one missing label).
+ *
+ * @public
+ */
 export interface LabelIssue {
   rule: ValidationRuleId;
   severity: ViolationSeverity;
@@ -149,7 +167,11 @@ export function normalizeLabelKey(key: string): string {
   return key.toLowerCase().replace(/[-_.\s]/g, '');
 }
 
-/** The required key `key` is a near miss of, if any (`costCenter` -> `cost-center`). */
+/**
+ * The required key `key` is a near miss of, if any (`costCenter` -> `cost-center`).
+ *
+ * @public
+ */
 export function findNearMiss(
   key: string,
   requiredLabels: string[],
@@ -208,6 +230,7 @@ export function suggestKeyInStyle(key: string, style: LabelKeyStyle): string {
 
 const labelPath = (key: string) => `/metadata/labels/${key}/`;
 
+/** @public */
 export interface CheckLabelsOptions {
   conventions?: LabelConventions;
   /** The object's kind, to apply `conventions.kinds`. */
@@ -218,6 +241,8 @@ export interface CheckLabelsOptions {
  * Every rule about one object's labels: syntax (as the API server checks it), required keys, near misses and
  * key style. Near misses replace the `label-required` and `label-key-style` findings of the same key: one
  * cause, one name.
+ *
+ * @public
  */
 export function checkLabels(
   labels: Record<string, unknown> | undefined,
@@ -325,7 +350,11 @@ export function checkLabels(
   return issues;
 }
 
-/** Informational notes about keys (reserved prefixes); never violations. */
+/**
+ * Informational notes about keys (reserved prefixes); never violations.
+ *
+ * @public
+ */
 export function labelKeyNotes(key: string): string[] {
   const note = reservedPrefixNote(key);
   return note ? [note] : [];

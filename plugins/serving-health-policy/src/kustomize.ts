@@ -16,6 +16,7 @@ const KUSTOMIZATION_FILES = [
   'Kustomization',
 ];
 
+/** @public */
 export function isKustomizationDocument(doc: ManifestDocument): boolean {
   const data = doc.data as Record<string, unknown> | null;
   if (typeof data !== 'object' || data === null || Array.isArray(data))
@@ -77,7 +78,11 @@ export function kustomizationRefs(doc: ManifestDocument): KustomizationRefs {
   return refs;
 }
 
-/** Paths (as path segments) of every `$patch: delete` directive in a document. */
+/**
+ * Paths (as path segments) of every `$patch: delete` directive in a document.
+ *
+ * @public
+ */
 export function findPatchDeletes(
   data: unknown,
   path: Array<string | number> = [],
@@ -114,6 +119,8 @@ const toPointer = (segs: Array<string | number>) => `/${segs.join('/')}/`;
 /**
  * Lints a set of parsed files: every document with `$patch: delete` must be referenced as a patch by a
  * kustomization of the set, and by none as a resource.
+ *
+ * @public
  */
 export function lintKustomize(documents: ManifestDocument[]): Violation[] {
   const refs = documents.filter(isKustomizationDocument).map(kustomizationRefs);
@@ -154,7 +161,11 @@ export function lintKustomize(documents: ManifestDocument[]): Violation[] {
   return violations;
 }
 
-/** Files a kustomization of the set uses as patches: partial objects, not resources to validate. */
+/**
+ * Files a kustomization of the set uses as patches: partial objects, not resources to validate.
+ *
+ * @public
+ */
 export function patchFiles(documents: ManifestDocument[]): Set<string> {
   const out = new Set<string>();
   for (const doc of documents.filter(isKustomizationDocument)) {

@@ -1,4 +1,8 @@
-/** A Kubernetes label selector (metav1.LabelSelector). */
+/**
+ * A Kubernetes label selector (metav1.LabelSelector).
+ *
+ * @public
+ */
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
   matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
@@ -32,7 +36,11 @@ export function matchesLabelExpressions(
   return true;
 }
 
-/** A label selector with Kubernetes semantics (exact matchLabels); an absent selector matches everything. */
+/**
+ * A label selector with Kubernetes semantics (exact matchLabels); an absent selector matches everything.
+ *
+ * @public
+ */
 export function matchesLabelSelector(
   selector: LabelSelector | undefined,
   labels: Record<string, string> = {},

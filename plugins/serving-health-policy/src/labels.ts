@@ -74,7 +74,11 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
-/** apimachinery IsQualifiedName (label keys, annotation keys): the messages, empty when valid. */
+/**
+ * apimachinery IsQualifiedName (label keys, annotation keys): the messages, empty when valid.
+ *
+ * @public
+ */
 export function isQualifiedName(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split('/');
@@ -119,7 +123,11 @@ export function isQualifiedName(value: string): string[] {
   return errs;
 }
 
-/** apimachinery IsValidLabelValue: the messages, empty when valid. */
+/**
+ * apimachinery IsValidLabelValue: the messages, empty when valid.
+ *
+ * @public
+ */
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
   if (utf8Length(value) > LABEL_VALUE_MAX_LENGTH) {

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   Document,
   isMap,
@@ -10,7 +11,11 @@ import {
 import { KubeObject } from './types';
 import { ManifestError, ResourceRef } from './types';
 
-/** One YAML document of one file. */
+/**
+ * One YAML document of one file.
+ *
+ * @public
+ */
 export interface ManifestDocument {
   file: string;
   /** 0-based position of the document in its file. */
@@ -23,6 +28,7 @@ export interface ManifestDocument {
   lineOf(path: Array<string | number>): number;
 }
 
+/** @public */
 export interface ParsedManifests {
   documents: ManifestDocument[];
   errors: ManifestError[];
@@ -32,6 +38,8 @@ export interface ParsedManifests {
  * Parses a (multi-document) YAML or JSON text. Every syntax error comes back with the file and the
  * 1-based line and column the parser stopped at; a file with errors yields no documents, so a half-read
  * file is never validated as if it were whole.
+ *
+ * @public
  */
 export function parseManifests(text: string, file: string): ParsedManifests {
   const lineCounter = new LineCounter();
@@ -64,7 +72,7 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     try {
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (e) {
-      errors.push({ file, line, message: (e as Error).message });
+      errors.push({ file, line, message: toError(e).message });
       return;
     }
     if (data === null || data === undefined) return;
@@ -107,7 +115,11 @@ export function parseManifests(text: string, file: string): ParsedManifests {
   return { documents, errors };
 }
 
-/** A Kubernetes object: a mapping with a non-empty `apiVersion` and `kind`. */
+/**
+ * A Kubernetes object: a mapping with a non-empty `apiVersion` and `kind`.
+ *
+ * @public
+ */
 export function isKubeObject(data: unknown): data is KubeObject {
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     return false;
@@ -120,6 +132,7 @@ export function isKubeObject(data: unknown): data is KubeObject {
   );
 }
 
+/** @public */
 export function resourceRef(obj: Partial<KubeObject> | undefined): ResourceRef {
   const meta = (obj?.metadata ?? {}) as {
     name?: unknown;
@@ -138,7 +151,11 @@ export function resourceRef(obj: Partial<KubeObject> | undefined): ResourceRef {
   return ref;
 }
 
-/** `List` kinds (`v1/List`, `DeploymentList`...) hold their objects in `items`. */
+/**
+ * `List` kinds (`v1/List`, `DeploymentList`...) hold their objects in `items`.
+ *
+ * @public
+ */
 export function expandLists(obj: KubeObject): KubeObject[] {
   if ((obj.kind ?? '').endsWith('List') && Array.isArray(obj.items)) {
     return (obj.items as unknown[]).filter(isKubeObject);

@@ -20,7 +20,11 @@ export interface KubeObject {
   [key: string]: any;
 }
 
-/** Rule ids of the pre-merge validation. Kyverno rules are `kyverno:<policy>/<rule>`. */
+/**
+ * Rule ids of the pre-merge validation. Kyverno rules are `kyverno:<policy>/<rule>`.
+ *
+ * @public
+ */
 export type ValidationRuleId =
   | 'label-key-syntax'
   | 'label-value-syntax'
@@ -33,9 +37,12 @@ export type ValidationRuleId =
 /**
  * `error`: the cluster (or the convention) rejects it. `warning`: reported and counted, but the cluster would
  * admit it (a Kyverno policy in Audit mode, a key-style convention).
+ *
+ * @public
  */
 export type ViolationSeverity = 'error' | 'warning';
 
+/** @public */
 export interface ResourceRef {
   apiVersion?: string;
   kind?: string;
@@ -43,6 +50,7 @@ export interface ResourceRef {
   name?: string;
 }
 
+/** @public */
 export interface Violation {
   file: string;
   /** 1-based line of the offending field when known, else of the document. */
@@ -57,7 +65,11 @@ export interface Violation {
   hint?: string;
 }
 
-/** A policy rule (or a whole policy) this evaluator could not decide. Never counted as a pass. */
+/**
+ * A policy rule (or a whole policy) this evaluator could not decide. Never counted as a pass.
+ *
+ * @public
+ */
 export interface NotEvaluated {
   /** The policy; absent for entries about a document (not a Kubernetes object). */
   policy?: string;
@@ -70,7 +82,11 @@ export interface NotEvaluated {
   resource?: ResourceRef;
 }
 
-/** A file that could not be read as YAML, with the position the parser reported. */
+/**
+ * A file that could not be read as YAML, with the position the parser reported.
+ *
+ * @public
+ */
 export interface ManifestError {
   file: string;
   line?: number;
@@ -78,6 +94,7 @@ export interface ManifestError {
   message: string;
 }
 
+/** @public */
 export interface ValidationReport {
   violations: Violation[];
   notEvaluated: NotEvaluated[];

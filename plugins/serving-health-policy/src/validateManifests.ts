@@ -32,18 +32,24 @@ import {
   Violation,
 } from './types';
 
+/** @public */
 export interface ManifestFile {
   /** Path as the user knows it (relative to the workspace or the current directory). */
   path: string;
   content: string;
 }
 
-/** A policy and where it came from (a file, or `cluster:<name>`). */
+/**
+ * A policy and where it came from (a file, or `cluster:<name>`).
+ *
+ * @public
+ */
 export interface PolicySource {
   source: string;
   policy: KubeObject;
 }
 
+/** @public */
 export interface ValidateManifestsOptions {
   files: ManifestFile[];
   /** Kyverno ClusterPolicies / Policies to evaluate (from the repo and/or the cluster). */
@@ -74,7 +80,11 @@ function pathSegments(pointer: string): string[] {
   return pointer.split('/').filter(Boolean);
 }
 
-/** Splits YAML policy files into Kyverno policies, plus the policies this evaluator cannot run. */
+/**
+ * Splits YAML policy files into Kyverno policies, plus the policies this evaluator cannot run.
+ *
+ * @public
+ */
 export function loadPolicies(files: ManifestFile[]): {
   policies: PolicySource[];
   notEvaluated: NotEvaluated[];
@@ -99,6 +109,7 @@ export function loadPolicies(files: ManifestFile[]): {
   return { policies, notEvaluated, errors };
 }
 
+/** @public */
 export function unsupportedPolicy(
   obj: KubeObject,
   source: string,
@@ -121,6 +132,8 @@ interface Resource {
  * The one entry point of the pre-merge checks, shared by the scaffolder actions, the CLI and the form field:
  * parses the files, checks label syntax and conventions on every Kubernetes object, evaluates the Kyverno
  * policies, and lints kustomize `$patch: delete` files.
+ *
+ * @public
  */
 export function validateManifests(
   options: ValidateManifestsOptions,
@@ -295,7 +308,11 @@ export function validateManifests(
   };
 }
 
-/** Counts for a one-line summary. */
+/**
+ * Counts for a one-line summary.
+ *
+ * @public
+ */
 export function summarizeReport(report: ValidationReport): string {
   const errors = report.violations.filter(v => v.severity === 'error').length;
   const warnings = report.violations.length - errors;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { toError } from '@backstage/errors';
 import { Command, Option } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -30,7 +31,7 @@ export function readEntities(file: string): CatalogEntity[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    throw new UsageError(`cannot read ${file}: ${toError(e).message}`);
   }
   const entities: CatalogEntity[] = [];
   for (const doc of parseAllDocuments(text)) {
@@ -182,7 +183,7 @@ export function registerTriageCommand(program: Command) {
         process.stdout.write(`${stdout}\n`);
         process.exitCode = code;
       } catch (e) {
-        process.stderr.write(`serving-health triage: ${(e as Error).message}\n`);
+        process.stderr.write(`serving-health triage: ${toError(e).message}\n`);
         process.exitCode = EXIT_ERROR;
       }
     });

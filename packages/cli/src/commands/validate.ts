@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { toError } from '@backstage/errors';
 import { Command, Option } from 'commander';
 import {
   ConventionsFormatError,
@@ -43,6 +44,12 @@ export interface ValidateCommandOptions {
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
+/** The errno code of a failed file read (ENOENT, EACCES), else its message. */
+function fileErrorReason(e: unknown): string {
+  const error = toError(e) as Error & { code?: unknown };
+  return typeof error.code === 'string' ? error.code : error.message;
+}
+
 /** Reads files and directories (recursively: .yaml, .yml, .json; dot-directories and node_modules skipped). */
 export function readManifestFiles(
   paths: string[],
@@ -62,7 +69,7 @@ export function readManifestFiles(
     } catch (e) {
       throw new ValidateUsageError(
         `cannot read ${display(abs)}: ${
-          (e as NodeJS.ErrnoException).code ?? (e as Error).message
+          fileErrorReason(e)
         }`,
       );
     }
@@ -73,7 +80,7 @@ export function readManifestFiles(
       } catch (e) {
         throw new ValidateUsageError(
           `cannot read directory ${display(abs)}: ${
-            (e as NodeJS.ErrnoException).code
+            fileErrorReason(e)
           }`,
         );
       }
@@ -92,7 +99,7 @@ export function readManifestFiles(
     } catch (e) {
       throw new ValidateUsageError(
         `cannot read ${display(abs)}: ${
-          (e as NodeJS.ErrnoException).code ?? (e as Error).message
+          fileErrorReason(e)
         }`,
       );
     }
@@ -109,7 +116,7 @@ function readConventions(file: string, cwd: string): LabelConventions {
   } catch (e) {
     throw new ValidateUsageError(
       `cannot read conventions file ${file}: ${
-        (e as NodeJS.ErrnoException).code
+        fileErrorReason(e)
       }`,
     );
   }
@@ -222,7 +229,7 @@ export async function runValidateCommand(
         opts.context,
       );
     } catch (e) {
-      throw new ValidateUsageError((e as Error).message);
+      throw new ValidateUsageError(toError(e).message);
     }
     const client = createKubernetesClient(connection);
     if (opts.clusterPolicies) {
@@ -322,7 +329,7 @@ export function registerValidateCommand(program: Command) {
         process.exitCode = code;
       } catch (e) {
         process.stderr.write(
-          `serving-health validate: ${(e as Error).message}\n`,
+          `serving-health validate: ${toError(e).message}\n`,
         );
         process.exitCode = EXIT_ERROR;
       }

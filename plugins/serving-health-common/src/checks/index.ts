@@ -15,7 +15,11 @@ import { webhooksStale } from './webhooksStale';
 
 export type { TriageCheck, CheckContext, CheckOutcome } from './types';
 
-/** The built-in checks, in the order of the manual triage. */
+/**
+ * The built-in checks, in the order of the manual triage.
+ *
+ * @public
+ */
 export const DEFAULT_CHECKS: TriageCheck[] = [
   clusterReachable,
   clusterNodes,
@@ -32,5 +36,9 @@ export const DEFAULT_CHECKS: TriageCheck[] = [
 ];
 export { KSERVE_CONTROLLER as KSERVE_CONTROLLER_NAME } from './kserveController';
 
-/** Checks that run only when configured (they need more than read access). */
+/**
+ * Checks that run only when configured (they need more than read access).
+ *
+ * @public
+ */
 export const OPTIONAL_CHECKS = { admissionDryRun };

@@ -1,6 +1,7 @@
 import { ClusterSnapshot, TargetReads } from '../snapshot';
 import { CheckResult, TriageStage, TriageTarget } from '../types';
 
+/** @public */
 export interface CheckContext {
   entityRef: string;
   target: TriageTarget;
@@ -10,10 +11,18 @@ export interface CheckContext {
   results: ReadonlyMap<string, CheckResult>;
 }
 
-/** What a check decides; the engine adds id, stage and title. */
+/**
+ * What a check decides; the engine adds id, stage and title.
+ *
+ * @public
+ */
 export type CheckOutcome = Omit<CheckResult, 'id' | 'stage' | 'title'>;
 
-/** A pure function from (target, snapshot) to a result. */
+/**
+ * A pure function from (target, snapshot) to a result.
+ *
+ * @public
+ */
 export interface TriageCheck {
   id: string;
   stage: TriageStage;

@@ -8,11 +8,16 @@ import {
 } from '../annotations';
 import { TriageTarget } from '../types';
 
-/** The part of a catalog entity the triage reads. */
+/**
+ * The part of a catalog entity the triage reads.
+ *
+ * @public
+ */
 export interface EntityLike {
   metadata: { annotations?: Record<string, string> };
 }
 
+/** @public */
 export type TargetResolution =
   | { ok: true; target: TriageTarget }
   | { ok: false; annotation?: string; message: string };
@@ -34,7 +39,11 @@ function validNamespace(s: string) {
   return s.length <= 63 && DNS_LABEL.test(s);
 }
 
-/** Reads the entity's annotations into a target, or says which annotation is malformed. */
+/**
+ * Reads the entity's annotations into a target, or says which annotation is malformed.
+ *
+ * @public
+ */
 export function resolveTriageTarget(
   entity: EntityLike,
   options: { clusters: string[] },

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { ClusterSnapshot, TargetReads } from '../snapshot';
 import { CheckContext, TriageCheck } from '../checks/types';
 import {
@@ -15,7 +16,11 @@ import { FAILURE_MODES } from '../failureModes';
 const STAGE_ORDER = new Map(TRIAGE_STAGES.map(s => [s.id, s.order]));
 const RUNS_AFTER: ReadonlySet<CheckStatus> = new Set(['pass', 'warn']);
 
-/** Checks in triage order; within a stage, in the order given. */
+/**
+ * Checks in triage order; within a stage, in the order given.
+ *
+ * @public
+ */
 export function orderChecks(checks: TriageCheck[]): TriageCheck[] {
   return checks
     .map((c, i) => ({ c, i }))
@@ -47,12 +52,13 @@ function runOne(check: TriageCheck, ctx: CheckContext): CheckResult {
     return {
       ...base,
       status: 'error',
-      summary: `The check itself failed: ${(e as Error)?.message ?? String(e)}`,
+      summary: `The check itself failed: ${toError(e).message}`,
       evidence: [],
     };
   }
 }
 
+/** @public */
 export function overallStatus(checks: CheckResult[]): OverallStatus {
   if (checks.some(c => c.status === 'fail')) return 'failing';
   if (checks.find(c => c.id === 'cluster.reachable')?.status === 'error') {
@@ -68,7 +74,11 @@ function firstStage(checks: CheckResult[], statuses: CheckStatus[]): TriageStage
   return checks.find(c => statuses.includes(c.status))?.stage;
 }
 
-/** Runs the checks in triage order with stage gating and names the failure modes, once each. */
+/**
+ * Runs the checks in triage order with stage gating and names the failure modes, once each.
+ *
+ * @public
+ */
 export function runTriage(options: {
   entityRef: string;
   target: TriageTarget;
@@ -117,7 +127,11 @@ export function runTriage(options: {
   };
 }
 
-/** Whether the per-target log read is worth making: only when something is already wrong. */
+/**
+ * Whether the per-target log read is worth making: only when something is already wrong.
+ *
+ * @public
+ */
 export function needsControllerLogs(report: TriageReport): boolean {
   const watched = ['kserve.controller', 'kserve.webhook-endpoints', 'kserve.inferenceservice', 'argocd.sync'];
   return report.checks.some(

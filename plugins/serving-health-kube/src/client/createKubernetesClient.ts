@@ -55,6 +55,8 @@ function buildPath(req: KubeRequest): string {
  * A minimal Kubernetes REST client on node:https. Every request is bounded by
  * a timeout, and every failure is returned as a classified ReadError instead of
  * thrown, so one failing read degrades one check and never the whole report.
+ *
+ * @public
  */
 export function createKubernetesClient(
   connection: ClusterConnection,

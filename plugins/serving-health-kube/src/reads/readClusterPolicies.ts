@@ -7,7 +7,11 @@ import {
 } from '@serving-health/plugin-serving-health-policy';
 import { KubernetesClient } from '../client/types';
 
-/** The cluster-wide policies could not be read: a validation that asked for them cannot run. */
+/**
+ * The cluster-wide policies could not be read: a validation that asked for them cannot run.
+ *
+ * @public
+ */
 export class ClusterPolicyReadError extends Error {
   name = 'ClusterPolicyReadError';
 }
@@ -18,6 +22,8 @@ const describe = (r: { status?: number; error: { message: string } }) =>
 /**
  * The cluster's Kyverno ClusterPolicies and Policies, and the CEL policies it enforces (listed as not
  * evaluated). Cluster-wide policies that cannot be read are an error: the step asked for them.
+ *
+ * @public
  */
 export async function readClusterPolicies(client: KubernetesClient): Promise<{
   policies: PolicySource[];
@@ -83,7 +89,11 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
   return { policies, notEvaluated, namespaceLabels: await readNamespaceLabels(client) };
 }
 
-/** Labels of the cluster's namespaces, for namespaceSelectors; empty when they cannot be read. */
+/**
+ * Labels of the cluster's namespaces, for namespaceSelectors; empty when they cannot be read.
+ *
+ * @public
+ */
 export async function readNamespaceLabels(
   client: KubernetesClient,
 ): Promise<Record<string, Record<string, string>>> {

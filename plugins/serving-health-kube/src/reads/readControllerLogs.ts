@@ -6,11 +6,16 @@ import {
 import { KubernetesClient } from '../client/types';
 import { redactLog } from '../redact';
 
+/** @public */
 export const DEFAULT_LOG_TAIL_LINES = 200;
 /** Bounds the read on the server side too: one pathological line must not cost megabytes per report. */
 const LIMIT_BYTES = 512 * 1024;
 
-/** Reads and redacts the last lines of the KServe controller's `manager` container. */
+/**
+ * Reads and redacts the last lines of the KServe controller's `manager` container.
+ *
+ * @public
+ */
 export async function readControllerLogs(
   client: KubernetesClient,
   snapshot: ClusterSnapshot,

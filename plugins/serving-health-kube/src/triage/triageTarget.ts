@@ -14,6 +14,8 @@ import { readControllerLogs } from '../reads/readControllerLogs';
 /**
  * Runs the checks on a snapshot; reads the controller logs only when a
  * first pass found something wrong, then runs them again with the logs.
+ *
+ * @public
  */
 export async function triageTarget(options: {
   entityRef: string;

@@ -11,6 +11,7 @@ import { wildcardMatch } from './wildcard';
 
 export type FailureAction = 'Enforce' | 'Audit';
 
+/** @public */
 export type RuleOutcome =
   | { policy: string; rule: string; status: 'pass' | 'skip'; message: string }
   | {
@@ -29,6 +30,7 @@ export type RuleOutcome =
       reason: string;
     };
 
+/** @public */
 export interface PolicyEvaluationContext {
   /** Namespace for namespaced resources whose manifest has none (what `kubectl apply` would use). */
   defaultNamespace?: string;
@@ -95,6 +97,7 @@ export function effectiveNamespace(
   return typeof ns === 'string' && ns !== '' ? ns : defaultNamespace;
 }
 
+/** @public */
 export function isKyvernoPolicy(obj: KubeObject): boolean {
   return (
     (obj.kind === 'ClusterPolicy' || obj.kind === 'Policy') &&
@@ -551,7 +554,11 @@ function evaluateRule(
   return { ...base, status: 'pass', message };
 }
 
-/** Every rule of a Kyverno ClusterPolicy / Policy (and its auto-generated Pod-controller rules) on one resource. */
+/**
+ * Every rule of a Kyverno ClusterPolicy / Policy (and its auto-generated Pod-controller rules) on one resource.
+ *
+ * @public
+ */
 export function evaluatePolicy(
   policy: KubeObject,
   resource: KubeObject,
@@ -566,7 +573,11 @@ export function evaluatePolicy(
     .map(rule => evaluateRule(policy, rule, resource, ctx));
 }
 
-/** Kyverno's admission denial for the failed rules of one resource. */
+/**
+ * Kyverno's admission denial for the failed rules of one resource.
+ *
+ * @public
+ */
 export function formatDenial(
   resource: KubeObject,
   failures: Array<{ policy: string; rule: string; message: string }>,
