@@ -24,6 +24,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -168,8 +170,8 @@ func writeServiceAccountKey(path string) error {
 
 // startEgress routes every connection the apiserver opens into the "cluster"
 // through a local HTTP CONNECT proxy, so no packet ever leaves the machine for
-// a scenario's made-up pod addresses. Kubelet connections (logs, exec) are
-// refused: no kubelet runs here. Webhook calls reach a Service's endpoint only
+// a scenario's made-up pod addresses. Kubelet connections are answered by a
+// stand-in kubelet that serves container logs a scenario provides. Webhook calls reach a Service's endpoint only
 // when the scenario marks one ready, and are then answered in-process by a
 // stand-in webhook server that admits every request, as a healthy KServe or
 // Kyverno would for a valid object. Its CA is written to DIR/webhook-ca.pem
@@ -180,6 +182,7 @@ func startEgress(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	responder.logsDir = filepath.Join(dir, "logs")
 	sock := filepath.Join(dir, "egress.sock")
 	l, err := net.Listen("unix", sock)
 	if err != nil {
@@ -212,10 +215,11 @@ egressSelections:
 const kubeletPort = "10250"
 
 type webhookResponder struct {
-	ca    *x509.Certificate
-	caKey *ecdsa.PrivateKey
-	mu    sync.Mutex
-	certs map[string]*tls.Certificate
+	logsDir string
+	ca      *x509.Certificate
+	caKey   *ecdsa.PrivateKey
+	mu      sync.Mutex
+	certs   map[string]*tls.Certificate
 }
 
 func newWebhookResponder(caFile string) (*webhookResponder, error) {
@@ -291,7 +295,7 @@ func (w *webhookResponder) handle(conn net.Conn) {
 		return
 	}
 	_, port, _ := net.SplitHostPort(req.Host)
-	if req.Method != http.MethodConnect || port == kubeletPort {
+	if req.Method != http.MethodConnect {
 		fmt.Fprintf(conn, "HTTP/1.1 503 connect %s: connection refused (testenv has no pod network)\r\nContent-Length: 0\r\n\r\n", req.Host)
 		return
 	}
@@ -303,7 +307,51 @@ func (w *webhookResponder) handle(conn net.Conn) {
 		NextProtos:     []string{"http/1.1"},
 		MinVersion:     tls.VersionTLS12,
 	})
-	_ = http.Serve(&oneConnListener{conn: tlsConn}, http.HandlerFunc(admitAll))
+	handler := http.HandlerFunc(admitAll)
+	if port == kubeletPort {
+		handler = w.containerLogs
+	}
+	_ = http.Serve(&oneConnListener{conn: tlsConn}, handler)
+}
+
+// containerLogs is a stand-in kubelet for the one read the plugin makes
+// through the API server: GET /containerLogs/<namespace>/<pod>/<container>
+// with tailLines and limitBytes, answered from DIR/logs/<namespace>/<pod>/
+// <container>.log, which the scenario loader copies from a scenario's logs/.
+// A container without such a file answers 404, as a kubelet does for a
+// container it does not run.
+func (w *webhookResponder) containerLogs(rw http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if r.Method != http.MethodGet || len(parts) != 4 || parts[0] != "containerLogs" {
+		http.Error(rw, "testenv kubelet: only container logs are served", http.StatusNotFound)
+		return
+	}
+	for _, p := range parts[1:] {
+		if p == "" || p == "." || p == ".." || strings.ContainsAny(p, "/\\") {
+			http.Error(rw, "testenv kubelet: bad path", http.StatusBadRequest)
+			return
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(w.logsDir, parts[1], parts[2], parts[3]+".log"))
+	if err != nil {
+		http.Error(rw, fmt.Sprintf("container %q in pod %q is not available", parts[3], parts[2]), http.StatusNotFound)
+		return
+	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("tailLines")); err == nil && n >= 0 {
+		lines := strings.SplitAfter(string(data), "\n")
+		if len(lines) > 0 && lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
+		if len(lines) > n {
+			lines = lines[len(lines)-n:]
+		}
+		data = []byte(strings.Join(lines, ""))
+	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("limitBytes")); err == nil && n >= 0 && len(data) > n {
+		data = data[:n]
+	}
+	rw.Header().Set("Content-Type", "text/plain")
+	_, _ = rw.Write(data)
 }
 
 // admitAll answers an AdmissionReview with allowed: true and no patch.

@@ -25,9 +25,13 @@ import {
 import { readServingHealthConfig } from './config';
 import { createRouter } from './router';
 import { createClusterClients } from './services/ClusterClients';
+import { createRefreshLimiter } from './services/RefreshLimiter';
 import { createCacheReportStore } from './services/ReportStore';
 import { createSnapshotCache } from './services/SnapshotCache';
 import { createTriageService } from './services/TriageService';
+
+/** `?refresh=true` calls one user may make per refresh interval, across entities. */
+const REFRESHES_PER_USER = 20;
 
 /** Holds one replaceable service: set at most once by a module, else the default. */
 function createSeam<T, Deps extends object = {}>(what: string) {
@@ -119,6 +123,10 @@ export const servingHealthPlugin = createBackendPlugin({
           reports,
           clusters,
           snapshots,
+          refreshLimiter: createRefreshLimiter({
+            intervalMs: settings.refreshMinIntervalMs,
+            perUserLimit: REFRESHES_PER_USER,
+          }),
           checks: () => checks,
           admissionDryRun: settings.admissionDryRun,
           logger,

@@ -44,7 +44,7 @@ export const FAILURE_MODES: Record<FailureModeId, FailureModeInfo> = {
     id: 'policy-engine-not-ready',
     title: 'Kyverno webhooks registered but not served',
     description:
-      "Kyverno's webhook configurations are registered while its admission controller is not ready, so every request they match fails.",
+      "Kyverno's resource webhooks (kyverno-resource-validating-webhook-cfg, kyverno-resource-mutating-webhook-cfg) are registered while its admission controller is not ready, so every request they match fails. Its policy, cleanup, exception, TTL and global-context webhooks never reach a model deployment and are not this mode.",
     symptom:
       'Argo CD applications go Unknown; syncs fail with connection refused / no endpoints for kyverno-svc.',
   },
@@ -52,9 +52,17 @@ export const FAILURE_MODES: Record<FailureModeId, FailureModeInfo> = {
     id: 'stale-webhook',
     title: 'Stale admission webhook',
     description:
-      'A webhook configuration left behind by a removed component points at a Service that no longer exists or has no ready endpoints; requests of the kinds it matches fail.',
+      "A webhook configuration points at a Service (or a namespace) that no longer exists, whoever owned it: a removed component's, Kyverno's own configurations after an uninstall, or KServe's. Requests of the kinds it matches fail; the fix is to delete the configuration (or restore the Service when its owner is still installed).",
     symptom:
-      'Creations of the matched kinds fail; the error shows only in Argo CD conditions.',
+      'Creations of the matched kinds fail with service "<name>" not found; the error shows only in Argo CD conditions.',
+  },
+  'webhook-unavailable': {
+    id: 'webhook-unavailable',
+    title: "Another component's webhook is not served",
+    description:
+      "A webhook of another component (istiod, cert-manager, Knative, ingress-nginx, ...) points at a Service that exists but cannot serve it (no ready endpoints, headless, or without the webhook's port), and it intercepts what this entity's deployment creates. The fix is to repair that component, never to delete its configuration: it is still installed.",
+    symptom:
+      'The same denials as a dead KServe webhook: failed calling webhook "<webhook>": ... no endpoints available for service "<service>".',
   },
 };
 

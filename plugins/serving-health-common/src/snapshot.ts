@@ -13,6 +13,8 @@ export type ReadErrorReason =
   | 'tls'
   | 'not-installed'
   | 'not-found'
+  /** 429, or 503 with Retry-After: still refused after the one wait its Retry-After asked for (if it fit the timeout). */
+  | 'throttled'
   | 'failed';
 
 /** @public */

@@ -42,7 +42,8 @@ export type FailureModeId =
   | 'crd-missing'
   | 'label-policy-mismatch'
   | 'policy-engine-not-ready'
-  | 'stale-webhook';
+  | 'stale-webhook'
+  | 'webhook-unavailable';
 
 /** @public */
 export interface ObjectRef {

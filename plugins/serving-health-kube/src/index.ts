@@ -18,10 +18,19 @@ export {
   createKubernetesClient,
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from './client/createKubernetesClient';
+export type { ListOptions, ListResponse } from './client/listAll';
+export { DEFAULT_LIST_PAGE_SIZE, listAll } from './client/listAll';
 export { staticCredentials } from './credentials/staticCredentials';
-export { loadKubeconfig, KubeconfigError } from './kubeconfig/loadKubeconfig';
+export {
+  defaultKubeconfigFiles,
+  loadKubeconfig,
+  KubeconfigError,
+} from './kubeconfig/loadKubeconfig';
 export type { CollectionSpec } from './snapshot/collections';
-export { snapshotCollections } from './snapshot/collections';
+export {
+  snapshotCollections,
+  webhookServiceNamespaces,
+} from './snapshot/collections';
 export type { ClusterSnapshotLoader } from './snapshot/createClusterSnapshotLoader';
 export { createClusterSnapshotLoader } from './snapshot/createClusterSnapshotLoader';
 export {
@@ -37,4 +46,4 @@ export type { ApiDiscovery, ApiResource, DryRunAnswer } from './reads/dryRun';
 export { createApiDiscovery, dryRunObject } from './reads/dryRun';
 export { readAdmissionDryRun } from './reads/readAdmissionDryRun';
 export { triageTarget } from './triage/triageTarget';
-export { redactLog, redactLogLine } from './redact';
+export { redactDeep, redactLog, redactLogLine, redactText } from './redact';

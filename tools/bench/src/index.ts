@@ -5,11 +5,18 @@
  * @packageDocumentation
  */
 import { BenchOptions, DEFAULT_SCENARIOS, runBench } from './bench';
+import {
+  LARGE_CLUSTER_DEFAULTS,
+  LargeClusterOptions,
+  runLargeClusterBench,
+} from './largeCluster';
 
 export { runBench, DEFAULT_SCENARIOS } from './bench';
 export type { BenchOptions } from './bench';
 export { generateClusterFleet } from './fleet';
 export { runbook } from './kubectl';
+export { runLargeClusterBench, LARGE_CLUSTER_DEFAULTS } from './largeCluster';
+export type { LargeClusterOptions } from './largeCluster';
 
 const USAGE = `usage: yarn bench [options]
   --isvcs <n>           InferenceServices in the fleet, each with its Argo CD Application and
@@ -22,7 +29,18 @@ const USAGE = `usage: yarn bench [options]
   --sample <n>          entities for the kubectl and Kubernetes-plugin columns (default 5)
   --json <file>         also write the results as JSON
   --no-kubectl          skip the manual-triage column
-  --no-kubernetes-plugin  skip the Kubernetes-plugin column`;
+  --no-kubernetes-plugin  skip the Kubernetes-plugin column
+
+usage: yarn bench large-cluster [options]
+  One snapshot of one large cluster, read as before (unpaged, Services and EndpointSlices
+  cluster-wide), paged only, and as now (paged, scoped to the namespaces webhooks point at):
+  time, requests and bytes per snapshot. Takes a few minutes (creating the objects).
+  --services <n>         (default ${LARGE_CLUSTER_DEFAULTS.services})
+  --endpoint-slices <n>  (default ${LARGE_CLUSTER_DEFAULTS.endpointSlices})
+  --isvcs <n>            InferenceServices (default ${LARGE_CLUSTER_DEFAULTS.inferenceServices})
+  --namespaces <n>       namespaces the objects are spread over (default ${LARGE_CLUSTER_DEFAULTS.namespaces})
+  --page-size <n>        items per LIST page (default ${LARGE_CLUSTER_DEFAULTS.pageSize})
+  --rounds <n>           snapshots per variant (default ${LARGE_CLUSTER_DEFAULTS.rounds})`;
 
 function positiveInt(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -56,6 +74,24 @@ export function parseArgs(args: string[]): BenchOptions {
   return o;
 }
 
+export function parseLargeClusterArgs(args: string[]): LargeClusterOptions {
+  const o = { ...LARGE_CLUSTER_DEFAULTS };
+  const flags: Record<string, keyof LargeClusterOptions> = {
+    '--services': 'services',
+    '--endpoint-slices': 'endpointSlices',
+    '--isvcs': 'inferenceServices',
+    '--namespaces': 'namespaces',
+    '--page-size': 'pageSize',
+    '--rounds': 'rounds',
+  };
+  for (let i = 0; i < args.length; i++) {
+    const key = flags[args[i]];
+    if (!key) throw new Error(`unknown argument '${args[i]}'\n${USAGE}`);
+    o[key] = positiveInt(args[i], args[++i]);
+  }
+  return o;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
@@ -63,6 +99,10 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   try {
+    if (args[0] === 'large-cluster') {
+      await runLargeClusterBench(parseLargeClusterArgs(args.slice(1)));
+      return;
+    }
     await runBench(parseArgs(args));
   } catch (e) {
     process.stderr.write(`bench: ${(e as Error)?.stack ?? e}\n`);

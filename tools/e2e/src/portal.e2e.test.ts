@@ -7,6 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  FAILURE_MODES,
+  FailureModeId,
+  TriageReport,
+} from '@serving-health/plugin-serving-health-common';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import { artifactsDir } from './portal';
@@ -69,6 +74,9 @@ let context: BrowserContext | undefined;
 let page: Page;
 const suiteStart = Date.now();
 const consoleErrors: string[] = [];
+/** Responses the browser received that contained a cluster token (there must be none). */
+const tokenLeaks: string[] = [];
+let clusterTokens: string[] = [];
 /** the app is loaded and signed in; open() can navigate inside it */
 let appLoaded = false;
 
@@ -83,6 +91,19 @@ async function diagnose(name: string, body: () => Promise<void>) {
   consoleErrors.length = 0; // this test's only
   try {
     await body();
+    // What the user's browser reported is part of the result: an error there fails the test.
+    if (consoleErrors.length) {
+      throw new Error(
+        `the browser reported errors during the test:\n${consoleErrors
+          .slice(0, 10)
+          .join('\n')}`,
+      );
+    }
+    if (tokenLeaks.length) {
+      throw new Error(
+        `a cluster token reached the browser in: ${tokenLeaks.join(', ')}`,
+      );
+    }
   } catch (e) {
     appLoaded = false; // the next test starts from a fresh page load
     const err = e as Error;
@@ -177,6 +198,19 @@ async function open(
   appLoaded = true;
 }
 
+/** The report the backend gives this test's guest user: what the tab must show. */
+async function backendReport(e: ExpectedEntity): Promise<TriageReport> {
+  const res = await fetch(
+    `${stack!.portal.backendUrl}/api/serving-health/entities/${e.namespace}/${e.kind}/${e.name}/report`,
+    {
+      headers: { Authorization: `Bearer ${stack!.token}` },
+      signal: AbortSignal.timeout(30_000),
+    },
+  );
+  if (!res.ok) throw new Error(`report of ${e.entityRef}: HTTP ${res.status}`);
+  return (await res.json()) as TriageReport;
+}
+
 const entityPath = (e: ExpectedEntity) =>
   `/catalog/${e.namespace}/${e.kind.toLocaleLowerCase('en-US')}/${e.name}`;
 
@@ -222,6 +256,7 @@ beforeAll(async () => {
   ]);
   if (started.status === 'fulfilled') {
     stack = started.value;
+    clusterTokens = stack.demo.clusters.flatMap(c => Object.values(c.tokens));
   }
   if (launched.status === 'fulfilled') {
     browser = launched.value;
@@ -262,6 +297,20 @@ beforeAll(async () => {
       consoleErrors.push(
         `HTTP ${res.status()} ${res.request().method()} ${res.url()}`,
       );
+    }
+    // Every answer of the backend the browser sees is searched for the clusters' tokens.
+    if (res.url().includes('/api/')) {
+      res
+        .body()
+        .then(body => {
+          const text = body.toString('utf8');
+          if (clusterTokens.some(token => text.includes(token))) {
+            tokenLeaks.push(res.url());
+          }
+        })
+        .catch(() => {
+          // Bodies of redirects and aborted requests cannot be read; they carry no payload.
+        });
     }
   });
   page.on('pageerror', err => consoleErrors.push(`pageerror: ${err.message}`));
@@ -314,6 +363,7 @@ describe('Serving Health in the portal', () => {
         () =>
           diagnose(`tab-${scenario}`, async () => {
             await openTab(entity, { fresh: true });
+            const report = await backendReport(entity);
 
             const overall = page.getByTestId('serving-health-overall');
             expect(await overall.getAttribute('data-status')).toBe('failing');
@@ -327,7 +377,9 @@ describe('Serving Health in the portal', () => {
             for (const fm of entity.failureModes) {
               const m = page.getByTestId(`failure-mode-${fm}`);
               expect(await m.isVisible()).toBe(true);
-              expect((await m.innerText()).trim().length).toBeGreaterThan(10);
+              expect(await m.innerText()).toContain(
+                FAILURE_MODES[fm as FailureModeId].title,
+              );
             }
 
             // The six stages in order.
@@ -389,15 +441,26 @@ describe('Serving Health in the portal', () => {
                   .locator(`[data-testid="${id}-failure-mode"]`)
                   .getAttribute('data-failure-mode'),
               ).toBe(fm);
+              // What the backend's report holds for this check is what the user sees: its first
+              // evidence label and every fix command, word for word.
+              const result = report.checks.find(
+                c => c.id === id.replace(/^check-/, ''),
+              )!;
+              expect(result).toBeDefined();
               const evidence = check.getByTestId('evidence');
-              expect(await evidence.count()).toBeGreaterThan(0);
-              expect(
-                (await evidence.first().innerText()).trim().length,
-              ).toBeGreaterThan(10);
-              const fixes = check.locator(
-                '[data-testid="remediation-command"],[data-testid="remediation-patch"]',
+              expect(await evidence.first().innerText()).toContain(
+                result.evidence[0].label,
               );
-              expect(await fixes.count()).toBeGreaterThan(0);
+              const commands = (result.remediation?.steps ?? [])
+                .map(s => s.command)
+                .filter((c): c is string => !!c);
+              expect(commands.length).toBeGreaterThan(0);
+              const shown = await check
+                .getByTestId('remediation-command')
+                .allInnerTexts();
+              for (const command of commands) {
+                expect(shown.join('\n')).toContain(command);
+              }
             }
 
             await screenshot(`tab-${scenario}`, { top: true });

@@ -7,6 +7,7 @@ import { accessFromKubeconfig } from './kube';
 import { displayPath, stateDir } from './paths';
 import { loadScenario } from './scenario';
 import { isRunning, startTestEnv, stopProcess, TestEnv } from './testenv';
+import { installScenarioLogs } from './logs';
 
 const USAGE = `usage: yarn testenv <command>
 
@@ -220,10 +221,13 @@ async function apply(args: string[]): Promise<void> {
     throw new UsageError('apply takes exactly one scenario name or directory');
   }
   let kubeconfig = values.kubeconfig;
+  // Logs reach only a testenv's stand-in kubelet: a detached one we started.
+  let logsDataDir: string | undefined;
   if (!kubeconfig) {
     const running = detachedStates().filter(isOurApiServer);
     kubeconfig =
       running.length === 1 ? running[0].kubeconfigPath : process.env.KUBECONFIG;
+    if (running.length === 1) logsDataDir = running[0].dataDir;
   }
   if (!kubeconfig) {
     throw new UsageError(
@@ -235,6 +239,7 @@ async function apply(args: string[]): Promise<void> {
     values.context,
   );
   const result = await loadScenario(access, positionals[0]);
+  if (logsDataDir) installScenarioLogs(result.scenario, logsDataDir);
   console.error(
     `applied ${result.applied.length} objects of ${displayPath(
       result.scenario.dir,

@@ -207,6 +207,47 @@ status:
     );
   });
 
+  it('leaves an object written with deletionTimestamp terminating, held by finalizers (a CRD by its custom resources\')', async () => {
+    const dir = scenario('terminating', {
+      'crd.yaml': CRD('sprockets', 'Sprocket', true).replace(
+        'name: sprockets.example.io',
+        "name: sprockets.example.io\n  deletionTimestamp: '2025-11-24T08:12:00Z'",
+      ),
+      'objects.yaml': `
+apiVersion: v1
+kind: Namespace
+metadata: { name: terminating }
+---
+apiVersion: example.io/v1
+kind: Sprocket
+metadata: { name: s1, namespace: terminating, finalizers: [example.io/cleanup] }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: held
+  namespace: terminating
+  finalizers: [example.io/keep]
+  deletionTimestamp: '2025-11-24T08:00:00Z'
+`,
+    });
+    await loadScenario(env(), dir);
+    const crd = await read('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/sprockets.example.io');
+    expect(crd.metadata.deletionTimestamp).toBeDefined();
+    const cm = await read('/api/v1/namespaces/terminating/configmaps/held');
+    expect(cm.metadata.deletionTimestamp).toBeDefined();
+    expect(cm.metadata.finalizers).toEqual(['example.io/keep']);
+
+    const unheld = await loadScenario(
+      env(),
+      scenario('unheld', {
+        'cm.yaml': "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: unheld, namespace: terminating, deletionTimestamp: '2025-11-24T08:00:00Z' }\n",
+      }),
+    ).catch(e => e);
+    expect(unheld).toBeInstanceOf(ScenarioLoadError);
+    expect(unheld.message).toContain('ConfigMap terminating/unheld: has metadata.deletionTimestamp, but nothing holds its deletion');
+  });
+
   it('names file, document and object when the API server rejects one, and lists what was applied', async () => {
     const dir = scenario('rejected', {
       'objects.yaml': `

@@ -14,6 +14,11 @@ export interface ScenarioManifest {
    * the same file the later one in the list wins.
    */
   extends?: string | string[];
+  /**
+   * Secrets written into the scenario's container logs (logs/<namespace>/<pod>/<container>.log): no
+   * report may show them.
+   */
+  logSecrets?: string[];
   expect: Array<{ entity: string; failureModes: string[] }>;
 }
 
@@ -134,7 +139,7 @@ function isLoadable(file: string): boolean {
  * built on it (a depth-first post-order walk of `extends`). With
  * `extends: [a, b]` where both extend `healthy`: healthy, a, b, the scenario.
  */
-function lineage(dir: string, chain: string[], out: string[]): string[] {
+export function lineage(dir: string, chain: string[] = [], out: string[] = []): string[] {
   if (chain.includes(dir)) {
     throw new Error(
       `scenario "extends" cycle: ${[...chain, dir]
@@ -462,6 +467,11 @@ export async function applyFiles(
       }
       applied.push(await createObject(client, discovery, item, applied));
     }
+    // Last, so that what holds them (their finalizers, a CRD's custom resources) exists by then.
+    const deleting = items.filter(({ item }) => item.obj.metadata.deletionTimestamp !== undefined);
+    for (const { item } of deleting.reverse()) {
+      await startDeletion(client, discovery, item, applied);
+    }
     return { applied, ms: Date.now() - started };
   } finally {
     client.close();
@@ -494,6 +504,8 @@ async function createObject(
     throw fail((e as Error).message, applied);
   }
   let body = { ...obj, metadata: { ...obj.metadata } };
+  // Deletion is requested after every create (startDeletion): the API server would drop the field anyway.
+  delete body.metadata.deletionTimestamp;
   if (phase(obj) === 3) body = await injectCaBundle(client, body);
   if (info.namespaced) {
     body.metadata.namespace = obj.metadata.namespace ?? 'default';
@@ -523,6 +535,45 @@ async function createObject(
     }
   }
   return ref;
+}
+
+/**
+ * An object written with `metadata.deletionTimestamp` is one a real cluster
+ * shows as terminating: it is created, then deleted, and stays as long as its
+ * finalizers (or, for a CRD, its custom resources' finalizers) hold it, which
+ * is for ever in a testenv without controllers. The API server sets its own
+ * deletionTimestamp; an object that nothing holds is gone, and the scenario
+ * does not describe what it meant to.
+ */
+async function startDeletion(
+  client: KubeClient,
+  discovery: Discovery,
+  item: Item,
+  applied: AppliedObject[],
+): Promise<void> {
+  const { obj } = item;
+  const info = await discovery.lookup(obj.apiVersion, obj.kind);
+  const namespace = info.namespaced ? obj.metadata.namespace ?? 'default' : undefined;
+  const itemPath = `${resourcePath(obj.apiVersion, info, namespace)}/${encodeURIComponent(obj.metadata.name)}`;
+  const fail = (message: string) =>
+    new ScenarioLoadError(
+      `${displayPath(item.file)}#${item.document} ${describe({ kind: obj.kind, namespace, name: obj.metadata.name })}: ${message}`,
+      applied,
+    );
+  try {
+    await client.delete(itemPath);
+    const after = await client.get(itemPath);
+    if (!after.metadata?.deletionTimestamp) {
+      throw fail('deleted, but the API server shows no deletionTimestamp');
+    }
+  } catch (e) {
+    if (e instanceof KubeApiError && e.statusCode === 404) {
+      throw fail(
+        'has metadata.deletionTimestamp, but nothing holds its deletion: it was deleted for good (give it a finalizer, or for a CRD a custom resource with one)',
+      );
+    }
+    throw e instanceof ScenarioLoadError ? e : fail((e as Error).message);
+  }
 }
 
 /**

@@ -8,10 +8,15 @@ import { listScenarios } from './scenario';
 import { Identity, TestEnv } from './testenv';
 
 /**
- * Every scenario is loaded into a real API server and read back through the
- * API, as the plugin's reader identity where the plugin would read it. One
- * API server per scenario, started once.
+ * Loader tests: every scenario is loaded into a real API server and read back through the
+ * API, as the plugin's reader identity where the plugin would read it. They prove the
+ * scenarios hold the cluster states they claim (and that the API server enforces them, e.g.
+ * denying creates through a dead webhook), not the triage: that is the backend's and the
+ * CLI's scenario tests. One API server per scenario, started once.
  */
+
+// Reads against a real API server: a loaded two-core machine needs more than jest's 5 s default.
+jest.setTimeout(60_000);
 
 const FAILURE_MODES = [
   'webhook-no-endpoints',
@@ -19,6 +24,7 @@ const FAILURE_MODES = [
   'label-policy-mismatch',
   'policy-engine-not-ready',
   'stale-webhook',
+  'webhook-unavailable',
 ];
 
 const ISVCS =
@@ -212,7 +218,7 @@ describe('the scenario library', () => {
   });
 });
 
-describe('healthy', () => {
+describe('scenario loader: healthy', () => {
   const env = useTestEnv({ scenario: 'healthy' });
   commonChecks(env);
 
@@ -322,7 +328,7 @@ describe('healthy', () => {
   });
 });
 
-describe('webhook-no-endpoints', () => {
+describe('scenario loader: webhook-no-endpoints', () => {
   const env = useTestEnv({ scenario: 'webhook-no-endpoints' });
   commonChecks(env);
 
@@ -403,7 +409,7 @@ describe('webhook-no-endpoints', () => {
   });
 });
 
-describe('crd-missing', () => {
+describe('scenario loader: crd-missing', () => {
   const env = useTestEnv({ scenario: 'crd-missing' });
   commonChecks(env);
 
@@ -440,7 +446,7 @@ describe('crd-missing', () => {
   });
 });
 
-describe('label-policy-mismatch', () => {
+describe('scenario loader: label-policy-mismatch', () => {
   const env = useTestEnv({ scenario: 'label-policy-mismatch' });
   commonChecks(env);
 
@@ -471,7 +477,7 @@ describe('label-policy-mismatch', () => {
   });
 });
 
-describe('policy-engine-not-ready', () => {
+describe('scenario loader: policy-engine-not-ready', () => {
   const env = useTestEnv({ scenario: 'policy-engine-not-ready' });
   commonChecks(env);
 
@@ -524,7 +530,7 @@ describe('policy-engine-not-ready', () => {
   });
 });
 
-describe('stale-webhook', () => {
+describe('scenario loader: stale-webhook', () => {
   const env = useTestEnv({ scenario: 'stale-webhook' });
   commonChecks(env);
 
@@ -607,7 +613,7 @@ describe('stale-webhook', () => {
   });
 });
 
-describe('combo-webhook-and-labels', () => {
+describe('scenario loader: combo-webhook-and-labels', () => {
   const env = useTestEnv({ scenario: 'combo-webhook-and-labels' });
   commonChecks(env);
 
@@ -629,7 +635,7 @@ describe('combo-webhook-and-labels', () => {
   });
 });
 
-describe('combo-stale-and-policy-engine', () => {
+describe('scenario loader: combo-stale-and-policy-engine', () => {
   const env = useTestEnv({ scenario: 'combo-stale-and-policy-engine' });
   commonChecks(env);
 

@@ -9,6 +9,9 @@ import { accessFromKubeconfig, KubeClient } from './kube';
 import { packageDir, stateDir } from './paths';
 import { isRunning, startTestEnv, USERS } from './testenv';
 
+// Every test talks to a real API server: a loaded two-core machine needs more than jest's 5 s default.
+jest.setTimeout(60_000);
+
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 async function waitUntil(what: string, ok: () => boolean, timeoutMs = 30_000) {

@@ -14,6 +14,7 @@ import {
   Scenario,
   WEBHOOK_CA_CONFIGMAP,
 } from './scenario';
+import { installScenarioLogs } from './logs';
 
 export type Identity = 'admin' | 'reader' | 'nobody';
 
@@ -68,6 +69,11 @@ export interface StartTestEnvOptions {
    * on SIGKILL, and removes its data dir.
    */
   detached?: boolean;
+  /**
+   * Extra kube-apiserver flags, after the testenv's own (a later flag wins), e.g.
+   * `--etcd-compaction-interval=1s` to expire continue tokens within seconds.
+   */
+  apiServerFlags?: string[];
   log?: (line: string) => void;
 }
 
@@ -163,6 +169,7 @@ function spawnApiServer(
   tokenFile: string,
   logFile: string,
   detached: boolean,
+  apiServerFlags: string[],
 ): Spawned {
   const log = fs.openSync(logFile, 'a');
   const child = spawn(
@@ -176,6 +183,7 @@ function spawnApiServer(
       // Events are evidence in the scenarios; the default TTL (1h) would
       // silently delete them from a long-running demo.
       '--event-ttl=8760h',
+      ...apiServerFlags,
     ],
     {
       // Own process group: Ctrl-C in a terminal reaches only our process, which
@@ -364,6 +372,7 @@ export async function startTestEnv(
         tokenFile,
         logFile,
         !!options.detached,
+        options.apiServerFlags ?? [],
       );
       try {
         ready = await waitReady(spawned, dataDir, tokens.admin, logFile);
@@ -437,6 +446,7 @@ export async function startTestEnv(
     env.timings.setupMs = Date.now() - setupStarted;
     if (options.scenario) {
       const loaded = await loadScenario(env, options.scenario);
+      installScenarioLogs(loaded.scenario, env.dataDir);
       env.scenario = loaded.scenario;
       env.timings.scenarioMs = loaded.ms;
     }

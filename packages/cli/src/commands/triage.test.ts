@@ -52,8 +52,37 @@ describe('serving-health triage as a process', () => {
     await env?.stop();
   });
 
-  const run = (args: string[]) =>
-    spawnSync(process.execPath, [bin, 'triage', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const run = (args: string[], processEnv: NodeJS.ProcessEnv = process.env) =>
+    spawnSync(process.execPath, [bin, 'triage', ...args], { encoding: 'utf8', timeout: 60_000, env: processEnv });
+
+  it('reads $KUBECONFIG and its current context when --kubeconfig is not given', () => {
+    const r = run(['--entity', entity, '--page-size', '2'], { ...process.env, KUBECONFIG: env.kubeconfigPath });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('webhook-no-endpoints');
+  });
+
+  it('--context selects another context of the default kubeconfig', () => {
+    // `nobody` has no RBAC binding: every collection is forbidden, which the report names.
+    const r = run(['--entity', entity, '--context', 'nobody', '--output', 'json'], {
+      ...process.env,
+      KUBECONFIG: env.kubeconfigPath,
+    });
+    const { reports } = JSON.parse(r.stdout);
+    expect(JSON.stringify(reports[0].checks)).toContain('forbidden');
+  });
+
+  it('exits 2 naming the file when there is no kubeconfig, or no such context', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-cli-home-'));
+    const noKubeconfig: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    delete noKubeconfig.KUBECONFIG;
+    const none = run(['--entity', entity], noKubeconfig);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain(`No kubeconfig: none given, and ${path.join(home, '.kube', 'config')} does not exist`);
+    const wrong = run(['--entity', entity, '--context', 'prod'], { ...process.env, KUBECONFIG: env.kubeconfigPath });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain(`Kubeconfig ${env.kubeconfigPath} has no context 'prod'`);
+    fs.rmSync(home, { recursive: true, force: true });
+  });
 
   it('exits 1 and prints a runbook naming the failure mode and the fix', () => {
     const r = run(['--kubeconfig', env.kubeconfigPath, '--entity', entity]);

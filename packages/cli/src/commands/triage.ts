@@ -12,6 +12,7 @@ import {
 import {
   createClusterSnapshotLoader,
   createKubernetesClient,
+  DEFAULT_LIST_PAGE_SIZE,
   loadKubeconfig,
   triageTarget,
 } from '@serving-health/plugin-serving-health-kube';
@@ -116,11 +117,14 @@ export function formatText(report: TriageReport): string {
 }
 
 export async function runTriageCommand(opts: {
-  kubeconfig: string;
+  /** Default: $KUBECONFIG, else ~/.kube/config. */
+  kubeconfig?: string;
   entity: string;
   context?: string;
   output: 'json' | 'text';
   timeout?: number;
+  /** Items per LIST page. */
+  pageSize?: number;
   kserveNamespace: string;
   kyvernoNamespace: string;
 }): Promise<{ code: number; stdout: string }> {
@@ -142,6 +146,7 @@ export async function runTriageCommand(opts: {
   const snapshot = await createClusterSnapshotLoader({
     client,
     namespaces: { kserve: opts.kserveNamespace, kyverno: opts.kyvernoNamespace },
+    pageSize: opts.pageSize,
   }).load();
   const reports: TriageReport[] = [];
   for (const t of targets) {
@@ -162,19 +167,26 @@ export async function runTriageCommand(opts: {
   return { code, stdout };
 }
 
+const positiveInteger = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
+  return n;
+};
+
 export function registerTriageCommand(program: Command) {
   program
     .command('triage')
     .description('Run the serving triage for every entity with serving annotations in a catalog-info.yaml')
-    .requiredOption('--kubeconfig <file>', 'kubeconfig of the cluster to triage')
+    .option('--kubeconfig <file>', 'kubeconfig of the cluster to triage (default: $KUBECONFIG, else ~/.kube/config)')
     .requiredOption('--entity <file>', 'catalog-info.yaml with the entities')
     .option('--context <name>', 'kubeconfig context (default: current-context)')
     .addOption(new Option('--output <format>', 'output format').choices(['json', 'text']).default('text'))
-    .option('--timeout <ms>', 'timeout of each API request in ms', v => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--timeout must be a positive integer, got '${v}'`);
-      return n;
-    })
+    .option('--timeout <ms>', 'timeout of each API request in ms', positiveInteger('--timeout'))
+    .option(
+      '--page-size <n>',
+      `items per LIST page (default ${DEFAULT_LIST_PAGE_SIZE})`,
+      positiveInteger('--page-size'),
+    )
     .option('--kserve-namespace <ns>', 'namespace of the KServe control plane', 'kserve')
     .option('--kyverno-namespace <ns>', 'namespace of Kyverno', 'kyverno')
     .action(async opts => {

@@ -81,15 +81,22 @@ describe('runValidateCommand', () => {
     });
   });
 
-  it('rejects an unreadable path and --cluster-policies without a kubeconfig', async () => {
+  it('rejects an unreadable path and --cluster-policies when no kubeconfig exists', async () => {
     await expect(
       runValidateCommand({ ...base, paths: ['missing.yaml'] }),
     ).rejects.toThrow(
       new ValidateUsageError('cannot read missing.yaml: ENOENT'),
     );
-    await expect(
-      runValidateCommand({ ...base, paths: ['good'], clusterPolicies: true }),
-    ).rejects.toThrow(/--cluster-policies needs --kubeconfig/);
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = path.join(os.tmpdir(), 'serving-health-no-such-kubeconfig');
+    try {
+      await expect(
+        runValidateCommand({ ...base, paths: ['good'], clusterPolicies: true }),
+      ).rejects.toThrow(/No kubeconfig: none given, and no file of \$KUBECONFIG/);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
   });
 
   it('applies a conventions file', async () => {
@@ -180,6 +187,18 @@ describe('serving-health validate --cluster-policies against the testenv', () =>
     expect(code).toBe(1);
     expect(report.stats.policies).toBeGreaterThan(0);
     expect(report.violations.map(v => v.rule)).toContain(
+      'kyverno:require-labels/check-for-labels',
+    );
+  });
+
+  it('reads the cluster of $KUBECONFIG when --cluster-policies comes without --kubeconfig', () => {
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'validate', path.join(fixtures, 'bad'), '--cluster-policies', '--output', 'json'],
+      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, KUBECONFIG: env.kubeconfigPath } },
+    );
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).violations.map((v: any) => v.rule)).toContain(
       'kyverno:require-labels/check-for-labels',
     );
   });

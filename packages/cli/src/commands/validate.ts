@@ -203,9 +203,6 @@ export async function runValidateCommand(
     throw new ValidateUsageError(
       'give at least one file or directory to validate',
     );
-  if (opts.clusterPolicies && !opts.kubeconfig) {
-    throw new ValidateUsageError('--cluster-policies needs --kubeconfig');
-  }
   const files = readManifestFiles(opts.paths, cwd);
   const conventions = opts.conventions
     ? readConventions(opts.conventions, cwd)
@@ -221,11 +218,12 @@ export async function runValidateCommand(
     errors.push(...loaded.errors);
   }
   let namespaceLabels: Record<string, Record<string, string>> = {};
-  if (opts.kubeconfig) {
+  // Offline unless a cluster is asked for; then kubectl's kubeconfig when none is named.
+  if (opts.kubeconfig || opts.context || opts.clusterPolicies) {
     let connection;
     try {
       connection = loadKubeconfig(
-        path.resolve(cwd, opts.kubeconfig),
+        opts.kubeconfig && path.resolve(cwd, opts.kubeconfig),
         opts.context,
       );
     } catch (e) {
@@ -285,12 +283,15 @@ export function registerValidateCommand(program: Command) {
     )
     .option(
       '--kubeconfig <file>',
-      'kubeconfig of the target cluster (namespace labels, --cluster-policies)',
+      'kubeconfig of the target cluster for namespace labels and --cluster-policies (default: $KUBECONFIG, else ~/.kube/config)',
     )
-    .option('--context <name>', 'kubeconfig context (default: current-context)')
+    .option(
+      '--context <name>',
+      'kubeconfig context (default: current-context); reads the cluster like --kubeconfig',
+    )
     .option(
       '--cluster-policies',
-      "also evaluate the cluster's Kyverno policies (needs --kubeconfig)",
+      "also evaluate the cluster's Kyverno policies",
     )
     .option(
       '--conventions <file>',

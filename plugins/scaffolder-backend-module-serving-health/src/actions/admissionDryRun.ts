@@ -12,6 +12,7 @@ import {
   createApiDiscovery,
   dryRunObject,
   DryRunAnswer,
+  redactDeep,
 } from '@serving-health/plugin-serving-health-kube';
 import { resolveCluster, ServingHealthActionOptions } from '../options';
 import {
@@ -133,7 +134,8 @@ export function createAdmissionDryRunAction(
           defaultNamespace: input.namespace ?? 'default',
           timeoutMs: options.dryRunTimeoutMs,
         });
-        const result: DryRunResult = { file, ...answer };
+        // The API server's answer is shown in the task log and outputs: redact what it echoes back.
+        const result: DryRunResult = redactDeep({ file, ...answer });
         results.push(result);
         const what = `${result.operation} ${object.kind} ${
           result.resource.namespace ? `${result.resource.namespace}/` : ''

@@ -149,13 +149,64 @@ describe('argocd.sync', () => {
   });
 
   describe('the cluster state wins over the Argo CD message', () => {
-    it('warns, with no failure mode, when Argo says webhook-no-endpoints but kserve.webhook-endpoints passes', () => {
+    it('stays a failure, with no failure mode and "cause not confirmed", when Argo says webhook-no-endpoints, kserve.webhook-endpoints passes, and nothing succeeded since', () => {
       const out = runCheck(argocdSync, failingWith(KSERVE_NO_ENDPOINTS_ADMISSION_ERROR), {
         results: [priorResult('kserve.webhook-endpoints', 'pass')],
       });
+      expect(out.status).toBe('fail');
+      expect(out.failureMode).toBeUndefined();
+      expect(out.summary).toContain(
+        'cause not confirmed by the cluster state (the message points at webhook-no-endpoints, which kserve.webhook-endpoints finds healthy now)',
+      );
+    });
+
+    it('warns that the message is outdated when the app is Synced since', () => {
+      const s = withArgoAppStatus(healthySnapshot(), {
+        ...argoStatusFailing({ message: KSERVE_NO_ENDPOINTS_ADMISSION_ERROR, operation: false }),
+        sync: { status: 'Synced' },
+        health: { status: 'Healthy' },
+      });
+      const out = runCheck(argocdSync, s, { results: [priorResult('kserve.webhook-endpoints', 'pass')] });
       expect(out.status).toBe('warn');
       expect(out.failureMode).toBeUndefined();
-      expect(out.summary).toContain('its last error points at webhook-no-endpoints, but the cluster shows that part healthy now');
+      expect(out.summary).toContain('the message is outdated');
+    });
+
+    it('warns that the message is outdated when a later operation succeeded (still OutOfSync)', () => {
+      const s = withArgoAppStatus(healthySnapshot(), {
+        ...argoStatusFailing({ message: KSERVE_NO_ENDPOINTS_ADMISSION_ERROR, operation: false }),
+        operationState: { phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: '2025-11-24T09:27:00Z', finishedAt: '2025-11-24T09:27:02Z' },
+      });
+      const out = runCheck(argocdSync, s, { results: [priorResult('kserve.webhook-endpoints', 'pass')] });
+      expect(out.status).toBe('warn');
+      expect(out.summary).toContain('succeeded in an operation');
+    });
+
+    it('does not call the message outdated when the succeeded operation finished before it', () => {
+      const s = withArgoAppStatus(healthySnapshot(), {
+        ...argoStatusFailing({ message: KSERVE_NO_ENDPOINTS_ADMISSION_ERROR, operation: false }),
+        operationState: { phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: '2025-11-24T09:00:00Z', finishedAt: '2025-11-24T09:00:02Z' },
+      });
+      const out = runCheck(argocdSync, s, { results: [priorResult('kserve.webhook-endpoints', 'pass')] });
+      expect(out.status).toBe('fail');
+      expect(out.summary).toContain('cause not confirmed by the cluster state');
+    });
+
+    it('names webhook-unavailable from another component\'s "no endpoints" error, confirmed by webhooks.unavailable', () => {
+      const message = 'Internal error occurred: failed calling webhook "webhook.cert-manager.io": failed to call webhook: Post "https://cert-manager-webhook.cert-manager.svc:443/mutate?timeout=10s": no endpoints available for service "cert-manager-webhook"';
+      const out = runCheck(argocdSync, failingWith(message), {
+        results: [priorResult('webhooks.unavailable', 'fail', 'webhook-unavailable')],
+      });
+      expect(out.status).toBe('fail');
+      expect(out.failureMode).toBe('webhook-unavailable');
+    });
+
+    it('names no mode for an x509 error from KServe\'s webhook (its Service has endpoints)', () => {
+      const message = 'Internal error occurred: failed calling webhook "inferenceservice.kserve-webhook-server.defaulter": failed to call webhook: Post "https://kserve-webhook-server-service.kserve.svc:443/mutate-serving-kserve-io-v1beta1-inferenceservice?timeout=10s": tls: failed to verify certificate: x509: certificate signed by unknown authority';
+      const out = runCheck(argocdSync, failingWith(message), { results: [priorResult('kserve.webhook-endpoints', 'pass')] });
+      expect(out.status).toBe('fail');
+      expect(out.failureMode).toBeUndefined();
+      expect(evidenceFields(out)['status.operationState.message']).toContain('x509: certificate signed by unknown authority');
     });
 
     it('names the mode from the Argo message when the authoritative check errored', () => {

@@ -8,12 +8,21 @@ const AUTHORITATIVE: Record<FailureModeId, string> = {
   'webhook-no-endpoints': 'kserve.webhook-endpoints',
   'policy-engine-not-ready': 'policy-engine.admission',
   'stale-webhook': 'webhooks.stale',
+  'webhook-unavailable': 'webhooks.unavailable',
   'crd-missing': 'kserve.crds',
   'label-policy-mismatch': 'policy.labels',
 };
 
 const BAD_HEALTH = new Set(['Degraded', 'Missing', 'Unknown']);
 const ERROR_CONDITIONS = new Set(['SyncError', 'ComparisonError', 'InvalidSpecError', 'UnknownError', 'DeletionError']);
+
+function whyFailing(mode: FailureModeId | undefined, unconfirmed: boolean): string {
+  if (mode) return `Argo CD's own message names the cause (${mode}); the checks above show it in the cluster.`;
+  if (unconfirmed) {
+    return 'Argo CD still reports the failure, but the cluster no longer shows the cause its message names: sync again to see whether it recurs, and read the new message.';
+  }
+  return 'Argo CD reports the application is not in the desired state.';
+}
 
 export const argocdSync: TriageCheck = {
   id: 'argocd.sync',
@@ -54,12 +63,13 @@ export const argocdSync: TriageCheck = {
     const badResources: any[] = (st.resources ?? []).filter(
       (r: any) => BAD_HEALTH.has(r.health?.status) || r.status === 'OutOfSync',
     );
-    const messages: string[] = [
-      ...conditions.map(c => String(c.message ?? '')),
-      ...(op && ['Failed', 'Error'].includes(op.phase) ? [String(op.message ?? '')] : []),
-      ...failedResources.map(r => String(r.message ?? '')),
-      ...(st.health?.message ? [String(st.health.message)] : []),
-    ].filter(Boolean);
+    const opTime: string | undefined = op?.finishedAt ?? op?.startedAt;
+    const messages: Array<{ text: string; time?: string }> = [
+      ...conditions.map(c => ({ text: String(c.message ?? ''), time: c.lastTransitionTime })),
+      ...(op && ['Failed', 'Error'].includes(op.phase) ? [{ text: String(op.message ?? ''), time: opTime }] : []),
+      ...failedResources.map(r => ({ text: String(r.message ?? ''), time: opTime })),
+      ...(st.health?.message ? [{ text: String(st.health.message) }] : []),
+    ].filter(m => m.text);
 
     const fields: Record<string, string> = {
       'status.sync.status': sync,
@@ -82,18 +92,23 @@ export const argocdSync: TriageCheck = {
     const evidence = [{ object: ref(app, 'Application'), label: 'Application status', fields }];
 
     const healthy = sync === 'Synced' && health === 'Healthy' && messages.length === 0;
+    // A message is history only once Argo CD itself has moved past it: the app is Synced, or an operation that
+    // finished after the message succeeded.
+    const outdated = (m: { time?: string }) =>
+      sync === 'Synced' ||
+      (op?.phase === 'Succeeded' && (!m.time || !opTime || opTime >= m.time));
     if (healthy) {
       return { status: 'pass', summary: `Application ${namespace}/${name} is Synced and Healthy.`, evidence };
     }
 
     // The failure mode the messages describe, unless the cluster state says otherwise.
     let mode: FailureModeId | undefined;
-    let contradicted: FailureModeId | undefined;
+    let contradicted: { mode: FailureModeId; outdated: boolean } | undefined;
     for (const m of messages) {
-      const c = classifyMessage(m);
+      const c = classifyMessage(m.text);
       if (!c) continue;
       const judge = results.get(AUTHORITATIVE[c]);
-      if (judge?.status === 'pass') contradicted = c;
+      if (judge?.status === 'pass') contradicted ??= { mode: c, outdated: outdated(m) };
       else {
         mode = c;
         break;
@@ -108,23 +123,25 @@ export const argocdSync: TriageCheck = {
       text: 'Once the cause is fixed, hard-refresh and sync the application.',
       command: `kubectl -n ${namespace} annotate applications.argoproj.io ${name} argocd.argoproj.io/refresh=hard --overwrite && argocd app sync ${name}`,
     };
-    if (!mode && contradicted) {
+    if (!mode && contradicted?.outdated) {
       return {
         status: 'warn',
-        summary: `Application ${namespace}/${name} is ${sync}/${health}; its last error points at ${contradicted}, but the cluster shows that part healthy now: the message is stale.`,
+        summary: `Application ${namespace}/${name} is ${sync}/${health}; an earlier error points at ${contradicted.mode}, but the cluster shows that part healthy now and Argo CD has ${sync === 'Synced' ? 'synced' : 'succeeded in an operation'} since: the message is outdated.`,
         evidence,
-        remediation: { why: 'Argo CD keeps the last operation\'s error until the next sync.', steps: [refresh] },
+        remediation: { why: 'Argo CD keeps a condition\'s message until the next reconciliation.', steps: [refresh] },
       };
     }
+    // Nothing in Argo CD says the failure is over: it stays a failure, but the cluster does not show the cause it names.
+    const unconfirmed = !mode && contradicted
+      ? `; cause not confirmed by the cluster state (the message points at ${contradicted.mode}, which ${AUTHORITATIVE[contradicted.mode]} finds healthy now)`
+      : '';
     return {
       status: failing ? 'fail' : 'warn',
       failureMode: mode,
-      summary: `Application ${namespace}/${name} is ${sync}/${health}${messages[0] ? `: ${clip(messages[0], 300)}` : ''}`,
+      summary: `Application ${namespace}/${name} is ${sync}/${health}${messages[0] ? `: ${clip(messages[0].text, 300)}` : ''}${unconfirmed}`,
       evidence,
       remediation: {
-        why: mode
-          ? `Argo CD's own message names the cause (${mode}); the checks above show it in the cluster.`
-          : 'Argo CD reports the application is not in the desired state.',
+        why: whyFailing(mode, unconfirmed !== ''),
         steps: [
           { text: 'Read the application\'s conditions and last operation.', command: `kubectl -n ${namespace} get applications.argoproj.io ${name} -o yaml` },
           refresh,

@@ -1,6 +1,8 @@
 import { FailureModeId } from '../types';
 
 const FAILED_WEBHOOK = /failed calling webhook "([^"]+)"/;
+/** Kyverno's resource webhooks (`validate.kyverno.svc-fail`, `mutate.kyverno.svc-ignore`, fine-grained `...-finegrained-<policy>`). */
+const KYVERNO_RESOURCE_WEBHOOK = /^(validate|mutate)\.kyverno\.svc-(fail|ignore)/;
 
 /**
  * Names the failure mode an Argo CD or admission message describes, from the
@@ -11,13 +13,17 @@ export function classifyMessage(message: string): FailureModeId | undefined {
   if (!message) return undefined;
   const webhook = FAILED_WEBHOOK.exec(message)?.[1];
   if (webhook) {
+    // The API server's reason for the failed call decides the mode; a TLS error or a timeout reached a Service
+    // that exists and has endpoints, so it names none of these modes.
+    const serviceGone = /service "[^"]+" not found|namespaces? "[^"]+" not found/.test(message);
+    const unserved = /no endpoints available for service|connection refused|cannot route to service with ClusterIP "None"|no service port \d+ found/.test(message);
+    if (serviceGone) return 'stale-webhook';
+    if (!unserved) return undefined;
     if (/kserve-webhook-server/.test(webhook) || /service "kserve-webhook-server-service"/.test(message)) {
       return 'webhook-no-endpoints';
     }
-    if (/kyverno/.test(webhook) || /service "kyverno-svc"|kyverno-svc\.kyverno\.svc/.test(message)) {
-      return 'policy-engine-not-ready';
-    }
-    return 'stale-webhook';
+    if (KYVERNO_RESOURCE_WEBHOOK.test(webhook)) return 'policy-engine-not-ready';
+    return 'webhook-unavailable';
   }
   if (/validation error: .*failed at path \/metadata\/labels\//s.test(message)) {
     return 'label-policy-mismatch';
@@ -32,7 +38,9 @@ export function classifyMessage(message: string): FailureModeId | undefined {
     /no matches for kind "InferenceService"/.test(message) ||
     /could not find serving\.kserve\.io\/InferenceService/.test(message) ||
     /could not find the requested resource.*(InferenceService|inferenceservices|serving\.kserve\.io)/s.test(message) ||
-    /the server doesn't have a resource type "inferenceservices"/.test(message)
+    /the server doesn't have a resource type "inferenceservices"/.test(message) ||
+    // The CRD is being deleted (apiextensions refuses creates until it is gone).
+    /create not allowed while custom resource definition is terminating/.test(message)
   ) {
     return 'crd-missing';
   }

@@ -12,6 +12,7 @@ import { policyEngineAdmission } from './policyEngineAdmission';
 import { policyLabels } from './policyLabels';
 import { TriageCheck } from './types';
 import { webhooksStale } from './webhooksStale';
+import { webhooksUnavailable } from './webhooksUnavailable';
 
 export type { TriageCheck, CheckContext, CheckOutcome } from './types';
 
@@ -29,6 +30,7 @@ export const DEFAULT_CHECKS: TriageCheck[] = [
   kserveControllerLogs,
   kserveWebhookEndpoints,
   policyEngineAdmission,
+  webhooksUnavailable,
   webhooksStale,
   kserveInferenceService,
   policyLabels,

@@ -79,6 +79,69 @@ describe('kserve.controller', () => {
     expect(out.summary).toContain('ErrImagePull');
   });
 
+  describe('pods that no longer count', () => {
+    // A Ready pod plus one more that looks broken; the extra one must not make the controller fail or warn.
+    function withExtraPod(fn: (pod: any) => void) {
+      const s = withKServeRolloutStuck(healthySnapshot());
+      fn(itemsOf(s, 'controlPlanePods').find(p => p.metadata.name === 'kserve-controller-manager-5f8d7c9b4-mm2lp'));
+      return s;
+    }
+
+    it('passes with a Failed pod next to the Ready one', () => {
+      const out = runCheck(kserveController, withExtraPod(p => {
+        p.status.phase = 'Failed';
+      }));
+      expect(out.status).toBe('pass');
+      expect(out.evidence.find(e => e.label === 'Controller pod (not counted)')?.fields).toMatchObject({ 'not counted': 'phase Failed' });
+    });
+
+    it('passes with a Succeeded pod next to the Ready one', () => {
+      expect(runCheck(kserveController, withExtraPod(p => {
+        p.status.phase = 'Succeeded';
+      })).status).toBe('pass');
+    });
+
+    it('passes with a terminating pod next to the Ready one', () => {
+      const out = runCheck(kserveController, withExtraPod(p => {
+        p.metadata.deletionTimestamp = '2025-11-24T09:29:00Z';
+      }));
+      expect(out.status).toBe('pass');
+      expect(evidenceFields(out)['not counted']).toBe('terminating since 2025-11-24T09:29:00Z');
+    });
+
+    it('passes with an old ReplicaSet\'s pod when the Deployment\'s Progressing condition names the current one', () => {
+      const s = withExtraPod(() => undefined);
+      const deploy = itemsOf(s, 'controlPlaneDeployments').find(d => d.metadata.name === KSERVE_DEPLOYMENT)!;
+      deploy.status.conditions[1].message = `ReplicaSet "${KSERVE_DEPLOYMENT}-7d9c5b8f6" has successfully progressed.`;
+      const out = runCheck(kserveController, s);
+      expect(out.status).toBe('pass');
+      expect(evidenceFields(out)['not counted']).toBe('old ReplicaSet (pod-template-hash 5f8d7c9b4, current 7d9c5b8f6)');
+    });
+
+    it('passes with an older pod of another template when a newer Ready pod replaced it', () => {
+      const s = withExtraPod(p => {
+        p.metadata.creationTimestamp = '2025-11-20T07:00:00Z';
+      });
+      itemsOf(s, 'controlPlanePods').find(p => p.metadata.name === KSERVE_POD)!.metadata.creationTimestamp = '2025-11-20T08:00:00Z';
+      expect(runCheck(kserveController, s).status).toBe('pass');
+    });
+
+    it('still warns when the stuck pod is the newer one (a rollout that cannot finish)', () => {
+      const s = withExtraPod(p => {
+        p.metadata.creationTimestamp = '2025-11-24T09:00:00Z';
+      });
+      itemsOf(s, 'controlPlanePods').find(p => p.metadata.name === KSERVE_POD)!.metadata.creationTimestamp = '2025-11-20T08:00:00Z';
+      expect(runCheck(kserveController, s).status).toBe('warn');
+    });
+
+    it('still warns when the stuck pod is the Deployment\'s current template', () => {
+      const s = withExtraPod(() => undefined);
+      const deploy = itemsOf(s, 'controlPlaneDeployments').find(d => d.metadata.name === KSERVE_DEPLOYMENT)!;
+      deploy.status.conditions[1].message = `ReplicaSet "${KSERVE_DEPLOYMENT}-5f8d7c9b4" is progressing.`;
+      expect(runCheck(kserveController, s).status).toBe('warn');
+    });
+  });
+
   it('fails when the Deployment does not exist, telling where it looked', () => {
     const s = healthySnapshot();
     const deployments = itemsOf(s, 'controlPlaneDeployments');

@@ -1,4 +1,4 @@
-import { containerProblems, isPodReady } from './serviceChain';
+import { containerProblems, isPodReady, supersededReason } from './serviceChain';
 import { TriageCheck } from './types';
 import { detailSuffix, findCondition, readCollection, ref } from './util';
 
@@ -51,7 +51,9 @@ export const kserveController: TriageCheck = {
         p.metadata.namespace === ns &&
         Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
     );
-    const problems = mine.flatMap(p => containerProblems(p, eventItems));
+    // Finished, terminating and replaced pods are history: only the current ones can be the problem.
+    const superseded = new Map(mine.map(p => [p, supersededReason(p, mine, deploy)]));
+    const problems = mine.filter(p => !superseded.get(p)).flatMap(p => containerProblems(p, eventItems));
     const available = findCondition(deploy, 'Available')?.status === 'True';
     const readyReplicas = deploy.status?.readyReplicas ?? 0;
     const replicas = deploy.spec?.replicas ?? 1;
@@ -73,8 +75,9 @@ export const kserveController: TriageCheck = {
         const statuses: any[] = p.status?.containerStatuses ?? [];
         return {
           object: ref(p, 'Pod'),
-          label: 'Controller pod',
+          label: superseded.get(p) ? 'Controller pod (not counted)' : 'Controller pod',
           fields: {
+            ...(superseded.get(p) ? { 'not counted': superseded.get(p)! } : {}),
             ready: `${statuses.filter(s => s.ready).length}/${statuses.length}`,
             'status.conditions[Ready].status': String(
               findCondition(p, 'Ready')?.status ?? 'unknown',

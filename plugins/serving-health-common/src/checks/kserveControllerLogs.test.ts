@@ -1,5 +1,5 @@
 import { kserveControllerLogs } from './kserveControllerLogs';
-import { commands, evidenceLines, runCheck } from './__fixtures__/context';
+import { commands, evidenceFields, evidenceLines, runCheck } from './__fixtures__/context';
 import { ISVC_NAME, KSERVE_POD, forbidden, healthySnapshot, timeout } from './__fixtures__/snapshots';
 import { TargetReads } from '../snapshot';
 
@@ -17,17 +17,21 @@ describe('kserve.controller-logs', () => {
     expect(out.status).toBe('skipped');
   });
 
-  it('passes when the last lines have no error line, showing the tail', () => {
+  it('passes when the last lines have no error line, showing counts but no line of another model', () => {
     const out = runCheck(kserveControllerLogs, healthySnapshot(), { reads: logs([INFO]) });
     expect(out.status).toBe('pass');
     expect(out.summary).toBe(`No error lines in the last 1 line(s) of kserve/${KSERVE_POD} container manager.`);
-    expect(evidenceLines(out)).toEqual([INFO]);
+    expect(evidenceLines(out)).toEqual([]);
+    expect(evidenceFields(out)).toMatchObject({ 'lines read': '1', 'error lines': '0' });
   });
 
-  it('warns when error lines exist but none names this InferenceService', () => {
+  it("warns when error lines exist but none names this InferenceService, without showing other teams' lines", () => {
     const out = runCheck(kserveControllerLogs, healthySnapshot(), { reads: logs([INFO, ERR_OTHER]) });
     expect(out.status).toBe('warn');
-    expect(evidenceLines(out)).toEqual([ERR_OTHER]);
+    expect(out.summary).toContain(`none naming this InferenceService (${ISVC_NAME})`);
+    expect(evidenceLines(out)).toEqual([]);
+    expect(JSON.stringify(out)).not.toContain('other-model');
+    expect(evidenceFields(out)).toMatchObject({ 'error lines': '1', [`error lines naming ${ISVC_NAME}`]: '0' });
   });
 
   it('fails when an error line names this InferenceService, showing only those lines', () => {
@@ -35,7 +39,10 @@ describe('kserve.controller-logs', () => {
     expect(out.status).toBe('fail');
     expect(out.summary).toContain(`name this InferenceService (${ISVC_NAME})`);
     expect(evidenceLines(out)).toEqual([ERR_MINE]);
-    expect(commands(out)).toEqual(['kubectl -n kserve logs deployment/kserve-controller-manager -c manager --tail=200']);
+    expect(JSON.stringify(out)).not.toContain('other-model');
+    expect(commands(out)).toEqual([
+      `kubectl -n kserve logs deployment/kserve-controller-manager -c manager --tail=200 | grep ${ISVC_NAME}`,
+    ]);
   });
 
   it('recognises klog-style error lines (E1124 ...)', () => {

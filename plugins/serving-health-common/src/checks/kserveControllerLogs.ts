@@ -23,28 +23,36 @@ export const kserveControllerLogs: TriageCheck = {
     if (!logs.ok) return readErrorOutcome(logs.error);
     const where = `${snapshot.namespaces.kserve}/${logs.pod ?? KSERVE_CONTROLLER} container ${logs.container ?? 'manager'}`;
     const errors = logs.items.filter(l => ERROR_LINE.test(l));
-    const name = target.inferenceService?.name;
+    const name = target.inferenceService?.name ?? target.kubernetesId;
+    // The controller logs every team's models: an entity is shown only the lines that name its own.
     const naming = name ? errors.filter(l => l.includes(name)) : [];
-    if (errors.length === 0) {
+    const counts = {
+      'lines read': String(logs.items.length),
+      'error lines': String(errors.length),
+      [`error lines naming ${name ?? 'this InferenceService'}`]: String(naming.length),
+    };
+    if (naming.length === 0) {
       return {
-        status: 'pass',
-        summary: `No error lines in the last ${logs.items.length} line(s) of ${where}.`,
-        evidence: [{ label: `Last lines of ${where}`, lines: logs.items.slice(-5) }],
+        status: errors.length ? 'warn' : 'pass',
+        summary: errors.length
+          ? `${errors.length} error line(s) in ${where}, none naming this InferenceService${name ? ` (${name})` : ''}; lines about other InferenceServices are not shown.`
+          : `No error lines in the last ${logs.items.length} line(s) of ${where}.`,
+        evidence: [{ label: `Lines of ${where}`, fields: counts }],
       };
     }
-    const shown = (naming.length ? naming : errors).slice(-MAX_LINES_SHOWN);
     return {
-      status: naming.length ? 'fail' : 'warn',
-      summary: naming.length
-        ? `${naming.length} error line(s) in ${where} name this InferenceService (${name}).`
-        : `${errors.length} error line(s) in ${where}, none naming this InferenceService.`,
-      evidence: [{ label: `Error lines of ${where} (redacted)`, lines: shown }],
+      status: 'fail',
+      summary: `${naming.length} error line(s) in ${where} name this InferenceService (${name}).`,
+      evidence: [
+        { label: `Lines of ${where}`, fields: counts },
+        { label: `Error lines naming ${name} (redacted)`, lines: naming.slice(-MAX_LINES_SHOWN) },
+      ],
       remediation: {
         why: 'The controller logs say why it could not reconcile.',
         steps: [
           {
             text: 'Read the full context around these lines.',
-            command: `kubectl -n ${snapshot.namespaces.kserve} logs deployment/${KSERVE_CONTROLLER} -c manager --tail=200`,
+            command: `kubectl -n ${snapshot.namespaces.kserve} logs deployment/${KSERVE_CONTROLLER} -c manager --tail=200 | grep ${name}`,
           },
         ],
       },

@@ -97,6 +97,52 @@ describe('kserve.inferenceservice', () => {
       }),
     );
     expect(out.status).toBe('fail');
+    expect(out.summary).toBe('InferenceService models/fraud-detector is Ready, but its model is InvalidSpec: the current spec cannot be served.');
+  });
+
+  it('passes a recovered model: lastFailureInfo is still recorded, but transitionStatus is UpToDate and Ready True', () => {
+    const s = withInferenceService(withModelLoadFailure(healthySnapshot()), i => {
+      i.status.conditions = i.status.conditions.map((c: any) => ({ ...c, status: 'True', reason: undefined }));
+      i.status.modelStatus.transitionStatus = 'UpToDate';
+      i.status.modelStatus.states = { activeModelState: 'Loaded', targetModelState: 'Loaded' };
+    });
+    const out = runCheck(kserveInferenceService, s);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toContain('A past load failure is still recorded (ModelLoadFailed), but the model is UpToDate and Ready: it no longer counts.');
+  });
+
+  it('fails on lastFailureInfo while the model is still BlockedByFailedLoad, even with Ready True', () => {
+    const s = withInferenceService(withModelLoadFailure(healthySnapshot()), i => {
+      i.status.conditions = i.status.conditions.map((c: any) => ({ ...c, status: 'True', reason: undefined }));
+    });
+    const out = runCheck(kserveInferenceService, s);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('failed to load its model: ModelLoadFailed');
+  });
+
+  it('fails on lastFailureInfo with transitionStatus InProgress while Ready is not True', () => {
+    const s = withInferenceService(withModelLoadFailure(healthySnapshot()), i => {
+      i.status.modelStatus.transitionStatus = 'InProgress';
+    });
+    expect(runCheck(kserveInferenceService, s).status).toBe('fail');
+  });
+
+  it('warns (a failed rollout, the previous revision serves) on LatestDeploymentReady False under Ready True', () => {
+    const s = withInferenceService(healthySnapshot(), i => {
+      i.status.conditions.push({ type: 'LatestDeploymentReady', status: 'False', reason: 'RevisionFailed', message: 'Revision "fraud-detector-predictor-00004" failed with message: Container failed with: OOMKilled.' });
+    });
+    const out = runCheck(kserveInferenceService, s);
+    expect(out.status).toBe('warn');
+    expect(out.failureMode).toBeUndefined();
+    expect(out.summary).toContain('is Ready, but its latest rollout failed: LatestDeploymentReady False (RevisionFailed)');
+    expect(out.summary).toContain('The previous revision still serves.');
+  });
+
+  it('passes when LatestDeploymentReady is True next to Ready True', () => {
+    const s = withInferenceService(healthySnapshot(), i => {
+      i.status.conditions.push({ type: 'LatestDeploymentReady', status: 'True' });
+    });
+    expect(runCheck(kserveInferenceService, s).status).toBe('pass');
   });
 
   it('gives describe and logs commands with the real namespace and name', () => {

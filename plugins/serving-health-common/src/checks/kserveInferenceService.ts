@@ -1,5 +1,8 @@
+import { KubeObject } from '../types';
 import { TriageCheck } from './types';
 import { conditionEvidence, describeTargetIsvc, findCondition, readCollection, targetInferenceServices } from './util';
+
+const BLOCKED = ['BlockedByFailedLoad', 'InvalidSpec'];
 
 export const kserveInferenceService: TriageCheck = {
   id: 'kserve.inferenceservice',
@@ -26,10 +29,13 @@ export const kserveInferenceService: TriageCheck = {
         },
       };
     }
-    const notReady = mine.filter(i => findCondition(i, 'Ready')?.status !== 'True');
-    const failedLoads = mine.filter(
-      i => i.status?.modelStatus?.lastFailureInfo || ['BlockedByFailedLoad', 'InvalidSpec'].includes(i.status?.modelStatus?.transitionStatus),
-    );
+    const ready = (i: KubeObject) => findCondition(i, 'Ready')?.status === 'True';
+    const blocked = (i: KubeObject) => BLOCKED.includes(i.status?.modelStatus?.transitionStatus);
+    // KServe never clears lastFailureInfo (SetModelFailureInfo): it is current only while the model is blocked or not Ready.
+    const currentFailure = (i: KubeObject) =>
+      blocked(i) || !ready(i) ? i.status?.modelStatus?.lastFailureInfo : undefined;
+    const notReady = mine.filter(i => !ready(i));
+    const failedLoads = mine.filter(blocked);
     const evidence = mine.map(i => {
       const e = conditionEvidence(i, ['Ready', 'PredictorReady', 'IngressReady', 'LatestDeploymentReady'], 'InferenceService');
       const ms = i.status?.modelStatus;
@@ -40,16 +46,39 @@ export const kserveInferenceService: TriageCheck = {
       return e;
     });
     if (notReady.length === 0 && failedLoads.length === 0) {
-      return { status: 'pass', summary: `InferenceService ${what} is Ready${mine[0].status?.url ? ` at ${mine[0].status.url}` : ''}.`, evidence };
+      const past = mine.find(i => i.status?.modelStatus?.lastFailureInfo);
+      const pastNote = past
+        ? ` A past load failure is still recorded (${past.status.modelStatus.lastFailureInfo.reason}), but the model is ${past.status.modelStatus.transitionStatus ?? 'loaded'} and Ready: it no longer counts.`
+        : '';
+      // Ready depends on PredictorReady and IngressReady only: the previous revision keeps serving.
+      const rollout = mine.find(i => findCondition(i, 'LatestDeploymentReady')?.status === 'False');
+      if (rollout) {
+        const c = findCondition(rollout, 'LatestDeploymentReady');
+        return {
+          status: 'warn',
+          summary: `InferenceService ${rollout.metadata.namespace}/${rollout.metadata.name} is Ready, but its latest rollout failed: LatestDeploymentReady False${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}. The previous revision still serves.${pastNote}`,
+          evidence,
+          remediation: {
+            why: 'KServe keeps routing to the last ready revision while the new one does not become ready, so the endpoint answers with the old model.',
+            steps: [
+              { text: 'Read why the latest revision is not ready.', command: `kubectl -n ${rollout.metadata.namespace} describe inferenceservice ${rollout.metadata.name}` },
+              { text: 'Read the new predictor pods\' logs.', command: `kubectl -n ${rollout.metadata.namespace} logs -l serving.kserve.io/inferenceservice=${rollout.metadata.name} --all-containers --tail=100` },
+            ],
+          },
+        };
+      }
+      return { status: 'pass', summary: `InferenceService ${what} is Ready${mine[0].status?.url ? ` at ${mine[0].status.url}` : ''}.${pastNote}`, evidence };
     }
     const i = notReady[0] ?? failedLoads[0];
     const failedCond = ['Ready', 'PredictorReady', 'IngressReady'].map(t => findCondition(i, t)).find(c => c && c.status !== 'True');
-    const failure = i.status?.modelStatus?.lastFailureInfo;
+    const failure = currentFailure(i);
+    const name = `InferenceService ${i.metadata.namespace}/${i.metadata.name}`;
+    let summary = `${name} is not Ready${failedCond ? `: ${failedCond.type} ${failedCond.status}${failedCond.reason ? ` (${failedCond.reason})` : ''}${failedCond.message ? `: ${failedCond.message}` : ''}` : ' (no Ready condition yet)'}.`;
+    if (failure) summary = `${name} failed to load its model: ${failure.reason}: ${failure.message ?? ''}`;
+    else if (ready(i)) summary = `${name} is Ready, but its model is ${i.status.modelStatus.transitionStatus}: the current spec cannot be served.`;
     return {
       status: 'fail',
-      summary: failure
-        ? `InferenceService ${i.metadata.namespace}/${i.metadata.name} failed to load its model: ${failure.reason}: ${failure.message ?? ''}`
-        : `InferenceService ${i.metadata.namespace}/${i.metadata.name} is not Ready${failedCond ? `: ${failedCond.type} ${failedCond.status}${failedCond.reason ? ` (${failedCond.reason})` : ''}${failedCond.message ? `: ${failedCond.message}` : ''}` : ' (no Ready condition yet)'}.`,
+      summary,
       evidence,
       remediation: {
         why: 'KServe sets Ready only when the predictor and the ingress are ready.',

@@ -10,6 +10,7 @@ import {
   timeout,
   withKServeSidecarPullForbidden,
   withReadError,
+  withService,
   withoutKServeWebhookService,
 } from './__fixtures__/snapshots';
 
@@ -70,16 +71,65 @@ describe('kserve.webhook-endpoints', () => {
     ]);
   });
 
-  it('fails with webhook-no-endpoints when the Service itself is gone', () => {
+  it('warns without webhook-no-endpoints when the Service itself is gone (that is stale-webhook, named by webhooks.stale)', () => {
     const out = runCheck(kserveWebhookEndpoints, withoutKServeWebhookService(healthySnapshot()));
-    expect(out.status).toBe('fail');
-    expect(out.failureMode).toBe('webhook-no-endpoints');
+    expect(out.status).toBe('warn');
+    expect(out.failureMode).toBeUndefined();
     expect(out.summary).toContain('Service kserve/kserve-webhook-server-service does not exist');
+    expect(out.summary).toContain('webhooks.stale reports them as stale-webhook');
     expect(out.evidence).toContainEqual({
       object: { kind: 'Service', namespace: 'kserve', name: 'kserve-webhook-server-service' },
       label: 'Service',
       fields: { exists: 'false' },
     });
+  });
+
+  it('fails with webhook-no-endpoints when the only endpoint is terminating (ready unset)', () => {
+    const s = healthySnapshot();
+    itemsOf(s, 'endpointSlices')[0].endpoints[0].conditions = { serving: true, terminating: true };
+    const out = runCheck(kserveWebhookEndpoints, s);
+    expect(out.status).toBe('fail');
+    expect(out.failureMode).toBe('webhook-no-endpoints');
+    expect(JSON.parse(out.evidence.find(e => e.label === 'EndpointSlice')!.fields!.endpoints)[0]).toMatchObject({ terminating: true });
+  });
+
+  it('fails with webhook-no-endpoints when the Service was made headless, quoting the API server', () => {
+    const s = withService(healthySnapshot(), 'kserve-webhook-server-service', svc => {
+      svc.spec.clusterIP = 'None';
+    });
+    const out = runCheck(kserveWebhookEndpoints, s);
+    expect(out.status).toBe('fail');
+    expect(out.failureMode).toBe('webhook-no-endpoints');
+    expect(out.summary).toContain('cannot route to service with ClusterIP "None"');
+    expect(commands(out)[0]).toBe('kubectl -n kserve get service kserve-webhook-server-service -o yaml');
+  });
+
+  it('fails when the webhook calls a port the Service does not have', () => {
+    const s = healthySnapshot();
+    for (const cfg of itemsOf(s, 'validatingWebhookConfigurations')) {
+      for (const w of cfg.webhooks) if (w.clientConfig.service?.name === 'kserve-webhook-server-service') w.clientConfig.service.port = 9443;
+    }
+    const out = runCheck(kserveWebhookEndpoints, s);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('no service port 9443 found for service "kserve-webhook-server-service" (ports: 443)');
+  });
+
+  it('defaults the webhook port to 443 when clientConfig.service.port is unset', () => {
+    const s = healthySnapshot();
+    for (const col of ['mutatingWebhookConfigurations', 'validatingWebhookConfigurations'] as const) {
+      for (const cfg of itemsOf(s, col)) for (const w of cfg.webhooks) delete w.clientConfig.service?.port;
+    }
+    expect(runCheck(kserveWebhookEndpoints, s).status).toBe('pass');
+  });
+
+  it('is skipped, not failed, for an ExternalName Service (called through DNS)', () => {
+    const s = withService(healthySnapshot(), 'kserve-webhook-server-service', svc => {
+      svc.spec = { type: 'ExternalName', externalName: 'kserve-webhook.example.internal' };
+    });
+    const out = runCheck(kserveWebhookEndpoints, s);
+    expect(out.status).toBe('skipped');
+    expect(out.failureMode).toBeUndefined();
+    expect(out.summary).toContain('kserve-webhook.example.internal:443 through DNS');
   });
 
   it('treats an endpoint without a ready condition as ready (EndpointSlice nil = true)', () => {

@@ -1,12 +1,8 @@
-import {
-  SERVICE_CHAIN_COLLECTIONS,
-  analyzeServiceChain,
-  describeChainCause,
-} from './serviceChain';
+import { SERVICE_CHAIN_COLLECTIONS, describeChainCause } from './serviceChain';
 import { KSERVE_CONTROLLER } from './kserveController';
 import { TriageCheck } from './types';
 import { firstReadError } from './util';
-import { WebhookEntry, listWebhooks } from './webhooks';
+import { WebhookEntry, listWebhooks, webhookServiceChain } from './webhooks';
 
 export const KSERVE_WEBHOOK_SERVICE = 'kserve-webhook-server-service';
 
@@ -36,20 +32,36 @@ export const kserveWebhookEndpoints: TriageCheck = {
         evidence: [{ label: 'KServe webhooks', fields: { registered: '0' } }],
       };
     }
-    const chain = analyzeServiceChain(snapshot, ns, KSERVE_WEBHOOK_SERVICE);
     // Unreadable Services or EndpointSlices say nothing about the webhook: the check could not run.
     const chainUnread = firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
     if (chainUnread) return chainUnread;
+    const chains = [...new Map(kserve.map(w => webhookServiceChain(snapshot, w)!).map(c => [c.port, c])).values()];
+    const chain = chains.find(c => c.verdict !== 'served') ?? chains[0];
     const webhookEvidence = {
       label: 'Webhooks served by this Service',
       lines: kserve.map(
         w => `${w.configKind}/${w.configName}: ${w.webhookName} (failurePolicy ${w.failurePolicy})`,
       ),
     };
-    if (chain.service && chain.readyEndpoints > 0) {
+    if (chain.verdict === 'served') {
       return {
         status: 'pass',
         summary: `${ns}/${KSERVE_WEBHOOK_SERVICE} has ${chain.readyEndpoints} ready endpoint(s) for ${kserve.length} webhook(s).`,
+        evidence: [webhookEvidence, ...chain.evidence],
+      };
+    }
+    if (chain.verdict === 'not-checkable') {
+      return {
+        status: 'skipped',
+        summary: `Not checkable: ${chain.cause}.`,
+        evidence: [webhookEvidence, ...chain.evidence],
+      };
+    }
+    if (chain.verdict === 'gone') {
+      // The configurations outlived their Service: one cause, one name (stale-webhook), reported by webhooks.stale.
+      return {
+        status: 'warn',
+        summary: `${describeChainCause(chain)}: KServe's ${kserve.length} webhook configuration(s) point at nothing; webhooks.stale reports them as stale-webhook.`,
         evidence: [webhookEvidence, ...chain.evidence],
       };
     }
@@ -69,9 +81,10 @@ export const kserveWebhookEndpoints: TriageCheck = {
           command: `kubectl -n ${ns} set image deployment/${KSERVE_CONTROLLER} ${problem.container}=<reachable-registry>/${problem.image.split('/').slice(-1)[0]}`,
         });
       }
-    } else if (!chain.service) {
+    } else if (chain.problem === 'headless' || chain.problem === 'no-port') {
       steps.push({
-        text: `Recreate the Service ${ns}/${KSERVE_WEBHOOK_SERVICE} from the KServe release manifests.`,
+        text: `Restore the Service as KServe ships it (clusterIP assigned, port 443 -> webhook-server): ${chain.cause}.`,
+        command: `kubectl -n ${ns} get service ${KSERVE_WEBHOOK_SERVICE} -o yaml`,
       });
     } else {
       steps.push({
@@ -87,7 +100,7 @@ export const kserveWebhookEndpoints: TriageCheck = {
       // failurePolicy Ignore fails open: requests pass after the call fails.
       status: blocking.length ? 'fail' : 'warn',
       failureMode: 'webhook-no-endpoints',
-      summary: `${describeChainCause(chain)}. ${blocking.length} KServe webhook(s) with failurePolicy Fail deny every InferenceService create/update: the API server answers 'failed calling webhook "${defaulter.webhookName}": ... no endpoints available for service "${KSERVE_WEBHOOK_SERVICE}"'.`,
+      summary: `${describeChainCause(chain)}. ${blocking.length} KServe webhook(s) with failurePolicy Fail deny every InferenceService create/update: the API server answers 'failed calling webhook "${defaulter.webhookName}": ... ${chain.cause}'.`,
       evidence: [webhookEvidence, ...chain.evidence],
       remediation: {
         why: 'The admission webhook is served by the `manager` container, but a pod is a Service endpoint only when all its containers are ready: one failing sidecar takes the webhook down cluster-wide.',

@@ -7,8 +7,11 @@ import {
   itemsOf,
   timeout,
   withKyvernoAdmissionNotReady,
+  withKyvernoPolicyAndCleanupWebhooks,
+  withKyvernoUninstalled,
   withKyvernoWebhooksIgnore,
   withReadError,
+  withService,
 } from './__fixtures__/snapshots';
 
 describe('policy-engine.admission', () => {
@@ -68,13 +71,52 @@ describe('policy-engine.admission', () => {
     expect(out.summary).toContain('0 with failurePolicy Fail');
   });
 
-  it('fails when kyverno-svc does not exist at all', () => {
+  it('warns without policy-engine-not-ready when kyverno-svc does not exist at all (its webhooks are stale)', () => {
     const s = healthySnapshot();
     const svcs = itemsOf(s, 'services');
     svcs.splice(svcs.findIndex(x => x.metadata.name === 'kyverno-svc'), 1);
     const out = runCheck(policyEngineAdmission, s);
-    expect(out.status).toBe('fail');
+    expect(out.status).toBe('warn');
+    expect(out.failureMode).toBeUndefined();
     expect(out.summary).toContain('Service kyverno/kyverno-svc does not exist');
+    expect(out.summary).toContain('webhooks.stale reports the configurations left behind as stale-webhook');
+  });
+
+  it('warns without policy-engine-not-ready when Kyverno was uninstalled and left its configurations', () => {
+    const out = runCheck(policyEngineAdmission, withKyvernoUninstalled(healthySnapshot()));
+    expect(out.status).toBe('warn');
+    expect(out.failureMode).toBeUndefined();
+    expect(out.summary).toContain('(namespace kyverno is gone)');
+  });
+
+  it('never counts the policy or cleanup-controller webhooks: their Service being unserved is not policy-engine-not-ready', () => {
+    const out = runCheck(policyEngineAdmission, withKyvernoPolicyAndCleanupWebhooks(healthySnapshot()));
+    expect(out.status).toBe('pass');
+    expect(out.summary).toBe('3 Kyverno webhook(s) registered and served (kyverno-svc: 1 ready).');
+  });
+
+  it('fails with policy-engine-not-ready when kyverno-svc is headless', () => {
+    const s = withService(healthySnapshot(), 'kyverno-svc', svc => {
+      svc.spec.clusterIP = 'None';
+    });
+    const out = runCheck(policyEngineAdmission, s);
+    expect(out.status).toBe('fail');
+    expect(out.failureMode).toBe('policy-engine-not-ready');
+    expect(out.summary).toContain('cannot route to service with ClusterIP "None"');
+  });
+
+  it('does not blame a Failed pod of an old ReplicaSet next to the Ready one', () => {
+    const s = withKyvernoAdmissionNotReady(healthySnapshot());
+    // The endpoint is down, the only current pod crash-loops; a Failed pod from before must not be named instead.
+    const old = JSON.parse(JSON.stringify(itemsOf(s, 'controlPlanePods').find(p => p.metadata.name === KYVERNO_POD)));
+    old.metadata.name = 'kyverno-admission-controller-5c7d9b6f8-aaaaa';
+    old.metadata.labels['pod-template-hash'] = '5c7d9b6f8';
+    old.status.phase = 'Failed';
+    old.status.containerStatuses[0].state = { terminated: { reason: 'OOMKilled', exitCode: 137 } };
+    itemsOf(s, 'controlPlanePods').unshift(old);
+    const out = runCheck(policyEngineAdmission, s);
+    expect(out.summary).toContain(`pod ${KYVERNO_POD}: container kyverno is CrashLoopBackOff`);
+    expect(out.summary).not.toContain('OOMKilled');
   });
 
   it('is an error naming the RBAC rule when validating webhook configurations are forbidden', () => {

@@ -1,21 +1,23 @@
-import {
-  SERVICE_CHAIN_COLLECTIONS,
-  analyzeServiceChain,
-  describeChainCause,
-} from './serviceChain';
+import { SERVICE_CHAIN_COLLECTIONS, describeChainCause } from './serviceChain';
 import { TriageCheck } from './types';
 import { findCondition, firstReadError, ref } from './util';
-import { WebhookEntry, describeRules, listWebhooks } from './webhooks';
+import { WebhookEntry, describeRules, listWebhooks, webhookServiceChain } from './webhooks';
 
 export const KYVERNO_SERVICE = 'kyverno-svc';
 export const KYVERNO_ADMISSION_CONTROLLER = 'kyverno-admission-controller';
 
-/** The policy engine's webhooks: served by kyverno-svc, or named as Kyverno names them. */
-export function isPolicyEngineWebhook(w: WebhookEntry, kyvernoNamespace: string) {
-  return (
-    (w.service?.namespace === kyvernoNamespace && w.service?.name === KYVERNO_SERVICE) ||
-    (w.configName.startsWith('kyverno-') && w.service?.namespace === kyvernoNamespace)
-  );
+/**
+ * Kyverno's admission webhooks: the resource configurations its admission controller registers for policies'
+ * match blocks (names fixed in Kyverno's pkg/config). Its policy, exception, cleanup, TTL, global-context and
+ * verify webhooks guard Kyverno's own objects, which no model deployment creates.
+ */
+const KYVERNO_RESOURCE_CONFIGS = new Set([
+  'kyverno-resource-validating-webhook-cfg',
+  'kyverno-resource-mutating-webhook-cfg',
+]);
+
+export function isPolicyEngineWebhook(w: WebhookEntry) {
+  return KYVERNO_RESOURCE_CONFIGS.has(w.configName) && w.service !== undefined;
 }
 
 export const policyEngineAdmission: TriageCheck = {
@@ -28,19 +30,19 @@ export const policyEngineAdmission: TriageCheck = {
     const { webhooks, unreadable } = listWebhooks(snapshot);
     const webhooksUnread = firstReadError(snapshot, unreadable);
     if (webhooksUnread) return webhooksUnread;
-    const kyverno = webhooks.filter(w => isPolicyEngineWebhook(w, ns));
+    const kyverno = webhooks.filter(isPolicyEngineWebhook);
     if (kyverno.length === 0) {
       return {
         status: 'pass',
-        summary: 'No policy-engine (Kyverno) webhooks are registered.',
+        summary: 'No policy-engine (Kyverno) resource webhooks are registered.',
         evidence: [{ label: 'Kyverno webhooks', fields: { registered: '0' } }],
       };
     }
-    const services = [...new Set(kyverno.map(w => w.service!.name))];
     // Unreadable Services or EndpointSlices say nothing about the engine: the check could not run.
     const chainUnread = firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
     if (chainUnread) return chainUnread;
-    const chains = services.map(s => analyzeServiceChain(snapshot, ns, s));
+    const chainOf = new Map(kyverno.map(w => [w, webhookServiceChain(snapshot, w)!]));
+    const chains = [...new Map([...chainOf.values()].map(c => [`${c.namespace}/${c.name}:${c.port}`, c])).values()];
     const deployments = snapshot.collections.controlPlaneDeployments;
     const deploy = deployments?.ok
       ? deployments.items.find(
@@ -61,19 +63,29 @@ export const policyEngineAdmission: TriageCheck = {
           },
         ]
       : [];
-    const dead = chains.filter(c => !c.service || c.readyEndpoints === 0);
     const webhookLines = kyverno.map(
       w => `${w.configKind}/${w.configName}: ${w.webhookName} -> ${w.service!.name} (failurePolicy ${w.failurePolicy}; ${describeRules(w) || 'no rules'})`,
     );
+    const gone = chains.filter(c => c.verdict === 'gone');
+    if (gone.length) {
+      // Kyverno was uninstalled (or its Service deleted) and left its configurations: that is stale-webhook, judged
+      // with what each one intercepts by webhooks.stale; an engine that is not installed cannot be "not ready".
+      return {
+        status: 'warn',
+        summary: `${kyverno.filter(w => chainOf.get(w)!.verdict === 'gone').length} Kyverno resource webhook(s) are left without their Service (${gone.map(describeChainCause).join('; ')}): Kyverno is uninstalled, not unready; webhooks.stale reports the configurations left behind as stale-webhook.`,
+        evidence: [...deployEvidence, { label: 'Kyverno webhooks', lines: webhookLines }, ...gone.flatMap(c => c.evidence)],
+      };
+    }
+    const unknown = chains.filter(c => c.verdict === 'not-checkable');
+    const dead = chains.filter(c => c.verdict === 'not-served');
     if (dead.length === 0) {
       return {
-        status: 'pass',
-        summary: `${kyverno.length} Kyverno webhook(s) registered and served (${chains.map(c => `${c.name}: ${c.readyEndpoints} ready`).join(', ')}).`,
+        status: unknown.length === chains.length ? 'skipped' : 'pass',
+        summary: `${kyverno.length} Kyverno webhook(s) registered${unknown.length ? `; not checkable: ${unknown.map(c => c.cause).join('; ')}` : ''}${unknown.length < chains.length ? ` and served (${chains.filter(c => c.verdict === 'served').map(c => `${c.name}: ${c.readyEndpoints} ready`).join(', ')})` : ''}.`,
         evidence: [...deployEvidence, { label: 'Kyverno webhooks', lines: webhookLines }],
       };
     }
-    const deadNames = new Set(dead.map(c => c.name));
-    const affected = kyverno.filter(w => deadNames.has(w.service!.name));
+    const affected = kyverno.filter(w => chainOf.get(w)!.verdict === 'not-served');
     const failing = affected.filter(w => w.failurePolicy === 'Fail');
     const chain = dead[0];
     return {

@@ -42,6 +42,16 @@ export function readErrorOutcome(error: ReadError): CheckOutcome {
     );
   } else if (error.reason === 'timeout') {
     summary = `The API server did not answer '${error.request}' in time (${error.message}).`;
+  } else if (error.reason === 'throttled') {
+    summary = `The API server is throttling '${error.request}'${detailSuffix(
+      error.httpStatus ? String(error.httpStatus) : undefined,
+      ' (HTTP ',
+      ')',
+    )}, so it was not read: ${error.message}. The next refresh reads it again.`;
+    steps.push({
+      text: "If this persists, the identity's requests are queued behind others: look at the API server's priority and fairness configuration for its flow.",
+      command: 'kubectl get flowschemas,prioritylevelconfigurations',
+    });
   } else if (error.reason === 'unauthorized') {
     summary = `The API server rejected the credentials (401) for '${error.request}'.`;
   } else {

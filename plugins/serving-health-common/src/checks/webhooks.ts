@@ -1,6 +1,9 @@
 import { ClusterSnapshot, SnapshotCollection } from '../snapshot';
-import { KubeObject } from '../types';
+import { Evidence, KubeObject } from '../types';
 import { matchesLabelSelector } from '@serving-health/plugin-serving-health-policy';
+import { ServiceChain, analyzeServiceChain } from './serviceChain';
+import { CheckContext } from './types';
+import { targetInferenceServices } from './util';
 
 export interface WebhookRule {
   apiGroups: string[];
@@ -21,6 +24,8 @@ export interface WebhookEntry {
   rules: WebhookRule[];
   namespaceSelector?: any;
   objectSelector?: any;
+  /** CEL conditions (GA in 1.30); not evaluated here, so a webhook with them is taken to intercept. */
+  matchConditions?: Array<{ name: string; expression: string }>;
 }
 
 export function listWebhooks(snapshot: ClusterSnapshot): {
@@ -71,6 +76,7 @@ export function listWebhooks(snapshot: ClusterSnapshot): {
           })),
           namespaceSelector: w.namespaceSelector,
           objectSelector: w.objectSelector,
+          ...(w.matchConditions?.length ? { matchConditions: w.matchConditions } : {}),
         });
       }
     }
@@ -88,19 +94,21 @@ function matchesList(list: string[], value: string) {
   return list.includes('*') || list.includes(value);
 }
 
+/** A namespaced request the API server sends to admission; labels left out are not judged. */
+export interface AdmissionRequest {
+  group: string;
+  resource: string;
+  operation: string;
+  namespaceLabels?: Record<string, string>;
+  objectLabels?: Record<string, string>;
+}
+
 /** Does this webhook intercept `operation` on `group/resource` in a namespace with these labels? */
-export function webhookIntercepts(
-  webhook: WebhookEntry,
-  request: {
-    group: string;
-    resource: string;
-    operation: string;
-    namespaceLabels?: Record<string, string>;
-    objectLabels?: Record<string, string>;
-  },
-): boolean {
+export function webhookIntercepts(webhook: WebhookEntry, request: AdmissionRequest): boolean {
   const ruleMatch = webhook.rules.some(
     r =>
+      // Every request judged here is for a namespaced object.
+      (r.scope === undefined || r.scope === '*' || r.scope === 'Namespaced') &&
       matchesList(r.apiGroups, request.group) &&
       r.resources.some(entry => resourceMatches(entry, request.resource)) &&
       matchesList(r.operations, request.operation),
@@ -130,4 +138,124 @@ export function describeRules(webhook: WebhookEntry): string {
           .join(',')}`,
     )
     .join('; ');
+}
+
+/** The Service a webhook is called through, resolved as the API server does (port defaults to 443). */
+export function webhookServiceChain(snapshot: ClusterSnapshot, webhook: WebhookEntry): ServiceChain | undefined {
+  const svc = webhook.service;
+  return svc ? analyzeServiceChain(snapshot, svc.namespace, svc.name, svc.port ?? 443) : undefined;
+}
+
+const KSERVE_RAW_MODES = new Set(['RawDeployment', 'Standard']);
+
+// Argo CD names kinds; admission rules name resources. Kubernetes' own plural rule covers the kinds an app ships.
+function resourceOfKind(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/(s|x|ch|sh)$/.test(k)) return `${k}es`;
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  return `${k}s`;
+}
+
+/**
+ * What this entity's deployment sends to admission: the InferenceService, what KServe creates for it in its
+ * deployment mode (RawDeployment/Standard: Deployment, Service, Ingress or HTTPRoute, HPA; Serverless, KServe's
+ * default: a Knative Service, whose revisions are Deployments), the predictor Pods, and the objects of its Argo CD
+ * Application's status.resources. Labels are given where the cluster shows them, so selectors are judged on them.
+ */
+export function entityAdmissionRequests(ctx: CheckContext): AdmissionRequest[] {
+  const { snapshot, target } = ctx;
+  const namespaces = snapshot.collections.namespaces;
+  const labelsOf = (ns: string | undefined) =>
+    ns
+      ? (namespaces?.ok ? namespaces.items.find(n => n.metadata.name === ns)?.metadata.labels : undefined) ?? {
+          'kubernetes.io/metadata.name': ns,
+        }
+      : undefined;
+  const isvcs = snapshot.collections.inferenceServices;
+  const isvc = isvcs?.ok ? targetInferenceServices(ctx, isvcs.items)[0] : undefined;
+  const mode = isvc?.metadata.annotations?.['serving.kserve.io/deploymentMode'] ?? isvc?.status?.deploymentMode;
+  const created: Array<[string, string]> = [
+    ['serving.kserve.io', 'inferenceservices'],
+    ['', 'pods'],
+    ['apps', 'deployments'],
+    ...(KSERVE_RAW_MODES.has(mode)
+      ? ([
+          ['', 'services'],
+          ['networking.k8s.io', 'ingresses'],
+          ['gateway.networking.k8s.io', 'httproutes'],
+          ['autoscaling', 'horizontalpodautoscalers'],
+        ] as Array<[string, string]>)
+      : ([['serving.knative.dev', 'services']] as Array<[string, string]>)),
+  ];
+  const isvcNamespaceLabels = labelsOf(target.inferenceService?.namespace ?? isvc?.metadata.namespace);
+  // KServe gives what it creates the InferenceService's labels plus its own (predictor reconciler).
+  const componentLabels = isvc && {
+    ...(isvc.metadata.labels ?? {}),
+    'serving.kserve.io/inferenceservice': isvc.metadata.name,
+    component: 'predictor',
+  };
+  const requests: AdmissionRequest[] = created.map(([group, resource]) => ({
+    group,
+    resource,
+    operation: '',
+    namespaceLabels: isvcNamespaceLabels,
+    objectLabels: resource === 'inferenceservices' ? isvc?.metadata.labels ?? (isvc && {}) : componentLabels,
+  }));
+  const apps = snapshot.collections.applications;
+  const app =
+    target.argoApp && apps?.ok
+      ? apps.items.find(a => a.metadata.name === target.argoApp!.name && a.metadata.namespace === target.argoApp!.namespace)
+      : undefined;
+  for (const r of (app?.status?.resources ?? []) as any[]) {
+    if (!r?.kind || !r.namespace) continue;
+    // The InferenceService itself is judged above, with its labels.
+    if (r.kind === 'InferenceService' && isvc && r.name === isvc.metadata.name && r.namespace === isvc.metadata.namespace) continue;
+    requests.push({
+      group: r.group ?? '',
+      resource: resourceOfKind(r.kind),
+      operation: '',
+      namespaceLabels: labelsOf(r.namespace),
+    });
+  }
+  return requests.flatMap(r =>
+    (r.resource === 'pods' ? ['CREATE'] : ['CREATE', 'UPDATE']).map(operation => ({ ...r, operation })),
+  );
+}
+
+/** Does the webhook intercept anything this entity's deployment sends? */
+export function interceptsAny(webhook: WebhookEntry, requests: AdmissionRequest[]): boolean {
+  return requests.some(r => webhookIntercepts(webhook, r));
+}
+
+export function webhookKindResource(w: WebhookEntry): string {
+  return w.configKind === 'MutatingWebhookConfiguration'
+    ? 'mutatingwebhookconfiguration'
+    : 'validatingwebhookconfiguration';
+}
+
+/** Whether a dead webhook blocks this entity, in words. */
+export function blockingVerdict(w: WebhookEntry, intercepts: boolean): string {
+  if (!intercepts) return "no (its rules and selectors match nothing this entity's deployment creates)";
+  const cel = w.matchConditions ? '; its matchConditions are not evaluated here' : '';
+  return w.failurePolicy === 'Fail'
+    ? `yes (failurePolicy Fail: requests are denied${cel})`
+    : `slows it (failurePolicy Ignore: requests pass after the call fails${cel})`;
+}
+
+/** The evidence for one webhook whose Service cannot serve it: where it points, why not, what it intercepts. */
+export function deadWebhookEvidence(label: string, w: WebhookEntry, chain: ServiceChain, intercepts: boolean): Evidence {
+  return {
+    object: { kind: w.configKind, name: w.configName, apiVersion: 'admissionregistration.k8s.io/v1' },
+    label: `${label} ${w.webhookName}`,
+    fields: {
+      'clientConfig.service': `${w.service!.namespace}/${w.service!.name}`,
+      ...(w.service!.port !== undefined && w.service!.port !== 443 ? { 'clientConfig.service.port': String(w.service!.port) } : {}),
+      cause: chain.cause ?? 'unknown',
+      failurePolicy: w.failurePolicy,
+      intercepts: describeRules(w) || 'nothing',
+      namespaceSelector: JSON.stringify(w.namespaceSelector ?? {}),
+      objectSelector: JSON.stringify(w.objectSelector ?? {}),
+      'blocks this entity': blockingVerdict(w, intercepts),
+    },
+  };
 }

@@ -8,6 +8,9 @@ import {
   timeout,
   withKServeSidecarPullForbidden,
   withKyvernoAdmissionNotReady,
+  withCertManagerWebhookUnserved,
+  withInferenceService,
+  withKyvernoUninstalled,
   withReadError,
   withStaleIngressNginxWebhook,
   withStaleWebhook,
@@ -15,30 +18,38 @@ import {
 } from './__fixtures__/snapshots';
 
 describe('webhooks.stale', () => {
-  it('passes when every webhook of other components has a served Service', () => {
-    const s = withStaleWebhook(healthySnapshot());
-    // Give the Gatekeeper webhook its Service and a ready endpoint: not stale.
-    itemsOf(s, 'services').push({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'gatekeeper-webhook-service', namespace: 'gatekeeper-system' }, spec: {} });
-    itemsOf(s, 'endpointSlices').push({
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: 'gatekeeper-webhook-service-abc12', namespace: 'gatekeeper-system', labels: { 'kubernetes.io/service-name': 'gatekeeper-webhook-service' } },
-      endpoints: [{ addresses: ['10.244.0.40'], conditions: { ready: true } }],
-    });
-    const out = runCheck(webhooksStale, s);
+  it('passes when every webhook\'s Service exists, whatever its owner', () => {
+    const out = runCheck(webhooksStale, healthySnapshot());
     expect(out.status).toBe('pass');
-    expect(out.summary).toContain('1 webhook(s) of other components checked');
+    expect(out.summary).toBe("7 webhook(s) checked; each one's Service exists.");
   });
 
-  it('does not call a dead KServe webhook stale (that is webhook-no-endpoints)', () => {
+  it('does not call a webhook whose Service exists but is not served stale (webhook-no-endpoints, policy-engine-not-ready, webhook-unavailable)', () => {
     expect(runCheck(webhooksStale, withKServeSidecarPullForbidden(healthySnapshot())).status).toBe('pass');
-    expect(runCheck(webhooksStale, withoutKServeWebhookService(healthySnapshot())).status).toBe('pass');
+    expect(runCheck(webhooksStale, withKyvernoAdmissionNotReady(healthySnapshot())).status).toBe('pass');
+    expect(runCheck(webhooksStale, withCertManagerWebhookUnserved(healthySnapshot())).status).toBe('pass');
   });
 
-  it('does not call a dead Kyverno webhook stale (that is policy-engine-not-ready)', () => {
-    const out = runCheck(webhooksStale, withKyvernoAdmissionNotReady(healthySnapshot()));
-    expect(out.status).toBe('pass');
-    expect(out.summary).toContain('0 webhook(s) of other components checked');
+  it('calls KServe\'s webhooks stale when their Service is gone (one cause, one name), and says to restore the Service while KServe runs', () => {
+    const out = runCheck(webhooksStale, withoutKServeWebhookService(healthySnapshot()));
+    expect(out.status).toBe('fail');
+    expect(out.failureMode).toBe('stale-webhook');
+    expect(out.summary).toContain('(service "kserve-webhook-server-service" not found)');
+    expect(out.remediation?.steps[0].text).toContain('Deployment kserve/kserve-controller-manager still runs: recreate the Service kserve/kserve-webhook-server-service');
+    expect(commands(out)).not.toContain('kubectl delete validatingwebhookconfiguration inferenceservice.serving.kserve.io');
+  });
+
+  it('calls Kyverno\'s resource webhooks left after an uninstall stale, with the delete commands for them', () => {
+    const out = runCheck(webhooksStale, withKyvernoUninstalled(healthySnapshot()));
+    expect(out.status).toBe('fail');
+    expect(out.failureMode).toBe('stale-webhook');
+    expect(out.summary).toContain('mutate.kyverno.svc-fail (service "kyverno-svc" not found)');
+    expect(commands(out)).toEqual([
+      'kubectl delete mutatingwebhookconfiguration kyverno-resource-mutating-webhook-cfg',
+      'kubectl delete validatingwebhookconfiguration kyverno-resource-validating-webhook-cfg',
+      'kubectl -n argocd annotate applications.argoproj.io fraud-detector argocd.argoproj.io/refresh=hard --overwrite',
+    ]);
+    expect(out.evidence[0].fields).toMatchObject({ 'clientConfig.service': 'kyverno/kyverno-svc', cause: 'service "kyverno-svc" not found' });
   });
 
   it('fails with stale-webhook when a webhook whose Service is gone intercepts InferenceServices with failurePolicy Fail', () => {
@@ -71,7 +82,7 @@ describe('webhooks.stale', () => {
     const out = runCheck(webhooksStale, withStaleWebhook(healthySnapshot()));
     expect(commands(out)).toEqual([
       'kubectl delete validatingwebhookconfiguration gatekeeper-validating-webhook-configuration',
-      'kubectl -n argocd annotate applications.argoproj.io <app> argocd.argoproj.io/refresh=hard --overwrite',
+      'kubectl -n argocd annotate applications.argoproj.io fraud-detector argocd.argoproj.io/refresh=hard --overwrite',
     ]);
   });
 
@@ -90,24 +101,49 @@ describe('webhooks.stale', () => {
     expect(evidenceFields(out)['blocks this entity']).toBe('slows it (failurePolicy Ignore: requests pass after the call fails)');
   });
 
-  it('warns when a stale ingress-only webhook (ingress-nginx) cannot block an InferenceService', () => {
+  it('warns, as a cluster warning without the entity\'s failure mode, when a stale ingress-only webhook (ingress-nginx) cannot block a Serverless InferenceService', () => {
     const out = runCheck(webhooksStale, withStaleIngressNginxWebhook(healthySnapshot()));
     expect(out.status).toBe('warn');
-    expect(out.failureMode).toBe('stale-webhook');
+    expect(out.failureMode).toBeUndefined();
     expect(out.summary).toContain('ingress-nginx-admission');
-    expect(out.summary).toContain("they do not block this entity's resources");
+    expect(out.summary).toContain("they intercept nothing this entity's deployment creates");
     expect(evidenceFields(out)).toMatchObject({
       intercepts: 'CREATE,UPDATE ingresses in networking.k8s.io',
-      'blocks this entity': "no (its rules do not match this entity's resources)",
+      'blocks this entity': "no (its rules and selectors match nothing this entity's deployment creates)",
     });
   });
 
-  it('warns when the namespaceSelector excludes the InferenceService\'s namespace', () => {
+  it('fails when the stale ingress-only webhook meets a RawDeployment InferenceService (KServe creates its Ingress)', () => {
+    const s = withInferenceService(withStaleIngressNginxWebhook(healthySnapshot()), i => {
+      i.metadata.annotations = { 'serving.kserve.io/deploymentMode': 'RawDeployment' };
+    });
+    const out = runCheck(webhooksStale, s);
+    expect(out.status).toBe('fail');
+    expect(out.failureMode).toBe('stale-webhook');
+  });
+
+  it('warns without a failure mode when the namespaceSelector excludes the InferenceService\'s namespace', () => {
     const out = runCheck(
       webhooksStale,
       withStaleWebhook(healthySnapshot(), { namespaceSelector: { matchLabels: { 'policy.example.io/enforce': 'true' } } }),
     );
     expect(out.status).toBe('warn');
+    expect(out.failureMode).toBeUndefined();
+  });
+
+  it('warns without a failure mode when the objectSelector excludes the InferenceService\'s labels', () => {
+    const out = runCheck(
+      webhooksStale,
+      withStaleWebhook(healthySnapshot(), { objectSelector: { matchLabels: { 'policy.example.io/managed': 'true' } } }),
+    );
+    expect(out.status).toBe('warn');
+    expect(out.failureMode).toBeUndefined();
+  });
+
+  it('warns with stale-webhook (the entity is intercepted) when failurePolicy is Ignore', () => {
+    const out = runCheck(webhooksStale, withStaleWebhook(healthySnapshot(), { failurePolicy: 'Ignore' }));
+    expect(out.failureMode).toBe('stale-webhook');
+    expect(out.summary).toContain('requests pass only after the call fails');
   });
 
   it('fails when the namespaceSelector matches the InferenceService\'s namespace labels as read', () => {
@@ -146,19 +182,38 @@ describe('webhooks.stale', () => {
     expect(out.status).toBe('fail');
   });
 
-  it('says "no ready endpoints" when the Service exists but nothing backs it', () => {
+  it('does not call a webhook whose Service exists but has no ready endpoint stale (that is webhook-unavailable)', () => {
     const out = runCheck(webhooksStale, withStaleWebhook(healthySnapshot(), { serviceWithoutEndpoints: true }));
-    expect(out.status).toBe('fail');
-    expect(evidenceFields(out).cause).toBe('no ready endpoints available for service "gatekeeper-webhook-service"');
+    expect(out.status).toBe('pass');
   });
 
-  it('judges interception by rules alone when the entity points at its InferenceService by kubernetes-id', () => {
+  it('judges the namespace of the InferenceService found by kubernetes-id', () => {
     const out = runCheck(
       webhooksStale,
       withStaleWebhook(healthySnapshot(), { namespaceSelector: { matchLabels: { 'policy.example.io/enforce': 'true' } } }),
       { target: defaultTarget({ inferenceService: undefined, kubernetesId: 'fraud-detector' }) },
     );
+    expect(out.status).toBe('warn');
+    expect(out.failureMode).toBeUndefined();
+  });
+
+  it('judges interception by rules alone when no InferenceService carries the kubernetes-id yet', () => {
+    const out = runCheck(
+      webhooksStale,
+      withStaleWebhook(healthySnapshot(), { namespaceSelector: { matchLabels: { 'policy.example.io/enforce': 'true' } } }),
+      { target: defaultTarget({ inferenceService: undefined, kubernetesId: 'not-created-yet' }) },
+    );
     expect(out.status).toBe('fail');
+  });
+
+  it('judges the objects of the entity\'s Argo CD Application too (a ConfigMap it ships)', () => {
+    const s = withStaleWebhook(healthySnapshot(), {
+      rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps'] }],
+    });
+    expect(runCheck(webhooksStale, s).status).toBe('warn');
+    const app = itemsOf(s, 'applications').find(a => a.metadata.name === 'fraud-detector')!;
+    app.status.resources.push({ version: 'v1', kind: 'ConfigMap', namespace: 'models', name: 'fraud-detector-config', status: 'Synced' });
+    expect(runCheck(webhooksStale, s).status).toBe('fail');
   });
 
   it('ignores webhooks addressed by url (no Service to go stale)', () => {

@@ -1,21 +1,34 @@
+import { KSERVE_CONTROLLER } from './kserveController';
 import { isKServeWebhook } from './kserveWebhookEndpoints';
-import { isPolicyEngineWebhook } from './policyEngineAdmission';
-import { SERVICE_CHAIN_COLLECTIONS, analyzeServiceChain } from './serviceChain';
+import { KYVERNO_ADMISSION_CONTROLLER, isPolicyEngineWebhook } from './policyEngineAdmission';
+import { SERVICE_CHAIN_COLLECTIONS, ServiceChain } from './serviceChain';
 import { TriageCheck } from './types';
 import { firstReadError } from './util';
-import { WebhookEntry, describeRules, listWebhooks, webhookIntercepts } from './webhooks';
+import {
+  WebhookEntry,
+  deadWebhookEvidence,
+  entityAdmissionRequests,
+  interceptsAny,
+  listWebhooks,
+  webhookKindResource,
+  webhookServiceChain,
+} from './webhooks';
 
 interface StaleWebhook {
   webhook: WebhookEntry;
-  cause: string;
+  chain: ServiceChain;
   interceptsEntity: boolean;
 }
 
-function blockingVerdict(s: StaleWebhook): string {
-  if (!s.interceptsEntity) return "no (its rules do not match this entity's resources)";
-  return s.webhook.failurePolicy === 'Fail'
-    ? 'yes (failurePolicy Fail: requests are denied)'
-    : 'slows it (failurePolicy Ignore: requests pass after the call fails)';
+/** The Deployment that serves a webhook, for the owners the triage knows. */
+function ownerDeployment(w: WebhookEntry, kserveNamespace: string) {
+  if (isKServeWebhook(w, kserveNamespace)) {
+    return { ns: kserveNamespace, name: KSERVE_CONTROLLER, release: 'the KServe release manifests' };
+  }
+  if (isPolicyEngineWebhook(w)) {
+    return { ns: w.service!.namespace, name: KYVERNO_ADMISSION_CONTROLLER, release: "Kyverno's Helm chart (helm upgrade kyverno kyverno/kyverno -n kyverno)" };
+  }
+  return undefined;
 }
 
 export const webhooksStale: TriageCheck = {
@@ -23,96 +36,73 @@ export const webhooksStale: TriageCheck = {
   stage: 'stale-webhooks',
   title: 'No stale webhooks',
   requires: ['cluster.reachable'],
-  run({ snapshot, target }) {
+  run(ctx) {
+    const { snapshot } = ctx;
     const { webhooks, unreadable } = listWebhooks(snapshot);
     const webhooksUnread = firstReadError(snapshot, unreadable);
     if (webhooksUnread) return webhooksUnread;
     const chainUnread = firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
     if (chainUnread) return chainUnread;
-    const others = webhooks.filter(
-      w =>
-        w.service &&
-        !isKServeWebhook(w, snapshot.namespaces.kserve) &&
-        !isPolicyEngineWebhook(w, snapshot.namespaces.kyverno),
-    );
-    const namespaces = snapshot.collections.namespaces;
-    const isvcNs = target.inferenceService?.namespace;
-    const nsLabels = isvcNs
-      ? (namespaces?.ok
-          ? namespaces.items.find(n => n.metadata.name === isvcNs)?.metadata.labels
-          : undefined) ?? { 'kubernetes.io/metadata.name': isvcNs }
-      : undefined;
-
+    // A Service or namespace that is gone is stale whoever owned it: KServe's and Kyverno's included.
+    const withService = webhooks.filter(w => w.service);
+    const requests = entityAdmissionRequests(ctx);
     const stale: StaleWebhook[] = [];
-    for (const w of others) {
-      const chain = analyzeServiceChain(snapshot, w.service!.namespace, w.service!.name);
-      if (chain.service && chain.readyEndpoints > 0) continue;
-      const interceptsEntity = ['CREATE', 'UPDATE'].some(
-        op =>
-          webhookIntercepts(w, {
-            group: 'serving.kserve.io',
-            resource: 'inferenceservices',
-            operation: op,
-            namespaceLabels: nsLabels,
-          }) ||
-          webhookIntercepts(w, {
-            group: '',
-            resource: 'pods',
-            operation: op,
-            namespaceLabels: nsLabels,
-          }),
-      );
-      stale.push({
-        webhook: w,
-        cause: chain.service
-          ? `no ready endpoints available for service "${w.service!.name}"`
-          : `service "${w.service!.name}" not found`,
-        interceptsEntity,
-      });
+    for (const webhook of withService) {
+      const chain = webhookServiceChain(snapshot, webhook)!;
+      if (chain.verdict !== 'gone') continue;
+      stale.push({ webhook, chain, interceptsEntity: interceptsAny(webhook, requests) });
     }
-    const checked = `${others.length} webhook(s) of other components checked`;
+    const checked = `${withService.length} webhook(s) checked`;
     if (stale.length === 0) {
       return {
         status: 'pass',
-        summary: `${checked}; each one's Service has ready endpoints.`,
-        evidence: [{ label: 'Webhooks checked', lines: others.map(w => `${w.configKind}/${w.configName}: ${w.webhookName}`) }],
+        summary: `${checked}; each one's Service exists.`,
+        evidence: [{ label: 'Webhooks checked', lines: withService.map(w => `${w.configKind}/${w.configName}: ${w.webhookName}`) }],
       };
     }
     const blocking = stale.filter(s => s.interceptsEntity && s.webhook.failurePolicy === 'Fail');
-    const evidence = stale.map(s => ({
-      object: { kind: s.webhook.configKind, name: s.webhook.configName, apiVersion: 'admissionregistration.k8s.io/v1' },
-      label: `Stale webhook ${s.webhook.webhookName}`,
-      fields: {
-        'clientConfig.service': `${s.webhook.service!.namespace}/${s.webhook.service!.name}`,
-        cause: s.cause,
-        failurePolicy: s.webhook.failurePolicy,
-        intercepts: describeRules(s.webhook) || 'nothing',
-        namespaceSelector: JSON.stringify(s.webhook.namespaceSelector ?? {}),
-        objectSelector: JSON.stringify(s.webhook.objectSelector ?? {}),
-        'blocks this entity': blockingVerdict(s),
-      },
-    }));
-    const kindOf = (w: WebhookEntry) =>
-      w.configKind === 'MutatingWebhookConfiguration'
-        ? 'mutatingwebhookconfiguration'
-        : 'validatingwebhookconfiguration';
+    const slowing = stale.filter(s => s.interceptsEntity && s.webhook.failurePolicy === 'Ignore');
+    // Configurations that block this entity first: they are the ones to fix before anything else.
+    const byImpact = [...stale].sort((a, b) => Number(b.interceptsEntity) - Number(a.interceptsEntity));
+    const configs = [...new Map(byImpact.map(s => [`${s.webhook.configKind}/${s.webhook.configName}`, s])).values()];
+    const deployments = snapshot.collections.controlPlaneDeployments;
+    const installed = (ns: string, name: string) =>
+      deployments?.ok === true && deployments.items.some(d => d.metadata.namespace === ns && d.metadata.name === name);
+    const steps = configs.map(({ webhook: w }) => {
+      const svc = `${w.service!.namespace}/${w.service!.name}`;
+      // Its owner still runs: the Service was lost, not the component; restore it instead of unregistering the webhook.
+      const owner = ownerDeployment(w, snapshot.namespaces.kserve);
+      if (owner && installed(owner.ns, owner.name)) {
+        return {
+          text: `Deployment ${owner.ns}/${owner.name} still runs: recreate the Service ${svc} from ${owner.release} rather than deleting ${w.configName}.`,
+          command: `kubectl -n ${owner.ns} get deployment ${owner.name}`,
+        };
+      }
+      return {
+        text: `Delete ${w.configName}, left behind by the removed component (after checking that ${svc} is gone for good).`,
+        command: `kubectl delete ${webhookKindResource(w)} ${w.configName}`,
+      };
+    });
+    const first = blocking[0] ?? slowing[0];
     return {
+      // Only a webhook that intercepts what this entity creates is its failure; any other is a cluster warning.
       status: blocking.length ? 'fail' : 'warn',
-      failureMode: 'stale-webhook',
-      summary: blocking.length
-        ? `Stale webhook ${blocking[0].webhook.webhookName} (${blocking[0].cause}) intercepts this entity's InferenceService with failurePolicy Fail: creates and updates are denied with 'failed calling webhook "${blocking[0].webhook.webhookName}"'.`
-        : `${stale.length} stale webhook(s) left behind (${stale.map(s => s.webhook.configName).join(', ')}); they do not block this entity's resources but fail the kinds they match.`,
-      evidence,
+      failureMode: first ? 'stale-webhook' : undefined,
+      summary: first
+        ? `Stale webhook ${first.webhook.webhookName} (${first.chain.cause}) intercepts this entity's deployment with failurePolicy ${first.webhook.failurePolicy}: ${
+            first.webhook.failurePolicy === 'Fail'
+              ? `creates and updates are denied with 'failed calling webhook "${first.webhook.webhookName}"'.`
+              : 'requests pass only after the call fails.'
+          }`
+        : `${stale.length} stale webhook(s) left behind (${configs.map(s => s.webhook.configName).join(', ')}); they intercept nothing this entity's deployment creates, but fail the kinds they match cluster-wide.`,
+      evidence: stale.map(s => deadWebhookEvidence('Stale webhook', s.webhook, s.chain, s.interceptsEntity)),
       remediation: {
-        why: 'A webhook configuration outlives the component that served it when the component is uninstalled without it. The API server still calls it for every request its rules match; the error surfaces only in Argo CD conditions, never on the resource.',
+        why: 'A webhook configuration outlives the component that served it when the component is uninstalled without it (Kyverno creates its configurations at runtime, so its chart removes them only when webhooksCleanup.enabled is set). The API server still calls it for every request its rules match; the error surfaces only in Argo CD conditions, never on the resource.',
         steps: [
-          ...stale.map(s => ({
-            text: `Delete the configuration left behind by the removed component (after checking that ${s.webhook.service!.namespace}/${s.webhook.service!.name} is really gone for good).`,
-            command: `kubectl delete ${kindOf(s.webhook)} ${s.webhook.configName}`,
-          })),
+          ...steps,
           {
             text: 'Then hard-refresh and sync the affected Argo CD applications.',
-            command: 'kubectl -n argocd annotate applications.argoproj.io <app> argocd.argoproj.io/refresh=hard --overwrite',
+            command: `kubectl -n ${ctx.target.argoApp?.namespace ?? 'argocd'} annotate applications.argoproj.io ${ctx.target.argoApp?.name ?? '<app>'} argocd.argoproj.io/refresh=hard --overwrite`,
           },
         ],
       },

@@ -21,6 +21,8 @@ import {
   withStaleIngressNginxWebhook,
   withStaleWebhook,
   withVersionError,
+  withCertManagerWebhookUnserved,
+  withKyvernoUninstalled,
   withCostCenterNearMiss,
   LABEL_POLICY_DENIAL,
   withoutInferenceServiceCrd,
@@ -237,10 +239,30 @@ describe('runTriage', () => {
       expect(report.overall).toBe('failing');
     });
 
-    it('lists a warning check\'s failure mode too (stale ingress webhook that does not block the entity)', () => {
-      const report = triage(withStaleIngressNginxWebhook(healthySnapshot()));
+    it('lists a warning check\'s failure mode too (a stale webhook that intercepts the entity with failurePolicy Ignore)', () => {
+      const report = triage(withStaleWebhook(healthySnapshot(), { failurePolicy: 'Ignore' }));
       expect(report.failureModes.map(m => m.id)).toEqual(['stale-webhook']);
       expect(report.overall).toBe('degraded');
+    });
+
+    it('keeps a dead webhook that intercepts nothing of the entity a cluster warning, not its failure mode', () => {
+      const report = triage(withStaleIngressNginxWebhook(healthySnapshot()));
+      expect(byId(report, 'webhooks.stale').status).toBe('warn');
+      expect(report.failureModes).toEqual([]);
+      expect(report.overall).toBe('degraded');
+    });
+
+    it('names webhook-unavailable (not stale-webhook) for cert-manager\'s unserved webhook intercepting the predictor pods', () => {
+      const report = triage(withCertManagerWebhookUnserved(healthySnapshot()));
+      expect(report.failureModes.map(m => [m.id, m.seenBy])).toEqual([['webhook-unavailable', ['webhooks.unavailable']]]);
+      expect(byId(report, 'webhooks.stale').status).toBe('pass');
+      expect(report.failingStage).toBe('webhooks');
+    });
+
+    it('names stale-webhook (not policy-engine-not-ready) for Kyverno\'s configurations left after an uninstall', () => {
+      const report = triage(withKyvernoUninstalled(healthySnapshot()));
+      expect(report.failureModes.map(m => m.id)).toEqual(['stale-webhook']);
+      expect(byId(report, 'policy-engine.admission').status).toBe('warn');
     });
 
     it('lists two different failure modes once each when both are present', () => {
@@ -248,13 +270,14 @@ describe('runTriage', () => {
       expect(report.failureModes.map(m => m.id).sort()).toEqual(['stale-webhook', 'webhook-no-endpoints']);
     });
 
-    it('does not list the Argo CD message\'s mode when the cluster contradicts it', () => {
+    it('does not list the Argo CD message\'s mode when the cluster contradicts it; the unsynced app stays failing', () => {
       const s = withArgoAppStatus(healthySnapshot(), argoStatusFailing({ message: KSERVE_NO_ENDPOINTS_ADMISSION_ERROR }));
       const report = triage(s);
-      expect(byId(report, 'argocd.sync')).toMatchObject({ status: 'warn' });
+      expect(byId(report, 'argocd.sync')).toMatchObject({ status: 'fail' });
+      expect(byId(report, 'argocd.sync').summary).toContain('cause not confirmed by the cluster state');
       expect(byId(report, 'argocd.sync').failureMode).toBeUndefined();
       expect(report.failureModes).toEqual([]);
-      expect(report.overall).toBe('degraded');
+      expect(report.overall).toBe('failing');
     });
 
     it('ignores a failure mode on a result that is neither fail nor warn', () => {

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
+import path from 'node:path';
 import { TestEnv, startTestEnv } from '@internal/testenv';
 import { createClusterSnapshotLoader } from '../snapshot/createClusterSnapshotLoader';
 import { staticCredentials } from '../credentials/staticCredentials';
@@ -56,11 +60,13 @@ describe('createKubernetesClient against a real API server', () => {
     });
   });
 
-  it('reads a whole snapshot in one round: one call per collection and namespace', async () => {
+  it('reads a whole snapshot: one call per collection and namespace, Services only where webhooks point', async () => {
     const client = createKubernetesClient(conn(env.tokens.reader));
     const snapshot = await createClusterSnapshotLoader({ client, namespaces: { kserve: 'kserve', kyverno: 'kyverno' } }).load();
-    // /version + 10 cluster-wide lists + 3 kinds x 2 control-plane namespaces
-    expect(snapshot.requestCount).toBe(17);
+    // /version + 8 cluster-wide LISTs + 3 kinds (deployments, pods, events) x 2 control-plane namespaces
+    // + Services and EndpointSlices x 2 namespaces (kserve, kyverno: where the healthy scenario's webhooks
+    // point, which are the control-plane ones); every LIST is one page of at most 500 items here.
+    expect(snapshot.requestCount).toBe(19);
     for (const [name, r] of Object.entries(snapshot.collections)) {
       expect([name, r!.ok]).toEqual([name, true]);
     }
@@ -99,6 +105,139 @@ describe('createKubernetesClient against a real API server', () => {
     const c = loadKubeconfig(env.kubeconfigPath, 'reader');
     const res = await createKubernetesClient(c).request({ path: '/api/v1/namespaces' });
     expect(res.ok).toBe(true);
+  });
+
+  describe('against a local HTTPS server (transport-level classification only)', () => {
+    let server: https.Server;
+    let url: string;
+    let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+    beforeAll(async () => {
+      // The API server's own certificate: valid for 127.0.0.1 and signed by the CA the tests trust.
+      server = https.createServer(
+        {
+          cert: fs.readFileSync(path.join(env.dataDir, 'certs/apiserver.crt')),
+          key: fs.readFileSync(path.join(env.dataDir, 'certs/apiserver.key')),
+        },
+        (req, res) => handler(req, res),
+      );
+      await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+      url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise(r => server.close(r));
+    });
+    const local = (extra = {}) =>
+      createKubernetesClient({
+        name: 'local',
+        url,
+        caData: env.caData,
+        credentials: staticCredentials({}),
+        ...extra,
+      });
+
+    it('fails an answer over the size cap instead of cutting it short', async () => {
+      handler = (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'List', items: Array.from({ length: 5000 }, (_, i) => ({ i })) }));
+      };
+      const res = await local({ maxBodyBytes: 10_000 }).request({ path: '/api/v1/services' });
+      expect(!res.ok && res.error).toMatchObject({
+        reason: 'failed',
+        request: 'GET /api/v1/services',
+        message: 'the answer is larger than 10000 bytes, the most this client reads',
+      });
+    });
+
+    it('fails a 200 that is not JSON when JSON was asked for', async () => {
+      handler = (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'text/html' });
+        res.end('<html>login page of a proxy</html>');
+      };
+      const res = await local().request({ path: '/api/v1/services' });
+      expect(!res.ok && res.error).toMatchObject({
+        reason: 'failed',
+        message: 'the answer is not JSON (Content-Type text/html): <html>login page of a proxy</html>',
+      });
+    });
+
+    it('waits a 503 Retry-After once and returns the second answer', async () => {
+      let calls = 0;
+      handler = (_req, res) => {
+        calls += 1;
+        if (calls === 1) {
+          res.writeHead(503, { 'Retry-After': '1' });
+          res.end();
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"items":[]}');
+      };
+      const client = local();
+      const started = Date.now();
+      const res = await client.request({ path: '/api/v1/services' });
+      expect(res.ok).toBe(true);
+      expect(client.requestCount()).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    });
+
+    it('waits a 429 Retry-After once, then reports throttled', async () => {
+      handler = (_req, res) => {
+        res.writeHead(429, { 'Retry-After': '1', 'Content-Type': 'application/json' });
+        res.end('{"kind":"Status","message":"Too many requests, please try again later.","code":429}');
+      };
+      const client = local();
+      const started = Date.now();
+      const res = await client.request({ path: '/api/v1/services' });
+      expect(!res.ok && res.error).toMatchObject({
+        reason: 'throttled',
+        httpStatus: 429,
+        message: 'Too many requests, please try again later. (refused again after waiting 1000 ms as asked)',
+      });
+      expect(client.requestCount()).toBe(2);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    });
+
+    it('reports throttled at once when the Retry-After does not fit in the timeout', async () => {
+      handler = (_req, res) => {
+        res.writeHead(429, { 'Retry-After': '2' });
+        res.end('{"message":"too many requests"}');
+      };
+      const client = local({ timeoutMs: 1000 });
+      const res = await client.request({ path: '/api/v1/services' });
+      expect(!res.ok && res.error).toMatchObject({
+        reason: 'throttled',
+        message: 'too many requests (the server asked to retry after 2000 ms, past the 1000 ms timeout)',
+      });
+      expect(client.requestCount()).toBe(1);
+    });
+
+    it('times out from the start of the request, however slowly the bytes keep coming', async () => {
+      handler = (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        const timer = setInterval(() => res.write(' '), 50);
+        res.on('close', () => clearInterval(timer));
+      };
+      const started = Date.now();
+      const res = await local({ timeoutMs: 400 }).request({ path: '/api/v1/services' });
+      expect(!res.ok && res.error.reason).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(1500);
+    });
+
+    it('counts the time credentials take against the same timeout', async () => {
+      handler = (_req, res) => res.end('{}');
+      const client = local({
+        timeoutMs: 300,
+        credentials: () => new Promise(() => {}),
+      });
+      const started = Date.now();
+      const res = await client.request({ path: '/version' });
+      expect(!res.ok && res.error).toMatchObject({
+        reason: 'timeout',
+        message: 'no credentials for cluster local within 300 ms',
+      });
+      expect(Date.now() - started).toBeLessThan(1500);
+    });
   });
 });
 

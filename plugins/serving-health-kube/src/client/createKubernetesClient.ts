@@ -1,4 +1,5 @@
 import https from 'node:https';
+import { HttpsProxyAgent } from 'hpagent';
 import { ReadError, ReadErrorReason } from '@serving-health/plugin-serving-health-common';
 import { errorMessage } from '../errorMessage';
 import {
@@ -11,8 +12,13 @@ import {
 
 /** @public */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
-/** A response larger than this is cut off: a log read must not exhaust memory. */
+/** A larger answer is an error: a log read or a huge LIST must not exhaust memory. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * The longest Retry-After wait honoured. The API server's priority and fairness asks for 1 s; a server that
+ * asks for minutes is better reported as throttled than waited for while a report is pending.
+ */
+const MAX_RETRY_AFTER_MS = 3000;
 
 const TLS_ERROR_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -38,6 +44,7 @@ function reasonForStatus(status: number): ReadErrorReason {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not-found';
+  if (status === 429) return 'throttled';
   if (status === 504) return 'timeout';
   return 'failed';
 }
@@ -51,6 +58,23 @@ function buildPath(req: KubeRequest): string {
   return qs ? `${req.path}?${qs}` : req.path;
 }
 
+/** The wait a 429 or 503 asks for with Retry-After, bounded; undefined when it asks for none. */
+function retryAfterMs(status: number, header: string | undefined): number | undefined {
+  if ((status !== 429 && status !== 503) || header === undefined) return undefined;
+  // Kubernetes sends delta-seconds; an HTTP date or garbage is treated as no advice.
+  const seconds = Number(header.trim());
+  if (header.trim() === '' || !Number.isFinite(seconds) || seconds < 0) return undefined;
+  return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+interface Sent<T> {
+  response: KubeResponse<T>;
+  /** Set when the server asked to come back later. */
+  retryAfterMs?: number;
+}
+
 /**
  * A minimal Kubernetes REST client on node:https. Every request is bounded by
  * a timeout, and every failure is returned as a classified ReadError instead of
@@ -62,6 +86,15 @@ export function createKubernetesClient(
   connection: ClusterConnection,
 ): KubernetesClient {
   const base = new URL(connection.url);
+  const maxBodyBytes = connection.maxBodyBytes ?? MAX_BODY_BYTES;
+  const tlsOptions = (creds: KubeCredentials): https.AgentOptions => ({
+    ca: connection.caData,
+    cert: creds.clientCertData,
+    key: creds.clientKeyData,
+    rejectUnauthorized: !connection.skipTLSVerify,
+    keepAlive: true,
+    maxSockets: 32,
+  });
   // One agent per client certificate: a rotated certificate gets a new TLS session, a token does not.
   let agent: { key: string; value: https.Agent } | undefined;
   const agentFor = (creds: KubeCredentials): https.Agent => {
@@ -70,14 +103,9 @@ export function createKubernetesClient(
       agent?.value.destroy();
       agent = {
         key,
-        value: new https.Agent({
-          ca: connection.caData,
-          cert: creds.clientCertData,
-          key: creds.clientKeyData,
-          rejectUnauthorized: !connection.skipTLSVerify,
-          keepAlive: true,
-          maxSockets: 32,
-        }),
+        value: connection.proxyUrl
+          ? new HttpsProxyAgent({ ...tlsOptions(creds), proxy: connection.proxyUrl })
+          : new https.Agent(tlsOptions(creds)),
       };
     }
     return agent.value;
@@ -86,32 +114,74 @@ export function createKubernetesClient(
   let count = 0;
 
   async function request<T>(req: KubeRequest): Promise<KubeResponse<T>> {
-    count += 1;
+    // The deadline is fixed here, once: asking for credentials (an exec plugin), waiting for a socket, a
+    // Retry-After pause and a server that trickles bytes all spend the same budget.
+    const timeoutMs =
+      req.timeoutMs ?? connection.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    const description = `${req.method ?? 'GET'} ${buildPath(req)}`;
+
     let creds: KubeCredentials;
     try {
-      creds = await connection.credentials();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>(resolve => {
+        timer = setTimeout(() => resolve(undefined), timeoutMs);
+      });
+      const asked = await Promise.race([connection.credentials(), late]).finally(() =>
+        clearTimeout(timer),
+      );
+      if (!asked) {
+        return {
+          ok: false,
+          error: {
+            reason: 'timeout',
+            request: description,
+            message: `no credentials for cluster ${connection.name} within ${timeoutMs} ms`,
+          },
+        };
+      }
+      creds = asked;
     } catch (e) {
       return {
         ok: false,
         error: {
           reason: 'unauthorized',
-          request: `${req.method ?? 'GET'} ${req.path}`,
+          request: description,
           message: `no credentials for cluster ${connection.name}: ${errorMessage(e)}`,
         },
       };
     }
-    return send<T>(req, creds);
+
+    const first = await send<T>(req, creds, deadline, timeoutMs);
+    const wait = first.retryAfterMs;
+    if (wait === undefined) return first.response;
+    if (Date.now() + wait >= deadline) {
+      return throttled(
+        first.response,
+        `the server asked to retry after ${wait} ms, past the ${timeoutMs} ms timeout`,
+      );
+    }
+    await sleep(wait);
+    const second = await send<T>(req, creds, deadline, timeoutMs);
+    if (second.retryAfterMs === undefined) return second.response;
+    return throttled(second.response, `refused again after waiting ${wait} ms as asked`);
+  }
+
+  function throttled<T>(r: KubeResponse<T>, why: string): KubeResponse<T> {
+    if (r.ok) return r;
+    return { ...r, error: { ...r.error, reason: 'throttled', message: `${r.error.message} (${why})` } };
   }
 
   function send<T>(
     req: KubeRequest,
     creds: KubeCredentials,
-  ): Promise<KubeResponse<T>> {
+    deadline: number,
+    timeoutMs: number,
+  ): Promise<Sent<T>> {
+    count += 1;
     const method = req.method ?? 'GET';
     const path = buildPath(req);
     const description = `${method} ${path}`;
-    const timeoutMs =
-      req.timeoutMs ?? connection.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const payload =
       req.body === undefined
         ? undefined
@@ -122,11 +192,11 @@ export function createKubernetesClient(
     return new Promise(resolve => {
       // Held in an object so the timer can be cleared by code defined before it is started.
       const state: { settled: boolean; timer?: NodeJS.Timeout } = { settled: false };
-      const finish = (r: KubeResponse<T>) => {
+      const finish = (response: KubeResponse<T>, retryAfter?: number) => {
         if (!state.settled) {
           state.settled = true;
           clearTimeout(state.timer);
-          resolve(r);
+          resolve({ response, retryAfterMs: retryAfter });
         }
       };
       const fail = (
@@ -157,28 +227,48 @@ export function createKubernetesClient(
           path: `${basePath}${path}`,
           method,
           headers,
+          servername: connection.tlsServerName,
           agent: agentFor(creds),
         },
         res => {
+          const status = res.statusCode ?? 0;
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+            if (size > maxBodyBytes) {
+              // A cut-off list would parse as nothing or as fewer items: the read fails instead.
+              fail('failed', `the answer is larger than ${maxBodyBytes} bytes, the most this client reads`, {
+                httpStatus: status,
+              });
+              httpReq.destroy();
+              return;
+            }
+            chunks.push(chunk);
           });
           res.on('error', err => fail('unreachable', err.message));
           res.on('end', () => {
-            const status = res.statusCode ?? 0;
             const raw = Buffer.concat(chunks).toString('utf8');
             let body: any = raw;
+            let json = true;
             if (!req.text || status >= 400) {
               try {
                 body = raw ? JSON.parse(raw) : undefined;
               } catch {
-                body = raw;
+                json = false;
               }
             }
             if (status >= 200 && status < 300) {
+              if (!req.text && !json) {
+                fail(
+                  'failed',
+                  `the answer is not JSON (Content-Type ${
+                    res.headers['content-type'] ?? 'none'
+                  }): ${raw.slice(0, 120).trim()}`,
+                  { httpStatus: status },
+                );
+                return;
+              }
               finish({ ok: true, status, body });
               return;
             }
@@ -186,17 +276,20 @@ export function createKubernetesClient(
               (body && typeof body === 'object' && body.message) ||
               (typeof body === 'string' && body.trim()) ||
               `HTTP ${status}`;
-            finish({
-              ok: false,
-              status,
-              body,
-              error: {
-                reason: reasonForStatus(status),
-                request: description,
-                message: String(message),
-                httpStatus: status,
+            finish(
+              {
+                ok: false,
+                status,
+                body,
+                error: {
+                  reason: reasonForStatus(status),
+                  request: description,
+                  message: String(message),
+                  httpStatus: status,
+                },
               },
-            });
+              retryAfterMs(status, res.headers['retry-after']),
+            );
           });
         },
       );
@@ -204,7 +297,7 @@ export function createKubernetesClient(
       state.timer = setTimeout(() => {
         fail('timeout', `no answer within ${timeoutMs} ms`);
         httpReq.destroy();
-      }, timeoutMs);
+      }, Math.max(0, deadline - Date.now()));
 
       httpReq.on('error', (err: NodeJS.ErrnoException) => {
         const code = err.code ?? '';

@@ -32,8 +32,17 @@ export interface ClusterConnection {
   /** PEM CA bundle. */
   caData?: string;
   skipTLSVerify?: boolean;
-  /** Per-request timeout in milliseconds. */
+  /** The name the API server's certificate is checked against, when not the host of `url`. */
+  tlsServerName?: string;
+  /**
+   * Per-request timeout in milliseconds, from the moment the request is asked for: credentials, queueing for
+   * a socket, a Retry-After wait and the answer all count against it.
+   */
   timeoutMs?: number;
+  /** An HTTP(S) proxy every connection is tunnelled through (CONNECT), as kubeconfig's `proxy-url`. */
+  proxyUrl?: string;
+  /** A larger answer is an error, never a truncated or empty one (default 64 MiB). */
+  maxBodyBytes?: number;
 }
 
 /** @public */

@@ -5,6 +5,7 @@ import {
   PolicySource,
   unsupportedPolicy,
 } from '@serving-health/plugin-serving-health-policy';
+import { listAll } from '../client/listAll';
 import { KubernetesClient } from '../client/types';
 
 /**
@@ -37,7 +38,7 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
     ['clusterpolicies', 'ClusterPolicy'],
     ['policies', 'Policy'],
   ]) {
-    const r = await client.request({ path: `/apis/kyverno.io/v1/${resource}` });
+    const r = await listAll<KubeObject>(client, `/apis/kyverno.io/v1/${resource}`);
     if (!r.ok) {
       if (r.status === 404)
         throw new ClusterPolicyReadError(
@@ -58,7 +59,7 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
         }: ${describe(r)}`,
       );
     }
-    for (const item of (r.body?.items ?? []) as KubeObject[]) {
+    for (const item of r.items) {
       const policy = { apiVersion: 'kyverno.io/v1', kind, ...item };
       if (isKyvernoPolicy(policy)) policies.push({ source, policy });
     }
@@ -73,9 +74,9 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
       'ValidatingPolicy',
     ],
   ]) {
-    const r = await client.request({ path: apiPath });
+    const r = await listAll<KubeObject>(client, apiPath);
     if (r.ok) {
-      for (const item of (r.body?.items ?? []) as KubeObject[])
+      for (const item of r.items)
         notEvaluated.push(unsupportedPolicy({ ...item, kind }, source));
     } else if (r.status !== 404) {
       notEvaluated.push({
@@ -98,9 +99,9 @@ export async function readNamespaceLabels(
   client: KubernetesClient,
 ): Promise<Record<string, Record<string, string>>> {
   const namespaceLabels: Record<string, Record<string, string>> = {};
-  const ns = await client.request({ path: '/api/v1/namespaces' });
+  const ns = await listAll<KubeObject>(client, '/api/v1/namespaces');
   if (ns.ok) {
-    for (const item of (ns.body?.items ?? []) as KubeObject[]) {
+    for (const item of ns.items) {
       namespaceLabels[item.metadata.name] = (item.metadata.labels ??
         {}) as Record<string, string>;
     }

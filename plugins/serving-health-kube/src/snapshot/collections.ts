@@ -1,4 +1,8 @@
-import { ControlPlaneNamespaces, SnapshotCollection } from '@serving-health/plugin-serving-health-common';
+import {
+  ControlPlaneNamespaces,
+  KubeObject,
+  SnapshotCollection,
+} from '@serving-health/plugin-serving-health-common';
 
 /**
  * One collection of the cluster snapshot: where it is listed (and, later, watched) and how a kubectl user
@@ -15,16 +19,43 @@ export interface CollectionSpec {
   kubectl: string;
   /** A custom resource: 404 means its CRD is not installed. */
   custom?: boolean;
+  /**
+   * Read only where admission webhooks point: in the namespaces of their `clientConfig.service`, plus the
+   * control-plane namespaces. Known only once the webhook configurations are read, so read after them.
+   */
+  webhookScoped?: boolean;
 }
 
 /**
- * The single list of what a snapshot reads: every cluster-wide collection the checks need, and the
- * control-plane collections of the KServe and Kyverno namespaces. The loader LISTs these paths; a watch
- * keeps the same paths current.
+ * The namespaces whose Services the API server calls for admission: `clientConfig.service.namespace` of
+ * every webhook of these Validating/MutatingWebhookConfigurations (URL webhooks name no Service).
  *
  * @public
  */
-export function snapshotCollections(ns: ControlPlaneNamespaces): CollectionSpec[] {
+export function webhookServiceNamespaces(configurations: KubeObject[]): string[] {
+  const namespaces = new Set<string>();
+  for (const configuration of configurations) {
+    for (const webhook of (configuration as any).webhooks ?? []) {
+      const ns = webhook?.clientConfig?.service?.namespace;
+      if (typeof ns === 'string' && ns) namespaces.add(ns);
+    }
+  }
+  return [...namespaces].sort();
+}
+
+/**
+ * The single list of what a snapshot reads: the cluster-wide collections the checks need, the control-plane
+ * collections of the KServe and Kyverno namespaces, and Services and EndpointSlices only in the namespaces
+ * admission webhooks point at (`webhookNamespaces`, from {@link webhookServiceNamespaces}) and the
+ * control-plane ones: the checks resolve webhook Services and nothing else, and on a large cluster those two
+ * collections are most of the bytes. The loader LISTs these paths; a watch keeps the same paths current.
+ *
+ * @public
+ */
+export function snapshotCollections(
+  ns: ControlPlaneNamespaces,
+  webhookNamespaces: string[] = [],
+): CollectionSpec[] {
   const core = (collection: SnapshotCollection, resource: string): CollectionSpec => ({
     collection,
     apiGroup: '',
@@ -32,30 +63,31 @@ export function snapshotCollections(ns: ControlPlaneNamespaces): CollectionSpec[
     path: `/api/v1/${resource}`,
     kubectl: `kubectl get ${resource} -A`,
   });
-  const perNs = (
-    collection: SnapshotCollection,
-    apiGroup: string,
-    resource: string,
-    prefix: string,
-  ): CollectionSpec[] =>
-    [...new Set([ns.kserve, ns.kyverno])].map(n => ({
-      collection,
-      apiGroup,
-      resource,
-      path: `${prefix}/namespaces/${n}/${resource}`,
-      kubectl: `kubectl get ${resource} -n ${n}`,
-    }));
+  const controlPlane = [...new Set([ns.kserve, ns.kyverno])];
+  const webhookTargets = [...new Set([...controlPlane, ...webhookNamespaces])];
+  const inNamespaces =
+    (namespaces: string[], extra: Partial<CollectionSpec> = {}) =>
+    (
+      collection: SnapshotCollection,
+      apiGroup: string,
+      resource: string,
+      prefix: string,
+    ): CollectionSpec[] =>
+      namespaces.map(n => ({
+        collection,
+        apiGroup,
+        resource,
+        path: `${prefix}/namespaces/${n}/${resource}`,
+        kubectl: `kubectl get ${resource} -n ${n}`,
+        ...extra,
+      }));
+  const perNs = inNamespaces(controlPlane);
+  const webhookScoped = inNamespaces(webhookTargets, { webhookScoped: true });
   return [
     { ...core('nodes', 'nodes'), kubectl: 'kubectl get nodes' },
     { ...core('namespaces', 'namespaces'), kubectl: 'kubectl get namespaces' },
-    core('services', 'services'),
-    {
-      collection: 'endpointSlices',
-      apiGroup: 'discovery.k8s.io',
-      resource: 'endpointslices',
-      path: '/apis/discovery.k8s.io/v1/endpointslices',
-      kubectl: 'kubectl get endpointslices -A',
-    },
+    ...webhookScoped('services', '', 'services', '/api/v1'),
+    ...webhookScoped('endpointSlices', 'discovery.k8s.io', 'endpointslices', '/apis/discovery.k8s.io/v1'),
     {
       collection: 'customResourceDefinitions',
       apiGroup: 'apiextensions.k8s.io',

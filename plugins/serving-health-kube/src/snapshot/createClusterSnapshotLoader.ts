@@ -3,9 +3,15 @@ import {
   ControlPlaneNamespaces,
   KubeObject,
   ReadResult,
+  SnapshotCollection,
 } from '@serving-health/plugin-serving-health-common';
+import { listAll } from '../client/listAll';
 import { KubernetesClient } from '../client/types';
-import { CollectionSpec, snapshotCollections } from './collections';
+import {
+  CollectionSpec,
+  snapshotCollections,
+  webhookServiceNamespaces,
+} from './collections';
 
 function slim(item: KubeObject): KubeObject {
   // managedFields are most of an object's bytes and no check reads them.
@@ -16,9 +22,10 @@ function slim(item: KubeObject): KubeObject {
 async function readCollection(
   client: KubernetesClient,
   spec: CollectionSpec,
+  pageSize: number | undefined,
 ): Promise<ReadResult> {
-  const res = await client.request<{ items?: KubeObject[] }>({ path: spec.path });
-  if (res.ok) return { ok: true, items: (res.body.items ?? []).map(slim) };
+  const res = await listAll<KubeObject>(client, spec.path, { pageSize, map: slim });
+  if (res.ok) return { ok: true, items: res.items };
   const error = { ...res.error, request: spec.kubectl };
   if (error.reason === 'not-found' && spec.custom) {
     return {
@@ -40,6 +47,11 @@ async function readCollection(
   return { ok: false, error };
 }
 
+const WEBHOOK_CONFIGURATIONS: SnapshotCollection[] = [
+  'validatingWebhookConfigurations',
+  'mutatingWebhookConfigurations',
+];
+
 function merge(a: ReadResult | undefined, b: ReadResult): ReadResult {
   if (!a) return b;
   if (!a.ok) return a;
@@ -53,16 +65,21 @@ export interface ClusterSnapshotLoader {
 }
 
 /**
- * Reads everything cluster-wide that the checks need in one parallel round of
- * LIST calls. Every entity on the cluster shares the result.
+ * Reads everything the checks need: one parallel round of LIST calls, each paged (`pageSize` items, default
+ * 500), and the Services and EndpointSlices of the namespaces the webhook configurations point at as soon as
+ * those two lists are in. Every entity on the cluster shares the result.
  *
  * @public
  */
 export function createClusterSnapshotLoader(options: {
   client: KubernetesClient;
   namespaces: ControlPlaneNamespaces;
+  /** Items per LIST page. */
+  pageSize?: number;
 }): ClusterSnapshotLoader {
-  const { client, namespaces } = options;
+  const { client, namespaces, pageSize } = options;
+  const read = (spec: CollectionSpec) =>
+    readCollection(client, spec, pageSize).then(result => ({ spec, result }));
   return {
     async load() {
       const readAt = new Date().toISOString();
@@ -89,14 +106,28 @@ export function createClusterSnapshotLoader(options: {
         snapshot.requestCount = client.requestCount() - before;
         return snapshot;
       }
-      const all = snapshotCollections(namespaces);
-      const results = await Promise.all(all.map(s => readCollection(client, s)));
-      all.forEach((s, i) => {
-        snapshot.collections[s.collection] = merge(
-          snapshot.collections[s.collection],
-          results[i],
+      const firstSpecs = snapshotCollections(namespaces).filter(s => !s.webhookScoped);
+      const first = firstSpecs.map(read);
+      // Only the webhook lists gate the scoped reads, not the whole first round. A webhook list that cannot
+      // be read names no namespace: its checks report that error, and the control-plane namespaces are
+      // read regardless.
+      const webhookLists = first.filter((_, i) =>
+        WEBHOOK_CONFIGURATIONS.includes(firstSpecs[i].collection),
+      );
+      const scoped = Promise.all(webhookLists).then(webhooks => {
+        const targets = webhookServiceNamespaces(
+          webhooks.flatMap(w => (w.result.ok ? w.result.items : [])),
+        );
+        return Promise.all(
+          snapshotCollections(namespaces, targets).filter(s => s.webhookScoped).map(read),
         );
       });
+      for (const { spec, result } of [...(await Promise.all(first)), ...(await scoped)]) {
+        snapshot.collections[spec.collection] = merge(
+          snapshot.collections[spec.collection],
+          result,
+        );
+      }
       snapshot.requestCount = client.requestCount() - before;
       return snapshot;
     },

@@ -10,10 +10,12 @@ import {
 import { KubernetesClient } from '../client/types';
 import { readAdmissionDryRun } from '../reads/readAdmissionDryRun';
 import { readControllerLogs } from '../reads/readControllerLogs';
+import { redactDeep } from '../redact';
 
 /**
  * Runs the checks on a snapshot; reads the controller logs only when a
- * first pass found something wrong, then runs them again with the logs.
+ * first pass found something wrong, then runs them again with the logs. The
+ * report is redacted as a whole before it is returned.
  *
  * @public
  */
@@ -37,9 +39,10 @@ export async function triageTarget(options: {
     );
   }
   const first = runTriage({ ...options, reads });
-  if (!needsControllerLogs(first)) return first;
+  if (!needsControllerLogs(first)) return redactDeep(first);
   reads.controllerLogs = await (options.readLogs
     ? options.readLogs()
     : readControllerLogs(options.client, options.snapshot));
-  return runTriage({ ...options, reads });
+  // Whatever the cluster said reaches the report through summaries and evidence: redact it all once here.
+  return redactDeep(runTriage({ ...options, reads }));
 }

@@ -17,6 +17,8 @@ export interface SnapshotEntry {
   client: KubernetesClient;
   /** The controller logs, read at most once per snapshot and shared by every entity it serves. */
   controllerLogs(): Promise<NonNullable<TargetReads['controllerLogs']>>;
+  /** How much longer this snapshot is served; a report made from it must not be kept longer. */
+  expiresInMs(): number;
 }
 
 /**

@@ -2,6 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { TestEnv, startTestEnv } from '@internal/testenv';
 import {
   ClusterConnection,
+  createKubernetesClient,
   KubernetesClient,
   staticCredentials,
 } from '@serving-health/plugin-serving-health-kube';
@@ -11,8 +12,12 @@ import { createSnapshotCache } from './createSnapshotCache';
 
 jest.setTimeout(60_000);
 
-/** One snapshot of the testenv costs this many requests (/version + 16 LIST). */
-const SNAPSHOT_REQUESTS = 17;
+/**
+ * One snapshot of the healthy testenv costs this many requests: /version + 18 LISTs of one page each
+ * (8 cluster-wide, deployments/pods/events x 2 control-plane namespaces, and Services/EndpointSlices x the 2
+ * namespaces its webhooks point at, kserve and kyverno).
+ */
+const SNAPSHOT_REQUESTS = 19;
 
 describe('createSnapshotCache against a real API server', () => {
   let env: TestEnv;
@@ -134,5 +139,72 @@ describe('createSnapshotCache against a real API server', () => {
   it('rejects an unknown cluster with NotFoundError', async () => {
     const { cache } = await setup();
     await expect(cache.get('nope')).rejects.toThrow("Cluster 'nope' is not configured");
+  });
+});
+
+describe('createSnapshotCache when a cluster cannot be read', () => {
+  function setup(client: KubernetesClient) {
+    let clock = 1_000_000;
+    const cache = createSnapshotCache({
+      clusters: {
+        names: () => ['c'],
+        cluster: () => ({
+          name: 'c',
+          authScope: 'server',
+          connection: () => {
+            throw new Error('not used: the client is given');
+          },
+        }),
+        client: () => client,
+      },
+      logger: mockServices.logger.mock(),
+      namespaces: { kserve: 'kserve', kyverno: 'kyverno' },
+      ttlMs: 30_000,
+      refreshMinIntervalMs: 5_000,
+      logTailLines: 10,
+      now: () => clock,
+    });
+    return {
+      cache,
+      advance: (ms: number) => {
+        clock += ms;
+      },
+    };
+  }
+
+  it('keeps the snapshot of an unreachable cluster 5 s, not the configured 30 s', async () => {
+    const client = createKubernetesClient({
+      name: 'c',
+      url: 'https://127.0.0.1:1',
+      credentials: staticCredentials({}),
+      timeoutMs: 2_000,
+    });
+    const { cache, advance } = setup(client);
+    const first = await cache.get('c');
+    expect(first.snapshot.version.ok).toBe(false);
+    expect(client.requestCount()).toBe(1);
+    advance(4_000);
+    expect(await cache.get('c')).toBe(first);
+    advance(2_000);
+    expect(await cache.get('c')).not.toBe(first);
+    expect(client.requestCount()).toBe(2);
+  });
+
+  it('does not keep a load that failed: the next caller reads again', async () => {
+    let calls = 0;
+    const client: KubernetesClient = {
+      cluster: 'c',
+      requestCount: () => calls,
+      async request() {
+        calls += 1;
+        if (calls === 1) throw new Error('socket exploded');
+        return { ok: false, error: { reason: 'unreachable', request: 'GET /version', message: 'down' } };
+      },
+    };
+    const { cache } = setup(client);
+    await expect(cache.get('c')).rejects.toThrow('socket exploded');
+    const second = await cache.get('c');
+    expect(second.snapshot.version.ok).toBe(false);
+    expect(calls).toBe(2);
   });
 });

@@ -65,6 +65,8 @@ export function createSnapshotCache(options: {
       return {
         snapshot,
         client,
+        expiresInMs: () =>
+          Math.max(0, (slot.loadedAt ?? now()) + slot.ttlMs - now()),
         controllerLogs: () =>
           (logs ??= readControllerLogs(client, snapshot, {
             tailLines: options.logTailLines,

@@ -30,8 +30,17 @@ import {
   ServingHealthReportStore,
   ServingHealthSnapshotSource,
 } from '@serving-health/plugin-serving-health-node';
+import { createLimit } from '../../lib/createLimit';
+import { mapWithConcurrency } from '../../lib/mapWithConcurrency';
 import { principalKey } from '../../lib/principalKey';
+import { createSingleFlight } from '../../lib/singleFlight';
+import { RefreshLimiter } from '../RefreshLimiter';
 import { TriageService } from './types';
+
+/** Entities triaged at once by a fleet request: the rest wait, so one fleet call cannot flood the event loop. */
+const FLEET_CONCURRENCY = 16;
+/** Admission dry-runs sent at once to one cluster (each runs every webhook of the cluster). */
+const DRY_RUNS_PER_CLUSTER = 4;
 
 export function createTriageService(options: {
   catalog: CatalogService;
@@ -39,6 +48,7 @@ export function createTriageService(options: {
   reports: ServingHealthReportStore;
   clusters: ServingHealthClusterClients;
   snapshots: ServingHealthSnapshotSource;
+  refreshLimiter: RefreshLimiter;
   checks: () => TriageCheck[];
   /** Also dry-run an update of each InferenceService (opt-in check admission.dry-run). */
   admissionDryRun?: boolean;
@@ -46,11 +56,21 @@ export function createTriageService(options: {
   reportTtlMs: number;
 }): TriageService {
   const { catalog, permissions, reports, clusters, snapshots, logger } = options;
+  const flight = createSingleFlight<TriageReport>();
+  const dryRunLimits = new Map<string, ReturnType<typeof createLimit>>();
+  const dryRunLimit = (cluster: string) => {
+    let limit = dryRunLimits.get(cluster);
+    if (!limit) {
+      limit = createLimit(DRY_RUNS_PER_CLUSTER);
+      dryRunLimits.set(cluster, limit);
+    }
+    return limit;
+  };
 
   async function triage(
     entityRef: string,
     target: TriageTarget,
-    refresh: boolean,
+    wantRefresh: boolean,
     caller: BackstageCredentials,
   ): Promise<TriageReport> {
     // A report read with the caller's own credentials is kept for that caller only.
@@ -58,22 +78,33 @@ export function createTriageService(options: {
       clusters.cluster(target.cluster)?.authScope === 'user'
         ? principalKey(caller)
         : 'shared';
-    if (!refresh) {
-      const stored = await reports.get({ entityRef, scope });
-      if (stored) return stored;
-    }
-    const entry = await snapshots.get(target.cluster, { refresh, caller });
-    const report = await triageTarget({
-      entityRef,
-      target,
-      snapshot: entry.snapshot,
-      checks: options.checks(),
-      client: entry.client,
-      readLogs: entry.controllerLogs,
-      admissionDryRun: options.admissionDryRun,
+    // Concurrent requests for one entity share one triage, whether they asked for a refresh or not.
+    return flight(`${scope}\u0000${entityRef}`, async () => {
+      const refresh =
+        wantRefresh && options.refreshLimiter.allow(entityRef, caller);
+      if (!refresh) {
+        const stored = await reports.get({ entityRef, scope });
+        if (stored) return stored;
+      }
+      const entry = await snapshots.get(target.cluster, { refresh, caller });
+      const run = () =>
+        triageTarget({
+          entityRef,
+          target,
+          snapshot: entry.snapshot,
+          checks: options.checks(),
+          client: entry.client,
+          readLogs: entry.controllerLogs,
+          admissionDryRun: options.admissionDryRun,
+        });
+      const report = options.admissionDryRun
+        ? await dryRunLimit(target.cluster)(run)
+        : await run();
+      // Never kept longer than the snapshot it was made from (an unreachable cluster's is short-lived).
+      const ttlMs = Math.min(options.reportTtlMs, entry.expiresInMs());
+      if (ttlMs > 0) await reports.set({ entityRef, scope }, report, { ttlMs });
+      return report;
     });
-    await reports.set({ entityRef, scope }, report, { ttlMs: options.reportTtlMs });
-    return report;
   }
 
   async function allowed(refs: string[], credentials: BackstageCredentials) {
@@ -114,8 +145,10 @@ export function createTriageService(options: {
       const refs = serving.map(e => stringifyEntityRef(e));
       const ok = await allowed(refs, credentials);
       const visible = serving.filter((_, i) => ok[i]);
-      const entries = await Promise.all(
-        visible.map(async (entity): Promise<FleetEntry> => {
+      const entries = await mapWithConcurrency(
+        visible,
+        FLEET_CONCURRENCY,
+        async (entity): Promise<FleetEntry> => {
           const entityRef = stringifyEntityRef(entity);
           const title = entity.metadata.title ?? entity.metadata.name;
           const resolution = resolveTriageTarget(entity, { clusters: clusters.names() });
@@ -137,7 +170,7 @@ export function createTriageService(options: {
             logger.warn('Fleet triage failed', { entityRef, error: error.message });
             return { entityRef, title, cluster: resolution.target.cluster, overall: 'unknown', failureModes: [], error: error.message };
           }
-        }),
+        },
       );
       entries.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
       return { entries, generatedAt: new Date().toISOString() };

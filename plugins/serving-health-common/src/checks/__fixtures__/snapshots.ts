@@ -895,13 +895,120 @@ export function withStaleWebhook(s: ClusterSnapshot, o: StaleWebhookOptions = {}
       webhooks: [webhook],
     });
     if (o.serviceWithoutEndpoints) {
+      itemsOf(c, 'namespaces').push(namespace(service.namespace));
       itemsOf(c, 'services').push({
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { name: service.name, namespace: service.namespace },
-        spec: { selector: { app: service.name }, ports: [{ port: 443, targetPort: 8443 }] },
+        spec: { clusterIP: '10.96.14.7', selector: { app: service.name }, ports: [{ port: 443, targetPort: 8443 }] },
       });
     }
+  });
+}
+
+/**
+ * webhook-unavailable: cert-manager is installed, its webhook Service exists, but no webhook pod is Ready. Its
+ * MutatingWebhookConfiguration matches Pods and Deployments everywhere except kube-system, failurePolicy Fail
+ * (a hardened variant of the chart's webhook, as some platforms add to inject trust bundles).
+ */
+export function withCertManagerWebhookUnserved(s: ClusterSnapshot, o: StaleWebhookOptions = {}): ClusterSnapshot {
+  return withStaleWebhook(s, {
+    configKind: 'MutatingWebhookConfiguration',
+    configName: 'cert-manager-webhook',
+    webhookName: 'webhook.cert-manager.io',
+    service: { namespace: 'cert-manager', name: 'cert-manager-webhook', path: '/mutate' },
+    rules: [
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
+      { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] },
+    ],
+    namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] },
+    serviceWithoutEndpoints: true,
+    ...o,
+  });
+}
+
+/** Give a webhook's Service an EndpointSlice, as the EndpointSlice controller writes it (port named as the Service port). */
+export function withServiceEndpoint(
+  s: ClusterSnapshot,
+  svc: { namespace: string; name: string },
+  endpoint: { ready?: boolean | null; terminating?: boolean; port?: { name?: string; port: number } } = {},
+): ClusterSnapshot {
+  return mutate(s, c => {
+    const conditions: Record<string, boolean> = {};
+    if (endpoint.ready !== null) conditions.ready = endpoint.ready ?? true;
+    if (endpoint.terminating !== undefined) conditions.terminating = endpoint.terminating;
+    itemsOf(c, 'endpointSlices').push({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: `${svc.name}-x7k2p`,
+        namespace: svc.namespace,
+        labels: { 'kubernetes.io/service-name': svc.name },
+      },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['10.244.0.40'], conditions, targetRef: { kind: 'Pod', namespace: svc.namespace, name: `${svc.name}-6d8f9c7b5-r2k9m` } }],
+      ports: [{ name: endpoint.port?.name ?? '', port: endpoint.port?.port ?? 8443, protocol: 'TCP' }],
+    });
+  });
+}
+
+/** Change a Service in place (e.g. make it headless, or rename its ports). */
+export function withService(s: ClusterSnapshot, name: string, fn: (svc: KubeObject) => void): ClusterSnapshot {
+  return mutate(s, c => {
+    fn(find(c, 'services', name));
+  });
+}
+
+/**
+ * Kyverno was uninstalled without its chart's webhook cleanup: its namespace, Service, Deployments and Pods are
+ * gone, its resource webhook configurations (created at runtime) are not.
+ */
+export function withKyvernoUninstalled(s: ClusterSnapshot): ClusterSnapshot {
+  return mutate(s, c => {
+    for (const col of ['namespaces', 'services', 'endpointSlices', 'controlPlaneDeployments', 'controlPlanePods'] as const) {
+      const list = itemsOf(c, col);
+      list.splice(0, list.length, ...list.filter(x => x.metadata.name !== KYVERNO_NS && x.metadata.namespace !== KYVERNO_NS));
+    }
+  });
+}
+
+/** Kyverno's webhooks that no model deployment reaches: its policy webhook and its cleanup controller's. */
+export function withKyvernoPolicyAndCleanupWebhooks(s: ClusterSnapshot): ClusterSnapshot {
+  return mutate(s, c => {
+    itemsOf(c, 'validatingWebhookConfigurations').push(
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: 'kyverno-policy-validating-webhook-cfg' },
+        webhooks: [
+          {
+            name: 'validate-policy.kyverno.svc',
+            clientConfig: kyvernoWebhookClient('/policyvalidate'),
+            failurePolicy: 'Fail',
+            rules: [{ apiGroups: ['kyverno.io'], apiVersions: ['v1', 'v2beta1'], operations: ['CREATE', 'UPDATE'], resources: ['clusterpolicies', 'policies'] }],
+          },
+        ],
+      },
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: 'kyverno-cleanup-validating-webhook-cfg' },
+        webhooks: [
+          {
+            name: 'kyverno-cleanup-controller.kyverno.svc',
+            clientConfig: { service: { name: 'kyverno-cleanup-controller', namespace: KYVERNO_NS, path: '/validate', port: 443 }, caBundle: 'LS0tLS1CRUdJTi...' },
+            failurePolicy: 'Fail',
+            rules: [{ apiGroups: ['kyverno.io'], apiVersions: ['v2beta1', 'v2'], operations: ['CREATE', 'UPDATE'], resources: ['clustercleanuppolicies', 'cleanuppolicies'] }],
+          },
+        ],
+      },
+    );
+    itemsOf(c, 'services').push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kyverno-cleanup-controller', namespace: KYVERNO_NS },
+      spec: { clusterIP: '10.96.30.2', selector: { 'app.kubernetes.io/component': 'cleanup-controller' }, ports: [{ name: 'https', port: 443, targetPort: 'https' }] },
+    });
   });
 }
 

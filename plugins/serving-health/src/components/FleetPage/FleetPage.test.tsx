@@ -49,7 +49,7 @@ describe('FleetPage', () => {
       'href',
       '/catalog/default/component/fraud-model/serving-health',
     );
-    expect(row.getByText('demo')).toBeInTheDocument();
+    expect(row.getByText('ml-prod')).toBeInTheDocument();
     expect(row.getByTestId('fleet-overall-fraud-model')).toHaveTextContent(
       'Failing',
     );
@@ -60,7 +60,7 @@ describe('FleetPage', () => {
 
     expect(
       screen.getByTestId('fleet-error-broken-annotation'),
-    ).toHaveTextContent(/Malformed annotation/);
+    ).toHaveTextContent(fleetSummary.entries[3].error!);
     expect(screen.getByTestId('fleet-count-failing')).toHaveAttribute(
       'data-count',
       '2',
@@ -97,6 +97,19 @@ describe('FleetPage', () => {
       '',
     );
     await waitFor(() => expect(rowNames()).toHaveLength(4));
+  });
+
+  it('offers every failure mode of the catalogue as a filter, webhook-unavailable included', async () => {
+    await renderFleet(mockApi(async () => fleetSummary));
+    await screen.findByTestId('fleet-row-pricing-model');
+    const options = Array.from(
+      (screen.getByTestId('fleet-filter-failure-mode') as HTMLSelectElement).options,
+    ).map(o => [o.value, o.textContent]);
+    expect(options).toContainEqual([
+      'webhook-unavailable',
+      "Another component's webhook is not served",
+    ]);
+    expect(options).toContainEqual(['stale-webhook', 'Stale admission webhook']);
   });
 
   it('says so when no entity matches the filters', async () => {

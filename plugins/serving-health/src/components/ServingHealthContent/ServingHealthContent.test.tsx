@@ -12,6 +12,7 @@ import { ServingHealthApi, servingHealthApiRef } from '../../api';
 import {
   entityWithoutAnnotation,
   healthyReport,
+  unreachableReport,
   modelEndpointEntity,
   webhookFailingReport,
 } from '../../__fixtures__/reports';
@@ -118,7 +119,13 @@ describe('ServingHealthContent', () => {
     expect(stages.map(s => s.getAttribute('data-testid'))).toEqual(
       TRIAGE_STAGES.map(s => `stage-${s.id}`),
     );
-    stages.forEach(s => expect(s).toHaveAttribute('data-status', 'pass'));
+    // On a healthy cluster the controller logs are not read: that stage is skipped, every other passes.
+    stages.forEach(s =>
+      expect(s).toHaveAttribute(
+        'data-status',
+        s.getAttribute('data-testid') === 'stage-logs' ? 'skipped' : 'pass',
+      ),
+    );
     expect(
       screen.queryByTestId('serving-health-failure-modes'),
     ).not.toBeInTheDocument();
@@ -131,19 +138,23 @@ describe('ServingHealthContent', () => {
     );
     expect(screen.getByTestId('serving-health-snapshot-time')).toHaveAttribute(
       'dateTime',
-      '2024-05-01T10:00:00.000Z',
+      healthyReport.snapshotTime,
     );
   });
 
   it('opens a failing check with its failure mode, why, evidence and fix', async () => {
     await renderTab(mockApi(async () => webhookFailingReport));
+    // The check that names the failure mode, as the engine reported it.
+    const seen = webhookFailingReport.checks.find(
+      c => c.failureMode === 'webhook-no-endpoints',
+    )!;
 
     expect(
       await screen.findByTestId('serving-health-overall'),
     ).toHaveTextContent('Failing');
     expect(screen.getByTestId('serving-health-failing-stage')).toHaveAttribute(
       'data-stage',
-      'control-plane',
+      webhookFailingReport.failingStage,
     );
     expect(
       screen.getByTestId('serving-health-failing-stage'),
@@ -162,12 +173,9 @@ describe('ServingHealthContent', () => {
       'true',
     );
 
-    const check = screen.getByTestId('check-kserve.controller');
+    const check = screen.getByTestId(`check-${seen.id}`);
     expect(check).toHaveAttribute('data-status', 'fail');
-    expect(summaryButton('kserve.controller')).toHaveAttribute(
-      'aria-expanded',
-      'true',
-    );
+    expect(summaryButton(seen.id)).toHaveAttribute('aria-expanded', 'true');
     expect(summaryButton('kserve.crds')).toHaveAttribute(
       'aria-expanded',
       'false',
@@ -175,50 +183,67 @@ describe('ServingHealthContent', () => {
 
     const details = within(check);
     expect(
-      details.getByTestId('check-kserve.controller-failure-mode'),
+      details.getByTestId(`check-${seen.id}-failure-mode`),
     ).toHaveTextContent('Failure mode: KServe webhook has no ready endpoints');
-    expect(
-      details.getByTestId('check-kserve.controller-why'),
-    ).toHaveTextContent(/1\/2 containers ready is not Ready/);
-    expect(
-      details.getByText('v1 Pod kserve/kserve-controller-manager-7d9f8'),
-    ).toBeInTheDocument();
+    expect(details.getByTestId(`check-${seen.id}-why`)).toHaveTextContent(
+      seen.remediation!.why,
+    );
+    const service = seen.evidence.find(e => e.object?.kind === 'Service')!;
     expect(
       details.getByText(
-        'status.containerStatuses[kube-rbac-proxy].state.waiting.reason',
+        `${service.object!.apiVersion} Service ${service.object!.namespace}/${
+          service.object!.name
+        }`,
       ),
     ).toBeInTheDocument();
-    expect(details.getByText('ImagePullBackOff')).toBeInTheDocument();
-    expect(await details.findByText(/403 Forbidden/)).toBeInTheDocument();
+    expect(
+      (await details.findAllByText(/403 Forbidden/)).length,
+    ).toBeGreaterThan(0);
+    const command = seen.remediation!.steps.find(s => s.command)!.command!;
     await waitFor(() =>
       expect(
-        details.getAllByTestId('remediation-command')[0],
-      ).toHaveTextContent(
-        'kubectl -n kserve set image deployment/kserve-controller-manager',
-      ),
-    );
-    expect(details.getByTestId('remediation-patch')).toBeInTheDocument();
-    await waitFor(() =>
-      expect(
-        details.getAllByRole('button', { name: 'Copy text' }),
-      ).toHaveLength(2),
+        details
+          .getAllByTestId('remediation-command')
+          .map(c => c.textContent)
+          .join('\n'),
+      ).toContain(command),
     );
   });
 
-  it('says what blocked a skipped check and what stopped an erroring one', async () => {
+  it('opens the other failing checks of the report with their evidence', async () => {
     await renderTab(mockApi(async () => webhookFailingReport));
     await screen.findByTestId('serving-health-overall');
+    const failing = webhookFailingReport.checks.filter(c => c.status === 'fail');
+    expect(failing.map(c => c.id)).toContain('kserve.controller');
+    for (const c of failing) {
+      expect(screen.getByTestId(`check-${c.id}`)).toHaveAttribute(
+        'data-status',
+        'fail',
+      );
+      expect(summaryButton(c.id)).toHaveAttribute('aria-expanded', 'true');
+      expect(
+        within(screen.getByTestId(`check-${c.id}`)).getByText(c.summary),
+      ).toBeInTheDocument();
+    }
+  });
 
-    expect(screen.getByTestId('check-argocd.sync')).toHaveAttribute(
+  it('says what blocked a skipped check and what stopped an erroring one', async () => {
+    await renderTab(mockApi(async () => unreachableReport));
+    await screen.findByTestId('serving-health-overall');
+    expect(screen.getByTestId('check-kserve.crds')).toHaveAttribute(
       'data-status',
       'skipped',
     );
     expect(
-      screen.getByTestId('check-argocd.sync-blocked-by'),
+      screen.getByTestId('check-kserve.crds-blocked-by'),
     ).toHaveTextContent(
-      'Blocked by "KServe controller" (kserve.controller), which did not pass.',
+      'Blocked by "Cluster reachable" (cluster.reachable), which did not pass.',
     );
+  });
 
+  it('shows why a check could not run, naming the missing rule', async () => {
+    await renderTab(mockApi(async () => webhookFailingReport));
+    await screen.findByTestId('serving-health-overall');
     expect(screen.getByTestId('stage-logs')).toHaveAttribute(
       'data-status',
       'error',
@@ -230,7 +255,7 @@ describe('ServingHealthContent', () => {
     const error = screen.getByTestId('check-kserve.controller-logs-error');
     expect(error).toHaveTextContent('This check could not run');
     expect(screen.getByTestId('check-kserve.controller-logs')).toHaveTextContent(
-      /needs get on pods\/log/,
+      /pods\/log/,
     );
   });
 

@@ -7,17 +7,20 @@ import { TriageReportView } from './TriageReportView';
 describe('TriageReportView', () => {
   it('names the checks that saw each failure mode', async () => {
     await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
-    expect(
-      screen.getByTestId('failure-mode-webhook-no-endpoints'),
-    ).toHaveTextContent(
-      'Seen by: KServe controller, KServe webhook endpoints, Argo CD sync',
+    const mode = webhookFailingReport.failureModes[0];
+    const titles = mode.seenBy.map(
+      id => webhookFailingReport.checks.find(c => c.id === id)!.title,
     );
+    expect(titles.length).toBeGreaterThan(0);
+    expect(
+      screen.getByTestId(`failure-mode-${mode.id}`),
+    ).toHaveTextContent(`Seen by: ${titles.join(', ')}`);
   });
 
   it('shows where the endpoint lives', async () => {
     await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
-    expect(screen.getByText('models/fraud-model')).toBeInTheDocument();
-    expect(screen.getByText('argocd/fraud-model')).toBeInTheDocument();
+    expect(screen.getByText('models/fraud-detector')).toBeInTheDocument();
+    expect(screen.getByText('argocd/fraud-detector')).toBeInTheDocument();
   });
 
   it('calls onRerun from the Re-run button and disables it while loading', async () => {

@@ -1,0 +1,133 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { FleetSummary } from '@serving-health/plugin-serving-health-common';
+import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
+import {
+  servingHealthClusterSupplierExtensionPoint,
+  servingHealthReportStoreExtensionPoint,
+} from '@serving-health/plugin-serving-health-node';
+import request from 'supertest';
+import { servingHealthPlugin } from './plugin';
+
+const endpoint = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'serving.kserve.io/inferenceservice': `models/${name}` },
+  },
+  spec: { type: 'model-endpoint', owner: 'ml', lifecycle: 'production' },
+});
+
+// Nothing listens here: reports come back with cluster.reachable in error, without a running API server.
+const clusterModule = createBackendModule({
+  pluginId: 'serving-health',
+  moduleId: 'test-cluster',
+  register(reg) {
+    reg.registerInit({
+      deps: { clusters: servingHealthClusterSupplierExtensionPoint },
+      async init({ clusters }) {
+        clusters.setClusterSupplier({
+          getClusters: async () => [
+            {
+              name: 'prod',
+              authScope: 'server',
+              connection: () => ({
+                name: 'prod',
+                url: 'https://127.0.0.1:1',
+                credentials: staticCredentials({}),
+                timeoutMs: 500,
+              }),
+            },
+          ],
+        });
+      },
+    });
+  },
+});
+
+async function start(...extra: ReturnType<typeof createBackendModule>[]) {
+  const { server } = await startTestBackend({
+    features: [
+      servingHealthPlugin,
+      clusterModule,
+      ...extra,
+      catalogServiceMock.factory({
+        entities: [endpoint('fraud'), endpoint('churn')],
+      }),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      mockServices.rootConfig.factory({ data: {} }),
+    ],
+  });
+  return server;
+}
+
+describe('serving-health routes and credentials', () => {
+  it('answers /health without credentials', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/serving-health/health')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers 401 to /report and /fleet without credentials, and 200 with a user', async () => {
+    const server = await start();
+    const report = '/api/serving-health/entities/default/component/fraud/report';
+    for (const route of [report, '/api/serving-health/fleet']) {
+      const anonymous = await request(server)
+        .get(route)
+        .set('Authorization', mockCredentials.none.header());
+      expect([route, anonymous.status]).toEqual([route, 401]);
+      const user = await request(server)
+        .get(route)
+        .set('Authorization', mockCredentials.user.header());
+      expect([route, user.status]).toEqual([route, 200]);
+    }
+  });
+
+  it('keeps the fleet answering when one entity fails, naming the error on that entry only', async () => {
+    // A report store that fails for one entity: the fleet's per-entity error branch.
+    const failingStore = createBackendModule({
+      pluginId: 'serving-health',
+      moduleId: 'failing-store',
+      register(reg) {
+        reg.registerInit({
+          deps: { reports: servingHealthReportStoreExtensionPoint },
+          async init({ reports }) {
+            reports.setReportStore({
+              async get(key) {
+                if (key.entityRef === 'component:default/churn') {
+                  throw new Error('report store unavailable for churn');
+                }
+                return undefined;
+              },
+              async set() {},
+            });
+          },
+        });
+      },
+    });
+    const server = await start(failingStore);
+    const res = await request(server)
+      .get('/api/serving-health/fleet')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    const entries = (res.body as FleetSummary).entries;
+    expect(entries.map(e => [e.entityRef, e.overall, e.error])).toEqual([
+      ['component:default/churn', 'unknown', 'report store unavailable for churn'],
+      ['component:default/fraud', 'unknown', undefined],
+    ]);
+    // fraud's own report was made (its cluster is unreachable, which the report says), not replaced by an error.
+    expect(entries[1].cluster).toBe('prod');
+  });
+});

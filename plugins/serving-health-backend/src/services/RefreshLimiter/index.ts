@@ -1,0 +1,2 @@
+export type { RefreshLimiter } from './createRefreshLimiter';
+export { createRefreshLimiter } from './createRefreshLimiter';

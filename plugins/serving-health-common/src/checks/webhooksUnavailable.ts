@@ -1,0 +1,121 @@
+import { isKServeWebhook } from './kserveWebhookEndpoints';
+import { isPolicyEngineWebhook } from './policyEngineAdmission';
+import { SERVICE_CHAIN_COLLECTIONS, ServiceChain } from './serviceChain';
+import { TriageCheck } from './types';
+import { firstReadError } from './util';
+import {
+  WebhookEntry,
+  deadWebhookEvidence,
+  describeRules,
+  entityAdmissionRequests,
+  interceptsAny,
+  listWebhooks,
+  webhookServiceChain,
+} from './webhooks';
+
+interface Unserved {
+  webhook: WebhookEntry;
+  chain: ServiceChain;
+  interceptsEntity: boolean;
+}
+
+/**
+ * Webhooks of other components (istiod, cert-manager, Knative, ingress-nginx, Kyverno's non-resource ones, ...)
+ * whose Service exists but cannot serve them. Their owner is still installed, so the fix is to repair it; a
+ * Service that is gone is stale-webhook (webhooks.stale), KServe's and Kyverno's resource webhooks have checks of
+ * their own.
+ */
+function selectorArg(chain: ServiceChain): string {
+  const selector: Record<string, string> = chain.service?.spec?.selector ?? {};
+  return Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') || '<selector>';
+}
+
+export const webhooksUnavailable: TriageCheck = {
+  id: 'webhooks.unavailable',
+  stage: 'webhooks',
+  title: "Other components' webhooks served",
+  requires: ['cluster.reachable'],
+  run(ctx) {
+    const { snapshot } = ctx;
+    const { webhooks, unreadable } = listWebhooks(snapshot);
+    const webhooksUnread = firstReadError(snapshot, unreadable);
+    if (webhooksUnread) return webhooksUnread;
+    const chainUnread = firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
+    if (chainUnread) return chainUnread;
+    const others = webhooks.filter(
+      w => !isKServeWebhook(w, snapshot.namespaces.kserve) && !isPolicyEngineWebhook(w),
+    );
+    const requests = entityAdmissionRequests(ctx);
+    const unserved: Unserved[] = [];
+    const notCheckable: string[] = [];
+    const served: WebhookEntry[] = [];
+    for (const webhook of others) {
+      const chain = webhookServiceChain(snapshot, webhook);
+      if (!chain) {
+        notCheckable.push(`${webhook.configName}: ${webhook.webhookName} calls ${webhook.url ?? 'an unset address'} directly (clientConfig.url): no cluster object says whether it answers`);
+      } else if (chain.verdict === 'not-checkable') {
+        notCheckable.push(`${webhook.configName}: ${webhook.webhookName}: ${chain.cause}`);
+      } else if (chain.verdict === 'not-served') {
+        unserved.push({ webhook, chain, interceptsEntity: interceptsAny(webhook, requests) });
+      } else if (chain.verdict === 'served') {
+        served.push(webhook);
+      }
+    }
+    const notCheckableEvidence = notCheckable.length ? [{ label: 'Not checkable', lines: notCheckable }] : [];
+    const notCheckableNote = notCheckable.length ? ` ${notCheckable.length} not checkable (called by URL or through DNS).` : '';
+    if (unserved.length === 0) {
+      return {
+        status: 'pass',
+        summary: `${served.length} webhook(s) of other components have a Service that serves them.${notCheckableNote}`,
+        evidence: [
+          {
+            label: 'Webhooks checked',
+            lines: served.map(w => `${w.configKind}/${w.configName}: ${w.webhookName} -> ${w.service!.namespace}/${w.service!.name}`),
+          },
+          ...notCheckableEvidence,
+        ],
+      };
+    }
+    const blocking = unserved.filter(u => u.interceptsEntity && u.webhook.failurePolicy === 'Fail');
+    const first = blocking[0] ?? unserved.find(u => u.interceptsEntity);
+    const svcs = [...new Map(unserved.map(u => [`${u.chain.namespace}/${u.chain.name}`, u])).values()];
+    // The fix is for the components that block this entity; the others are named in the evidence only.
+    const toRepair = first ? svcs.filter(u => unserved.some(x => x.interceptsEntity && x.chain.name === u.chain.name && x.chain.namespace === u.chain.namespace)) : svcs;
+    return {
+      // Only a webhook that intercepts what this entity creates is its failure; any other is a cluster warning.
+      status: blocking.length ? 'fail' : 'warn',
+      failureMode: first ? 'webhook-unavailable' : undefined,
+      summary: first
+        ? `Webhook ${first.webhook.webhookName} (${first.webhook.configName}) intercepts this entity's deployment (${describeRules(first.webhook)}) with failurePolicy ${first.webhook.failurePolicy}, but Service ${first.chain.namespace}/${first.chain.name} cannot serve it: ${first.chain.cause}. ${
+            first.webhook.failurePolicy === 'Fail'
+              ? `Requests are denied with 'failed calling webhook "${first.webhook.webhookName}"'.`
+              : 'Requests pass only after the call fails.'
+          } Repair ${first.chain.namespace}/${first.chain.name}; its component is still installed.${notCheckableNote}`
+        : `${unserved.length} webhook(s) of other components are not served (${svcs.map(u => `${u.chain.namespace}/${u.chain.name}`).join(', ')}); they intercept nothing this entity's deployment creates, but fail the kinds they match cluster-wide.${notCheckableNote}`,
+      evidence: [
+        ...unserved.map(u => deadWebhookEvidence('Unserved webhook', u.webhook, u.chain, u.interceptsEntity)),
+        ...svcs.flatMap(u => u.chain.evidence),
+        ...notCheckableEvidence,
+      ],
+      remediation: {
+        why: 'The Service exists, so the component that owns the webhook is installed but not serving it (pods not Ready, a headless Service, or a Service without the webhook\'s port). Deleting its webhook configuration would silently turn off what it enforces or injects (sidecars, certificates, defaults) and the component re-registers it anyway: repair the component instead.',
+        steps: [
+          ...toRepair.flatMap(({ chain }) => [
+            {
+              text: `Service ${chain.namespace}/${chain.name} cannot serve port ${chain.port} (${chain.cause}): read it and its EndpointSlices.`,
+              command: `kubectl -n ${chain.namespace} get service ${chain.name} -o wide && kubectl -n ${chain.namespace} get endpointslices -l kubernetes.io/service-name=${chain.name} -o wide`,
+            },
+            {
+              text: 'Find the pods the Service selects and why they are not Ready (rollout, image pull, crash loop, certificate).',
+              command: `kubectl -n ${chain.namespace} describe pods -l ${selectorArg(chain)}`,
+            },
+          ]),
+          {
+            text: 'Once the Service has a ready endpoint again, hard-refresh and sync the affected Argo CD application.',
+            command: `kubectl -n ${ctx.target.argoApp?.namespace ?? 'argocd'} annotate applications.argoproj.io ${ctx.target.argoApp?.name ?? '<app>'} argocd.argoproj.io/refresh=hard --overwrite`,
+          },
+        ],
+      },
+    };
+  },
+};
