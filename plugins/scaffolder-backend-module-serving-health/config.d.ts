@@ -9,6 +9,21 @@ export interface Config {
        * is authorized like the real request); `clusterPolicies` needs list on clusterpolicies.kyverno.io.
        */
       cluster?: string;
+      /**
+       * The identity `serving-health:admission-dry-run` uses per cluster: a ServiceAccount bound to
+       * `serving-health-dry-run` (deploy/rbac.yaml). Without one for a cluster the action sends nothing: the
+       * reader's token is never used to send a write, even a dry run.
+       */
+      dryRunIdentities?: Array<{
+        cluster: string;
+        /** @visibility secret */
+        serviceAccountToken: string;
+      }>;
+      /**
+       * Kinds the admission dry-run sends to a cluster; any other kind fails the step before a request.
+       * Default: InferenceService, ServingRuntime, InferenceGraph, TrainedModel, Application.
+       */
+      dryRunKinds?: string[];
       /** Timeout of each admission dry-run request in milliseconds (default 30000). */
       dryRunTimeoutMs?: number;
       /** Label conventions of `serving-health:validate` (a step may override them). */

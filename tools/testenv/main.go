@@ -169,7 +169,8 @@ func writeServiceAccountKey(path string) error {
 }
 
 // startEgress routes every connection the apiserver opens into the "cluster"
-// through a local HTTP CONNECT proxy, so no packet ever leaves the machine for
+// and to the "controlplane" (URL webhooks, aggregated APIs) through a local
+// HTTP CONNECT proxy that answers in-process and dials nothing, so no packet ever leaves the machine for
 // a scenario's made-up pod addresses. Kubelet connections are answered by a
 // stand-in kubelet that serves container logs a scenario provides. Webhook calls reach a Service's endpoint only
 // when the scenario marks one ready, and are then answered in-process by a
@@ -206,7 +207,13 @@ egressSelections:
     transport:
       uds:
         udsName: %s
-`, sock)
+- name: controlplane
+  connection:
+    proxyProtocol: HTTPConnect
+    transport:
+      uds:
+        udsName: %s
+`, sock, sock)
 	path := filepath.Join(dir, "egress-selector.yaml")
 	return path, os.WriteFile(path, []byte(cfg), 0o600)
 }

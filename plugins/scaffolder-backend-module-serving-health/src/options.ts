@@ -10,7 +10,9 @@ import { readClusterConnections } from '@serving-health/plugin-serving-health-no
 import {
   ClusterConnection,
   createKubernetesClient,
+  CredentialProvider,
   KubernetesClient,
+  staticCredentials,
 } from '@serving-health/plugin-serving-health-kube';
 
 /** What the actions share, built once by the module from `servingHealth.scaffolder.*`. */
@@ -24,7 +26,23 @@ export interface ServingHealthActionOptions {
   /** Timeout of each admission dry-run request (webhooks may take up to 30 s). */
   dryRunTimeoutMs: number;
   createClient(connection: ClusterConnection): KubernetesClient;
+  /** Kinds `serving-health:admission-dry-run` sends; anything else is refused before a request. */
+  dryRunKinds: string[];
+  /**
+   * The identity admission dry-runs use on a cluster (`servingHealth.scaffolder.dryRunIdentities`), never
+   * the reader's: undefined when none is configured, and then nothing is sent.
+   */
+  dryRunCredentials(cluster: string): CredentialProvider | undefined;
 }
+
+/** The workload kinds the model-endpoint templates render. */
+export const DEFAULT_DRY_RUN_KINDS = [
+  'InferenceService',
+  'ServingRuntime',
+  'InferenceGraph',
+  'TrainedModel',
+  'Application',
+];
 
 export const DEFAULT_DRY_RUN_TIMEOUT_MS = 30_000;
 
@@ -44,6 +62,15 @@ export function readActionOptions(config: Config): ServingHealthActionOptions {
     }
   }
   let clusters: ClusterConnection[] | undefined;
+  const dryRunIdentities = new Map<string, CredentialProvider>(
+    (
+      config.getOptionalConfigArray('servingHealth.scaffolder.dryRunIdentities') ??
+      []
+    ).map(c => [
+      c.getString('cluster'),
+      staticCredentials({ token: c.getString('serviceAccountToken') }),
+    ]),
+  );
   return {
     conventions,
     // Read on first use: a cluster entry this plugin cannot use must not stop the scaffolder from starting.
@@ -55,6 +82,10 @@ export function readActionOptions(config: Config): ServingHealthActionOptions {
       config.getOptionalNumber('servingHealth.scaffolder.dryRunTimeoutMs') ??
       DEFAULT_DRY_RUN_TIMEOUT_MS,
     createClient: createKubernetesClient,
+    dryRunKinds:
+      config.getOptionalStringArray('servingHealth.scaffolder.dryRunKinds') ??
+      DEFAULT_DRY_RUN_KINDS,
+    dryRunCredentials: cluster => dryRunIdentities.get(cluster),
   };
 }
 

@@ -43,7 +43,7 @@ export {
   ClusterPolicyReadError,
 } from './reads/readClusterPolicies';
 export type { ApiDiscovery, ApiResource, DryRunAnswer } from './reads/dryRun';
-export { createApiDiscovery, dryRunObject } from './reads/dryRun';
+export { createApiDiscovery, dryRunObject, dryRunOnly } from './reads/dryRun';
 export { readAdmissionDryRun } from './reads/readAdmissionDryRun';
 export { triageTarget } from './triage/triageTarget';
 export { redactDeep, redactLog, redactLogLine, redactText } from './redact';

@@ -10,32 +10,37 @@ const SECRET_KEY =
 const KEY = `${SECRET_KEY}[A-Za-z0-9_.-]{0,20}`;
 
 /*
- * Every pattern starts with a literal or a short, bounded prefix and uses bounded repetition, so a match
- * attempt costs a bounded number of steps per position: no input can make these backtrack.
+ * Every pattern starts with a literal or a short, bounded prefix. Repetition that something must follow is
+ * bounded; only a pattern's last repetition is unbounded, and nothing after it can fail, so it consumes the
+ * whole secret without backtracking. No input can make these take more than linear time.
  */
 const PATTERNS: Array<[RegExp, string]> = [
-  // PEM private keys, whole or cut off at the end of the text, also with escaped newlines inside JSON.
+  // PEM private keys across lines (also with escaped newlines inside JSON). The body is base64, blanks and
+  // backslashes only, so the scan from a BEGIN stops at the next dash.
   [
-    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]{0,40}PRIVATE KEY-----|$)/g,
+    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s\\]*-----END [A-Z ]{0,40}PRIVATE KEY-----/g,
     '[REDACTED PRIVATE KEY]',
   ],
+  // A block cut off before its end: the rest of its line, and below any line that is only key material.
+  [/-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[^\n]*/g, '[REDACTED PRIVATE KEY]'],
+  [/^[A-Za-z0-9+/]{40,}={0,2}$/gm, '[REDACTED KEY MATERIAL]'],
   // Credentials in URLs: everything before the last @ of the authority (user, user:password, a token as
   // the user, passwords containing @).
   [/\b([a-z][a-z0-9+.-]{0,20}:\/\/)[^\s/?#"'<>]{0,512}@/gi, '$1[REDACTED]@'],
   // Authorization header values.
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{1,4096}/gi, '$1 [REDACTED]'],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [REDACTED]'],
   // "key": "value" (JSON, quoted YAML) for secret-looking keys: the whole quoted value, spaces included.
-  [new RegExp(`(${KEY}"?\\s{0,4}[:=]\\s{0,4}")[^"\\n]{1,4096}`, 'gi'), '$1[REDACTED]'],
-  [new RegExp(`(${KEY}'?\\s{0,4}[:=]\\s{0,4}')[^'\\n]{1,4096}`, 'gi'), '$1[REDACTED]'],
+  [new RegExp(`(${KEY}"?\\s{0,4}[:=]\\s{0,4}")[^"\\n]+`, 'gi'), '$1[REDACTED]'],
+  [new RegExp(`(${KEY}'?\\s{0,4}[:=]\\s{0,4}')[^'\\n]+`, 'gi'), '$1[REDACTED]'],
   // The same inside escaped JSON (\"key\": \"value\"), as in a JSON log line carrying a JSON document.
-  [new RegExp(`(${KEY}(?:\\\\")?\\s{0,4}[:=]\\s{0,4}\\\\")[^"\\\\\\n]{1,4096}`, 'gi'), '$1[REDACTED]'],
+  [new RegExp(`(${KEY}(?:\\\\")?\\s{0,4}[:=]\\s{0,4}\\\\")[^"\\\\\\n]+`, 'gi'), '$1[REDACTED]'],
   // key=value and key: value, unquoted: up to the next separator.
-  [new RegExp(`(${KEY}\\s{0,4}[:=]\\s{0,4})[^"'\\\\\\s,;{}[\\]&]{1,4096}`, 'gi'), '$1[REDACTED]'],
+  [new RegExp(`(${KEY}\\s{0,4}[:=]\\s{0,4})[^"'\\\\\\s,;{}[\\]&]+`, 'gi'), '$1[REDACTED]'],
   // Azure shared access signatures.
-  [/([?&]sig=)[^&\s"']{1,1024}/gi, '$1[REDACTED]'],
+  [/([?&]sig=)[^&\s"']+/gi, '$1[REDACTED]'],
   // JWTs seen bare.
   [
-    /\beyJ[A-Za-z0-9_-]{8,4096}\.[A-Za-z0-9_-]{8,4096}\.[A-Za-z0-9_-]{8,4096}/g,
+    /\beyJ[A-Za-z0-9_-]{8,4096}\.[A-Za-z0-9_-]{8,4096}\.[A-Za-z0-9_-]{8,}/g,
     '[REDACTED JWT]',
   ],
   // AWS access key ids.
@@ -43,7 +48,7 @@ const PATTERNS: Array<[RegExp, string]> = [
   // Vendor tokens recognisable by their prefix: GitHub, GitLab, Slack, Stripe, Google, OpenAI, Hugging Face,
   // npm, SendGrid.
   [
-    /\b(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255}|glpat-[A-Za-z0-9_-]{20,255}|xox[abprs]-[A-Za-z0-9-]{10,255}|[rs]k_(?:live|test)_[A-Za-z0-9]{16,255}|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,255}|hf_[A-Za-z0-9]{30,255}|npm_[A-Za-z0-9]{36}|SG\.[A-Za-z0-9_-]{16,255}\.[A-Za-z0-9_-]{16,255})/g,
+    /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|[rs]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-)?[A-Za-z0-9_-]{20,}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,})/g,
     '[REDACTED TOKEN]',
   ],
 ];

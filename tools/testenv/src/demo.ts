@@ -49,6 +49,16 @@ function demoAppConfig(clusters: TestEnv[]): string {
           },
         ],
       },
+      // The template's admission dry-run writes (as a dry run), so it gets its own identity, never the
+      // reader's. The testenv has no narrower one than admin; a real portal binds serving-health-dry-run.
+      servingHealth: {
+        scaffolder: {
+          dryRunIdentities: clusters.map(env => ({
+            cluster: env.name,
+            serviceAccountToken: env.tokens.admin,
+          })),
+        },
+      },
     },
   )}`;
 }

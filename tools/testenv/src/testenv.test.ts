@@ -104,6 +104,72 @@ describe('startTestEnv', () => {
   });
 });
 
+describe('the network of a testenv', () => {
+  const env = useTestEnv({ name: 'egress', scenario: 'healthy' });
+
+  it('answers a URL webhook itself: the API server dials nothing outside the machine', async () => {
+    const admin = new KubeClient(env().access('admin'));
+    try {
+      const ca = (
+        await admin.get(`/api/v1/namespaces/kube-system/configmaps/testenv-webhook-ca`)
+      ).data['ca.crt'];
+      // A host under .invalid never resolves anywhere: the call can only succeed through the testenv's
+      // in-process egress proxy, which answers it and dials nothing.
+      await admin.post('/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', {
+        metadata: { name: 'url-webhook' },
+        webhooks: [
+          {
+            name: 'configmaps.outside.example.invalid',
+            clientConfig: {
+              url: 'https://webhook.outside.example.invalid/validate',
+              caBundle: Buffer.from(ca).toString('base64'),
+            },
+            rules: [
+              { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] },
+            ],
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'default' } },
+            failurePolicy: 'Fail',
+            sideEffects: 'None',
+            admissionReviewVersions: ['v1'],
+            timeoutSeconds: 5,
+          },
+        ],
+      });
+      const created = await admin.post('/api/v1/namespaces/default/configmaps', {
+        metadata: { name: 'through-url-webhook' },
+        data: { a: 'b' },
+      });
+      expect(created.metadata.name).toBe('through-url-webhook');
+    } finally {
+      await admin
+        .delete('/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/url-webhook')
+        .catch(() => undefined);
+      admin.close();
+    }
+  });
+
+  it("serves a container's log through the API server from the scenario's logs/ directory", async () => {
+    const admin = new KubeClient(env().access('admin'));
+    try {
+      // A pod of the scenario, on its node: the API server asks that node's kubelet for the log.
+      const pods = await admin.get('/api/v1/namespaces/kserve/pods');
+      const pod = pods.items[0].metadata.name;
+      const dir = path.join(env().dataDir, 'logs/kserve', pod);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'manager.log'), 'one\ntwo\nthree\n');
+      const tail = await admin.get(
+        `/api/v1/namespaces/kserve/pods/${pod}/log?container=manager&tailLines=2`,
+      );
+      expect(tail).toBe('two\nthree\n');
+      await expect(
+        admin.get(`/api/v1/namespaces/kserve/pods/${pod}/log?container=kube-rbac-proxy`),
+      ).rejects.toMatchObject({ statusCode: 404 });
+    } finally {
+      admin.close();
+    }
+  });
+});
+
 describe('stopping', () => {
   it('leaves neither a process nor files behind', async () => {
     const env = await startTestEnv({ name: 'stop' });

@@ -3,8 +3,13 @@ import path from 'node:path';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import yaml from 'yaml';
 import { DEFAULT_LABEL_CONVENTIONS } from '@serving-health/plugin-serving-health-policy';
-import { ClusterConnection, createKubernetesClient } from '@serving-health/plugin-serving-health-kube';
 import {
+  ClusterConnection,
+  createKubernetesClient,
+  CredentialProvider,
+} from '@serving-health/plugin-serving-health-kube';
+import {
+  DEFAULT_DRY_RUN_KINDS,
   DEFAULT_DRY_RUN_TIMEOUT_MS,
   ServingHealthActionOptions,
 } from '../options';
@@ -30,6 +35,10 @@ export function workspaceWith(layout: Record<string, string>) {
 export function actionOptions(
   clusters: ClusterConnection[] = [],
   defaultCluster?: string,
+  dryRun: {
+    identities?: Record<string, CredentialProvider>;
+    kinds?: string[];
+  } = {},
 ): ServingHealthActionOptions {
   return {
     conventions: DEFAULT_LABEL_CONVENTIONS,
@@ -37,6 +46,8 @@ export function actionOptions(
     defaultCluster,
     dryRunTimeoutMs: DEFAULT_DRY_RUN_TIMEOUT_MS,
     createClient: createKubernetesClient,
+    dryRunKinds: dryRun.kinds ?? DEFAULT_DRY_RUN_KINDS,
+    dryRunCredentials: cluster => dryRun.identities?.[cluster],
   };
 }
 

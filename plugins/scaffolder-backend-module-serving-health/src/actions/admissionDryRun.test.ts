@@ -33,9 +33,18 @@ describe('serving-health:admission-dry-run against the webhook-no-endpoints test
   };
   const readBack = (apiPath: string) =>
     createKubernetesClient(connection('admin')).request({ path: apiPath });
+  /** The cluster as the portal knows it (the reader), with a separate dry-run identity. */
+  const options = (
+    identity: 'admin' | 'reader' | 'nobody' = 'admin',
+    kinds?: string[],
+  ) =>
+    actionOptions([connection('reader')], undefined, {
+      identities: { demo: connection(identity).credentials },
+      kinds,
+    });
 
   it("returns the API server's denial verbatim, creates nothing, and fails the step", async () => {
-    const action = createAdmissionDryRunAction(actionOptions([connection()]));
+    const action = createAdmissionDryRunAction(options());
     const ws = workspaceWith({ out: 'good' });
     const ctx = createMockActionContext({
       input: { files: ['out'] },
@@ -110,7 +119,7 @@ describe('serving-health:admission-dry-run against the webhook-no-endpoints test
       path.join(ws, 'out/fraud-detector.json'),
       JSON.stringify(manifest),
     );
-    const action = createAdmissionDryRunAction(actionOptions([connection()]));
+    const action = createAdmissionDryRunAction(options());
     const ctx = createMockActionContext({
       input: { files: ['out'], failOnDenied: false },
       workspacePath: ws,
@@ -134,9 +143,7 @@ describe('serving-health:admission-dry-run against the webhook-no-endpoints test
   });
 
   it('passes on the answer of an identity that may not create: 403, verbatim', async () => {
-    const action = createAdmissionDryRunAction(
-      actionOptions([connection('nobody')]),
-    );
+    const action = createAdmissionDryRunAction(options('nobody'));
     const ws = workspaceWith({ out: 'good' });
     const ctx = createMockActionContext({
       input: { files: ['out/application.yaml'], failOnDenied: false },
@@ -152,7 +159,9 @@ describe('serving-health:admission-dry-run against the webhook-no-endpoints test
   });
 
   it('reports a kind the cluster does not serve as kubectl would', async () => {
-    const action = createAdmissionDryRunAction(actionOptions([connection()]));
+    const action = createAdmissionDryRunAction(
+      options('admin', ['InferenceService', 'ModelMesh']),
+    );
     const ws = workspaceWith({ out: 'good' });
     fs.writeFileSync(
       path.join(ws, 'out/unknown.yaml'),
@@ -172,8 +181,61 @@ describe('serving-health:admission-dry-run against the webhook-no-endpoints test
     });
   });
 
+  it('sends nothing without a dry-run identity: the reader never writes', async () => {
+    const sent: string[] = [];
+    const reader = connection('reader');
+    const action = createAdmissionDryRunAction({
+      ...actionOptions([reader]),
+      createClient: c => {
+        sent.push(c.name);
+        return createKubernetesClient(c);
+      },
+    });
+    const ws = workspaceWith({ out: 'good' });
+    await expect(
+      action.handler(
+        createMockActionContext({ input: { files: ['out'] }, workspacePath: ws }) as any,
+      ),
+    ).rejects.toThrow(
+      "No dry-run identity for cluster 'demo': add it to servingHealth.scaffolder.dryRunIdentities",
+    );
+    expect(sent).toEqual([]);
+  });
+
+  it('refuses kinds outside the allowlist and malformed apiVersion or kind before any request', async () => {
+    const sent: string[] = [];
+    const action = createAdmissionDryRunAction({
+      ...options(),
+      createClient: c => {
+        sent.push(c.name);
+        return createKubernetesClient(c);
+      },
+    });
+    const ws = workspaceWith({ out: 'good' });
+    const run = async (file: string, text: string) => {
+      fs.writeFileSync(path.join(ws, 'out', file), text);
+      return action
+        .handler(
+          createMockActionContext({ input: { files: [`out/${file}`] }, workspacePath: ws }) as any,
+        )
+        .then(() => 'completed', (e: Error) => e.message);
+    };
+    expect(
+      await run('role.yaml', 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: { name: x }\n'),
+    ).toBe(
+      'files: kind(s) ClusterRoleBinding are not sent to a cluster; allowed: InferenceService, ServingRuntime, InferenceGraph, TrainedModel, Application (servingHealth.scaffolder.dryRunKinds)',
+    );
+    expect(
+      await run('bad-version.yaml', 'apiVersion: "../../api/v1"\nkind: InferenceService\nmetadata: { name: x }\n'),
+    ).toBe("out/bad-version.yaml: apiVersion '../../api/v1' is not group/version or version");
+    expect(
+      await run('bad-kind.yaml', 'apiVersion: serving.kserve.io/v1beta1\nkind: "inferenceservices/../x"\nmetadata: { name: x }\n'),
+    ).toBe("out/bad-kind.yaml: kind 'inferenceservices/../x' is not a Kubernetes kind");
+    expect(sent).toEqual([]);
+  });
+
   it('rejects paths outside the workspace and unknown clusters', async () => {
-    const action = createAdmissionDryRunAction(actionOptions([connection()]));
+    const action = createAdmissionDryRunAction(options());
     const ws = workspaceWith({ out: 'good' });
     await expect(
       action.handler(
@@ -198,7 +260,7 @@ describe('serving-health:admission-dry-run against the webhook-no-endpoints test
       (input, i) => [examples[i].description, input] as const,
     ),
   )('example: %s', async (_d, input) => {
-    const action = createAdmissionDryRunAction(actionOptions([connection()]));
+    const action = createAdmissionDryRunAction(options());
     const ws = workspaceWith({ out: 'good' });
     const ctx = createMockActionContext({ input, workspacePath: ws });
     const result = await action.handler(ctx as any).then(

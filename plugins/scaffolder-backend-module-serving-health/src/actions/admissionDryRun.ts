@@ -27,6 +27,11 @@ export interface DryRunResult extends Omit<DryRunAnswer, 'error'> {
   file: string;
 }
 
+// Bounded, anchored and without nested repetition: linear on any input.
+const API_VERSION =
+  /^(?:[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?\/)?v[0-9]{1,4}(?:(?:alpha|beta)[0-9]{1,4})?$/;
+const KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
+
 const NOT_CLUSTER_OBJECTS = [
   /^backstage\.io\//,
   /^kustomize\.config\.k8s\.io\//,
@@ -122,9 +127,40 @@ export function createAdmissionDryRunAction(
         throw new InputError(
           'files: no Kubernetes objects to dry-run in the workspace',
         );
+      // Everything is checked before the first request: a rejected step sends nothing.
+      for (const { file, object } of objects) {
+        if (!API_VERSION.test(object.apiVersion ?? '')) {
+          throw new InputError(
+            `${file}: apiVersion '${object.apiVersion ?? ''}' is not group/version or version`,
+          );
+        }
+        if (!KIND.test(object.kind ?? '')) {
+          throw new InputError(`${file}: kind '${object.kind ?? ''}' is not a Kubernetes kind`);
+        }
+      }
+      const refused = [
+        ...new Set(
+          objects
+            .map(o => o.object.kind!)
+            .filter(kind => !options.dryRunKinds.includes(kind)),
+        ),
+      ];
+      if (refused.length) {
+        throw new InputError(
+          `files: kind(s) ${refused.join(', ')} are not sent to a cluster; allowed: ${options.dryRunKinds.join(
+            ', ',
+          )} (servingHealth.scaffolder.dryRunKinds)`,
+        );
+      }
 
       const connection = resolveCluster(options, input.cluster);
-      const client = options.createClient(connection);
+      const credentials = options.dryRunCredentials(connection.name);
+      if (!credentials) {
+        throw new InputError(
+          `No dry-run identity for cluster '${connection.name}': add it to servingHealth.scaffolder.dryRunIdentities (a ServiceAccount bound to serving-health-dry-run). The reader's token is never used to send a write, even a dry run.`,
+        );
+      }
+      const client = options.createClient({ ...connection, credentials });
       const discover = createApiDiscovery(client);
       const results: DryRunResult[] = [];
       for (const { file, object } of objects) {

@@ -95,6 +95,22 @@ describe('policy-engine.admission', () => {
     expect(out.summary).toBe('3 Kyverno webhook(s) registered and served (kyverno-svc: 1 ready).');
   });
 
+  it('warns without policy-engine-not-ready when the unserved Kyverno webhooks match nothing this entity creates', () => {
+    const s = withKyvernoAdmissionNotReady(healthySnapshot());
+    for (const col of ['mutatingWebhookConfigurations', 'validatingWebhookConfigurations'] as const) {
+      for (const cfg of itemsOf(s, col)) {
+        if (!cfg.metadata.name.startsWith('kyverno-resource-')) continue;
+        for (const w of cfg.webhooks) {
+          w.rules = [{ apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['cronjobs'] }];
+        }
+      }
+    }
+    const out = runCheck(policyEngineAdmission, s);
+    expect(out.status).toBe('warn');
+    expect(out.failureMode).toBeUndefined();
+    expect(out.summary).toContain("Their rules match nothing this entity's deployment creates");
+  });
+
   it('fails with policy-engine-not-ready when kyverno-svc is headless', () => {
     const s = withService(healthySnapshot(), 'kyverno-svc', svc => {
       svc.spec.clusterIP = 'None';

@@ -1,7 +1,14 @@
 import { SERVICE_CHAIN_COLLECTIONS, describeChainCause } from './serviceChain';
 import { TriageCheck } from './types';
 import { findCondition, firstReadError, ref } from './util';
-import { WebhookEntry, describeRules, listWebhooks, webhookServiceChain } from './webhooks';
+import {
+  WebhookEntry,
+  describeRules,
+  entityAdmissionRequests,
+  interceptsAny,
+  listWebhooks,
+  webhookServiceChain,
+} from './webhooks';
 
 export const KYVERNO_SERVICE = 'kyverno-svc';
 export const KYVERNO_ADMISSION_CONTROLLER = 'kyverno-admission-controller';
@@ -25,7 +32,8 @@ export const policyEngineAdmission: TriageCheck = {
   stage: 'webhooks',
   title: 'Policy engine admission served',
   requires: ['cluster.reachable'],
-  run({ snapshot }) {
+  run(ctx) {
+    const { snapshot } = ctx;
     const ns = snapshot.namespaces.kyverno;
     const { webhooks, unreadable } = listWebhooks(snapshot);
     const webhooksUnread = firstReadError(snapshot, unreadable);
@@ -86,12 +94,19 @@ export const policyEngineAdmission: TriageCheck = {
       };
     }
     const affected = kyverno.filter(w => chainOf.get(w)!.verdict === 'not-served');
-    const failing = affected.filter(w => w.failurePolicy === 'Fail');
+    // Kyverno registers rules for what its policies match: only those that reach this entity's objects block it.
+    const requests = entityAdmissionRequests(ctx);
+    const blocking = affected.filter(w => interceptsAny(w, requests));
+    const failing = blocking.filter(w => w.failurePolicy === 'Fail');
     const chain = dead[0];
     return {
       status: failing.length ? 'fail' : 'warn',
-      failureMode: 'policy-engine-not-ready',
-      summary: `${affected.length} Kyverno webhook(s) are registered but not served: ${describeChainCause(chain)}. ${failing.length} with failurePolicy Fail reject every request they match (${failing[0]?.webhookName ?? 'none'}); Argo CD applications go Unknown.`,
+      failureMode: blocking.length ? 'policy-engine-not-ready' : undefined,
+      summary: `${affected.length} Kyverno webhook(s) are registered but not served: ${describeChainCause(chain)}. ${
+        blocking.length
+          ? `${failing.length} with failurePolicy Fail reject every request they match (${failing[0]?.webhookName ?? 'none'}), this entity's included; Argo CD applications go Unknown.`
+          : "Their rules match nothing this entity's deployment creates: a cluster warning, not this entity's failure."
+      }`,
       evidence: [
         ...deployEvidence,
         { label: 'Kyverno webhooks', lines: webhookLines },

@@ -32,6 +32,21 @@ export type ChainProblem =
   | 'no-port'
   | 'no-ready-endpoints';
 
+const VERDICT: Record<ChainProblem, ChainVerdict> = {
+  'namespace-gone': 'gone',
+  'service-gone': 'gone',
+  'external-name': 'not-checkable',
+  headless: 'not-served',
+  'no-port': 'not-served',
+  'no-ready-endpoints': 'not-served',
+};
+
+function stop(chain: ServiceChain, problem: ChainProblem, cause: string) {
+  chain.problem = problem;
+  chain.verdict = VERDICT[problem];
+  chain.cause = cause;
+}
+
 /** What the API server would find when it resolves a webhook's Service. */
 export interface ServiceChain {
   namespace: string;
@@ -190,9 +205,7 @@ export function analyzeServiceChain(
   );
   if (!chain.service) {
     const namespaceGone = namespaces !== undefined && !namespaces.some(n => n.metadata.name === namespace);
-    chain.verdict = 'gone';
-    chain.problem = namespaceGone ? 'namespace-gone' : 'service-gone';
-    chain.cause = `service "${name}" not found`;
+    stop(chain, namespaceGone ? 'namespace-gone' : 'service-gone', `service "${name}" not found`);
     chain.evidence.push({
       object: { kind: 'Service', namespace, name },
       label: 'Service',
@@ -220,22 +233,16 @@ export function analyzeServiceChain(
     },
   });
   if (spec.type === 'ExternalName') {
-    chain.verdict = 'not-checkable';
-    chain.problem = 'external-name';
-    chain.cause = `ExternalName Service: the API server calls ${spec.externalName}:${port} through DNS, which no EndpointSlice describes`;
+    stop(chain, 'external-name', `ExternalName Service: the API server calls ${spec.externalName}:${port} through DNS, which no EndpointSlice describes`);
     return chain;
   }
   if (spec.clusterIP === 'None') {
-    chain.verdict = 'not-served';
-    chain.problem = 'headless';
-    chain.cause = 'cannot route to service with ClusterIP "None" (a headless Service cannot be called)';
+    stop(chain, 'headless', 'cannot route to service with ClusterIP "None" (a headless Service cannot be called)');
     return chain;
   }
   const servicePort = ports.find(p => p.port === port);
   if (!servicePort) {
-    chain.verdict = 'not-served';
-    chain.problem = 'no-port';
-    chain.cause = `no service port ${port} found for service "${name}" (ports: ${ports.map(p => p.port).join(', ') || 'none'})`;
+    stop(chain, 'no-port', `no service port ${port} found for service "${name}" (ports: ${ports.map(p => p.port).join(', ') || 'none'})`);
     return chain;
   }
 
@@ -284,9 +291,7 @@ export function analyzeServiceChain(
     });
   }
   if (chain.readyEndpoints === 0) {
-    chain.verdict = 'not-served';
-    chain.problem = 'no-ready-endpoints';
-    chain.cause = `no endpoints available for service "${name}"`;
+    stop(chain, 'no-ready-endpoints', `no endpoints available for service "${name}"`);
   }
 
   const selector = spec.selector;

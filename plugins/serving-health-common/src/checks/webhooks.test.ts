@@ -1,8 +1,10 @@
-import { describeRules, listWebhooks, webhookIntercepts, WebhookEntry } from './webhooks';
+import { describeRules, entityAdmissionRequests, listWebhooks, webhookIntercepts, WebhookEntry } from './webhooks';
+import { checkContext } from './__fixtures__/context';
 import {
   forbidden,
   healthySnapshot,
   itemsOf,
+  withInferenceService,
   withReadError,
   withStaleIngressNginxWebhook,
   withStaleWebhook,
@@ -124,6 +126,46 @@ describe('webhookIntercepts', () => {
     const podCreate = { group: '', resource: 'pods', operation: 'CREATE' };
     expect(webhookIntercepts(podMutator, { ...podCreate, objectLabels: { app: 'web' } })).toBe(false);
     expect(webhookIntercepts(podMutator, { ...podCreate, objectLabels: { 'serving.kserve.io/inferenceservice': 'fraud-detector' } })).toBe(true);
+  });
+});
+
+describe('webhookIntercepts: scope', () => {
+  it('does not let a Cluster-scoped rule intercept a namespaced object', () => {
+    const w = entry({ rules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: ['CREATE'], scope: 'Cluster' }] });
+    expect(webhookIntercepts(w, { group: '', resource: 'pods', operation: 'CREATE' })).toBe(false);
+    const any = entry({ rules: [{ apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: ['CREATE'], scope: '*' }] });
+    expect(webhookIntercepts(any, { group: '', resource: 'pods', operation: 'CREATE' })).toBe(true);
+  });
+});
+
+describe('entityAdmissionRequests', () => {
+  const kinds = (s = healthySnapshot()) =>
+    [...new Set(entityAdmissionRequests(checkContext({ snapshot: s })).map(r => `${r.group || 'core'}/${r.resource}`))].sort();
+
+  it('covers the InferenceService, its predictor Pods and Deployments, and a Knative Service in Serverless mode (KServe\'s default)', () => {
+    expect(kinds()).toEqual(['apps/deployments', 'core/pods', 'serving.knative.dev/services', 'serving.kserve.io/inferenceservices']);
+  });
+
+  it.each(['RawDeployment', 'Standard'])('covers Service, Ingress, HTTPRoute and HPA in %s mode', mode => {
+    const s = withInferenceService(healthySnapshot(), i => {
+      i.metadata.annotations = { 'serving.kserve.io/deploymentMode': mode };
+    });
+    expect(kinds(s)).toEqual([
+      'apps/deployments',
+      'autoscaling/horizontalpodautoscalers',
+      'core/pods',
+      'core/services',
+      'gateway.networking.k8s.io/httproutes',
+      'networking.k8s.io/ingresses',
+      'serving.kserve.io/inferenceservices',
+    ]);
+  });
+
+  it('gives what KServe creates the InferenceService\'s labels plus its own, and its namespace\'s labels', () => {
+    const pods = entityAdmissionRequests(checkContext()).find(r => r.resource === 'pods')!;
+    expect(pods.operation).toBe('CREATE');
+    expect(pods.objectLabels).toMatchObject({ owner: 'team-fraud', 'serving.kserve.io/inferenceservice': 'fraud-detector', component: 'predictor' });
+    expect(pods.namespaceLabels).toMatchObject({ 'kubernetes.io/metadata.name': 'models', 'cost-center': 'cc-4200' });
   });
 });
 

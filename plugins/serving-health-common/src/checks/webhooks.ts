@@ -1,5 +1,5 @@
 import { ClusterSnapshot, SnapshotCollection } from '../snapshot';
-import { Evidence, KubeObject } from '../types';
+import { Evidence, KubeObject, RemediationStep, TriageTarget } from '../types';
 import { matchesLabelSelector } from '@serving-health/plugin-serving-health-policy';
 import { ServiceChain, analyzeServiceChain } from './serviceChain';
 import { CheckContext } from './types';
@@ -257,5 +257,13 @@ export function deadWebhookEvidence(label: string, w: WebhookEntry, chain: Servi
       objectSelector: JSON.stringify(w.objectSelector ?? {}),
       'blocks this entity': blockingVerdict(w, intercepts),
     },
+  };
+}
+
+/** The last step of a webhook fix: make Argo CD retry now instead of at its next backoff. */
+export function argoRefreshStep(target: TriageTarget, text: string): RemediationStep {
+  return {
+    text,
+    command: `kubectl -n ${target.argoApp?.namespace ?? 'argocd'} annotate applications.argoproj.io ${target.argoApp?.name ?? '<app>'} argocd.argoproj.io/refresh=hard --overwrite`,
   };
 }

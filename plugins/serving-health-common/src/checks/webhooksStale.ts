@@ -6,6 +6,7 @@ import { TriageCheck } from './types';
 import { firstReadError } from './util';
 import {
   WebhookEntry,
+  argoRefreshStep,
   deadWebhookEvidence,
   entityAdmissionRequests,
   interceptsAny,
@@ -100,10 +101,7 @@ export const webhooksStale: TriageCheck = {
         why: 'A webhook configuration outlives the component that served it when the component is uninstalled without it (Kyverno creates its configurations at runtime, so its chart removes them only when webhooksCleanup.enabled is set). The API server still calls it for every request its rules match; the error surfaces only in Argo CD conditions, never on the resource.',
         steps: [
           ...steps,
-          {
-            text: 'Then hard-refresh and sync the affected Argo CD applications.',
-            command: `kubectl -n ${ctx.target.argoApp?.namespace ?? 'argocd'} annotate applications.argoproj.io ${ctx.target.argoApp?.name ?? '<app>'} argocd.argoproj.io/refresh=hard --overwrite`,
-          },
+          argoRefreshStep(ctx.target, 'Then hard-refresh and sync the affected Argo CD applications.'),
         ],
       },
     };

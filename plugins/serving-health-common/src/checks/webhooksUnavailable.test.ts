@@ -144,6 +144,15 @@ describe('webhooks.unavailable', () => {
     expect(out.failureMode).toBe('webhook-unavailable');
   });
 
+  it('takes a webhook with matchConditions (CEL, not evaluated here) to intercept, and says so', () => {
+    const s = withCertManagerWebhookUnserved(healthySnapshot());
+    const cfg = itemsOf(s, 'mutatingWebhookConfigurations').find(c => c.metadata.name === 'cert-manager-webhook')!;
+    cfg.webhooks[0].matchConditions = [{ name: 'not-system', expression: "!object.metadata.name.startsWith('system-')" }];
+    const out = runCheck(webhooksUnavailable, s);
+    expect(out.status).toBe('fail');
+    expect(evidenceFields(out)['blocks this entity']).toBe('yes (failurePolicy Fail: requests are denied; its matchConditions are not evaluated here)');
+  });
+
   it('leaves a Service that is gone to webhooks.stale', () => {
     expect(runCheck(webhooksUnavailable, withStaleWebhook(healthySnapshot())).status).toBe('pass');
   });

@@ -5,6 +5,7 @@ import { TriageCheck } from './types';
 import { firstReadError } from './util';
 import {
   WebhookEntry,
+  argoRefreshStep,
   deadWebhookEvidence,
   describeRules,
   entityAdmissionRequests,
@@ -110,10 +111,7 @@ export const webhooksUnavailable: TriageCheck = {
               command: `kubectl -n ${chain.namespace} describe pods -l ${selectorArg(chain)}`,
             },
           ]),
-          {
-            text: 'Once the Service has a ready endpoint again, hard-refresh and sync the affected Argo CD application.',
-            command: `kubectl -n ${ctx.target.argoApp?.namespace ?? 'argocd'} annotate applications.argoproj.io ${ctx.target.argoApp?.name ?? '<app>'} argocd.argoproj.io/refresh=hard --overwrite`,
-          },
+          argoRefreshStep(ctx.target, 'Once the Service has a ready endpoint again, hard-refresh and sync the affected Argo CD application.'),
         ],
       },
     };

@@ -8,6 +8,7 @@ import { createClusterSnapshotLoader } from '../snapshot/createClusterSnapshotLo
 import { staticCredentials } from '../credentials/staticCredentials';
 import { loadKubeconfig } from '../kubeconfig/loadKubeconfig';
 import { createKubernetesClient } from './createKubernetesClient';
+import { listAll } from './listAll';
 
 jest.setTimeout(60_000);
 
@@ -159,6 +160,21 @@ describe('createKubernetesClient against a real API server', () => {
         reason: 'failed',
         message: 'the answer is not JSON (Content-Type text/html): <html>login page of a proxy</html>',
       });
+    });
+
+    it('fails a LIST whose answer has no items array, or that hands back the same continue token', async () => {
+      handler = (req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(req.url!.startsWith('/api/v1/services') ? '{}' : '{"items":[{}],"metadata":{"continue":"again"}}');
+      };
+      const empty = await listAll(local(), '/api/v1/services');
+      expect(!empty.ok && empty.error).toMatchObject({
+        reason: 'failed',
+        request: 'GET /api/v1/services',
+        message: 'the answer is not a list: it has no items array',
+      });
+      const looping = await listAll(local(), '/api/v1/pods');
+      expect(!looping.ok && looping.error.message).toBe('the server answered a continue token with the same token');
     });
 
     it('waits a 503 Retry-After once and returns the second answer', async () => {

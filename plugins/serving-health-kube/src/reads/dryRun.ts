@@ -78,6 +78,32 @@ export function createApiDiscovery(client: KubernetesClient): ApiDiscovery {
 }
 
 /**
+ * A client that refuses, without sending it, any request other than a GET that does not carry
+ * `dryRun=All`: whatever a caller builds, nothing reaches the API server that could persist.
+ *
+ * @public
+ */
+export function dryRunOnly(client: KubernetesClient): KubernetesClient {
+  return {
+    cluster: client.cluster,
+    requestCount: () => client.requestCount(),
+    async request(req) {
+      if ((req.method ?? 'GET') !== 'GET' && req.query?.dryRun !== 'All') {
+        return {
+          ok: false,
+          error: {
+            reason: 'failed',
+            request: `${req.method} ${req.path}`,
+            message: 'refused: serving-health sends a write only as a server-side dry run (dryRun=All)',
+          },
+        };
+      }
+      return client.request(req);
+    },
+  };
+}
+
+/**
  * Every mutating request goes through here, and here it always carries `dryRun=All`: the API server runs
  * authentication, authorization, defaulting, every admission webhook and validation, and persists nothing.
  */
@@ -140,6 +166,8 @@ export async function dryRunObject(
     timeoutMs?: number;
   },
 ): Promise<DryRunAnswer> {
+  // Guarded as well as built right: a request without dryRun=All is refused before it leaves.
+  const guarded = dryRunOnly(client);
   const resource = resourceRef(object);
   const { resource: api, response: discovery } = await options.discover(
     object.apiVersion!,
@@ -178,11 +206,11 @@ export async function dryRunObject(
   const name = object.metadata?.name;
   if (options.mode === 'apply' && name) {
     const itemPath = `${collection}/${encodeURIComponent(name)}`;
-    const live = await client.request({ path: itemPath, timeoutMs: options.timeoutMs });
+    const live = await guarded.request({ path: itemPath, timeoutMs: options.timeoutMs });
     if (live.ok) {
       const resourceVersion = live.body?.metadata?.resourceVersion;
       const updated = await dryRunRequest(
-        client,
+        guarded,
         {
           method: 'PUT',
           path: itemPath,
@@ -194,7 +222,7 @@ export async function dryRunObject(
     }
   }
   const created = await dryRunRequest(
-    client,
+    guarded,
     { method: 'POST', path: collection, body },
     options.timeoutMs,
   );
