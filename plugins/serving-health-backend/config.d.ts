@@ -36,6 +36,20 @@ export interface Config {
      * (nothing is persisted). Needs create on inferenceservices: bind `serving-health-dry-run` (deploy/rbac.yaml).
      */
     admissionDryRun?: boolean;
+    /**
+     * Which namespaces an entity may be shown, beyond InferenceServices that carry
+     * `backstage.io/kubernetes-id=<entity>`: an annotation is written by whoever can edit the entity, so a target
+     * neither names it back nor lies in a namespace given here to the entity's owner is reported as unbound, with
+     * nothing read from it shown.
+     */
+    namespaceOwners?: Array<{
+      /** Cluster name; every cluster when absent. */
+      cluster?: string;
+      /** Namespace; `*` and `?` are wildcards. */
+      namespace: string;
+      /** Entity refs of the owners, e.g. group:default/team-ml. */
+      owners: string[];
+    }>;
     /** Where the control planes run. */
     namespaces?: {
       /** Default `kserve`. */

@@ -55,7 +55,10 @@ describe('the opt-in admission.dry-run check against real API servers', () => {
             kubernetes: {
               clusterLocatorMethods: [{ type: 'config', clusters: [cluster(healthy), cluster(stale)] }],
             },
-            servingHealth: { admissionDryRun: true },
+            servingHealth: {
+              admissionDryRun: true,
+              namespaceOwners: [{ namespace: '*', owners: ['group:default/team-ml'] }],
+            },
           },
         }),
       ],

@@ -10,6 +10,7 @@ describe('readServingHealthConfig', () => {
       logTailLines: 200,
       admissionDryRun: false,
       namespaces: { kserve: 'kserve', kyverno: 'kyverno' },
+      namespaceOwners: [],
     });
   });
 
@@ -22,6 +23,7 @@ describe('readServingHealthConfig', () => {
         logTailLines: 50,
         admissionDryRun: true,
         namespaces: { kserve: 'kserve-system', kyverno: 'policy' },
+        namespaceOwners: [{ namespace: 'team-a-*', owners: ['group:default/team-a'] }],
       },
     });
     expect(readServingHealthConfig(config)).toEqual({
@@ -31,6 +33,9 @@ describe('readServingHealthConfig', () => {
       logTailLines: 50,
       admissionDryRun: true,
       namespaces: { kserve: 'kserve-system', kyverno: 'policy' },
+      namespaceOwners: [
+        { cluster: undefined, namespace: 'team-a-*', owners: ['group:default/team-a'] },
+      ],
     });
   });
 

@@ -1,5 +1,8 @@
 import { Config } from '@backstage/config';
-import { ControlPlaneNamespaces } from '@serving-health/plugin-serving-health-common';
+import {
+  ControlPlaneNamespaces,
+  NamespaceOwnership,
+} from '@serving-health/plugin-serving-health-common';
 import {
   DEFAULT_LOG_TAIL_LINES,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -13,6 +16,8 @@ export interface ServingHealthConfig {
   logTailLines: number;
   admissionDryRun: boolean;
   namespaces: ControlPlaneNamespaces;
+  /** Which owners' entities may be shown which namespaces, beyond InferenceServices that name their entity. */
+  namespaceOwners: NamespaceOwnership[];
 }
 
 export const DEFAULTS = {
@@ -45,5 +50,10 @@ export function readServingHealthConfig(config: Config): ServingHealthConfig {
         c?.getOptionalString('namespaces.kyverno') ??
         DEFAULTS.namespaces.kyverno,
     },
+    namespaceOwners: (c?.getOptionalConfigArray('namespaceOwners') ?? []).map(o => ({
+      cluster: o.getOptionalString('cluster'),
+      namespace: o.getString('namespace'),
+      owners: o.getStringArray('owners'),
+    })),
   };
 }

@@ -304,6 +304,8 @@ async function startBackend(
           servingHealth: {
             requestTimeoutMs: TIMEOUT_MS,
             refreshMinIntervalSeconds: 0,
+            // The test entities' owner owns the test namespaces (tenancy has its own tests).
+            namespaceOwners: [{ namespace: '*', owners: ['group:default/team-ml'] }],
           },
         },
       }),

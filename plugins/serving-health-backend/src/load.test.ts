@@ -72,7 +72,11 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
                 },
               ],
             },
-            servingHealth: { requestTimeoutMs: 10_000, refreshMinIntervalSeconds },
+            servingHealth: {
+              requestTimeoutMs: 10_000,
+              refreshMinIntervalSeconds,
+              namespaceOwners: [{ namespace: '*', owners: [String(entity.spec!.owner)] }],
+            },
           },
         }),
       ],

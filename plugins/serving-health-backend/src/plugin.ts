@@ -123,6 +123,7 @@ export const servingHealthPlugin = createBackendPlugin({
           reports,
           clusters,
           snapshots,
+          namespaceOwners: settings.namespaceOwners,
           refreshLimiter: createRefreshLimiter({
             intervalMs: settings.refreshMinIntervalMs,
             perUserLimit: REFRESHES_PER_USER,

@@ -24,6 +24,10 @@ async function startBackend(
   token: string,
   entities: Entity[],
   permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  // By default the scenario's namespaces belong to its entities' owners (tenancy has its own tests below).
+  namespaceOwners: Array<{ namespace: string; owners: string[] }> = [
+    { namespace: '*', owners: [...new Set(entities.map(e => String(e.spec?.owner)))] },
+  ],
 ) {
   const { server } = await startTestBackend({
     features: [
@@ -48,7 +52,10 @@ async function startBackend(
               },
             ],
           },
-          servingHealth: { requestTimeoutMs: 5000 },
+          servingHealth: {
+            requestTimeoutMs: 5000,
+            namespaceOwners,
+          },
         },
       }),
     ],
@@ -218,6 +225,53 @@ describe('REST API errors', () => {
     const server = await startBackend(env, env.tokens.reader, [entity]);
     const res = await request(server).get('/api/serving-health/entities/default/component/..%2F..%2Fetc/report');
     expect(res.status).toBe(400);
+  });
+
+  describe('tenancy: an annotation does not open another team\'s namespace', () => {
+    // An entity of team-intruder whose annotation names team-fraud's InferenceService in the healthy cluster.
+    const curious: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'curious',
+        namespace: 'default',
+        annotations: {
+          'serving.kserve.io/inferenceservice': 'models/fraud-detector',
+          'argocd/app-name': 'fraud-detector',
+        },
+      },
+      spec: { type: 'model-endpoint', owner: 'team-intruder', lifecycle: 'production' },
+    };
+    const curiousPath = reportPath('component:default/curious');
+
+    it('reports the target as unbound and shows nothing read from it', async () => {
+      const server = await startBackend(env, env.tokens.reader, [curious], AuthorizeResult.ALLOW, [
+        { namespace: 'models', owners: ['group:default/team-fraud'] },
+      ]);
+      const res = await request(server).get(curiousPath);
+      expect(res.status).toBe(200);
+      const report: TriageReport = res.body;
+      expect(report.binding).toMatchObject({ bound: false });
+      expect(report.binding!.detail).toContain('does not give the namespace to group:default/team-intruder');
+      const withheld = report.checks.filter(c => c.summary.startsWith('Not shown:')).map(c => c.id);
+      expect(withheld).toEqual(
+        expect.arrayContaining(['kserve.inferenceservice', 'policy.labels', 'argocd.sync']),
+      );
+      // Neither the InferenceService's labels nor its status reach the caller.
+      expect(res.text).not.toContain('cc-1042');
+      expect(res.text).not.toContain('fraud-detector-models.example.com');
+    });
+
+    it('shows the target once the namespace is given to the entity owner', async () => {
+      const server = await startBackend(env, env.tokens.reader, [curious], AuthorizeResult.ALLOW, [
+        { namespace: 'models', owners: ['group:default/team-intruder'] },
+      ]);
+      const res = await request(server).get(curiousPath);
+      const report: TriageReport = res.body;
+      expect(report.binding).toMatchObject({ bound: true, by: 'namespace-owner' });
+      expect(report.checks.find(c => c.id === 'kserve.inferenceservice')?.status).toBe('pass');
+      expect(res.text).toContain('fraud-detector-models.example.com');
+    });
   });
 
   it('answers 403 when the permission is denied', async () => {

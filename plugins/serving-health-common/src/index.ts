@@ -21,6 +21,7 @@ export type {
   TriageReport,
   FleetEntry,
   FleetSummary,
+  TargetBinding,
 } from './types';
 export { TRIAGE_STAGES } from './types';
 export type {
@@ -56,6 +57,8 @@ export {
   KSERVE_CONTROLLER_NAME,
 } from './checks';
 export type { EntityLike, TargetResolution } from './engine/resolveTriageTarget';
+export type { NamespaceOwnership } from './engine/bindTarget';
+export { bindTarget } from './engine/bindTarget';
 export {
   runTriage,
   orderChecks,

@@ -121,6 +121,16 @@ export interface FailureModeSummary {
 }
 
 /** @public */
+/**
+ * Whether the objects an entity's annotations point at are the entity's own (see `bindTarget`).
+ *
+ * @public
+ */
+export type TargetBinding =
+  | { bound: true; by: 'label' | 'namespace-owner'; detail: string }
+  | { bound: false; detail: string };
+
+/** @public */
 export interface TriageReport {
   entityRef: string;
   target: TriageTarget;
@@ -133,6 +143,8 @@ export interface TriageReport {
   snapshotTime?: string;
   /** ISO time the report was made. */
   generatedAt: string;
+  /** Whether the target is the entity's own; when not, checks that read its objects are withheld. */
+  binding?: TargetBinding;
 }
 
 /**

@@ -47,6 +47,7 @@ export {
   patchFiles,
 } from './kustomize';
 export { evaluatePolicy, formatDenial, isKyvernoPolicy } from './kyverno/policy';
+export { wildcardMatch } from './kyverno/wildcard';
 export type { RuleOutcome, PolicyEvaluationContext } from './kyverno/policy';
 export {
   validateManifests,

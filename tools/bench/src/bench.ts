@@ -258,6 +258,13 @@ export async function runBench(options: BenchOptions): Promise<void> {
         snapshotTtlSeconds: 900,
         refreshMinIntervalSeconds: 0,
         requestTimeoutMs: 10_000,
+        // The fleet's namespaces belong to its entities' owners.
+        namespaceOwners: [
+          {
+            namespace: '*',
+            owners: [...new Set(entities.map(e => String((e as any).spec?.owner)))],
+          },
+        ],
       },
     };
     backend = await startBenchBackend({ config, entities, workDir });

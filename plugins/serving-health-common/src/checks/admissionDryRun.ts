@@ -12,6 +12,7 @@ export const admissionDryRun: TriageCheck = {
   stage: 'app',
   title: 'Admission dry run',
   requires: ['cluster.reachable'],
+  readsTargetObjects: true,
   run({ reads }) {
     const r = reads.admissionDryRun;
     if (!r) {

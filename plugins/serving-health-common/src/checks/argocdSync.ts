@@ -29,6 +29,7 @@ export const argocdSync: TriageCheck = {
   stage: 'app',
   title: 'Argo CD application synced',
   requires: ['cluster.reachable', 'argocd.applications'],
+  readsTargetObjects: true,
   run({ snapshot, target, results }) {
     if (!target.argoApp) {
       return {

@@ -62,3 +62,14 @@ describe('classifyMessage', () => {
     expect(classifyMessage(message)).toBe(mode);
   });
 });
+
+describe('classifyMessage on hostile input', () => {
+  it('classifies a 2 MB message of repeated prefixes quickly (no regex re-scans from each one)', () => {
+    const message = 'validation error: '.repeat(110_000);
+    const started = Date.now();
+    expect(classifyMessage(message)).toBeUndefined();
+    expect(classifyMessage(`could not find the requested resource ${'x'.repeat(2_000_000)}`)).toBeUndefined();
+    // Linear scans take milliseconds; the former `.*` patterns took minutes on this input.
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});

@@ -5,6 +5,16 @@ const FAILED_WEBHOOK = /failed calling webhook "([^"]+)"/;
 const KYVERNO_RESOURCE_WEBHOOK = /^(validate|mutate)\.kyverno\.svc-(fail|ignore)/;
 
 /**
+ * Whether one of `later` occurs after `first` in the message. A plain search instead of a regex with `.*`
+ * between them: messages come from the cluster, and `.*` re-scanned from every occurrence of `first` makes
+ * a crafted message quadratic.
+ */
+function follows(message: string, first: string, later: string[]): boolean {
+  const at = message.indexOf(first);
+  return at >= 0 && later.some(l => message.indexOf(l, at + first.length) >= 0);
+}
+
+/**
  * Names the failure mode an Argo CD or admission message describes, from the
  * API server's and Kyverno's own wording. Secondary evidence: the cluster state
  * decides when the two disagree.
@@ -25,7 +35,7 @@ export function classifyMessage(message: string): FailureModeId | undefined {
     if (KYVERNO_RESOURCE_WEBHOOK.test(webhook)) return 'policy-engine-not-ready';
     return 'webhook-unavailable';
   }
-  if (/validation error: .*failed at path \/metadata\/labels\//s.test(message)) {
+  if (follows(message, 'validation error: ', ['failed at path /metadata/labels/'])) {
     return 'label-policy-mismatch';
   }
   if (/was blocked due to the following policies/.test(message) && /labels/.test(message)) {
@@ -37,7 +47,11 @@ export function classifyMessage(message: string): FailureModeId | undefined {
   if (
     /no matches for kind "InferenceService"/.test(message) ||
     /could not find serving\.kserve\.io\/InferenceService/.test(message) ||
-    /could not find the requested resource.*(InferenceService|inferenceservices|serving\.kserve\.io)/s.test(message) ||
+    follows(message, 'could not find the requested resource', [
+      'InferenceService',
+      'inferenceservices',
+      'serving.kserve.io',
+    ]) ||
     /the server doesn't have a resource type "inferenceservices"/.test(message) ||
     // The CRD is being deleted (apiextensions refuses creates until it is gone).
     /create not allowed while custom resource definition is terminating/.test(message)

@@ -11,6 +11,7 @@ export const kserveControllerLogs: TriageCheck = {
   stage: 'logs',
   title: 'KServe controller logs',
   requires: ['cluster.reachable'],
+  readsTargetObjects: true,
   run({ reads, target, snapshot }) {
     const logs = reads.controllerLogs;
     if (!logs) {

@@ -9,6 +9,7 @@ export const kserveInferenceService: TriageCheck = {
   stage: 'app',
   title: 'InferenceService ready',
   requires: ['cluster.reachable', 'kserve.crds'],
+  readsTargetObjects: true,
   run(ctx) {
     const { target } = ctx;
     if (!target.inferenceService && !target.kubernetesId) {

@@ -10,6 +10,7 @@ export const policyLabels: TriageCheck = {
   stage: 'app',
   title: 'Labels satisfy Kyverno policies',
   requires: ['cluster.reachable', 'kserve.crds'],
+  readsTargetObjects: true,
   run(ctx): CheckOutcome {
     const { snapshot } = ctx;
     const r = snapshot.collections.clusterPolicies;

@@ -29,5 +29,10 @@ export interface TriageCheck {
   title: string;
   /** Checks that must pass (or warn) for this one to mean anything; else it is skipped, blocked by the first that did not. */
   requires?: string[];
+  /**
+   * Reads objects of the entity's own namespace (its InferenceService, its Application, log lines naming it):
+   * withheld, never run, when the target is not bound to the entity.
+   */
+  readsTargetObjects?: boolean;
   run(ctx: CheckContext): CheckOutcome;
 }

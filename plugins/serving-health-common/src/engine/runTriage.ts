@@ -2,6 +2,7 @@ import { toError } from '@backstage/errors';
 import { ClusterSnapshot, TargetReads } from '../snapshot';
 import { CheckContext, TriageCheck } from '../checks/types';
 import {
+  TargetBinding,
   CheckResult,
   CheckStatus,
   FailureModeSummary,
@@ -85,6 +86,8 @@ export function runTriage(options: {
   snapshot: ClusterSnapshot;
   reads?: TargetReads;
   checks: TriageCheck[];
+  /** When the target is not bound to the entity, checks that read its objects are withheld. */
+  binding?: TargetBinding;
   now?: Date;
 }): TriageReport {
   const results = new Map<string, CheckResult>();
@@ -96,8 +99,19 @@ export function runTriage(options: {
     results,
   };
   const checks: CheckResult[] = [];
+  const withheld = options.binding?.bound === false ? options.binding : undefined;
   for (const check of orderChecks(options.checks)) {
-    const result = runOne(check, ctx);
+    const result: CheckResult =
+      withheld && check.readsTargetObjects
+        ? {
+            id: check.id,
+            stage: check.stage,
+            title: check.title,
+            status: 'skipped',
+            summary: `Not shown: ${withheld.detail}`,
+            evidence: [],
+          }
+        : runOne(check, ctx);
     results.set(check.id, result);
     checks.push(result);
   }
@@ -123,6 +137,7 @@ export function runTriage(options: {
     failureModes: [...modes.values()],
     checks,
     snapshotTime: options.snapshot.readAt,
+    ...(options.binding ? { binding: options.binding } : {}),
     generatedAt: (options.now ?? new Date()).toISOString(),
   };
 }

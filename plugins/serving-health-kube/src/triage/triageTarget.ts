@@ -1,5 +1,6 @@
 import {
   ClusterSnapshot,
+  TargetBinding,
   TargetReads,
   TriageCheck,
   TriageReport,
@@ -29,9 +30,12 @@ export async function triageTarget(options: {
   readLogs?: () => Promise<NonNullable<TargetReads['controllerLogs']>>;
   /** Opt-in: also dry-run an update of the InferenceService (needs update rights). */
   admissionDryRun?: boolean;
+  /** Whether the target is the entity's own; an unbound target's objects are neither read nor shown. */
+  binding?: TargetBinding;
 }): Promise<TriageReport> {
   const reads: TargetReads = {};
-  if (options.admissionDryRun && options.snapshot.version.ok) {
+  const unbound = options.binding?.bound === false;
+  if (options.admissionDryRun && options.snapshot.version.ok && !unbound) {
     reads.admissionDryRun = await readAdmissionDryRun(
       options.client,
       options.snapshot,
@@ -39,7 +43,7 @@ export async function triageTarget(options: {
     );
   }
   const first = runTriage({ ...options, reads });
-  if (!needsControllerLogs(first)) return redactDeep(first);
+  if (unbound || !needsControllerLogs(first)) return redactDeep(first);
   reads.controllerLogs = await (options.readLogs
     ? options.readLogs()
     : readControllerLogs(options.client, options.snapshot));

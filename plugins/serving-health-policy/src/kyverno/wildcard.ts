@@ -6,6 +6,8 @@
  * writes policies, and a pattern such as `*a*a*a*a*a*a*a*a*b` makes a backtracking regex engine take
  * exponential time. Here every step advances the value or the pattern, and a `*` only ever resumes from the
  * last star seen, so the work is at most (pattern length x value length).
+ *
+ * @public
  */
 export function wildcardMatch(pattern: string, value: string): boolean {
   if (!containsWildcard(pattern)) return pattern === value;

@@ -4,7 +4,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
   NotAllowedError,
@@ -17,9 +17,11 @@ import {
   ANNOTATION_INFERENCESERVICE,
   ANNOTATION_KUBERNETES_ID,
   FleetEntry,
+  NamespaceOwnership,
   TriageCheck,
   TriageReport,
   TriageTarget,
+  bindTarget,
   isServingHealthEntity,
   resolveTriageTarget,
   servingHealthReportReadPermission,
@@ -49,6 +51,8 @@ export function createTriageService(options: {
   clusters: ServingHealthClusterClients;
   snapshots: ServingHealthSnapshotSource;
   refreshLimiter: RefreshLimiter;
+  /** Namespaces given to owners (servingHealth.namespaceOwners): what an entity may be shown. */
+  namespaceOwners: NamespaceOwnership[];
   checks: () => TriageCheck[];
   /** Also dry-run an update of each InferenceService (opt-in check admission.dry-run). */
   admissionDryRun?: boolean;
@@ -68,6 +72,7 @@ export function createTriageService(options: {
   };
 
   async function triage(
+    entity: Entity,
     entityRef: string,
     target: TriageTarget,
     wantRefresh: boolean,
@@ -87,8 +92,15 @@ export function createTriageService(options: {
         if (stored) return stored;
       }
       const entry = await snapshots.get(target.cluster, { refresh, caller });
+      const binding = bindTarget({
+        entity,
+        target,
+        snapshot: entry.snapshot,
+        namespaceOwners: options.namespaceOwners,
+      });
       const run = () =>
         triageTarget({
+          binding,
           entityRef,
           target,
           snapshot: entry.snapshot,
@@ -125,7 +137,7 @@ export function createTriageService(options: {
       if (!ok) throw new NotAllowedError(`Not allowed to read the serving-health report of ${ref}`);
       const resolution = resolveTriageTarget(entity, { clusters: clusters.names() });
       if (!resolution.ok) throw new InputError(`${ref}: ${resolution.message}`);
-      return triage(ref, resolution.target, refresh, credentials);
+      return triage(entity, ref, resolution.target, refresh, credentials);
     },
 
     async fleet({ credentials, refresh = false }) {
@@ -156,7 +168,7 @@ export function createTriageService(options: {
             return { entityRef, title, overall: 'unknown', failureModes: [], error: resolution.message };
           }
           try {
-            const r = await triage(entityRef, resolution.target, refresh, credentials);
+            const r = await triage(entity, entityRef, resolution.target, refresh, credentials);
             return {
               entityRef,
               title,

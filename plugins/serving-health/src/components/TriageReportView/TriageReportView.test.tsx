@@ -44,4 +44,23 @@ describe('TriageReportView', () => {
       screen.getByTestId('serving-health-rerun'),
     ).toBeDisabled();
   });
+
+  it("says when the target is not the entity's own, and why", async () => {
+    await renderInTestApp(
+      <TriageReportView
+        report={{
+          ...webhookFailingReport,
+          binding: { bound: false, detail: 'Nothing ties namespace models to this entity.' },
+        }}
+      />,
+    );
+    expect(screen.getByTestId('serving-health-unbound')).toHaveTextContent(
+      'Nothing ties namespace models to this entity.',
+    );
+  });
+
+  it('shows no such note for a bound target', async () => {
+    await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
+    expect(screen.queryByTestId('serving-health-unbound')).not.toBeInTheDocument();
+  });
 });

@@ -196,6 +196,15 @@ export const TriageReportView = ({
       <Grid item>
         <ReportSummary report={report} loading={loading} onRerun={onRerun} />
       </Grid>
+      {report.binding?.bound === false && (
+        <Grid item>
+          <Alert severity="info" data-testid="serving-health-unbound">
+            <AlertTitle>Not shown: the target is not this entity's own</AlertTitle>
+            {report.binding.detail} Label the InferenceService with backstage.io/kubernetes-id, or ask the
+            platform team to give the namespace to this entity's owner (servingHealth.namespaceOwners).
+          </Alert>
+        </Grid>
+      )}
       {report.failureModes.length > 0 && (
         <Grid item>
           <Box
