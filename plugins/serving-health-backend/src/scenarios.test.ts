@@ -274,6 +274,66 @@ describe('REST API errors', () => {
     });
   });
 
+  it('starts with a cluster it cannot use next to one it can, and names why on that cluster\'s reports', async () => {
+    const onGke: Entity = {
+      ...entity,
+      metadata: {
+        name: 'on-gke',
+        namespace: 'default',
+        annotations: {
+          'serving.kserve.io/inferenceservice': 'models/fraud-detector',
+          'backstage.io/kubernetes-cluster': 'gke-prod',
+        },
+      },
+    };
+    const onTestenv: Entity = {
+      ...entity,
+      metadata: {
+        name: 'on-testenv',
+        namespace: 'default',
+        annotations: {
+          'serving.kserve.io/inferenceservice': 'models/fraud-detector',
+          'backstage.io/kubernetes-cluster': env.name,
+        },
+      },
+    };
+    const { server } = await startTestBackend({
+      features: [
+        servingHealthPlugin,
+        catalogServiceMock.factory({ entities: [onGke, onTestenv] }),
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        mockServices.rootConfig.factory({
+          data: {
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    { name: 'gke-prod', url: 'https://gke.invalid', authProvider: 'google' },
+                    {
+                      name: env.name,
+                      url: env.url,
+                      authProvider: 'serviceAccount',
+                      serviceAccountToken: env.tokens.reader,
+                      caData: Buffer.from(env.caData).toString('base64'),
+                    },
+                  ],
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    const gke = await request(server).get(reportPath('component:default/on-gke'));
+    expect(gke.status).toBe(200);
+    const reachable = (gke.body as TriageReport).checks.find(c => c.id === 'cluster.reachable')!;
+    expect(reachable.status).toBe('error');
+    expect(JSON.stringify(reachable)).toContain("authProvider 'google' is not supported");
+    const ok = await request(server).get(reportPath('component:default/on-testenv'));
+    expect((ok.body as TriageReport).checks.find(c => c.id === 'cluster.reachable')!.status).toBe('pass');
+  });
+
   it('answers 403 when the permission is denied', async () => {
     const server = await startBackend(env, env.tokens.reader, [entity], AuthorizeResult.DENY);
     const res = await request(server).get(reportPath(stringifyEntityRef(entity)));

@@ -58,4 +58,17 @@ describe('cluster.reachable', () => {
     expect(out.status).toBe('pass');
     expect(out.summary).toContain('version hidden');
   });
+
+  it('is an error, not a rejection, when no credentials could be had (nothing was sent)', () => {
+    const out = runCheck(
+      clusterReachable,
+      withVersionError(healthySnapshot(), {
+        reason: 'unauthorized',
+        request: 'GET /version',
+        message: "no credentials for cluster ml-prod: authProvider 'google' is not supported",
+      }),
+    );
+    expect(out.status).toBe('error');
+    expect(out.summary).toContain("authProvider 'google' is not supported");
+  });
 });

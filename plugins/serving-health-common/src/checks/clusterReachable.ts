@@ -25,6 +25,23 @@ export const clusterReachable: TriageCheck = {
         fields: { reason: e.reason, message: e.message },
       },
     ];
+    if (e.reason === 'unauthorized' && e.httpStatus === undefined) {
+      // No request was sent: the cluster's credentials could not be had (an unsupported authProvider, a failing
+      // exec plugin). The check could not run; nothing about the cluster is known.
+      return {
+        status: 'error',
+        summary: `No usable credentials for cluster ${snapshot.cluster}: ${e.message}`,
+        evidence,
+        remediation: {
+          why: 'Every other check reads through this connection.',
+          steps: [
+            {
+              text: `Fix how cluster '${snapshot.cluster}' authenticates in app-config (kubernetes.clusterLocatorMethods or servingHealth.clusters).`,
+            },
+          ],
+        },
+      };
+    }
     if (e.reason === 'tls' || e.reason === 'unauthorized') {
       return {
         status: 'fail',

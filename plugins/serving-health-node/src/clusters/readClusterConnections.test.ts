@@ -33,10 +33,22 @@ describe('readClusterConnections', () => {
     expect(conns[0].timeoutMs).toBe(1234);
   });
 
-  it('rejects an auth provider it cannot use, naming the cluster', () => {
+  it('keeps a cluster of an auth provider it cannot use, whose every request fails naming why', async () => {
     const config = new ConfigReader({
-      kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'gke', url: 'https://x', authProvider: 'google' }] }] },
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              { name: 'gke', url: 'https://x', authProvider: 'google' },
+              { name: 'ok', url: 'https://y', authProvider: 'serviceAccount', serviceAccountToken: 't' },
+            ],
+          },
+        ],
+      },
     });
-    expect(() => readClusterConnections(config)).toThrow("Cluster 'gke': authProvider 'google' is not supported");
+    const [gke, ok] = readClusterConnections(config);
+    expect(ok.name).toBe('ok');
+    await expect(gke.credentials()).rejects.toThrow("Cluster 'gke': authProvider 'google' is not supported");
   });
 });

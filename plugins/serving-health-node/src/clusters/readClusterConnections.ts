@@ -19,9 +19,16 @@ function readClusterEntry(c: Config, timeoutMs?: number): ClusterConnection {
   const name = c.getString('name');
   const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
   if (authProvider !== 'serviceAccount') {
-    throw new InputError(
-      `Cluster '${name}': authProvider '${authProvider}' is not supported by serving-health; use serviceAccount with serviceAccountToken`,
-    );
+    // A cluster this plugin cannot use must not stop the backend: its reads fail, naming why.
+    const reason = `Cluster '${name}': authProvider '${authProvider}' is not supported by serving-health; use serviceAccount with serviceAccountToken`;
+    return {
+      name,
+      url: c.getOptionalString('url') ?? 'https://unsupported.invalid',
+      credentials: async () => {
+        throw new InputError(reason);
+      },
+      timeoutMs,
+    };
   }
   const caData = c.getOptionalString('caData');
   const caFile = c.getOptionalString('caFile');
