@@ -626,7 +626,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
           manual.failedCommands
         } of ${
           manual.commands * manual.perEntity.length
-        } commands exited non-zero (expected: \`kubectl logs\` has no kubelet to read from in the testenv, and a \`get\` of an InferenceService the scenario never created fails).`,
+        } commands exited non-zero (expected: the testenv's stand-in kubelet has no logs for these pods, and a \`get\` of an InferenceService the scenario never created fails).`,
       );
     }
     const target100 = manual ? mean(manual.perEntity) / warmP50 : NaN;
