@@ -12,6 +12,7 @@ import {
 import { TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
+import { testenvClusterConfig } from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(180_000);
@@ -56,22 +57,7 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         mockServices.rootConfig.factory({
           data: {
-            kubernetes: {
-              clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    {
-                      name: env.name,
-                      url: proxy.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: env.tokens.reader,
-                      caData: Buffer.from(env.caData).toString('base64'),
-                    },
-                  ],
-                },
-              ],
-            },
+            kubernetes: testenvClusterConfig(env, env.tokens.reader, proxy.url),
             servingHealth: {
               requestTimeoutMs: 10_000,
               refreshMinIntervalSeconds,

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import {
   mockCredentials,
@@ -17,9 +16,8 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { FleetSummary } from '@serving-health/plugin-serving-health-common';
-import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
-import { servingHealthClusterSupplierExtensionPoint } from '@serving-health/plugin-serving-health-node';
 import request from 'supertest';
+import { unreachableClusterModule } from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(120_000);
@@ -60,32 +58,7 @@ function permissionsFor(reportAllowed: string[]) {
   });
 }
 
-// Nothing listens here: the reports come back with cluster.reachable in error, which is all these tests need.
-const clusterModule = createBackendModule({
-  pluginId: 'serving-health',
-  moduleId: 'test-cluster',
-  register(reg) {
-    reg.registerInit({
-      deps: { clusters: servingHealthClusterSupplierExtensionPoint },
-      async init({ clusters }) {
-        clusters.setClusterSupplier({
-          getClusters: async () => [
-            {
-              name: 'prod',
-              authScope: 'server',
-              connection: () => ({
-                name: 'prod',
-                url: 'https://127.0.0.1:1',
-                credentials: staticCredentials({}),
-                timeoutMs: 500,
-              }),
-            },
-          ],
-        });
-      },
-    });
-  },
-});
+const clusterModule = unreachableClusterModule('prod');
 
 function endpoint(name: string, owner: string, reportOpen: boolean) {
   return `apiVersion: backstage.io/v1alpha1

@@ -7,13 +7,13 @@ import {
   TriageCheck,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
-import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
 import {
   servingHealthChecksExtensionPoint,
   servingHealthClusterSupplierExtensionPoint,
   servingHealthReportStoreExtensionPoint,
 } from '@serving-health/plugin-serving-health-node';
 import request from 'supertest';
+import { unreachableClusterSupplier } from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 const entity: Entity = {
@@ -66,21 +66,7 @@ function moduleWith(
   });
 }
 
-// A cluster nothing listens on: the report must come back naming it, without a running API server.
-const unreachableSupplier = {
-  getClusters: async () => [
-    {
-      name: 'from-module',
-      authScope: 'server' as const,
-      connection: () => ({
-        name: 'from-module',
-        url: 'https://127.0.0.1:1',
-        credentials: staticCredentials({ token: 'never-sent' }),
-        timeoutMs: 1000,
-      }),
-    },
-  ],
-};
+const unreachableSupplier = unreachableClusterSupplier('from-module');
 
 function backendWith(...modules: ReturnType<typeof createBackendModule>[]) {
   return startTestBackend({

@@ -8,12 +8,9 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { FleetSummary } from '@serving-health/plugin-serving-health-common';
-import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
-import {
-  servingHealthClusterSupplierExtensionPoint,
-  servingHealthReportStoreExtensionPoint,
-} from '@serving-health/plugin-serving-health-node';
+import { servingHealthReportStoreExtensionPoint } from '@serving-health/plugin-serving-health-node';
 import request from 'supertest';
+import { unreachableClusterModule } from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 const endpoint = (name: string): Entity => ({
@@ -27,32 +24,7 @@ const endpoint = (name: string): Entity => ({
   spec: { type: 'model-endpoint', owner: 'ml', lifecycle: 'production' },
 });
 
-// Nothing listens here: reports come back with cluster.reachable in error, without a running API server.
-const clusterModule = createBackendModule({
-  pluginId: 'serving-health',
-  moduleId: 'test-cluster',
-  register(reg) {
-    reg.registerInit({
-      deps: { clusters: servingHealthClusterSupplierExtensionPoint },
-      async init({ clusters }) {
-        clusters.setClusterSupplier({
-          getClusters: async () => [
-            {
-              name: 'prod',
-              authScope: 'server',
-              connection: () => ({
-                name: 'prod',
-                url: 'https://127.0.0.1:1',
-                credentials: staticCredentials({}),
-                timeoutMs: 500,
-              }),
-            },
-          ],
-        });
-      },
-    });
-  },
-});
+const clusterModule = unreachableClusterModule('prod');
 
 async function start(...extra: ReturnType<typeof createBackendModule>[]) {
   const { server } = await startTestBackend({

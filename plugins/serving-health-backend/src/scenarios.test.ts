@@ -8,6 +8,7 @@ import { TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
 import { TriageReport } from '@serving-health/plugin-serving-health-common';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
+import { testenvClusterConfig } from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(120_000);
@@ -36,22 +37,7 @@ async function startBackend(
       mockServices.permissions.factory({ result: permission }),
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: [
-                  {
-                    name: env.name,
-                    url: env.url,
-                    authProvider: 'serviceAccount',
-                    serviceAccountToken: token,
-                    caData: Buffer.from(env.caData).toString('base64'),
-                  },
-                ],
-              },
-            ],
-          },
+          kubernetes: testenvClusterConfig(env, token),
           servingHealth: {
             requestTimeoutMs: 5000,
             namespaceOwners,

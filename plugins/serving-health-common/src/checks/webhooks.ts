@@ -1,9 +1,13 @@
 import { ClusterSnapshot, SnapshotCollection } from '../snapshot';
 import { Evidence, KubeObject, RemediationStep, TriageTarget } from '../types';
 import { matchesLabelSelector } from '@serving-health/plugin-serving-health-policy';
-import { ServiceChain, analyzeServiceChain } from './serviceChain';
-import { CheckContext } from './types';
-import { targetInferenceServices } from './util';
+import {
+  SERVICE_CHAIN_COLLECTIONS,
+  ServiceChain,
+  analyzeServiceChain,
+} from './serviceChain';
+import { CheckContext, CheckOutcome } from './types';
+import { firstReadError, targetInferenceServices } from './util';
 
 export interface WebhookRule {
   apiGroups: string[];
@@ -267,3 +271,18 @@ export function argoRefreshStep(target: TriageTarget, text: string): Remediation
     command: `kubectl -n ${target.argoApp?.namespace ?? 'argocd'} annotate applications.argoproj.io ${target.argoApp?.name ?? '<app>'} argocd.argoproj.io/refresh=hard --overwrite`,
   };
 }
+
+/**
+ * Every webhook of the cluster, when the webhook configurations and the Services and EndpointSlices behind them
+ * could all be read; otherwise the outcome that names the first read that failed.
+ */
+export function readWebhooksWithChains(
+  snapshot: ClusterSnapshot,
+): { webhooks: WebhookEntry[] } | { unread: CheckOutcome } {
+  const { webhooks, unreadable } = listWebhooks(snapshot);
+  const unread =
+    firstReadError(snapshot, unreadable) ??
+    firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
+  return unread ? { unread } : { webhooks };
+}
+

@@ -1,16 +1,15 @@
 import { KSERVE_CONTROLLER } from './kserveController';
 import { isKServeWebhook } from './kserveWebhookEndpoints';
 import { KYVERNO_ADMISSION_CONTROLLER, isPolicyEngineWebhook } from './policyEngineAdmission';
-import { SERVICE_CHAIN_COLLECTIONS, ServiceChain } from './serviceChain';
+import { ServiceChain } from './serviceChain';
 import { TriageCheck } from './types';
-import { firstReadError } from './util';
 import {
   WebhookEntry,
   argoRefreshStep,
   deadWebhookEvidence,
   entityAdmissionRequests,
   interceptsAny,
-  listWebhooks,
+  readWebhooksWithChains,
   webhookKindResource,
   webhookServiceChain,
 } from './webhooks';
@@ -39,11 +38,9 @@ export const webhooksStale: TriageCheck = {
   requires: ['cluster.reachable'],
   run(ctx) {
     const { snapshot } = ctx;
-    const { webhooks, unreadable } = listWebhooks(snapshot);
-    const webhooksUnread = firstReadError(snapshot, unreadable);
-    if (webhooksUnread) return webhooksUnread;
-    const chainUnread = firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
-    if (chainUnread) return chainUnread;
+    const read = readWebhooksWithChains(snapshot);
+    if ('unread' in read) return read.unread;
+    const { webhooks } = read;
     // A Service or namespace that is gone is stale whoever owned it: KServe's and Kyverno's included.
     const withService = webhooks.filter(w => w.service);
     const requests = entityAdmissionRequests(ctx);

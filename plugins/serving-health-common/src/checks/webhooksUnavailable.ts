@@ -1,8 +1,7 @@
 import { isKServeWebhook } from './kserveWebhookEndpoints';
 import { isPolicyEngineWebhook } from './policyEngineAdmission';
-import { SERVICE_CHAIN_COLLECTIONS, ServiceChain } from './serviceChain';
+import { ServiceChain } from './serviceChain';
 import { TriageCheck } from './types';
-import { firstReadError } from './util';
 import {
   WebhookEntry,
   argoRefreshStep,
@@ -10,7 +9,7 @@ import {
   describeRules,
   entityAdmissionRequests,
   interceptsAny,
-  listWebhooks,
+  readWebhooksWithChains,
   webhookServiceChain,
 } from './webhooks';
 
@@ -38,11 +37,9 @@ export const webhooksUnavailable: TriageCheck = {
   requires: ['cluster.reachable'],
   run(ctx) {
     const { snapshot } = ctx;
-    const { webhooks, unreadable } = listWebhooks(snapshot);
-    const webhooksUnread = firstReadError(snapshot, unreadable);
-    if (webhooksUnread) return webhooksUnread;
-    const chainUnread = firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
-    if (chainUnread) return chainUnread;
+    const read = readWebhooksWithChains(snapshot);
+    if ('unread' in read) return read.unread;
+    const { webhooks } = read;
     const others = webhooks.filter(
       w => !isKServeWebhook(w, snapshot.namespaces.kserve) && !isPolicyEngineWebhook(w),
     );

@@ -1,0 +1,65 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { TestEnv } from '@internal/testenv';
+import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
+import {
+  ServingHealthClusterSupplier,
+  servingHealthClusterSupplierExtensionPoint,
+} from '@serving-health/plugin-serving-health-node';
+
+/** A cluster nothing listens on: its reports come back with cluster.reachable in error, no API server needed. */
+export function unreachableClusterSupplier(name: string): ServingHealthClusterSupplier {
+  return {
+    getClusters: async () => [
+      {
+        name,
+        authScope: 'server',
+        connection: () => ({
+          name,
+          url: 'https://127.0.0.1:1',
+          credentials: staticCredentials({}),
+          timeoutMs: 500,
+        }),
+      },
+    ],
+  };
+}
+
+/** A backend module giving the plugin only that unreachable cluster. */
+export function unreachableClusterModule(name: string) {
+  return createBackendModule({
+    pluginId: 'serving-health',
+    moduleId: 'test-cluster',
+    register(reg) {
+      reg.registerInit({
+        deps: { clusters: servingHealthClusterSupplierExtensionPoint },
+        async init({ clusters }) {
+          clusters.setClusterSupplier(unreachableClusterSupplier(name));
+        },
+      });
+    },
+  });
+}
+
+/** `kubernetes.clusterLocatorMethods` with one testenv cluster, as a portal would configure it. */
+export function testenvClusterConfig(
+  env: TestEnv,
+  token: string,
+  url: string = env.url,
+) {
+  return {
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: [
+          {
+            name: env.name,
+            url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: token,
+            caData: Buffer.from(env.caData).toString('base64'),
+          },
+        ],
+      },
+    ],
+  };
+}
