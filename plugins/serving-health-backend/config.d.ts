@@ -15,11 +15,21 @@ export interface Config {
        * @visibility secret
        */
       serviceAccountToken?: string;
-      /** Base64-encoded PEM CA bundle. */
+      /**
+       * Base64-encoded PEM CA bundle.
+       * @visibility secret
+       */
       caData?: string;
+      /**
+       * Path of a PEM CA bundle.
+       * @visibility secret
+       */
       caFile?: string;
       skipTLSVerify?: boolean;
-      /** Read the connection from a kubeconfig file instead (token or client-certificate users). */
+      /**
+       * Read the connection from a kubeconfig file instead (tokens, client certificates, exec plugins).
+       * @visibility secret
+       */
       kubeconfig?: string;
       context?: string;
     }>;

@@ -4,7 +4,7 @@ import { readCollection } from './util';
 export const argocdApplications: TriageCheck = {
   id: 'argocd.applications',
   stage: 'environment',
-  title: 'Argo CD installed',
+  title: 'Argo CD installation',
   requires: ['cluster.reachable'],
   run({ snapshot }) {
     const r = snapshot.collections.applications;

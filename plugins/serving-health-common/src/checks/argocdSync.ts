@@ -27,7 +27,7 @@ function whyFailing(mode: FailureModeId | undefined, unconfirmed: boolean): stri
 export const argocdSync: TriageCheck = {
   id: 'argocd.sync',
   stage: 'app',
-  title: 'Argo CD application synced',
+  title: 'Argo CD application sync',
   requires: ['cluster.reachable', 'argocd.applications'],
   readsTargetObjects: true,
   run({ snapshot, target, results }) {

@@ -4,7 +4,7 @@ import { findCondition, readCollection, ref } from './util';
 export const clusterNodes: TriageCheck = {
   id: 'cluster.nodes',
   stage: 'environment',
-  title: 'Ready nodes',
+  title: 'Nodes',
   requires: ['cluster.reachable'],
   run({ snapshot }) {
     const nodes = readCollection(snapshot, 'nodes');

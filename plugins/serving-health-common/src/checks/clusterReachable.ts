@@ -3,7 +3,7 @@ import { TriageCheck } from './types';
 export const clusterReachable: TriageCheck = {
   id: 'cluster.reachable',
   stage: 'environment',
-  title: 'Cluster reachable',
+  title: 'Cluster connection',
   run({ snapshot }) {
     const v = snapshot.version;
     if (v.ok) {

@@ -7,7 +7,7 @@ export const KSERVE_CONTROLLER = 'kserve-controller-manager';
 export const kserveController: TriageCheck = {
   id: 'kserve.controller',
   stage: 'control-plane',
-  title: 'KServe controller available',
+  title: 'KServe controller',
   requires: ['cluster.reachable'],
   run({ snapshot }) {
     const ns = snapshot.namespaces.kserve;

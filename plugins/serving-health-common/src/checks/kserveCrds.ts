@@ -96,7 +96,7 @@ function terminatingOutcome(crd: KubeObject, snapshot: ClusterSnapshot, crdEvide
 export const kserveCrds: TriageCheck = {
   id: 'kserve.crds',
   stage: 'control-plane',
-  title: 'KServe CRDs established',
+  title: 'KServe CRDs',
   requires: ['cluster.reachable'],
   run({ snapshot }): CheckOutcome {
     const crds = readCollection(snapshot, 'customResourceDefinitions');

@@ -7,7 +7,7 @@ const BLOCKED = ['BlockedByFailedLoad', 'InvalidSpec'];
 export const kserveInferenceService: TriageCheck = {
   id: 'kserve.inferenceservice',
   stage: 'app',
-  title: 'InferenceService ready',
+  title: 'InferenceService status',
   requires: ['cluster.reachable', 'kserve.crds'],
   readsTargetObjects: true,
   run(ctx) {

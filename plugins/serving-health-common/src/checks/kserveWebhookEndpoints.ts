@@ -17,7 +17,7 @@ export function isKServeWebhook(w: WebhookEntry, kserveNamespace: string) {
 export const kserveWebhookEndpoints: TriageCheck = {
   id: 'kserve.webhook-endpoints',
   stage: 'webhooks',
-  title: 'KServe webhook served',
+  title: 'KServe webhook endpoints',
   requires: ['cluster.reachable'],
   run({ snapshot }) {
     const ns = snapshot.namespaces.kserve;

@@ -30,7 +30,7 @@ export function isPolicyEngineWebhook(w: WebhookEntry) {
 export const policyEngineAdmission: TriageCheck = {
   id: 'policy-engine.admission',
   stage: 'webhooks',
-  title: 'Policy engine admission served',
+  title: 'Kyverno admission webhooks',
   requires: ['cluster.reachable'],
   run(ctx) {
     const { snapshot } = ctx;

@@ -8,7 +8,7 @@ const LABEL_PATH = /^\/metadata\/labels\/([^/]+)\/?/;
 export const policyLabels: TriageCheck = {
   id: 'policy.labels',
   stage: 'app',
-  title: 'Labels satisfy Kyverno policies',
+  title: 'Labels against Kyverno policies',
   requires: ['cluster.reachable', 'kserve.crds'],
   readsTargetObjects: true,
   run(ctx): CheckOutcome {

@@ -34,7 +34,7 @@ function ownerDeployment(w: WebhookEntry, kserveNamespace: string) {
 export const webhooksStale: TriageCheck = {
   id: 'webhooks.stale',
   stage: 'stale-webhooks',
-  title: 'No stale webhooks',
+  title: 'Webhook configurations and their Services',
   requires: ['cluster.reachable'],
   run(ctx) {
     const { snapshot } = ctx;

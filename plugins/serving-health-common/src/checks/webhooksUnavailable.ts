@@ -33,7 +33,7 @@ function selectorArg(chain: ServiceChain): string {
 export const webhooksUnavailable: TriageCheck = {
   id: 'webhooks.unavailable',
   stage: 'webhooks',
-  title: "Other components' webhooks served",
+  title: "Other components' webhooks",
   requires: ['cluster.reachable'],
   run(ctx) {
     const { snapshot } = ctx;

@@ -79,7 +79,7 @@ describe('runTriage', () => {
 
     it('stamps each result with the check\'s id, stage and title', () => {
       const report = triage(healthySnapshot());
-      expect(byId(report, 'webhooks.stale')).toMatchObject({ stage: 'stale-webhooks', title: 'No stale webhooks' });
+      expect(byId(report, 'webhooks.stale')).toMatchObject({ stage: 'stale-webhooks', title: 'Webhook configurations and their Services' });
     });
 
     it('copies the target, the snapshot time and the report time', () => {
@@ -118,7 +118,7 @@ describe('runTriage', () => {
 
     it('says in the skipped check\'s summary which check blocked it and how', () => {
       const report = triage(withClusterUnreachable(healthySnapshot()));
-      expect(byId(report, 'kserve.crds').summary).toBe('Skipped: Cluster reachable is error.');
+      expect(byId(report, 'kserve.crds').summary).toBe('Skipped: Cluster connection is error.');
     });
 
     it('skips every other check when cluster.reachable fails (TLS)', () => {

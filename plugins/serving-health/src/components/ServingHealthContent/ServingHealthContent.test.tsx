@@ -237,7 +237,7 @@ describe('ServingHealthContent', () => {
     expect(
       screen.getByTestId('check-kserve.crds-blocked-by'),
     ).toHaveTextContent(
-      'Blocked by "Cluster reachable" (cluster.reachable), which did not pass.',
+      'Blocked by "Cluster connection" (cluster.reachable), which did not pass.',
     );
   });
 
