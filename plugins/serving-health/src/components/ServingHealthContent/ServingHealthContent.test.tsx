@@ -1,6 +1,14 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { ReactNode } from 'react';
+import { SWRConfig } from 'swr';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ResponseError } from '@backstage/errors';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -24,16 +32,37 @@ function mockApi(
   return { getReport: jest.fn(getReport), getFleet: jest.fn() };
 }
 
+/** The report API and a permission API; each render with its own permission cache (usePermission's SWR). */
+function Apis(props: {
+  api: ServingHealthApi;
+  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  children: ReactNode;
+}) {
+  return (
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <TestApiProvider
+        apis={[
+          [servingHealthApiRef, props.api],
+          [permissionApiRef, mockApis.permission({ authorize: props.permission ?? AuthorizeResult.ALLOW })],
+        ]}
+      >
+        {props.children}
+      </TestApiProvider>
+    </SWRConfig>
+  );
+}
+
 async function renderTab(
   api: ServingHealthApi,
   entity: Entity = modelEndpointEntity,
+  permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
   return renderInTestApp(
-    <TestApiProvider apis={[[servingHealthApiRef, api]]}>
+    <Apis api={api} permission={permission}>
       <EntityProvider entity={entity}>
         <ServingHealthContent />
       </EntityProvider>
-    </TestApiProvider>,
+    </Apis>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
@@ -59,11 +88,11 @@ describe('ServingHealthContent', () => {
       ref.name === 'fraud-model' ? webhookFailingReport : new Promise(() => {}),
     );
     const tree = (entity: Entity) => (
-      <TestApiProvider apis={[[servingHealthApiRef, api]]}>
+      <Apis api={api}>
         <EntityProvider entity={entity}>
           <ServingHealthContent />
         </EntityProvider>
-      </TestApiProvider>
+      </Apis>
     );
     const { rerender } = await renderInTestApp(tree(modelEndpointEntity), {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
@@ -92,6 +121,16 @@ describe('ServingHealthContent', () => {
     ).toBeInTheDocument();
     expect(screen.getAllByText(/503/).length).toBeGreaterThan(0);
     expect(screen.getByTestId('serving-health-rerun')).toBeInTheDocument();
+  });
+
+  it('says the report may not be read when servingHealth.report.read is denied, and asks nothing', async () => {
+    const api = mockApi(async () => healthyReport);
+    await renderTab(api, modelEndpointEntity, AuthorizeResult.DENY);
+    expect(
+      await screen.findByTestId('serving-health-not-permitted'),
+    ).toHaveTextContent('You may not read the Serving Health report of this entity');
+    expect(screen.queryByTestId('serving-health-error')).not.toBeInTheDocument();
+    expect(api.getReport).not.toHaveBeenCalled();
   });
 
   it('asks for the annotation when the entity has none', async () => {

@@ -1,12 +1,23 @@
 import { Box, Button } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   MissingAnnotationEmptyState,
   useEntity,
 } from '@backstage/plugin-catalog-react';
-import { ANNOTATION_INFERENCESERVICE } from '@serving-health/plugin-serving-health-common';
+import {
+  ANNOTATION_INFERENCESERVICE,
+  servingHealthReportReadPermission,
+} from '@serving-health/plugin-serving-health-common';
 import { isServingHealthAvailable } from '../../conditions';
 import { useServingHealthReport } from '../../hooks/useServingHealthReport';
 import { TriageReportView } from '../TriageReportView';
@@ -50,6 +61,34 @@ const ServingHealthReport = () => {
   return <TriageReportView report={report} loading={loading} onRerun={rerun} />;
 };
 
+/** Asks the permission framework first: a denied read is said as such, not shown as a failed request. */
+const PermittedReport = () => {
+  const { entity } = useEntity();
+  const { loading, allowed } = usePermission({
+    permission: servingHealthReportReadPermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
+  if (loading) {
+    return (
+      <Box data-testid="serving-health-permission-loading">
+        <Progress aria-label="Checking permission" />
+      </Box>
+    );
+  }
+  if (!allowed) {
+    return (
+      <Box data-testid="serving-health-not-permitted">
+        <WarningPanel
+          severity="info"
+          title="You may not read the Serving Health report of this entity"
+          message="The permission servingHealth.report.read is not granted to you for this entity. Ask the platform team that runs this portal."
+        />
+      </Box>
+    );
+  }
+  return <ServingHealthReport />;
+};
+
 /** The Serving Health tab of an entity page. */
 export const ServingHealthContent = () => {
   const { entity } = useEntity();
@@ -58,5 +97,6 @@ export const ServingHealthContent = () => {
       <MissingAnnotationEmptyState annotation={ANNOTATION_INFERENCESERVICE} />
     );
   }
-  return <ServingHealthReport />;
+  return <PermittedReport />;
 };
+
