@@ -21,6 +21,7 @@ export {
 export type { ListOptions, ListResponse } from './client/listAll';
 export { DEFAULT_LIST_PAGE_SIZE, listAll } from './client/listAll';
 export { staticCredentials } from './credentials/staticCredentials';
+export { proxyFromEnvironment } from './client/proxyFromEnvironment';
 export {
   defaultKubeconfigFiles,
   loadKubeconfig,

@@ -1,5 +1,6 @@
 import https from 'node:https';
 import { HttpsProxyAgent } from 'hpagent';
+import { proxyFromEnvironment } from './proxyFromEnvironment';
 import { ReadError, ReadErrorReason } from '@serving-health/plugin-serving-health-common';
 import { errorMessage } from '../errorMessage';
 import {
@@ -95,6 +96,8 @@ export function createKubernetesClient(
     keepAlive: true,
     maxSockets: 32,
   });
+  // kubeconfig's proxy-url first, else the standard proxy environment variables.
+  const proxy = connection.proxyUrl ?? proxyFromEnvironment(base);
   // One agent per client certificate: a rotated certificate gets a new TLS session, a token does not.
   let agent: { key: string; value: https.Agent } | undefined;
   const agentFor = (creds: KubeCredentials): https.Agent => {
@@ -103,8 +106,8 @@ export function createKubernetesClient(
       agent?.value.destroy();
       agent = {
         key,
-        value: connection.proxyUrl
-          ? new HttpsProxyAgent({ ...tlsOptions(creds), proxy: connection.proxyUrl })
+        value: proxy
+          ? new HttpsProxyAgent({ ...tlsOptions(creds), proxy })
           : new https.Agent(tlsOptions(creds)),
       };
     }

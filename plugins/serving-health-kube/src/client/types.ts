@@ -39,7 +39,10 @@ export interface ClusterConnection {
    * a socket, a Retry-After wait and the answer all count against it.
    */
   timeoutMs?: number;
-  /** An HTTP(S) proxy every connection is tunnelled through (CONNECT), as kubeconfig's `proxy-url`. */
+  /**
+   * An HTTP(S) proxy every connection is tunnelled through (CONNECT), as kubeconfig's `proxy-url`. Without it,
+   * `HTTPS_PROXY` / `NO_PROXY` from the environment apply (loopback never proxied).
+   */
   proxyUrl?: string;
   /** A larger answer is an error, never a truncated or empty one (default 64 MiB). */
   maxBodyBytes?: number;
