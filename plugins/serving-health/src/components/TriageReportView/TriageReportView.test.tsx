@@ -1,6 +1,11 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { configApiRef } from '@backstage/core-plugin-api';
 import { webhookFailingReport } from '../../__fixtures__/reports';
 import { TriageReportView } from './TriageReportView';
 
@@ -62,5 +67,31 @@ describe('TriageReportView', () => {
   it('shows no such note for a bound target', async () => {
     await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
     expect(screen.queryByTestId('serving-health-unbound')).not.toBeInTheDocument();
+  });
+
+  it('links the Argo CD Application to the configured Argo CD UI', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            configApiRef,
+            mockApis.config({ data: { servingHealth: { argocdBaseUrl: 'https://argocd.example.com/' } } }),
+          ],
+        ]}
+      >
+        <TriageReportView report={webhookFailingReport} />
+      </TestApiProvider>,
+    );
+    const app = webhookFailingReport.target.argoApp!;
+    expect(screen.getByTestId('serving-health-argocd-link')).toHaveAttribute(
+      'href',
+      `https://argocd.example.com/applications/${app.namespace}/${app.name}`,
+    );
+  });
+
+  it('shows the Application without a link when no Argo CD UI is configured', async () => {
+    await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
+    expect(screen.queryByTestId('serving-health-argocd-link')).not.toBeInTheDocument();
+    expect(screen.getByText('argocd/fraud-detector')).toBeInTheDocument();
   });
 });

@@ -1,3 +1,4 @@
+import { ReactNode } from 'react';
 import {
   Box,
   Button,
@@ -10,7 +11,12 @@ import {
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
+import {
+  InfoCard,
+  Link,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   FAILURE_MODES,
   FailureModeSummary,
@@ -63,8 +69,11 @@ const ReportSummary = (props: {
   const { report, loading, onRerun } = props;
   const classes = useStyles();
   const { target } = report;
+  const argocdBaseUrl = useApi(configApiRef)
+    .getOptionalString('servingHealth.argocdBaseUrl')
+    ?.replace(/\/+$/, '');
   // Keys are shown as written: product names keep their own spelling.
-  const targetMetadata: Record<string, string> = { Cluster: target.cluster };
+  const targetMetadata: Record<string, ReactNode> = { Cluster: target.cluster };
   if (target.inferenceService) {
     targetMetadata.InferenceService = `${target.inferenceService.namespace}/${target.inferenceService.name}`;
   }
@@ -72,7 +81,20 @@ const ReportSummary = (props: {
     targetMetadata['backstage.io/kubernetes-id'] = target.kubernetesId;
   }
   if (target.argoApp) {
-    targetMetadata['Argo CD Application'] = `${target.argoApp.namespace}/${target.argoApp.name}`;
+    const app = `${target.argoApp.namespace}/${target.argoApp.name}`;
+    // Argo CD's UI addresses an Application by namespace and name (2.5+, also for apps in any namespace).
+    targetMetadata['Argo CD Application'] = argocdBaseUrl ? (
+      <Link
+        to={`${argocdBaseUrl}/applications/${encodeURIComponent(
+          target.argoApp.namespace,
+        )}/${encodeURIComponent(target.argoApp.name)}`}
+        data-testid="serving-health-argocd-link"
+      >
+        {app}
+      </Link>
+    ) : (
+      app
+    );
   }
 
   return (
