@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { wildcardMatch } from '@serving-health/plugin-serving-health-policy';
 import { ANNOTATION_KUBERNETES_ID } from '../annotations';
 import { ClusterSnapshot } from '../snapshot';
@@ -26,11 +27,15 @@ interface BindableEntity {
 
 function ownerRef(owner: unknown): string | undefined {
   if (typeof owner !== 'string' || !owner) return undefined;
-  // spec.owner defaults to kind Group and namespace default, as the catalog reads it.
-  const kindSplit = owner.includes(':') ? owner : `group:${owner}`;
-  const [kind, rest] = kindSplit.split(':', 2);
-  const ref = rest.includes('/') ? rest : `default/${rest}`;
-  return `${kind.toLocaleLowerCase('en-US')}:${ref.toLocaleLowerCase('en-US')}`;
+  // spec.owner defaults to kind Group and namespace default, as the catalog reads it; refs compare case-insensitively.
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    // A malformed owner owns nothing.
+    return undefined;
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   ServingHealthSnapshotSource,
   SnapshotEntry,
 } from '@serving-health/plugin-serving-health-node';
-import { principalKey } from '../../lib/principalKey';
+import { readScope } from '../../lib/principalKey';
 
 interface Slot {
   startedAt: number;
@@ -83,11 +83,7 @@ export function createSnapshotCache(options: {
 
   return {
     async get(cluster, opts) {
-      const scope =
-        clusters.cluster(cluster)?.authScope === 'user'
-          ? principalKey(opts?.caller)
-          : 'shared';
-      const key = `${cluster}\u0000${scope}`;
+      const key = `${cluster}\u0000${readScope(clusters, cluster, opts?.caller)}`;
       const slot = slots.get(key);
       const t = now();
       if (slot) {

@@ -34,7 +34,7 @@ import {
 } from '@serving-health/plugin-serving-health-node';
 import { createLimit } from '../../lib/createLimit';
 import { mapWithConcurrency } from '../../lib/mapWithConcurrency';
-import { principalKey } from '../../lib/principalKey';
+import { readScope } from '../../lib/principalKey';
 import { createSingleFlight } from '../../lib/singleFlight';
 import { RefreshLimiter } from '../RefreshLimiter';
 import { TriageService } from './types';
@@ -79,10 +79,7 @@ export function createTriageService(options: {
     caller: BackstageCredentials,
   ): Promise<TriageReport> {
     // A report read with the caller's own credentials is kept for that caller only.
-    const scope =
-      clusters.cluster(target.cluster)?.authScope === 'user'
-        ? principalKey(caller)
-        : 'shared';
+    const scope = readScope(clusters, target.cluster, caller);
     // Concurrent requests for one entity share one triage, whether they asked for a refresh or not.
     return flight(`${scope}\u0000${entityRef}`, async () => {
       const refresh =
