@@ -4,6 +4,15 @@ export interface Config {
     /**
      * Clusters to add to (or override by name) those of `kubernetes.clusterLocatorMethods` of type `config`.
      */
+    /**
+     * Read the clusters of the Backstage Kubernetes plugin (every locator and auth provider it has) through its
+     * proxy, `/api/kubernetes/proxy`. Default: true when `kubernetes.clusterLocatorMethods` is configured.
+     */
+    kubernetesPluginClusters?: boolean;
+    /**
+     * Clusters read directly, with their own credentials; a name here replaces the Kubernetes plugin's cluster
+     * of that name.
+     */
     clusters?: Array<{
       name: string;
       /** API server URL. */

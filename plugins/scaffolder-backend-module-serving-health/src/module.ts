@@ -17,9 +17,11 @@ export const scaffolderModuleServingHealth = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolder, config }) {
-        const options = readActionOptions(config);
+      async init({ scaffolder, config, discovery, auth }) {
+        const options = readActionOptions(config, { discovery, auth });
         scaffolder.addActions(
           createValidateAction(options),
           createKustomizeLintAction(),

@@ -6,7 +6,12 @@ import {
   DEFAULT_LABEL_CONVENTIONS,
   LabelConventions,
 } from '@serving-health/plugin-serving-health-policy';
-import { readClusterConnections } from '@serving-health/plugin-serving-health-node';
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  createConfigClusterSupplier,
+  createKubernetesPluginClusterSupplier,
+  mergeClusterSuppliers,
+} from '@serving-health/plugin-serving-health-node';
 import {
   ClusterConnection,
   createKubernetesClient,
@@ -19,8 +24,8 @@ import {
 export interface ServingHealthActionOptions {
   /** Label conventions for `serving-health:validate` unless a step overrides them. */
   conventions: LabelConventions;
-  /** The clusters of `kubernetes.clusterLocatorMethods` (type config) and `servingHealth.clusters`. */
-  getClusters(): ClusterConnection[];
+  /** The Kubernetes plugin's clusters (read through its proxy) and `servingHealth.clusters`. */
+  getClusters(): Promise<ClusterConnection[]>;
   /** Cluster used when a step names none. */
   defaultCluster?: string;
   /** Timeout of each admission dry-run request (webhooks may take up to 30 s). */
@@ -46,7 +51,10 @@ export const DEFAULT_DRY_RUN_KINDS = [
 
 export const DEFAULT_DRY_RUN_TIMEOUT_MS = 30_000;
 
-export function readActionOptions(config: Config): ServingHealthActionOptions {
+export function readActionOptions(
+  config: Config,
+  services: { discovery: DiscoveryService; auth: AuthService },
+): ServingHealthActionOptions {
   const raw = config.getOptional('servingHealth.scaffolder.conventions');
   let conventions = DEFAULT_LABEL_CONVENTIONS;
   if (raw !== undefined) {
@@ -61,7 +69,13 @@ export function readActionOptions(config: Config): ServingHealthActionOptions {
       throw e;
     }
   }
-  let clusters: ClusterConnection[] | undefined;
+  const readKubernetesPlugin =
+    config.getOptionalBoolean('servingHealth.kubernetesPluginClusters') ??
+    config.has('kubernetes.clusterLocatorMethods');
+  const supplier = mergeClusterSuppliers([
+    ...(readKubernetesPlugin ? [createKubernetesPluginClusterSupplier(services)] : []),
+    createConfigClusterSupplier(config),
+  ]);
   const dryRunIdentities = new Map<string, CredentialProvider>(
     (
       config.getOptionalConfigArray('servingHealth.scaffolder.dryRunIdentities') ??
@@ -73,8 +87,10 @@ export function readActionOptions(config: Config): ServingHealthActionOptions {
   );
   return {
     conventions,
-    // Read on first use: a cluster entry this plugin cannot use must not stop the scaffolder from starting.
-    getClusters: () => (clusters ??= readClusterConnections(config)),
+    // Read on each use (located clusters come and go); a task runs as no cluster user, so clusters of user
+    // sign-in (oidc, google, aks) are not offered.
+    getClusters: async () =>
+      (await supplier.getClusters()).filter(c => c.authScope === 'server').map(c => c.connection()),
     defaultCluster: config.getOptionalString(
       'servingHealth.scaffolder.cluster',
     ),
@@ -90,15 +106,15 @@ export function readActionOptions(config: Config): ServingHealthActionOptions {
 }
 
 /** The cluster a step means: the one it names, else the configured default, else the only one. */
-export function resolveCluster(
+export async function resolveCluster(
   options: ServingHealthActionOptions,
   name?: string,
-): ClusterConnection {
-  const clusters = options.getClusters();
+): Promise<ClusterConnection> {
+  const clusters = await options.getClusters();
   const wanted = name ?? options.defaultCluster;
   if (clusters.length === 0) {
     throw new InputError(
-      'No cluster is configured: add one under kubernetes.clusterLocatorMethods (type config) or servingHealth.clusters',
+      'No cluster is configured: add one under kubernetes.clusterLocatorMethods (the Kubernetes plugin) or servingHealth.clusters',
     );
   }
   if (wanted) {
@@ -122,4 +138,9 @@ export function resolveCluster(
     );
   }
   return clusters[0];
+}
+
+/** The cluster reached as another identity (a dry-run identity), through whatever reaches it. */
+export function connectionAs(connection: ClusterConnection, identity: CredentialProvider): ClusterConnection {
+  return connection.actAs ? connection.actAs(identity) : { ...connection, credentials: identity };
 }

@@ -52,10 +52,8 @@ describe('the opt-in admission.dry-run check against real API servers', () => {
         catalogServiceMock.factory({ entities: [entity(healthy.name), entity(stale.name)] }),
         mockServices.rootConfig.factory({
           data: {
-            kubernetes: {
-              clusterLocatorMethods: [{ type: 'config', clusters: [cluster(healthy), cluster(stale)] }],
-            },
             servingHealth: {
+              clusters: [cluster(healthy), cluster(stale)],
               admissionDryRun: true,
               namespaceOwners: [{ namespace: '*', owners: ['group:default/team-ml'] }],
             },

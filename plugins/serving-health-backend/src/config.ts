@@ -18,6 +18,8 @@ export interface ServingHealthConfig {
   namespaces: ControlPlaneNamespaces;
   /** Which owners' entities may be shown which namespaces, beyond InferenceServices that name their entity. */
   namespaceOwners: NamespaceOwnership[];
+  /** Read the clusters of the Backstage Kubernetes plugin through its proxy (default: when it is configured). */
+  kubernetesPluginClusters: boolean;
 }
 
 export const DEFAULTS = {
@@ -50,6 +52,9 @@ export function readServingHealthConfig(config: Config): ServingHealthConfig {
         c?.getOptionalString('namespaces.kyverno') ??
         DEFAULTS.namespaces.kyverno,
     },
+    kubernetesPluginClusters:
+      c?.getOptionalBoolean('kubernetesPluginClusters') ??
+      config.has('kubernetes.clusterLocatorMethods'),
     namespaceOwners: (c?.getOptionalConfigArray('namespaceOwners') ?? []).map(o => ({
       cluster: o.getOptionalString('cluster'),
       namespace: o.getString('namespace'),

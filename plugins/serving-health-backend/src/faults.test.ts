@@ -287,21 +287,13 @@ async function startBackend(
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: {
-            clusterLocatorMethods: [
-              {
-                type: 'config',
-                clusters: clusters.map(c => ({
-                  name: c.name,
-                  url: c.url,
-                  authProvider: 'serviceAccount',
-                  serviceAccountToken: c.token,
-                  caData: Buffer.from(c.caData).toString('base64'),
-                })),
-              },
-            ],
-          },
           servingHealth: {
+            clusters: clusters.map(c => ({
+              name: c.name,
+              url: c.url,
+              serviceAccountToken: c.token,
+              caData: Buffer.from(c.caData).toString('base64'),
+            })),
             requestTimeoutMs: TIMEOUT_MS,
             refreshMinIntervalSeconds: 0,
             // The test entities' owner owns the test namespaces (tenancy has its own tests).

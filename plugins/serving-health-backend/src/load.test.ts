@@ -57,8 +57,8 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         mockServices.rootConfig.factory({
           data: {
-            kubernetes: testenvClusterConfig(env, env.tokens.reader, proxy.url),
             servingHealth: {
+              clusters: testenvClusterConfig(env, env.tokens.reader, proxy.url),
               requestTimeoutMs: 10_000,
               refreshMinIntervalSeconds,
               namespaceOwners: [{ namespace: '*', owners: [String(entity.spec!.owner)] }],

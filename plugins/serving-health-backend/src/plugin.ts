@@ -17,6 +17,8 @@ import {
   ServingHealthReportStore,
   ServingHealthSnapshotSource,
   createConfigClusterSupplier,
+  createKubernetesPluginClusterSupplier,
+  mergeClusterSuppliers,
   servingHealthChecksExtensionPoint,
   servingHealthClusterSupplierExtensionPoint,
   servingHealthReportStoreExtensionPoint,
@@ -41,6 +43,7 @@ function createSeam<T, Deps extends object = {}>(what: string) {
       if (factory) throw new Error(`The serving-health ${what} was already set by another module`);
       factory = f;
     },
+    isSet: () => factory !== undefined,
     async build(deps: Deps, getDefault: () => Promise<T>): Promise<T> {
       if (!factory) return getDefault();
       return typeof factory === 'function'
@@ -86,6 +89,8 @@ export const servingHealthPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
@@ -94,11 +99,21 @@ export const servingHealthPlugin = createBackendPlugin({
         cache: coreServices.cache,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, httpRouter, httpAuth, permissions, permissionsRegistry, cache, catalog }) {
+      async init({ config, discovery, auth, logger, httpRouter, httpAuth, permissions, permissionsRegistry, cache, catalog }) {
         permissionsRegistry.addPermissions(servingHealthPermissions);
         const settings = readServingHealthConfig(config);
-        const clusters = await createClusterClients({
-          supplier: await clusterSupplier.build({}, async () => createConfigClusterSupplier(config)),
+        // The Kubernetes plugin's clusters first; servingHealth.clusters add to them or replace one by name.
+        const defaultSuppliers = [
+          ...(settings.kubernetesPluginClusters
+            ? [createKubernetesPluginClusterSupplier({ discovery, auth, timeoutMs: settings.requestTimeoutMs })]
+            : []),
+          createConfigClusterSupplier(config),
+        ];
+        const clusters = createClusterClients({
+          // The defaults stay separate so that one failing (the Kubernetes plugin down) keeps the other's clusters.
+          suppliers: clusterSupplier.isSet()
+            ? [await clusterSupplier.build({}, async () => mergeClusterSuppliers(defaultSuppliers))]
+            : defaultSuppliers,
           logger,
         });
         const snapshots = await snapshotSource.build({ clusters }, async () =>

@@ -20,6 +20,19 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return r.data;
 }
 
+const CALLER_AUTH_PREFIX = 'backstage-kubernetes-authorization-';
+
+/**
+ * The caller's own cluster credentials, sent as the Backstage Kubernetes plugin sends them to its proxy
+ * (`Backstage-Kubernetes-Authorization-<authProvider>[-<oidcTokenProvider>]`): only for clusters read as the user.
+ */
+function callerAuthOf(req: express.Request): Record<string, string> | undefined {
+  const found = Object.entries(req.headers).filter(
+    (e): e is [string, string] => e[0].startsWith(CALLER_AUTH_PREFIX) && typeof e[1] === 'string',
+  );
+  return found.length ? Object.fromEntries(found) : undefined;
+}
+
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   triage: TriageService;
@@ -38,7 +51,7 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
     const report = await triage.report(
       stringifyEntityRef({ kind, namespace, name }),
-      { credentials, refresh: refresh === 'true' },
+      { credentials, refresh: refresh === 'true', callerAuth: callerAuthOf(req) },
     );
     res.json(report);
   });
@@ -46,7 +59,9 @@ export async function createRouter(options: {
   router.get('/fleet', async (req, res) => {
     const { refresh } = parse(querySchema, req.query, 'query parameter');
     const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json(await triage.fleet({ credentials, refresh: refresh === 'true' }));
+    res.json(
+      await triage.fleet({ credentials, refresh: refresh === 'true', callerAuth: callerAuthOf(req) }),
+    );
   });
 
   return router;

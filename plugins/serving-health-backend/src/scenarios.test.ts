@@ -37,8 +37,8 @@ async function startBackend(
       mockServices.permissions.factory({ result: permission }),
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: testenvClusterConfig(env, token),
           servingHealth: {
+            clusters: testenvClusterConfig(env, token),
             requestTimeoutMs: 5000,
             namespaceOwners,
           },
@@ -283,28 +283,34 @@ describe('REST API errors', () => {
         },
       },
     };
+    const onEks: Entity = {
+      ...entity,
+      metadata: {
+        name: 'on-eks',
+        namespace: 'default',
+        annotations: {
+          'serving.kserve.io/inferenceservice': 'models/fraud-detector',
+          'backstage.io/kubernetes-cluster': 'eks-prod',
+        },
+      },
+    };
     const { server } = await startTestBackend({
       features: [
         servingHealthPlugin,
-        catalogServiceMock.factory({ entities: [onGke, onTestenv] }),
+        catalogServiceMock.factory({ entities: [onGke, onTestenv, onEks] }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         mockServices.rootConfig.factory({
           data: {
+            // Clusters of the Kubernetes plugin, which this backend does not run: its list cannot be read.
             kubernetes: {
               clusterLocatorMethods: [
-                {
-                  type: 'config',
-                  clusters: [
-                    { name: 'gke-prod', url: 'https://gke.invalid', authProvider: 'google' },
-                    {
-                      name: env.name,
-                      url: env.url,
-                      authProvider: 'serviceAccount',
-                      serviceAccountToken: env.tokens.reader,
-                      caData: Buffer.from(env.caData).toString('base64'),
-                    },
-                  ],
-                },
+                { type: 'config', clusters: [{ name: 'eks-prod', url: 'https://eks.invalid', authProvider: 'aws' }] },
+              ],
+            },
+            servingHealth: {
+              clusters: [
+                { name: 'gke-prod', url: 'https://gke.invalid', authProvider: 'google' },
+                ...testenvClusterConfig(env, env.tokens.reader),
               ],
             },
           },
@@ -315,7 +321,11 @@ describe('REST API errors', () => {
     expect(gke.status).toBe(200);
     const reachable = (gke.body as TriageReport).checks.find(c => c.id === 'cluster.reachable')!;
     expect(reachable.status).toBe('error');
-    expect(JSON.stringify(reachable)).toContain("authProvider 'google' is not supported");
+    expect(JSON.stringify(reachable)).toContain("servingHealth.clusters takes authProvider serviceAccount (or a kubeconfig), not 'google'");
+    const eks = await request(server).get(reportPath('component:default/on-eks'));
+    expect(eks.status).toBe(400);
+    expect(eks.body.error.message).toContain("names cluster 'eks-prod', which is not configured");
+    expect(eks.body.error.message).toContain("The Kubernetes plugin's cluster list");
     const ok = await request(server).get(reportPath('component:default/on-testenv'));
     expect((ok.body as TriageReport).checks.find(c => c.id === 'cluster.reachable')!.status).toBe('pass');
   });

@@ -6,11 +6,20 @@
  */
 export * from './extensions';
 export type {
+  KubernetesCallerAuth,
   ServingHealthCluster,
   ServingHealthClusterClients,
   ServingHealthClusterSupplier,
 } from './clusters/types';
-export { createConfigClusterSupplier } from './clusters/createConfigClusterSupplier';
+export {
+  createConfigClusterSupplier,
+  mergeClusterSuppliers,
+} from './clusters/createConfigClusterSupplier';
+export {
+  createKubernetesPluginClusterSupplier,
+  callerAuthHeader,
+  KUBERNETES_CLUSTER_HEADER,
+} from './clusters/createKubernetesPluginClusterSupplier';
 export { readClusterConnections } from './clusters/readClusterConnections';
 export type {
   SnapshotEntry,

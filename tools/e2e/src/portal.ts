@@ -206,7 +206,7 @@ function assertRunning(p: Guarded) {
   }
 }
 
-const childEnv = (): NodeJS.ProcessEnv => ({
+export const childEnv = (): NodeJS.ProcessEnv => ({
   ...process.env,
   NODE_ENV: 'development',
   // No hot reload, no browser opening, no colours in the logs.

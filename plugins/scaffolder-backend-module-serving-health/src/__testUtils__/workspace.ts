@@ -42,7 +42,7 @@ export function actionOptions(
 ): ServingHealthActionOptions {
   return {
     conventions: DEFAULT_LABEL_CONVENTIONS,
-    getClusters: () => clusters,
+    getClusters: async () => clusters,
     defaultCluster,
     dryRunTimeoutMs: DEFAULT_DRY_RUN_TIMEOUT_MS,
     createClient: createKubernetesClient,

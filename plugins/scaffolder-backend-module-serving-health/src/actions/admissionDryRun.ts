@@ -14,7 +14,7 @@ import {
   DryRunAnswer,
   redactDeep,
 } from '@serving-health/plugin-serving-health-kube';
-import { resolveCluster, ServingHealthActionOptions } from '../options';
+import { connectionAs, resolveCluster, ServingHealthActionOptions } from '../options';
 import {
   DEFAULT_MANIFEST_GLOBS,
   readWorkspaceFiles,
@@ -153,14 +153,14 @@ export function createAdmissionDryRunAction(
         );
       }
 
-      const connection = resolveCluster(options, input.cluster);
+      const connection = await resolveCluster(options, input.cluster);
       const credentials = options.dryRunCredentials(connection.name);
       if (!credentials) {
         throw new InputError(
           `No dry-run identity for cluster '${connection.name}': add it to servingHealth.scaffolder.dryRunIdentities (a ServiceAccount bound to serving-health-dry-run). The reader's token is never used to send a write, even a dry run.`,
         );
       }
-      const client = options.createClient({ ...connection, credentials });
+      const client = options.createClient(connectionAs(connection, credentials));
       const discover = createApiDiscovery(client);
       const results: DryRunResult[] = [];
       for (const { file, object } of objects) {

@@ -214,7 +214,7 @@ export function createValidateAction(options: ServingHealthActionOptions) {
         notEvaluated.push(...loaded.notEvaluated);
       }
       if (input.clusterPolicies) {
-        const connection = resolveCluster(options, input.cluster);
+        const connection = await resolveCluster(options, input.cluster);
         try {
           const fromCluster = await readClusterPolicies(
             options.createClient(connection),

@@ -40,26 +40,21 @@ export function unreachableClusterModule(name: string) {
   });
 }
 
-/** `kubernetes.clusterLocatorMethods` with one testenv cluster, as a portal would configure it. */
+/**
+ * `servingHealth.clusters` with one testenv cluster, read directly. (The Kubernetes plugin's clusters, read through
+ * its proxy, are tested against the real portal in tools/e2e: its dynamic ESM imports do not run under jest.)
+ */
 export function testenvClusterConfig(
   env: TestEnv,
   token: string,
   url: string = env.url,
 ) {
-  return {
-    clusterLocatorMethods: [
-      {
-        type: 'config',
-        clusters: [
-          {
-            name: env.name,
-            url,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: token,
-            caData: Buffer.from(env.caData).toString('base64'),
-          },
-        ],
-      },
-    ],
-  };
+  return [
+    {
+      name: env.name,
+      url,
+      serviceAccountToken: token,
+      caData: Buffer.from(env.caData).toString('base64'),
+    },
+  ];
 }

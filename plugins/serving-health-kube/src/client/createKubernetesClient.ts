@@ -1,7 +1,11 @@
+import http from 'node:http';
 import https from 'node:https';
 import { HttpsProxyAgent } from 'hpagent';
 import { proxyFromEnvironment } from './proxyFromEnvironment';
-import { ReadError, ReadErrorReason } from '@serving-health/plugin-serving-health-common';
+import {
+  ReadError,
+  ReadErrorReason,
+} from '@serving-health/plugin-serving-health-common';
 import { errorMessage } from '../errorMessage';
 import {
   ClusterConnection,
@@ -60,11 +64,16 @@ function buildPath(req: KubeRequest): string {
 }
 
 /** The wait a 429 or 503 asks for with Retry-After, bounded; undefined when it asks for none. */
-function retryAfterMs(status: number, header: string | undefined): number | undefined {
-  if ((status !== 429 && status !== 503) || header === undefined) return undefined;
+function retryAfterMs(
+  status: number,
+  header: string | undefined,
+): number | undefined {
+  if ((status !== 429 && status !== 503) || header === undefined)
+    return undefined;
   // Kubernetes sends delta-seconds; an HTTP date or garbage is treated as no advice.
   const seconds = Number(header.trim());
-  if (header.trim() === '' || !Number.isFinite(seconds) || seconds < 0) return undefined;
+  if (header.trim() === '' || !Number.isFinite(seconds) || seconds < 0)
+    return undefined;
   return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
 }
 
@@ -87,6 +96,12 @@ export function createKubernetesClient(
   connection: ClusterConnection,
 ): KubernetesClient {
   const base = new URL(connection.url);
+  const plainHttp = base.protocol === 'http:';
+  // Refused per request, not thrown: one misconfigured cluster must not break the others' reports.
+  const refusal =
+    plainHttp && !connection.allowPlainHttp
+      ? `${connection.url} is not https; tokens are never sent in clear text`
+      : undefined;
   const maxBodyBytes = connection.maxBodyBytes ?? MAX_BODY_BYTES;
   const tlsOptions = (creds: KubeCredentials): https.AgentOptions => ({
     ca: connection.caData,
@@ -100,8 +115,13 @@ export function createKubernetesClient(
   const proxy = connection.proxyUrl ?? proxyFromEnvironment(base);
   // One agent per client certificate: a rotated certificate gets a new TLS session, a token does not.
   let agent: { key: string; value: https.Agent } | undefined;
+  const plainAgent = plainHttp
+    ? new http.Agent({ keepAlive: true, maxSockets: 32 })
+    : undefined;
   const agentFor = (creds: KubeCredentials): https.Agent => {
-    const key = `${creds.clientCertData ?? ''}\u0000${creds.clientKeyData ?? ''}`;
+    const key = `${creds.clientCertData ?? ''}\u0000${
+      creds.clientKeyData ?? ''
+    }`;
     if (agent?.key !== key) {
       agent?.value.destroy();
       agent = {
@@ -124,15 +144,22 @@ export function createKubernetesClient(
     const deadline = Date.now() + timeoutMs;
     const description = `${req.method ?? 'GET'} ${buildPath(req)}`;
 
+    if (refusal) {
+      return {
+        ok: false,
+        error: { reason: 'failed', request: description, message: refusal },
+      };
+    }
     let creds: KubeCredentials;
     try {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<undefined>(resolve => {
         timer = setTimeout(() => resolve(undefined), timeoutMs);
       });
-      const asked = await Promise.race([connection.credentials(), late]).finally(() =>
-        clearTimeout(timer),
-      );
+      const asked = await Promise.race([
+        connection.credentials(),
+        late,
+      ]).finally(() => clearTimeout(timer));
       if (!asked) {
         return {
           ok: false,
@@ -150,7 +177,9 @@ export function createKubernetesClient(
         error: {
           reason: 'unauthorized',
           request: description,
-          message: `no credentials for cluster ${connection.name}: ${errorMessage(e)}`,
+          message: `no credentials for cluster ${
+            connection.name
+          }: ${errorMessage(e)}`,
         },
       };
     }
@@ -167,12 +196,22 @@ export function createKubernetesClient(
     await sleep(wait);
     const second = await send<T>(req, creds, deadline, timeoutMs);
     if (second.retryAfterMs === undefined) return second.response;
-    return throttled(second.response, `refused again after waiting ${wait} ms as asked`);
+    return throttled(
+      second.response,
+      `refused again after waiting ${wait} ms as asked`,
+    );
   }
 
   function throttled<T>(r: KubeResponse<T>, why: string): KubeResponse<T> {
     if (r.ok) return r;
-    return { ...r, error: { ...r.error, reason: 'throttled', message: `${r.error.message} (${why})` } };
+    return {
+      ...r,
+      error: {
+        ...r.error,
+        reason: 'throttled',
+        message: `${r.error.message} (${why})`,
+      },
+    };
   }
 
   function send<T>(
@@ -194,7 +233,9 @@ export function createKubernetesClient(
 
     return new Promise(resolve => {
       // Held in an object so the timer can be cleared by code defined before it is started.
-      const state: { settled: boolean; timer?: NodeJS.Timeout } = { settled: false };
+      const state: { settled: boolean; timer?: NodeJS.Timeout } = {
+        settled: false,
+      };
       const finish = (response: KubeResponse<T>, retryAfter?: number) => {
         if (!state.settled) {
           state.settled = true;
@@ -216,86 +257,114 @@ export function createKubernetesClient(
       const headers: Record<string, string> = {
         Accept: req.text ? '*/*' : 'application/json',
       };
+      for (const [k, v] of Object.entries(creds.headers ?? {})) headers[k] = v;
       if (creds.token) headers.Authorization = `Bearer ${creds.token}`;
       if (payload) {
         headers['Content-Type'] = req.contentType ?? 'application/json';
         headers['Content-Length'] = String(payload.length);
       }
 
-      const httpReq = https.request(
-        {
-          protocol: 'https:',
-          hostname: base.hostname,
-          port: base.port || 443,
-          path: `${basePath}${path}`,
-          method,
-          headers,
-          servername: connection.tlsServerName,
-          agent: agentFor(creds),
-        },
-        res => {
-          const status = res.statusCode ?? 0;
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > maxBodyBytes) {
-              // A cut-off list would parse as nothing or as fewer items: the read fails instead.
-              fail('failed', `the answer is larger than ${maxBodyBytes} bytes, the most this client reads`, {
-                httpStatus: status,
-              });
-              httpReq.destroy();
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('error', err => fail('unreachable', err.message));
-          res.on('end', () => {
-            const raw = Buffer.concat(chunks).toString('utf8');
-            let body: any = raw;
-            let json = true;
-            if (!req.text || status >= 400) {
-              try {
-                body = raw ? JSON.parse(raw) : undefined;
-              } catch {
-                json = false;
-              }
-            }
-            if (status >= 200 && status < 300) {
-              if (!req.text && !json) {
-                fail(
-                  'failed',
-                  `the answer is not JSON (Content-Type ${
-                    res.headers['content-type'] ?? 'none'
-                  }): ${raw.slice(0, 120).trim()}`,
-                  { httpStatus: status },
-                );
-                return;
-              }
-              finish({ ok: true, status, body });
-              return;
-            }
-            const message =
-              (body && typeof body === 'object' && body.message) ||
-              (typeof body === 'string' && body.trim()) ||
-              `HTTP ${status}`;
-            finish(
+      const onResponse = (res: http.IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBodyBytes) {
+            // A cut-off list would parse as nothing or as fewer items: the read fails instead.
+            fail(
+              'failed',
+              `the answer is larger than ${maxBodyBytes} bytes, the most this client reads`,
               {
-                ok: false,
-                status,
-                body,
-                error: {
-                  reason: reasonForStatus(status),
-                  request: description,
-                  message: String(message),
-                  httpStatus: status,
-                },
+                httpStatus: status,
               },
-              retryAfterMs(status, res.headers['retry-after']),
             );
-          });
-        },
-      );
+            httpReq.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('error', err => fail('unreachable', err.message));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          let body: any = raw;
+          let json = true;
+          if (!req.text || status >= 400) {
+            try {
+              body = raw ? JSON.parse(raw) : undefined;
+            } catch {
+              json = false;
+            }
+          }
+          if (status >= 200 && status < 300) {
+            if (!req.text && !json) {
+              fail(
+                'failed',
+                `the answer is not JSON (Content-Type ${
+                  res.headers['content-type'] ?? 'none'
+                }): ${raw.slice(0, 120).trim()}`,
+                { httpStatus: status },
+              );
+              return;
+            }
+            finish({ ok: true, status, body });
+            return;
+          }
+          // A Backstage backend (the Kubernetes plugin's proxy) answers its own failures as
+          // { error: { name, message } }: its 404 is an unknown cluster, never a missing resource.
+          const backstageError =
+            body &&
+            typeof body === 'object' &&
+            !body.kind &&
+            typeof body.error?.message === 'string'
+              ? (body.error as { name?: string; message: string })
+              : undefined;
+          const message =
+            (backstageError &&
+              `${backstageError.name ?? 'Error'}: ${backstageError.message}`) ||
+            (body && typeof body === 'object' && body.message) ||
+            (typeof body === 'string' && body.trim()) ||
+            `HTTP ${status}`;
+          finish(
+            {
+              ok: false,
+              status,
+              body,
+              error: {
+                reason:
+                  backstageError && status === 404
+                    ? 'failed'
+                    : reasonForStatus(status),
+                request: description,
+                message: String(message),
+                httpStatus: status,
+              },
+            },
+            retryAfterMs(status, res.headers['retry-after']),
+          );
+        });
+      };
+      const target = {
+        hostname: base.hostname,
+        path: `${basePath}${path}`,
+        method,
+        headers,
+      };
+      const httpReq = plainAgent
+        ? http.request(
+            { ...target, port: base.port || 80, agent: plainAgent },
+            onResponse,
+          )
+        : https.request(
+            {
+              ...target,
+              protocol: 'https:',
+              port: base.port || 443,
+              servername: connection.tlsServerName,
+              agent: agentFor(creds),
+            },
+            onResponse,
+          );
 
       state.timer = setTimeout(() => {
         fail('timeout', `no answer within ${timeoutMs} ms`);
@@ -308,7 +377,10 @@ export function createKubernetesClient(
         // network failure: the error code decides before the wording does.
         if (UNREACHABLE_CODES.has(code)) {
           fail('unreachable', `${code}: ${err.message}`);
-        } else if (TLS_ERROR_CODES.has(code) || /certificate|SSL routines/i.test(err.message)) {
+        } else if (
+          TLS_ERROR_CODES.has(code) ||
+          /certificate|SSL routines/i.test(err.message)
+        ) {
           fail('tls', `TLS handshake failed: ${err.message}`);
         } else {
           fail('unreachable', err.message);

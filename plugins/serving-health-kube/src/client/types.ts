@@ -10,6 +10,11 @@ export interface KubeCredentials {
   /** PEM client certificate and key (kubeconfig users). */
   clientCertData?: string;
   clientKeyData?: string;
+  /**
+   * Further request headers, e.g. the cluster name and the caller's cluster credentials when the cluster is
+   * reached through the Backstage Kubernetes plugin's proxy.
+   */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -44,6 +49,16 @@ export interface ClusterConnection {
    * `HTTPS_PROXY` / `NO_PROXY` from the environment apply (loopback never proxied).
    */
   proxyUrl?: string;
+  /**
+   * Allow an `http:` URL. Only for a Backstage backend's own endpoint found through its discovery service (the
+   * Kubernetes plugin's proxy); an API server is always reached over TLS.
+   */
+  allowPlainHttp?: boolean;
+  /**
+   * The same cluster reached as another identity (a dry-run identity). Without it, that identity's credentials
+   * simply replace the connection's; a connection through a proxy keeps its own and passes the identity on.
+   */
+  actAs?(identity: CredentialProvider): ClusterConnection;
   /** A larger answer is an error, never a truncated or empty one (default 64 MiB). */
   maxBodyBytes?: number;
 }

@@ -3,8 +3,7 @@ import { ServingHealthClusterSupplier } from './types';
 import { readClusterConnections } from './readClusterConnections';
 
 /**
- * The default cluster supplier: the clusters of `kubernetes.clusterLocatorMethods` (type config) and
- * `servingHealth.clusters`, read with the plugin's own credentials.
+ * The clusters of `servingHealth.clusters`, read directly with their own credentials.
  *
  * @public
  */
@@ -18,6 +17,22 @@ export function createConfigClusterSupplier(
         authScope: 'server' as const,
         connection: () => connection,
       }));
+    },
+  };
+}
+
+/**
+ * One supplier of several: their clusters, a later supplier's cluster replacing an earlier one of the same name.
+ *
+ * @public
+ */
+export function mergeClusterSuppliers(
+  suppliers: ServingHealthClusterSupplier[],
+): ServingHealthClusterSupplier {
+  return {
+    async getClusters() {
+      const lists = await Promise.all(suppliers.map(s => s.getClusters()));
+      return [...new Map(lists.flat().map(c => [c.name, c])).values()];
     },
   };
 }

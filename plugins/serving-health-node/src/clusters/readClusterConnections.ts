@@ -20,7 +20,7 @@ function readClusterEntry(c: Config, timeoutMs?: number): ClusterConnection {
   const authProvider = c.getOptionalString('authProvider') ?? 'serviceAccount';
   if (authProvider !== 'serviceAccount') {
     // A cluster this plugin cannot use must not stop the backend: its reads fail, naming why.
-    const reason = `Cluster '${name}': authProvider '${authProvider}' is not supported by serving-health; use serviceAccount with serviceAccountToken`;
+    const reason = `Cluster '${name}': servingHealth.clusters takes authProvider serviceAccount (or a kubeconfig), not '${authProvider}'; configure it under kubernetes.clusterLocatorMethods to read it through the Kubernetes plugin`;
     return {
       name,
       url: c.getOptionalString('url') ?? 'https://unsupported.invalid',
@@ -57,23 +57,15 @@ function readKubeconfig(file: string, context?: string): ClusterConnection {
 }
 
 /**
- * The clusters of Backstage's Kubernetes plugin (`kubernetes.clusterLocatorMethods`
- * of type `config`), with `servingHealth.clusters` adding or overriding by name.
+ * The clusters of `servingHealth.clusters`, reached directly with their own credentials: a URL with a
+ * service-account token, or a kubeconfig context. (The Kubernetes plugin's clusters are read through that
+ * plugin: `createKubernetesPluginClusterSupplier`.)
  *
  * @public
  */
 export function readClusterConnections(config: Config): ClusterConnection[] {
   const timeoutMs = config.getOptionalNumber('servingHealth.requestTimeoutMs');
   const byName = new Map<string, ClusterConnection>();
-  for (const method of config.getOptionalConfigArray(
-    'kubernetes.clusterLocatorMethods',
-  ) ?? []) {
-    if (method.getString('type') !== 'config') continue;
-    for (const c of method.getOptionalConfigArray('clusters') ?? []) {
-      const conn = readClusterEntry(c, timeoutMs);
-      byName.set(conn.name, conn);
-    }
-  }
   for (const c of config.getOptionalConfigArray('servingHealth.clusters') ??
     []) {
     const kubeconfig = c.getOptionalString('kubeconfig');

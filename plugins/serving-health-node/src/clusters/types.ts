@@ -2,6 +2,14 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ClusterConnection, KubernetesClient } from '@serving-health/plugin-serving-health-kube';
 
 /**
+ * A caller's own cluster credentials, as the Backstage Kubernetes plugin's frontend sends them: lower-case
+ * header name (`backstage-kubernetes-authorization-<authProvider>[-<oidcTokenProvider>]`) to value.
+ *
+ * @public
+ */
+export type KubernetesCallerAuth = Record<string, string>;
+
+/**
  * One cluster Serving Health can triage.
  *
  * @public
@@ -14,8 +22,11 @@ export interface ServingHealthCluster {
    * anyone else.
    */
   authScope: 'server' | 'user';
-  /** How to reach the cluster; for `user` clusters, as the given caller. */
-  connection(caller?: BackstageCredentials): ClusterConnection;
+  /**
+   * How to reach the cluster; for `user` clusters, as the given caller, with the cluster credentials their
+   * request carried (`callerAuth`).
+   */
+  connection(caller?: BackstageCredentials, callerAuth?: KubernetesCallerAuth): ClusterConnection;
 }
 
 /**
@@ -33,11 +44,19 @@ export interface ServingHealthClusterSupplier {
  * @public
  */
 export interface ServingHealthClusterClients {
+  /** Reads the cluster list again when it is older than its TTL (located clusters come and go). */
+  refresh(): Promise<void>;
+  /** Why the last cluster list is incomplete, when a supplier failed. */
+  problem(): string | undefined;
   names(): string[];
   cluster(name: string): ServingHealthCluster | undefined;
   /**
    * The client of a cluster: one per cluster for `server` clusters, a new one per call for `user` clusters.
    * Undefined for an unknown cluster name.
    */
-  client(name: string, caller?: BackstageCredentials): KubernetesClient | undefined;
+  client(
+    name: string,
+    caller?: BackstageCredentials,
+    callerAuth?: KubernetesCallerAuth,
+  ): KubernetesClient | undefined;
 }

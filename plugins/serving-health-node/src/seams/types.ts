@@ -5,6 +5,7 @@ import {
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
 import { KubernetesClient } from '@serving-health/plugin-serving-health-kube';
+import { KubernetesCallerAuth } from '../clusters/types';
 
 /**
  * A cluster snapshot and what is read once per snapshot.
@@ -30,7 +31,12 @@ export interface SnapshotEntry {
 export interface ServingHealthSnapshotSource {
   get(
     cluster: string,
-    options?: { refresh?: boolean; caller?: BackstageCredentials },
+    options?: {
+      refresh?: boolean;
+      caller?: BackstageCredentials;
+      /** The caller's own cluster credentials, for `user` clusters. */
+      callerAuth?: KubernetesCallerAuth;
+    },
   ): Promise<SnapshotEntry>;
 }
 

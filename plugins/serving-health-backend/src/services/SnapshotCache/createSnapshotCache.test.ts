@@ -42,13 +42,15 @@ describe('createSnapshotCache against a real API server', () => {
       caData: env.caData,
       credentials: staticCredentials({ token: env.tokens.reader }),
     };
-    const clients = await createClusterClients({
+    const clients = createClusterClients({
       logger: mockServices.logger.mock(),
-      supplier: {
-        getClusters: async () => [
-          { name: 'c', authScope: options.authScope ?? 'server', connection: () => connection },
-        ],
-      },
+      suppliers: [
+        {
+          getClusters: async () => [
+            { name: 'c', authScope: options.authScope ?? 'server', connection: () => connection },
+          ],
+        },
+      ],
     });
     // Every client the cache asks for, so requests are counted whoever they were made for.
     const made: KubernetesClient[] = [];
@@ -147,6 +149,8 @@ describe('createSnapshotCache when a cluster cannot be read', () => {
     let clock = 1_000_000;
     const cache = createSnapshotCache({
       clusters: {
+        refresh: async () => {},
+        problem: () => undefined,
         names: () => ['c'],
         cluster: () => ({
           name: 'c',

@@ -9,6 +9,7 @@ import {
   readControllerLogs,
 } from '@serving-health/plugin-serving-health-kube';
 import {
+  KubernetesCallerAuth,
   ServingHealthClusterClients,
   ServingHealthSnapshotSource,
   SnapshotEntry,
@@ -46,8 +47,9 @@ export function createSnapshotCache(options: {
     key: string,
     cluster: string,
     caller: BackstageCredentials | undefined,
+    callerAuth: KubernetesCallerAuth | undefined,
   ): Slot {
-    const client = clusters.client(cluster, caller);
+    const client = clusters.client(cluster, caller, callerAuth);
     if (!client) throw new NotFoundError(`Cluster '${cluster}' is not configured`);
     const slot: Slot = { startedAt: now(), ttlMs, promise: Promise.resolve(undefined as any) };
     slot.promise = (async () => {
@@ -83,7 +85,8 @@ export function createSnapshotCache(options: {
 
   return {
     async get(cluster, opts) {
-      const key = `${cluster}\u0000${readScope(clusters, cluster, opts?.caller)}`;
+      await clusters.refresh();
+      const key = `${cluster}\u0000${readScope(clusters, cluster, opts?.caller, opts?.callerAuth)}`;
       const slot = slots.get(key);
       const t = now();
       if (slot) {
@@ -95,7 +98,7 @@ export function createSnapshotCache(options: {
           return slot.promise;
         }
       }
-      return load(key, cluster, opts?.caller).promise;
+      return load(key, cluster, opts?.caller, opts?.callerAuth).promise;
     },
   };
 }

@@ -28,6 +28,7 @@ import {
 } from '@serving-health/plugin-serving-health-common';
 import { triageTarget } from '@serving-health/plugin-serving-health-kube';
 import {
+  KubernetesCallerAuth,
   ServingHealthClusterClients,
   ServingHealthReportStore,
   ServingHealthSnapshotSource,
@@ -71,15 +72,22 @@ export function createTriageService(options: {
     return limit;
   };
 
+  /** An unknown cluster may be one a failing supplier would have named: say so. */
+  const unresolved = (message: string) => {
+    const problem = clusters.problem();
+    return problem ? `${message} ${problem}` : message;
+  };
+
   async function triage(
     entity: Entity,
     entityRef: string,
     target: TriageTarget,
     wantRefresh: boolean,
     caller: BackstageCredentials,
+    callerAuth: KubernetesCallerAuth | undefined,
   ): Promise<TriageReport> {
     // A report read with the caller's own credentials is kept for that caller only.
-    const scope = readScope(clusters, target.cluster, caller);
+    const scope = readScope(clusters, target.cluster, caller, callerAuth);
     // Concurrent requests for one entity share one triage, whether they asked for a refresh or not.
     return flight(`${scope}\u0000${entityRef}`, async () => {
       const refresh =
@@ -88,7 +96,7 @@ export function createTriageService(options: {
         const stored = await reports.get({ entityRef, scope });
         if (stored) return stored;
       }
-      const entry = await snapshots.get(target.cluster, { refresh, caller });
+      const entry = await snapshots.get(target.cluster, { refresh, caller, callerAuth });
       const binding = bindTarget({
         entity,
         target,
@@ -126,18 +134,20 @@ export function createTriageService(options: {
   }
 
   return {
-    async report(entityRef, { credentials, refresh = false }) {
+    async report(entityRef, { credentials, refresh = false, callerAuth }) {
       const entity = await catalog.getEntityByRef(entityRef, { credentials });
       if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
       const ref = stringifyEntityRef(entity);
       const [ok] = await allowed([ref], credentials);
       if (!ok) throw new NotAllowedError(`Not allowed to read the serving-health report of ${ref}`);
+      await clusters.refresh();
       const resolution = resolveTriageTarget(entity, { clusters: clusters.names() });
-      if (!resolution.ok) throw new InputError(`${ref}: ${resolution.message}`);
-      return triage(entity, ref, resolution.target, refresh, credentials);
+      if (!resolution.ok) throw new InputError(`${ref}: ${unresolved(resolution.message)}`);
+      return triage(entity, ref, resolution.target, refresh, credentials, callerAuth);
     },
 
-    async fleet({ credentials, refresh = false }) {
+    async fleet({ credentials, refresh = false, callerAuth }) {
+      await clusters.refresh();
       const { items } = await catalog.getEntities(
         {
           filter: [
@@ -162,10 +172,10 @@ export function createTriageService(options: {
           const title = entity.metadata.title ?? entity.metadata.name;
           const resolution = resolveTriageTarget(entity, { clusters: clusters.names() });
           if (!resolution.ok) {
-            return { entityRef, title, overall: 'unknown', failureModes: [], error: resolution.message };
+            return { entityRef, title, overall: 'unknown', failureModes: [], error: unresolved(resolution.message) };
           }
           try {
-            const r = await triage(entity, entityRef, resolution.target, refresh, credentials);
+            const r = await triage(entity, entityRef, resolution.target, refresh, credentials, callerAuth);
             return {
               entityRef,
               title,

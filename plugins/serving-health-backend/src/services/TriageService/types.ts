@@ -1,12 +1,20 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { FleetSummary, TriageReport } from '@serving-health/plugin-serving-health-common';
+import { KubernetesCallerAuth } from '@serving-health/plugin-serving-health-node';
+
+export interface TriageCallOptions {
+  credentials: BackstageCredentials;
+  refresh?: boolean;
+  /** The caller's own cluster credentials (Kubernetes plugin headers), for clusters read as the user. */
+  callerAuth?: KubernetesCallerAuth;
+}
 
 export interface TriageService {
   /** Throws NotFoundError (unknown entity), NotAllowedError (no permission), InputError (malformed annotation). */
   report(
     entityRef: string,
-    options: { credentials: BackstageCredentials; refresh?: boolean },
+    options: TriageCallOptions,
   ): Promise<TriageReport>;
   /** Every serving entity the caller may read, with its overall status. */
-  fleet(options: { credentials: BackstageCredentials; refresh?: boolean }): Promise<FleetSummary>;
+  fleet(options: TriageCallOptions): Promise<FleetSummary>;
 }
