@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the portal and the tests need on a fresh machine: the yarn
-# workspace (yarn 4 through corepack) and the testenv's kube-apiserver (Go).
+# workspace (yarn 4 through corepack), the testenv's kube-apiserver and the
+# kyverno-diff oracle (both Go).
 # Idempotent and incremental: a second run takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +15,6 @@ corepack yarn install --immutable
 
 echo "== testenv kube-apiserver"
 corepack yarn testenv build
+
+echo "== kyverno-diff (Kyverno's engine, the oracle of the evaluator's differential test)"
+bash tools/kyverno-diff/build.sh

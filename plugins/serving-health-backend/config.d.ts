@@ -10,6 +10,22 @@ export interface Config {
      */
     kubernetesPluginClusters?: boolean;
     /**
+     * Argo CD instances on other clusters than the models (hub and spoke): an entity's `argocd/instance-name`
+     * names one, its Application is read on that instance's cluster, and the Application's destination names
+     * the workload cluster unless the entity sets `backstage.io/kubernetes-cluster`.
+     */
+    argocdInstances?: Array<{
+      /** The `argocd/instance-name` value, as the community Argo CD plugin uses it. */
+      name: string;
+      /** The cluster (by name) that runs this Argo CD. */
+      cluster: string;
+      /**
+       * Application destinations (`spec.destination.server` or `.name`) to cluster names, where they differ.
+       * Without an entry, a destination name equal to a cluster name, or Argo CD's `in-cluster`, is used.
+       */
+      destinations?: Array<{ destination: string; cluster: string }>;
+    }>;
+    /**
      * Clusters read directly, with their own credentials; a name here replaces the Kubernetes plugin's cluster
      * of that name.
      */

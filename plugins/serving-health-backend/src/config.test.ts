@@ -11,7 +11,25 @@ describe('readServingHealthConfig', () => {
       admissionDryRun: false,
       namespaces: { kserve: 'kserve', kyverno: 'kyverno' },
       namespaceOwners: [],
+      argocdInstances: [],
+      kubernetesPluginClusters: false,
     });
+  });
+
+  it('reads the Kubernetes plugin clusters by default when it is configured, unless turned off', () => {
+    const kubernetes = { clusterLocatorMethods: [{ type: 'catalog' }] };
+    expect(
+      readServingHealthConfig(new ConfigReader({ kubernetes }))
+        .kubernetesPluginClusters,
+    ).toBe(true);
+    expect(
+      readServingHealthConfig(
+        new ConfigReader({
+          kubernetes,
+          servingHealth: { kubernetesPluginClusters: false },
+        }),
+      ).kubernetesPluginClusters,
+    ).toBe(false);
   });
 
   it('reads every setting, converting seconds to milliseconds', () => {
@@ -23,7 +41,18 @@ describe('readServingHealthConfig', () => {
         logTailLines: 50,
         admissionDryRun: true,
         namespaces: { kserve: 'kserve-system', kyverno: 'policy' },
-        namespaceOwners: [{ namespace: 'team-a-*', owners: ['group:default/team-a'] }],
+        namespaceOwners: [
+          { namespace: 'team-a-*', owners: ['group:default/team-a'] },
+        ],
+        argocdInstances: [
+          {
+            name: 'mgmt',
+            cluster: 'mgmt-cluster',
+            destinations: [
+              { destination: 'https://10.0.4.1:6443', cluster: 'prod-eu' },
+            ],
+          },
+        ],
       },
     });
     expect(readServingHealthConfig(config)).toEqual({
@@ -34,13 +63,27 @@ describe('readServingHealthConfig', () => {
       admissionDryRun: true,
       namespaces: { kserve: 'kserve-system', kyverno: 'policy' },
       namespaceOwners: [
-        { cluster: undefined, namespace: 'team-a-*', owners: ['group:default/team-a'] },
+        {
+          cluster: undefined,
+          namespace: 'team-a-*',
+          owners: ['group:default/team-a'],
+        },
       ],
+      argocdInstances: [
+        {
+          name: 'mgmt',
+          cluster: 'mgmt-cluster',
+          destinations: { 'https://10.0.4.1:6443': 'prod-eu' },
+        },
+      ],
+      kubernetesPluginClusters: false,
     });
   });
 
   it('names a setting of the wrong type', () => {
-    const config = new ConfigReader({ servingHealth: { snapshotTtlSeconds: 'soon' } });
+    const config = new ConfigReader({
+      servingHealth: { snapshotTtlSeconds: 'soon' },
+    });
     expect(() => readServingHealthConfig(config)).toThrow(/snapshotTtlSeconds/);
   });
 });

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import {
+  ArgocdInstance,
   ControlPlaneNamespaces,
   NamespaceOwnership,
 } from '@serving-health/plugin-serving-health-common';
@@ -18,6 +19,8 @@ export interface ServingHealthConfig {
   namespaces: ControlPlaneNamespaces;
   /** Which owners' entities may be shown which namespaces, beyond InferenceServices that name their entity. */
   namespaceOwners: NamespaceOwnership[];
+  /** Argo CD instances (`argocd/instance-name`) and the clusters they run on. */
+  argocdInstances: ArgocdInstance[];
   /** Read the clusters of the Backstage Kubernetes plugin through its proxy (default: when it is configured). */
   kubernetesPluginClusters: boolean;
 }
@@ -52,13 +55,35 @@ export function readServingHealthConfig(config: Config): ServingHealthConfig {
         c?.getOptionalString('namespaces.kyverno') ??
         DEFAULTS.namespaces.kyverno,
     },
+    argocdInstances: (c?.getOptionalConfigArray('argocdInstances') ?? []).map(
+      i => {
+        // A list, not a map: destinations are URLs, which config keys cannot be.
+        const destinations = i.getOptionalConfigArray('destinations');
+        return {
+          name: i.getString('name'),
+          cluster: i.getString('cluster'),
+          ...(destinations
+            ? {
+                destinations: Object.fromEntries(
+                  destinations.map(d => [
+                    d.getString('destination'),
+                    d.getString('cluster'),
+                  ]),
+                ),
+              }
+            : {}),
+        };
+      },
+    ),
     kubernetesPluginClusters:
       c?.getOptionalBoolean('kubernetesPluginClusters') ??
       config.has('kubernetes.clusterLocatorMethods'),
-    namespaceOwners: (c?.getOptionalConfigArray('namespaceOwners') ?? []).map(o => ({
-      cluster: o.getOptionalString('cluster'),
-      namespace: o.getString('namespace'),
-      owners: o.getStringArray('owners'),
-    })),
+    namespaceOwners: (c?.getOptionalConfigArray('namespaceOwners') ?? []).map(
+      o => ({
+        cluster: o.getOptionalString('cluster'),
+        namespace: o.getString('namespace'),
+        owners: o.getStringArray('owners'),
+      }),
+    ),
   };
 }

@@ -40,14 +40,20 @@ function createSeam<T, Deps extends object = {}>(what: string) {
   let factory: ServingHealthFactory<T, Deps> | undefined;
   return {
     set(f: ServingHealthFactory<T, Deps>) {
-      if (factory) throw new Error(`The serving-health ${what} was already set by another module`);
+      if (factory)
+        throw new Error(
+          `The serving-health ${what} was already set by another module`,
+        );
       factory = f;
     },
     isSet: () => factory !== undefined,
     async build(deps: Deps, getDefault: () => Promise<T>): Promise<T> {
       if (!factory) return getDefault();
       return typeof factory === 'function'
-        ? (factory as (o: Deps & { getDefault(): Promise<T> }) => Promise<T>)({ ...deps, getDefault })
+        ? (factory as (o: Deps & { getDefault(): Promise<T> }) => Promise<T>)({
+            ...deps,
+            getDefault,
+          })
         : factory;
     },
   };
@@ -64,13 +70,22 @@ export const servingHealthPlugin = createBackendPlugin({
     const extraChecks: TriageCheck[] = [];
     env.registerExtensionPoint(servingHealthChecksExtensionPoint, {
       addCheck(check) {
-        if ([...DEFAULT_CHECKS, ...Object.values(OPTIONAL_CHECKS), ...extraChecks].some(c => c.id === check.id)) {
-          throw new Error(`A serving-health check with id '${check.id}' is already registered`);
+        if (
+          [
+            ...DEFAULT_CHECKS,
+            ...Object.values(OPTIONAL_CHECKS),
+            ...extraChecks,
+          ].some(c => c.id === check.id)
+        ) {
+          throw new Error(
+            `A serving-health check with id '${check.id}' is already registered`,
+          );
         }
         extraChecks.push(check);
       },
     });
-    const clusterSupplier = createSeam<ServingHealthClusterSupplier>('cluster supplier');
+    const clusterSupplier =
+      createSeam<ServingHealthClusterSupplier>('cluster supplier');
     env.registerExtensionPoint(servingHealthClusterSupplierExtensionPoint, {
       setClusterSupplier: s => clusterSupplier.set(s),
     });
@@ -99,20 +114,41 @@ export const servingHealthPlugin = createBackendPlugin({
         cache: coreServices.cache,
         catalog: catalogServiceRef,
       },
-      async init({ config, discovery, auth, logger, httpRouter, httpAuth, permissions, permissionsRegistry, cache, catalog }) {
+      async init({
+        config,
+        discovery,
+        auth,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        cache,
+        catalog,
+      }) {
         permissionsRegistry.addPermissions(servingHealthPermissions);
         const settings = readServingHealthConfig(config);
         // The Kubernetes plugin's clusters first; servingHealth.clusters add to them or replace one by name.
         const defaultSuppliers = [
           ...(settings.kubernetesPluginClusters
-            ? [createKubernetesPluginClusterSupplier({ discovery, auth, timeoutMs: settings.requestTimeoutMs })]
+            ? [
+                createKubernetesPluginClusterSupplier({
+                  discovery,
+                  auth,
+                  timeoutMs: settings.requestTimeoutMs,
+                }),
+              ]
             : []),
           createConfigClusterSupplier(config),
         ];
         const clusters = createClusterClients({
           // The defaults stay separate so that one failing (the Kubernetes plugin down) keeps the other's clusters.
           suppliers: clusterSupplier.isSet()
-            ? [await clusterSupplier.build({}, async () => mergeClusterSuppliers(defaultSuppliers))]
+            ? [
+                await clusterSupplier.build({}, async () =>
+                  mergeClusterSuppliers(defaultSuppliers),
+                ),
+              ]
             : defaultSuppliers,
           logger,
         });
@@ -126,10 +162,14 @@ export const servingHealthPlugin = createBackendPlugin({
             logTailLines: settings.logTailLines,
           }),
         );
-        const reports = await reportStore.build({}, async () => createCacheReportStore({ cache }));
+        const reports = await reportStore.build({}, async () =>
+          createCacheReportStore({ cache }),
+        );
         const checks = orderChecks([
           ...DEFAULT_CHECKS,
-          ...(settings.admissionDryRun ? [OPTIONAL_CHECKS.admissionDryRun] : []),
+          ...(settings.admissionDryRun
+            ? [OPTIONAL_CHECKS.admissionDryRun]
+            : []),
           ...extraChecks,
         ]);
         const triage = createTriageService({
@@ -139,6 +179,7 @@ export const servingHealthPlugin = createBackendPlugin({
           clusters,
           snapshots,
           namespaceOwners: settings.namespaceOwners,
+          argocdInstances: settings.argocdInstances,
           refreshLimiter: createRefreshLimiter({
             intervalMs: settings.refreshMinIntervalMs,
             perUserLimit: REFRESHES_PER_USER,

@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { TriageService } from './services/TriageService';
 
 // Entity ref parts as the catalog accepts them; anything else is a 400, not a lookup.
-const part = z.string().min(1).max(253).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+const part = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
 const paramsSchema = z.object({ namespace: part, kind: part, name: part });
 const querySchema = z.object({ refresh: z.enum(['true', 'false']).optional() });
 
@@ -15,7 +19,9 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new InputError(`Invalid ${what} '${issue.path.join('.')}': ${issue.message}`);
+    throw new InputError(
+      `Invalid ${what} '${issue.path.join('.')}': ${issue.message}`,
+    );
   }
   return r.data;
 }
@@ -26,9 +32,12 @@ const CALLER_AUTH_PREFIX = 'backstage-kubernetes-authorization-';
  * The caller's own cluster credentials, sent as the Backstage Kubernetes plugin sends them to its proxy
  * (`Backstage-Kubernetes-Authorization-<authProvider>[-<oidcTokenProvider>]`): only for clusters read as the user.
  */
-function callerAuthOf(req: express.Request): Record<string, string> | undefined {
+function callerAuthOf(
+  req: express.Request,
+): Record<string, string> | undefined {
   const found = Object.entries(req.headers).filter(
-    (e): e is [string, string] => e[0].startsWith(CALLER_AUTH_PREFIX) && typeof e[1] === 'string',
+    (e): e is [string, string] =>
+      e[0].startsWith(CALLER_AUTH_PREFIX) && typeof e[1] === 'string',
   );
   return found.length ? Object.fromEntries(found) : undefined;
 }
@@ -46,21 +55,43 @@ export async function createRouter(options: {
   });
 
   router.get('/entities/:namespace/:kind/:name/report', async (req, res) => {
-    const { namespace, kind, name } = parse(paramsSchema, req.params, 'path parameter');
+    const { namespace, kind, name } = parse(
+      paramsSchema,
+      req.params,
+      'path parameter',
+    );
     const { refresh } = parse(querySchema, req.query, 'query parameter');
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const report = await triage.report(
       stringifyEntityRef({ kind, namespace, name }),
-      { credentials, refresh: refresh === 'true', callerAuth: callerAuthOf(req) },
+      {
+        credentials,
+        refresh: refresh === 'true',
+        callerAuth: callerAuthOf(req),
+      },
     );
     res.json(report);
   });
 
+  // Names and sign-in kinds only (no addresses): which cluster tokens a caller's browser should send.
+  router.get('/clusters', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ items: await triage.clusters() });
+  });
+
   router.get('/fleet', async (req, res) => {
     const { refresh } = parse(querySchema, req.query, 'query parameter');
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     res.json(
-      await triage.fleet({ credentials, refresh: refresh === 'true', callerAuth: callerAuthOf(req) }),
+      await triage.fleet({
+        credentials,
+        refresh: refresh === 'true',
+        callerAuth: callerAuthOf(req),
+      }),
     );
   });
 

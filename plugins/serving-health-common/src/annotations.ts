@@ -12,9 +12,17 @@ export const ANNOTATION_INFERENCESERVICE = 'serving.kserve.io/inferenceservice';
 export const ANNOTATION_ARGOCD_APP = 'argocd/app-name';
 /** @public */
 export const ANNOTATION_ARGOCD_APP_NAMESPACE = 'argocd/app-namespace';
+/**
+ * The Argo CD instance that deploys the entity, as the community Argo CD plugin names it; Serving Health maps it
+ * to the cluster that runs that instance (`servingHealth.argocdInstances`).
+ *
+ * @public
+ */
+export const ANNOTATION_ARGOCD_INSTANCE = 'argocd/instance-name';
 /** @public */
 export const ANNOTATION_KUBERNETES_CLUSTER = 'backstage.io/kubernetes-cluster';
 /** @public */
-export const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
 /** @public */
 export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';

@@ -22,6 +22,7 @@ export type {
   FleetEntry,
   FleetSummary,
   TargetBinding,
+  ReportSource,
 } from './types';
 export { TRIAGE_STAGES } from './types';
 export type {
@@ -41,6 +42,7 @@ export {
   ANNOTATION_INFERENCESERVICE,
   ANNOTATION_ARGOCD_APP,
   ANNOTATION_ARGOCD_APP_NAMESPACE,
+  ANNOTATION_ARGOCD_INSTANCE,
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_KUBERNETES_NAMESPACE,
   ANNOTATION_KUBERNETES_ID,
@@ -56,7 +58,10 @@ export {
   OPTIONAL_CHECKS,
   KSERVE_CONTROLLER_NAME,
 } from './checks';
-export type { EntityLike, TargetResolution } from './engine/resolveTriageTarget';
+export type {
+  EntityLike,
+  TargetResolution,
+} from './engine/resolveTriageTarget';
 export type { NamespaceOwnership } from './engine/bindTarget';
 export { bindTarget } from './engine/bindTarget';
 export {
@@ -65,4 +70,8 @@ export {
   overallStatus,
   needsControllerLogs,
   resolveTriageTarget,
+  applicationDestinationCluster,
+  resolveArgocdInstance,
+  withApplicationsFrom,
 } from './engine';
+export type { ArgocdInstance } from './engine';

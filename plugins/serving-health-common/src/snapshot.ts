@@ -51,7 +51,13 @@ export type SnapshotCollection =
   | 'controlPlaneEvents'
   | 'applications'
   | 'inferenceServices'
-  | 'clusterPolicies';
+  | 'clusterPolicies'
+  /** Kyverno's namespaced Policies (kyverno.io/v1 Policy). */
+  | 'kyvernoPolicies'
+  /** Kyverno 1.14+ CEL ValidatingPolicies (policies.kyverno.io). */
+  | 'validatingPolicies'
+  /** wgpolicyk8s.io/v1alpha2 PolicyReports: Kyverno's own verdicts on live objects. */
+  | 'policyReports';
 
 /** @public */
 export interface ClusterVersion {
@@ -65,12 +71,16 @@ export interface ClusterSnapshot {
   cluster: string;
   /** ISO time the round of reads started. */
   readAt: string;
-  version: { ok: true; value: ClusterVersion } | { ok: false; error: ReadError };
+  version:
+    | { ok: true; value: ClusterVersion }
+    | { ok: false; error: ReadError };
   collections: Partial<Record<SnapshotCollection, ReadResult>>;
   /** Namespaces the control-plane collections were read from. */
   namespaces: ControlPlaneNamespaces;
   /** How many API requests this snapshot cost. */
   requestCount: number;
+  /** Collections read on another cluster than `cluster` (Argo CD Applications on a hub). */
+  sources?: Partial<Record<SnapshotCollection, string>>;
 }
 
 /** @public */

@@ -14,6 +14,7 @@ export {
   healthySnapshot,
   withKServeSidecarPullForbidden,
   withCostCenterNearMiss,
+  withPolicyValidate,
   withStaleIngressNginxWebhook,
   withoutInferenceServiceCrd,
   withKyvernoAdmissionNotReady,

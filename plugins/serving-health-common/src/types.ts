@@ -110,6 +110,11 @@ export interface TriageTarget {
   /** `backstage.io/kubernetes-id` selector, when that is how the entity points at its objects. */
   kubernetesId?: string;
   argoApp?: { namespace: string; name: string };
+  /**
+   * The Argo CD instance whose cluster holds the Application (`argocd/instance-name`, hub and spoke); absent, the
+   * Application is read on `cluster`.
+   */
+  argocd?: { instance: string; cluster: string };
 }
 
 /** @public */
@@ -145,6 +150,18 @@ export interface TriageReport {
   generatedAt: string;
   /** Whether the target is the entity's own; when not, checks that read its objects are withheld. */
   binding?: TargetBinding;
+  /** Which cluster each kind of fact was read from, when not all from `target.cluster` (hub and spoke). */
+  sources?: ReportSource[];
+}
+
+/**
+ * One kind of fact and the cluster it was read from.
+ *
+ * @public
+ */
+export interface ReportSource {
+  facts: string;
+  cluster: string;
 }
 
 /**

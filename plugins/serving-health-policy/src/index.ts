@@ -46,9 +46,28 @@ export {
   lintKustomize,
   patchFiles,
 } from './kustomize';
-export { evaluatePolicy, formatDenial, isKyvernoPolicy } from './kyverno/policy';
+export {
+  evaluatePolicy,
+  formatDenial,
+  isKyvernoPolicy,
+  policyRule,
+} from './kyverno/policy';
 export { wildcardMatch } from './kyverno/wildcard';
-export type { RuleOutcome, PolicyEvaluationContext } from './kyverno/policy';
+export type {
+  RuleOutcome,
+  PolicyEvaluationContext,
+  AdmissionOperation,
+  FailureAction,
+} from './kyverno/policy';
+export { resolveFailureAction } from './kyverno/failureAction';
+export type { ActionResolution } from './kyverno/failureAction';
+export {
+  isValidatingPolicy,
+  validatingPolicyAction,
+} from './kyverno/validatingPolicy';
+export { celErrorLine, celReferences, createCelCompiler } from './kyverno/cel';
+export { reportedResults } from './kyverno/policyReport';
+export type { ReportedResult } from './kyverno/policyReport';
 export {
   validateManifests,
   loadPolicies,

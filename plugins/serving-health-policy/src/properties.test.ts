@@ -34,7 +34,9 @@ describe('properties: wildcardMatch', () => {
         fc.stringMatching(/^[ab*?.]{0,8}$/),
         fc.stringMatching(/^[ab.]{0,10}$/),
         (pattern, value) => {
-          expect(wildcardMatch(pattern, value)).toBe(wildcardOracle(pattern, value));
+          expect(wildcardMatch(pattern, value)).toBe(
+            wildcardOracle(pattern, value),
+          );
         },
       ),
       { numRuns: 3000 },
@@ -47,7 +49,9 @@ describe('properties: wildcardMatch', () => {
         fc.stringMatching(/^[a*?]{1,40}$/),
         fc.string({ minLength: 0, maxLength: 256 }),
         (pattern, value) => {
-          const [, ms] = timed(() => wildcardMatch(pattern, `${value}${'a'.repeat(64)}`));
+          const [, ms] = timed(() =>
+            wildcardMatch(pattern, `${value}${'a'.repeat(64)}`),
+          );
           // Microseconds are typical; the bound leaves room for a loaded machine's pauses.
           expect(ms).toBeLessThan(250);
         },
@@ -58,8 +62,12 @@ describe('properties: wildcardMatch', () => {
 });
 
 describe('properties: label rules', () => {
-  const name = fc.stringMatching(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/);
-  const prefix = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?){0,3}$/);
+  const name = fc.stringMatching(
+    /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+  );
+  const prefix = fc.stringMatching(
+    /^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?){0,3}$/,
+  );
 
   it('accepts every key built by the apimachinery grammar', () => {
     fc.assert(
@@ -83,10 +91,19 @@ describe('properties: label rules', () => {
   it('never throws on arbitrary label maps, and reports a required key it lacks', () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.string({ maxLength: 80 }), fc.oneof(fc.string({ maxLength: 80 }), fc.integer(), fc.constant(null))),
+        fc.dictionary(
+          fc.string({ maxLength: 80 }),
+          fc.oneof(
+            fc.string({ maxLength: 80 }),
+            fc.integer(),
+            fc.constant(null),
+          ),
+        ),
         labels => {
           const issues = checkLabels(labels as Record<string, unknown>);
-          expect('owner' in labels || issues.some(i => i.key === 'owner')).toBe(true);
+          expect('owner' in labels || issues.some(i => i.key === 'owner')).toBe(
+            true,
+          );
         },
       ),
       { numRuns: 1000 },
@@ -96,7 +113,10 @@ describe('properties: label rules', () => {
 
 describe('properties: Kyverno evaluation', () => {
   const policy = parse(
-    fs.readFileSync(path.join(__dirname, '__fixtures__/policies/require-labels.yaml'), 'utf8'),
+    fs.readFileSync(
+      path.join(__dirname, '__fixtures__/policies/require-labels.yaml'),
+      'utf8',
+    ),
   ) as KubeObject;
   const isvc = (labels: Record<string, string>): KubeObject => ({
     apiVersion: 'serving.kserve.io/v1beta1',
@@ -107,13 +127,20 @@ describe('properties: Kyverno evaluation', () => {
   it('passes exactly the resources that carry non-empty owner and cost-center labels', () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.constantFrom('owner', 'cost-center', 'costCenter', 'team', 'app'), fc.string({ maxLength: 12 })),
+        fc.dictionary(
+          fc.constantFrom('owner', 'cost-center', 'costCenter', 'team', 'app'),
+          fc.string({ maxLength: 12 }),
+        ),
         labels => {
-          const [outcome] = evaluatePolicy(policy, isvc(labels));
+          const [outcome] = evaluatePolicy(policy, isvc(labels), {
+            operation: 'CREATE',
+          });
           const compliant = !!labels.owner && !!labels['cost-center'];
           expect(outcome.status).toBe(compliant ? 'pass' : 'fail');
           // Deterministic: the same input, the same verdict and message.
-          expect(evaluatePolicy(policy, isvc(labels))[0]).toEqual(outcome);
+          expect(
+            evaluatePolicy(policy, isvc(labels), { operation: 'CREATE' })[0],
+          ).toEqual(outcome);
         },
       ),
       { numRuns: 1000 },
@@ -129,7 +156,9 @@ describe('properties: Kyverno evaluation', () => {
           metadata,
           spec,
         } as unknown as KubeObject;
-        const outcomes = evaluatePolicy(policy, resource);
+        const outcomes = evaluatePolicy(policy, resource, {
+          operation: 'CREATE',
+        });
         expect(outcomes.length).toBeGreaterThan(0);
       }),
       { numRuns: 1000 },
@@ -150,10 +179,33 @@ describe('properties: YAML intake', () => {
   });
 
   it('never throws on YAML-shaped noise', () => {
-    const token = fc.constantFrom('a', ':', ' ', '\n', '- ', '---\n', '{', '}', '[', ']', '"', "'", '&x ', '*x', '!!str ', '#', '|', '>', '?', '\t');
+    const token = fc.constantFrom(
+      'a',
+      ':',
+      ' ',
+      '\n',
+      '- ',
+      '---\n',
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      "'",
+      '&x ',
+      '*x',
+      '!!str ',
+      '#',
+      '|',
+      '>',
+      '?',
+      '\t',
+    );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 300 }), tokens => {
-        parseManifests(tokens.join(''), 'noise.yaml');
+        // Whatever the text, an answer: objects and errors, never a throw.
+        const parsed = parseManifests(tokens.join(''), 'noise.yaml');
+        expect(parsed).toBeDefined();
       }),
       { numRuns: 1000 },
     );

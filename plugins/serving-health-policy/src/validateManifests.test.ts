@@ -84,8 +84,8 @@ describe('validateManifests', () => {
     const loaded = loadPolicies(fixtureFiles('policies/unsupported.yaml'));
     expect(loaded.notEvaluated).toEqual([
       expect.objectContaining({
-        policy: 'cel-only',
-        feature: 'ValidatingPolicy (CEL)',
+        policy: 'vap-only',
+        feature: 'ValidatingAdmissionPolicy (CEL)',
       }),
     ]);
     const report = validateManifests({
@@ -104,6 +104,24 @@ describe('validateManifests', () => {
       file: 'manifests/model-endpoint.yaml',
       resource: { name: 'credit-scoring' },
     });
+  });
+
+  it('evaluates Kyverno ValidatingPolicies (CEL) on the manifests, as creates', () => {
+    const loaded = loadPolicies(
+      fixtureFiles('policies/validating-policy.yaml'),
+    );
+    expect(loaded.notEvaluated).toEqual([]);
+    const report = validateManifests({
+      files: fixtureFiles('manifests/model-endpoint-costCenter.yaml'),
+      policies: loaded.policies,
+      namespaceLabels: { models: {} },
+    });
+    expect(report.violations).toContainEqual(
+      expect.objectContaining({
+        rule: 'kyverno:require-cost-center/validations[0]',
+        severity: 'error',
+      }),
+    );
   });
 
   it('uses the labels of Namespaces among the files for namespaceSelector', () => {

@@ -117,7 +117,7 @@ export function unsupportedPolicy(
   return {
     policy: obj.metadata?.name ?? '',
     feature: `${obj.kind} (CEL)`,
-    reason: `${obj.kind} policies (${source}) are CEL based and not evaluated here; the admission dry-run runs them`,
+    reason: `${obj.kind} policies (${source}) are not evaluated here; the admission dry-run runs them`,
   };
 }
 
@@ -256,7 +256,9 @@ export function validateManifests(
     }
 
     for (const { policy } of policies) {
+      // Before merge, a manifest is judged as the create of a new object.
       const outcomes = evaluatePolicy(policy, object, {
+        operation: 'CREATE',
         defaultNamespace: options.defaultNamespace,
         namespaceLabels: ns => namespaceLabels[ns],
       });

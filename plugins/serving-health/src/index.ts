@@ -10,7 +10,16 @@ export {
   ServingHealthPage,
 } from './plugin';
 export { isServingHealthAvailable } from './conditions';
-export { ServingHealthClient, servingHealthApiRef } from './api';
-export type { GetReportOptions, ServingHealthApi } from './api';
+export {
+  ServingHealthClient,
+  servingHealthApiRef,
+  kubernetesAuthProvidersApiRef,
+} from './api';
+export type {
+  CallerClusterAuth,
+  GetReportOptions,
+  KubernetesAuthProvidersApi,
+  ServingHealthApi,
+} from './api';
 export type { ServingHealthCardProps } from './components/ServingHealthCard';
 export * from './scaffolder';

@@ -57,6 +57,7 @@ beforeAll(async () => {
       entity('via-oidc', 'access-oidc'),
       entity('via-google', 'access-google'),
       entity('via-aws', 'access-aws'),
+      entity('via-google-service-account', 'access-gsa'),
       entity('via-catalog-cluster', 'access-catalog'),
       {
         apiVersion: 'backstage.io/v1alpha1',
@@ -79,9 +80,17 @@ beforeAll(async () => {
   const backendPort = await freePort();
   backendUrl = `http://localhost:${backendPort}`;
   const portalConfig = path.join(workDir, 'app-config.e2e.yaml');
-  fs.writeFileSync(portalConfig, portalAppConfig({ appPort: await freePort(), backendPort }));
+  fs.writeFileSync(
+    portalConfig,
+    portalAppConfig({ appPort: await freePort(), backendPort }),
+  );
   const accessConfig = path.join(workDir, 'app-config.cluster-access.yaml');
-  const cluster = (name: string, auth: Record<string, string>) => ({ name, url: env.url, caData, ...auth });
+  const cluster = (name: string, auth: Record<string, string>) => ({
+    name,
+    url: env.url,
+    caData,
+    ...auth,
+  });
   fs.writeFileSync(
     accessConfig,
     YAML.stringify({
@@ -92,20 +101,34 @@ beforeAll(async () => {
           {
             type: 'config',
             clusters: [
-              cluster('access-sa', { authProvider: 'serviceAccount', serviceAccountToken: env.tokens.reader }),
-              cluster('access-oidc', { authProvider: 'oidc', oidcTokenProvider: 'testenv' }),
+              cluster('access-sa', {
+                authProvider: 'serviceAccount',
+                serviceAccountToken: env.tokens.reader,
+              }),
+              cluster('access-oidc', {
+                authProvider: 'oidc',
+                oidcTokenProvider: 'testenv',
+              }),
               cluster('access-google', { authProvider: 'google' }),
               cluster('access-aws', { authProvider: 'aws' }),
+              cluster('access-gsa', { authProvider: 'googleServiceAccount' }),
             ],
           },
           // The testenv listens on loopback, which the catalog locator refuses unless allowed by name.
-          { type: 'catalog', dangerouslyAllowClusterUrls: [new URL(env.url).hostname] },
+          {
+            type: 'catalog',
+            dangerouslyAllowClusterUrls: [new URL(env.url).hostname],
+          },
         ],
       },
       servingHealth: { namespaceOwners: [{ namespace: '*', owners: [OWNER] }] },
     }),
   );
-  const configs = [path.join(repoRoot, 'app-config.yaml'), accessConfig, portalConfig];
+  const configs = [
+    path.join(repoRoot, 'app-config.yaml'),
+    accessConfig,
+    portalConfig,
+  ];
   backend = spawnGuarded({
     name: 'backend',
     command: process.execPath,
@@ -116,15 +139,28 @@ beforeAll(async () => {
       ...configs.flatMap(c => ['--config', c]),
     ],
     cwd: path.join(repoRoot, 'packages/backend'),
-    // No cloud credentials anywhere (and no metadata endpoint): the aws cluster cannot be signed in to.
-    env: { ...childEnv(), AWS_EC2_METADATA_DISABLED: 'true', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+    // No cloud credentials anywhere (and no metadata endpoint): the aws and Google service account clusters
+    // cannot be signed in to.
+    env: {
+      ...childEnv(),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      GOOGLE_APPLICATION_CREDENTIALS: path.join(
+        workDir,
+        'no-such-google-credentials.json',
+      ),
+    },
     logFile: path.join(workDir, 'backend.log'),
   });
   await waitFor(
     'backend health',
     120_000,
     async () => {
-      if (backend?.exited()) throw Object.assign(new Error(`backend exited: ${backend.exited()}`), { name: 'ProcessExited' });
+      if (backend?.exited())
+        throw Object.assign(new Error(`backend exited: ${backend.exited()}`), {
+          name: 'ProcessExited',
+        });
       const res = await fetch(`${backendUrl}/api/serving-health/health`);
       return res.ok;
     },
@@ -135,9 +171,12 @@ beforeAll(async () => {
   });
   guestToken = (await res.json()).backstageIdentity.token;
   await waitFor('catalog ingestion', 60_000, async () => {
-    const r = await fetch(`${backendUrl}/api/catalog/entities/by-name/resource/default/access-catalog`, {
-      headers: { authorization: `Bearer ${guestToken}` },
-    });
+    const r = await fetch(
+      `${backendUrl}/api/catalog/entities/by-name/resource/default/access-catalog`,
+      {
+        headers: { authorization: `Bearer ${guestToken}` },
+      },
+    );
     return r.ok;
   });
 });
@@ -148,11 +187,15 @@ afterAll(async () => {
 });
 
 async function report(name: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${backendUrl}/api/serving-health/entities/default/component/${name}/report`, {
-    headers: { authorization: `Bearer ${guestToken}`, ...headers },
-  });
+  const res = await fetch(
+    `${backendUrl}/api/serving-health/entities/default/component/${name}/report`,
+    {
+      headers: { authorization: `Bearer ${guestToken}`, ...headers },
+    },
+  );
   const text = await res.text();
-  for (const token of Object.values(env.tokens)) expect(text.includes(token)).toBe(false);
+  for (const token of Object.values(env.tokens))
+    expect(text.includes(token)).toBe(false);
   expect(res.status).toBe(200);
   const body = JSON.parse(text);
   const reachable = body.checks.find((c: any) => c.id === 'cluster.reachable');
@@ -166,13 +209,19 @@ describe('clusters read through the Backstage Kubernetes plugin', () => {
     expect(body.overall).toBe('healthy');
   });
 
-  it('oidc: read only with the signed-in user\'s own token, which is never served to a request without it', async () => {
+  it("oidc: read only with the signed-in user's own token, which is never served to a request without it", async () => {
     const without = await report('via-oidc');
     expect(without.reachable.status).toBe('error');
-    expect(without.text).toContain("signed-in user's own oidc (testenv) credentials");
-    expect(without.text).toContain('backstage-kubernetes-authorization-oidc-testenv');
+    expect(without.text).toContain(
+      "signed-in user's own oidc (testenv) credentials",
+    );
+    expect(without.text).toContain(
+      'backstage-kubernetes-authorization-oidc-testenv',
+    );
 
-    const withToken = await report('via-oidc', { 'Backstage-Kubernetes-Authorization-oidc-testenv': env.tokens.reader });
+    const withToken = await report('via-oidc', {
+      'Backstage-Kubernetes-Authorization-oidc-testenv': env.tokens.reader,
+    });
     expect(withToken.reachable.status).toBe('pass');
     expect(withToken.body.overall).toBe('healthy');
 
@@ -181,13 +230,19 @@ describe('clusters read through the Backstage Kubernetes plugin', () => {
   });
 
   it('oidc with a token the API server rejects: unauthorized, named', async () => {
-    const { reachable } = await report('via-oidc', { 'Backstage-Kubernetes-Authorization-oidc-testenv': 'not-a-token' });
+    const { reachable } = await report('via-oidc', {
+      'Backstage-Kubernetes-Authorization-oidc-testenv': 'not-a-token',
+    });
     expect(reachable.status).toBe('fail');
-    expect(reachable.summary).toContain('rejected the configured credentials (401)');
+    expect(reachable.summary).toContain(
+      'rejected the configured credentials (401)',
+    );
   });
 
-  it('google: the user\'s Google token travels as the Kubernetes plugin expects it', async () => {
-    const { body, reachable } = await report('via-google', { 'Backstage-Kubernetes-Authorization-google': env.tokens.reader });
+  it("google: the user's Google token travels as the Kubernetes plugin expects it", async () => {
+    const { body, reachable } = await report('via-google', {
+      'Backstage-Kubernetes-Authorization-google': env.tokens.reader,
+    });
     expect(reachable.status).toBe('pass');
     expect(body.overall).toBe('healthy');
   });
@@ -200,9 +255,42 @@ describe('clusters read through the Backstage Kubernetes plugin', () => {
     expect(body.overall).toBe('healthy');
   });
 
-  it('aws without AWS credentials: the backend runs, that cluster\'s reports say why', async () => {
+  it("aws without AWS credentials: the backend runs, that cluster's reports say why", async () => {
     const { reachable } = await report('via-aws');
     expect(reachable.status).toBe('error');
     expect(JSON.stringify(reachable.evidence)).toMatch(/credential/i);
+  });
+
+  it("googleServiceAccount without Google credentials: that cluster's reports name the missing file", async () => {
+    const { reachable } = await report('via-google-service-account');
+    expect(reachable.status).toBe('error');
+    expect(JSON.stringify(reachable.evidence)).toContain(
+      'no-such-google-credentials.json',
+    );
+  });
+
+  it('lists the clusters with the sign-in each needs, no addresses', async () => {
+    const res = await fetch(`${backendUrl}/api/serving-health/clusters`, {
+      headers: { authorization: `Bearer ${guestToken}` },
+    });
+    const text = await res.text();
+    expect(text).not.toContain(env.url);
+    const byName = Object.fromEntries(
+      JSON.parse(text).items.map((c: any) => [c.name, c]),
+    );
+    expect(byName['access-sa']).toEqual({
+      name: 'access-sa',
+      authScope: 'server',
+    });
+    expect(byName['access-oidc']).toEqual({
+      name: 'access-oidc',
+      authScope: 'user',
+      authProvider: 'oidc',
+      oidcTokenProvider: 'testenv',
+    });
+    expect(byName['access-catalog']).toMatchObject({
+      authScope: 'user',
+      authProvider: 'oidc',
+    });
   });
 });

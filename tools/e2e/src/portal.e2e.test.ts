@@ -52,20 +52,27 @@ const EXPECTED_FAILING_STAGE: Record<string, string> = {
   'text-summarizer': 'stale-webhooks',
 };
 
-/** The stage `entity` must fail at; for an entity not in the table, what the UI shows (checked for consistency only). */
+/**
+ * The stage `entity` must fail at; for an entity not in the table, or a degraded one (its stage is where it warns),
+ * what the UI shows (checked for consistency only).
+ */
 const expectedStage = (
   entity: ExpectedEntity,
   shown: string | null | undefined,
 ) =>
-  entity.failureModes.length === 0
+  entity.overall === 'healthy'
     ? undefined
     : EXPECTED_FAILING_STAGE[entity.name] ?? shown;
 
 const expected = expectedEntities();
-const failing = expected.filter(e => e.failureModes.length > 0);
-const healthy = expected.filter(e => e.failureModes.length === 0);
+/** Entities with a failure mode: failing, or degraded when the mode's check only warns. */
+const withModes = expected.filter(e => e.failureModes.length > 0);
+const failing = expected.filter(e => e.overall === 'failing');
+/** Failing entities that name a failure mode: what the navigation tests open. */
+const failingWithModes = failing.filter(e => e.failureModes.length > 0);
+const healthy = expected.filter(e => e.overall === 'healthy');
 const allFailureModes = [
-  ...new Set(failing.flatMap(e => e.failureModes)),
+  ...new Set(withModes.flatMap(e => e.failureModes)),
 ].sort();
 
 let stack: Stack | undefined;
@@ -201,7 +208,9 @@ async function open(
 /** The report the backend gives this test's guest user: what the tab must show. */
 async function backendReport(e: ExpectedEntity): Promise<TriageReport> {
   const res = await fetch(
-    `${stack!.portal.backendUrl}/api/serving-health/entities/${e.namespace}/${e.kind}/${e.name}/report`,
+    `${stack!.portal.backendUrl}/api/serving-health/entities/${e.namespace}/${
+      e.kind
+    }/${e.name}/report`,
     {
       headers: { Authorization: `Bearer ${stack!.token}` },
       signal: AbortSignal.timeout(30_000),
@@ -355,7 +364,7 @@ describe('Serving Health in the portal', () => {
     TEST_TIMEOUT_MS,
   );
 
-  describe.each(failing.map(e => [e.scenario, e.name, e] as const))(
+  describe.each(withModes.map(e => [e.scenario, e.name, e] as const))(
     'scenario %s: %s',
     (scenario, _name, entity) => {
       it(
@@ -366,8 +375,12 @@ describe('Serving Health in the portal', () => {
             const report = await backendReport(entity);
 
             const overall = page.getByTestId('serving-health-overall');
-            expect(await overall.getAttribute('data-status')).toBe('failing');
-            expect(await overall.innerText()).toMatch(/failing/i);
+            expect(await overall.getAttribute('data-status')).toBe(
+              entity.overall,
+            );
+            expect(await overall.innerText()).toMatch(
+              new RegExp(entity.overall, 'i'),
+            );
 
             // Exactly the scenario's failure modes, each in plain words.
             const modes = page.locator('[data-testid^="failure-mode-"]');
@@ -400,8 +413,11 @@ describe('Serving Health in the portal', () => {
             expect(STAGES).toContain(stage);
             expect(await failingStage.innerText()).toMatch(/failing stage/i);
             const stageStatuses = await attrs(stages, 'data-status');
-            const firstFail = STAGES[stageStatuses.indexOf('fail')];
-            expect(firstFail).toBe(stage);
+            // The first failing stage; a degraded report's is its first warning one.
+            const worst = ['fail', 'error', 'warn'].find(s =>
+              stageStatuses.includes(s),
+            )!;
+            expect(STAGES[stageStatuses.indexOf(worst)]).toBe(stage);
             const section = page.getByTestId(`stage-${stage}`);
             expect(await section.getAttribute('data-failing-stage')).toBe(
               'true',
@@ -410,12 +426,12 @@ describe('Serving Health in the portal', () => {
               await page.locator('[data-failing-stage="true"]').count(),
             ).toBe(1);
 
-            // Each failure mode's check fails, is open, and shows the
+            // Each failure mode's check fails (or warns, for a degraded report), is open, and shows the
             // failure mode, why, the evidence and the fix.
             for (const fm of entity.failureModes) {
               const check = page
                 .locator(
-                  `[data-testid^="check-"][data-status="fail"][data-failure-mode="${fm}"]`,
+                  `[data-testid^="check-"][data-failure-mode="${fm}"]:is([data-status="fail"], [data-status="warn"])`,
                 )
                 .first();
               await check.waitFor({ state: 'visible' });
@@ -513,7 +529,7 @@ describe('Serving Health in the portal', () => {
     "shows the card on a failing entity's overview",
     () =>
       diagnose('overview-card', async () => {
-        const entity = [...failing].sort(
+        const entity = [...failingWithModes].sort(
           (a, b) => b.failureModes.length - a.failureModes.length,
         )[0];
         const card = page.getByTestId('serving-health-card');
@@ -570,7 +586,7 @@ describe('Serving Health in the portal', () => {
           );
           for (const e of expected) {
             const row = page.getByTestId(`fleet-row-${e.name}`);
-            const status = e.failureModes.length ? 'failing' : 'healthy';
+            const status = e.overall;
             const chips = (
               await attrs(
                 row.locator('[data-failure-mode]'),
@@ -596,7 +612,7 @@ describe('Serving Health in the portal', () => {
               status,
               overall: status,
               failureModes: e.failureModes,
-              stages: e.failureModes.length ? 1 : 0,
+              stages: e.overall === 'healthy' ? 0 : 1,
               stage: expectedStage(e, stage[0]),
               error: 0,
             });
@@ -635,7 +651,9 @@ describe('Serving Health in the portal', () => {
           for (const fm of allFailureModes) {
             await fmFilter.selectOption(fm);
             await waitForRows(
-              failing.filter(e => e.failureModes.includes(fm)).map(e => e.name),
+              withModes
+                .filter(e => e.failureModes.includes(fm))
+                .map(e => e.name),
               `filter failure mode ${fm}`,
             );
             expect(new URL(page.url()).searchParams.get('failureMode')).toBe(
@@ -666,7 +684,7 @@ describe('Serving Health in the portal', () => {
           const fm = allFailureModes[0];
           await open(`/serving-health?failureMode=${fm}`, rows());
           await waitForRows(
-            failing.filter(e => e.failureModes.includes(fm)).map(e => e.name),
+            withModes.filter(e => e.failureModes.includes(fm)).map(e => e.name),
             `deep link ?failureMode=${fm}`,
           );
           expect(await fmFilter.inputValue()).toBe(fm);
@@ -678,7 +696,7 @@ describe('Serving Health in the portal', () => {
       "links each row to the entity's Serving Health tab",
       () =>
         diagnose('fleet-link', async () => {
-          const entity = failing[0];
+          const entity = failingWithModes[0];
           await open('/serving-health', rows());
           await page.getByTestId(`fleet-link-${entity.name}`).click();
           await page.waitForURL(`**${entityPath(entity)}/serving-health`);
@@ -720,13 +738,13 @@ describe('Serving Health in the portal', () => {
     "shows the new entity's own report when switching entities inside the app",
     () =>
       diagnose('switch-entity', async () => {
-        const a = failing[0];
+        const a = failingWithModes[0];
         const b =
-          failing.find(
+          failingWithModes.find(
             e =>
               e.name !== a.name &&
               e.failureModes.some(fm => !a.failureModes.includes(fm)),
-          ) ?? failing[failing.length - 1];
+          ) ?? failingWithModes[failingWithModes.length - 1];
         await openTab(a, { fresh: true });
         const bPath = `${entityPath(b)}/serving-health`;
         // Record, from inside the page, whether A's report is ever shown
@@ -848,8 +866,8 @@ describe('Serving Health in the portal', () => {
           page.locator('[data-testid^="fleet-row-"]'),
         );
         await inspect('fleet page');
-        await openTab(failing[0]);
-        await inspect(`Serving Health tab of ${failing[0].name}`);
+        await openTab(failingWithModes[0]);
+        await inspect(`Serving Health tab of ${failingWithModes[0].name}`);
         expect(problems).toEqual([]);
       }),
     TEST_TIMEOUT_MS,

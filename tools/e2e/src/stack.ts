@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   buildApiServer,
   DemoClusters,
+  expectedOverall,
   listScenarios,
   startDemoClusters,
 } from '@internal/testenv';
@@ -17,6 +18,8 @@ export interface ExpectedEntity {
   namespace: string;
   name: string;
   failureModes: string[];
+  /** healthy, degraded (a warning, no failure mode) or failing */
+  overall: 'healthy' | 'degraded' | 'failing';
 }
 
 export function expectedEntities(): ExpectedEntity[] {
@@ -35,6 +38,7 @@ export function expectedEntities(): ExpectedEntity[] {
         namespace: m[2],
         name: m[3],
         failureModes: [...e.failureModes].sort(),
+        overall: expectedOverall(e),
       };
     }),
   );

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { displayPath, repoRoot, stateDir } from './paths';
-import { listScenarios } from './scenario';
+import { listScenarios, scenarioArgocdInstances } from './scenario';
 import { startTestEnv, TestEnv } from './testenv';
 
 export interface DemoClusters {
@@ -68,6 +68,10 @@ function demoAppConfig(clusters: TestEnv[]): string {
       servingHealth: {
         // Each demo namespace belongs to the teams of the entities its scenario catalogs.
         namespaceOwners: [{ namespace: '*', owners: scenarioOwners(clusters) }],
+        // Hub and spoke: the Argo CD instances the scenarios declare, on the clusters named after them.
+        argocdInstances: clusters.flatMap(env =>
+          scenarioArgocdInstances(env.scenario?.manifest),
+        ),
         scaffolder: {
           dryRunIdentities: clusters.map(env => ({
             cluster: env.name,

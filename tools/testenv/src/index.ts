@@ -11,13 +11,16 @@ export { KubeApiError, KubeClient } from './kube';
 export type { ClusterAccess } from './kube';
 export {
   applyFiles,
+  expectedOverall,
   listScenarios,
   loadScenario,
   readScenario,
+  scenarioArgocdInstances,
   ScenarioLoadError,
 } from './scenario';
 export type {
   AppliedObject,
+  ExpectedReport,
   LoadResult,
   Scenario,
   ScenarioManifest,

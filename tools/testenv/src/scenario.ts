@@ -19,7 +19,54 @@ export interface ScenarioManifest {
    * report may show them.
    */
   logSecrets?: string[];
-  expect: Array<{ entity: string; failureModes: string[] }>;
+  /**
+   * Hub and spoke: Argo CD instances whose Applications live on another scenario's cluster, as
+   * `servingHealth.argocdInstances` with scenario names for cluster names (each scenario is the cluster named
+   * after it). Whoever loads this scenario also loads those.
+   */
+  argocdInstances?: Array<{
+    name: string;
+    scenario: string;
+    destinations?: Array<{ destination: string; scenario: string }>;
+  }>;
+  expect: ExpectedReport[];
+}
+
+/** `servingHealth.argocdInstances` of a scenario, its clusters named after their scenarios. */
+export function scenarioArgocdInstances(
+  manifest: ScenarioManifest | undefined,
+) {
+  return (manifest?.argocdInstances ?? []).map(i => ({
+    name: i.name,
+    cluster: i.scenario,
+    destinations: (i.destinations ?? []).map(d => ({
+      destination: d.destination,
+      cluster: d.scenario,
+    })),
+  }));
+}
+
+/** What the triage must report for one entity of a scenario. */
+export interface ExpectedReport {
+  entity: string;
+  failureModes: string[];
+  /**
+   * The report's overall status; by default failing when failure modes are expected, else healthy. `degraded`: no
+   * failure mode, but a check warns (a cluster-level warning, or a cause the triage cannot decide).
+   */
+  overall?: 'healthy' | 'degraded' | 'failing';
+  /** What single checks must say, by check id: their status, failure mode, and words their summary contains. */
+  checks?: Record<
+    string,
+    { status?: string; failureMode?: string; summaryIncludes?: string[] }
+  >;
+}
+
+/** The overall status a scenario expects of an entity's report. */
+export function expectedOverall(
+  e: ExpectedReport,
+): 'healthy' | 'degraded' | 'failing' {
+  return e.overall ?? (e.failureModes.length ? 'failing' : 'healthy');
 }
 
 export interface Scenario {
@@ -139,7 +186,11 @@ function isLoadable(file: string): boolean {
  * built on it (a depth-first post-order walk of `extends`). With
  * `extends: [a, b]` where both extend `healthy`: healthy, a, b, the scenario.
  */
-export function lineage(dir: string, chain: string[] = [], out: string[] = []): string[] {
+export function lineage(
+  dir: string,
+  chain: string[] = [],
+  out: string[] = [],
+): string[] {
   if (chain.includes(dir)) {
     throw new Error(
       `scenario "extends" cycle: ${[...chain, dir]
@@ -244,7 +295,10 @@ function checkObject(obj: any): string | undefined {
 }
 
 /** Where a testenv publishes the CA of its stand-in webhook server. */
-export const WEBHOOK_CA_CONFIGMAP = { namespace: 'kube-system', name: 'testenv-webhook-ca' };
+export const WEBHOOK_CA_CONFIGMAP = {
+  namespace: 'kube-system',
+  name: 'testenv-webhook-ca',
+};
 
 /**
  * Sets caBundle on every Service-backed webhook that has none, from the CA the
@@ -387,8 +441,9 @@ const ESTABLISH_TIMEOUT_MS = 30_000;
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /**
- * Waits until each CRD is Established and its kind is in discovery: only then
- * does a POST of a custom resource succeed.
+ * Waits until each CRD is Established, its kind is in discovery and its storage
+ * answers a LIST ("storage is (re)initializing" before that): only then does a
+ * POST of a custom resource succeed, and a reader's first LIST with it.
  */
 async function waitForCrds(
   client: KubeClient,
@@ -415,7 +470,13 @@ async function waitForCrds(
           .lookup(apiVersion, spec.names?.kind)
           .then(() => true)
           .catch(() => false);
-        if (served) {
+        const listed =
+          served &&
+          (await client
+            .get(`/apis/${apiVersion}/${spec.names?.plural}?limit=1`)
+            .then(() => true)
+            .catch(() => false));
+        if (listed) {
           break;
         }
       }
@@ -468,7 +529,9 @@ export async function applyFiles(
       applied.push(await createObject(client, discovery, item, applied));
     }
     // Last, so that what holds them (their finalizers, a CRD's custom resources) exists by then.
-    const deleting = items.filter(({ item }) => item.obj.metadata.deletionTimestamp !== undefined);
+    const deleting = items.filter(
+      ({ item }) => item.obj.metadata.deletionTimestamp !== undefined,
+    );
     for (const { item } of deleting.reverse()) {
       await startDeletion(client, discovery, item, applied);
     }
@@ -553,11 +616,21 @@ async function startDeletion(
 ): Promise<void> {
   const { obj } = item;
   const info = await discovery.lookup(obj.apiVersion, obj.kind);
-  const namespace = info.namespaced ? obj.metadata.namespace ?? 'default' : undefined;
-  const itemPath = `${resourcePath(obj.apiVersion, info, namespace)}/${encodeURIComponent(obj.metadata.name)}`;
+  const namespace = info.namespaced
+    ? obj.metadata.namespace ?? 'default'
+    : undefined;
+  const itemPath = `${resourcePath(
+    obj.apiVersion,
+    info,
+    namespace,
+  )}/${encodeURIComponent(obj.metadata.name)}`;
   const fail = (message: string) =>
     new ScenarioLoadError(
-      `${displayPath(item.file)}#${item.document} ${describe({ kind: obj.kind, namespace, name: obj.metadata.name })}: ${message}`,
+      `${displayPath(item.file)}#${item.document} ${describe({
+        kind: obj.kind,
+        namespace,
+        name: obj.metadata.name,
+      })}: ${message}`,
       applied,
     );
   try {

@@ -3,11 +3,13 @@ import { toError } from '@backstage/errors';
 import { Command, Option } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import {
+  ANNOTATION_ARGOCD_INSTANCE,
   ANNOTATION_KUBERNETES_CLUSTER,
   DEFAULT_CHECKS,
   TRIAGE_STAGES,
   TriageReport,
   resolveTriageTarget,
+  withApplicationsFrom,
 } from '@serving-health/plugin-serving-health-common';
 import {
   createClusterSnapshotLoader,
@@ -20,7 +22,11 @@ import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from '../exitCodes';
 
 interface CatalogEntity {
   kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+  };
   spec?: any;
 }
 
@@ -39,10 +45,17 @@ export function readEntities(file: string): CatalogEntity[] {
     if (doc.errors.length) {
       const err = doc.errors[0];
       const line = err.linePos?.[0]?.line;
-      throw new UsageError(`${file}${line ? `:${line}` : ''}: ${err.message.split('\n')[0]}`);
+      throw new UsageError(
+        `${file}${line ? `:${line}` : ''}: ${err.message.split('\n')[0]}`,
+      );
     }
     const value = doc.toJS();
-    if (value && typeof value === 'object' && value.kind && value.metadata?.name) {
+    if (
+      value &&
+      typeof value === 'object' &&
+      value.kind &&
+      value.metadata?.name
+    ) {
       entities.push(value);
     }
   }
@@ -50,7 +63,9 @@ export function readEntities(file: string): CatalogEntity[] {
 }
 
 function entityRef(e: CatalogEntity) {
-  return `${e.kind.toLocaleLowerCase('en-US')}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`;
+  return `${e.kind.toLocaleLowerCase('en-US')}:${
+    e.metadata.namespace ?? 'default'
+  }/${e.metadata.name}`;
 }
 
 /** The JSON shape of one report on the command line. */
@@ -60,6 +75,7 @@ export function toCliReport(report: TriageReport) {
     overall: report.overall,
     failureModes: report.failureModes.map(m => m.id),
     failingStage: report.failingStage,
+    ...(report.sources ? { sources: report.sources } : {}),
     checks: report.checks.map(c => ({
       id: c.id,
       stage: c.stage,
@@ -85,22 +101,41 @@ const MARK: Record<string, string> = {
 /** A runbook: the stages in order, each check's verdict, and for problems the evidence and the fix. */
 export function formatText(report: TriageReport): string {
   const out: string[] = [];
-  out.push(`== ${report.entityRef} on cluster ${report.target.cluster}: ${report.overall.toUpperCase()}`);
+  out.push(
+    `== ${report.entityRef} on cluster ${
+      report.target.cluster
+    }: ${report.overall.toUpperCase()}`,
+  );
   if (report.failureModes.length) {
-    out.push(`   failure modes: ${report.failureModes.map(m => `${m.id} (${m.title})`).join(', ')}`);
+    out.push(
+      `   failure modes: ${report.failureModes
+        .map(m => `${m.id} (${m.title})`)
+        .join(', ')}`,
+    );
   }
+  for (const s of report.sources ?? [])
+    out.push(`   read on cluster ${s.cluster}: ${s.facts}`);
   for (const stage of TRIAGE_STAGES) {
     const checks = report.checks.filter(c => c.stage === stage.id);
     if (!checks.length) continue;
     out.push('', `${stage.order}. ${stage.title}`);
     for (const c of checks) {
       out.push(`   [${MARK[c.status]}] ${c.title}: ${c.summary}`);
-      if (c.status !== 'fail' && c.status !== 'warn' && c.status !== 'error') continue;
+      if (c.status !== 'fail' && c.status !== 'warn' && c.status !== 'error')
+        continue;
       for (const e of c.evidence) {
-        const name = e.object ? `${e.object.namespace ? `${e.object.namespace}/` : ''}${e.object.name}` : '';
-        const obj = e.object && e.object.kind !== e.label ? `${e.object.kind} ${name}` : name;
+        const name = e.object
+          ? `${e.object.namespace ? `${e.object.namespace}/` : ''}${
+              e.object.name
+            }`
+          : '';
+        const obj =
+          e.object && e.object.kind !== e.label
+            ? `${e.object.kind} ${name}`
+            : name;
         out.push(`          evidence: ${e.label}${obj ? ` ${obj}` : ''}`);
-        for (const [k, v] of Object.entries(e.fields ?? {})) out.push(`            ${k}: ${v}`);
+        for (const [k, v] of Object.entries(e.fields ?? {}))
+          out.push(`            ${k}: ${v}`);
         for (const l of e.lines ?? []) out.push(`            | ${l}`);
       }
       if (c.remediation) {
@@ -108,7 +143,8 @@ export function formatText(report: TriageReport): string {
         c.remediation.steps.forEach((s, i) => {
           out.push(`          fix ${i + 1}: ${s.text}`);
           if (s.command) out.push(`            $ ${s.command}`);
-          if (s.patch) out.push(...s.patch.split('\n').map(l => `            ${l}`));
+          if (s.patch)
+            out.push(...s.patch.split('\n').map(l => `            ${l}`));
         });
       }
     }
@@ -127,31 +163,79 @@ export async function runTriageCommand(opts: {
   pageSize?: number;
   kserveNamespace: string;
   kyvernoNamespace: string;
+  /** Hub and spoke: the kubeconfig (default: --kubeconfig's) and context of the cluster that runs Argo CD. */
+  argocdKubeconfig?: string;
+  argocdContext?: string;
 }): Promise<{ code: number; stdout: string }> {
   const connection = loadKubeconfig(opts.kubeconfig, opts.context);
+  const hubConnection =
+    opts.argocdKubeconfig || opts.argocdContext
+      ? loadKubeconfig(
+          opts.argocdKubeconfig ?? opts.kubeconfig,
+          opts.argocdContext,
+        )
+      : undefined;
   const entities = readEntities(opts.entity);
   const targets = [];
   for (const e of entities) {
     // The kubeconfig is the cluster here, whatever the catalog calls it.
     const annotations = { ...(e.metadata.annotations ?? {}) };
     delete annotations[ANNOTATION_KUBERNETES_CLUSTER];
-    const resolution = resolveTriageTarget({ metadata: { annotations } }, { clusters: [connection.name] });
-    if (resolution.ok) targets.push({ ref: entityRef(e), target: resolution.target });
-    else if (resolution.annotation) throw new UsageError(`${entityRef(e)}: ${resolution.message}`);
+    const argocd = hubConnection && {
+      instance: annotations[ANNOTATION_ARGOCD_INSTANCE] ?? '--argocd-context',
+      cluster: hubConnection.name,
+    };
+    const resolution = resolveTriageTarget(
+      { metadata: { annotations } },
+      { clusters: [connection.name], argocd },
+    );
+    if (resolution.ok)
+      targets.push({ ref: entityRef(e), target: resolution.target });
+    else if (resolution.annotation)
+      throw new UsageError(`${entityRef(e)}: ${resolution.message}`);
   }
   if (targets.length === 0) {
-    throw new UsageError(`${opts.entity} has no entity with serving annotations`);
+    throw new UsageError(
+      `${opts.entity} has no entity with serving annotations`,
+    );
   }
-  const client = createKubernetesClient({ ...connection, timeoutMs: opts.timeout });
-  const snapshot = await createClusterSnapshotLoader({
+  const namespaces = {
+    kserve: opts.kserveNamespace,
+    kyverno: opts.kyvernoNamespace,
+  };
+  const client = createKubernetesClient({
+    ...connection,
+    timeoutMs: opts.timeout,
+  });
+  const workload = await createClusterSnapshotLoader({
     client,
-    namespaces: { kserve: opts.kserveNamespace, kyverno: opts.kyvernoNamespace },
+    namespaces,
     pageSize: opts.pageSize,
   }).load();
+  // Hub and spoke: the Applications are read where Argo CD runs, everything else on the workload cluster.
+  const snapshot = hubConnection
+    ? withApplicationsFrom(
+        workload,
+        await createClusterSnapshotLoader({
+          client: createKubernetesClient({
+            ...hubConnection,
+            timeoutMs: opts.timeout,
+          }),
+          namespaces,
+          pageSize: opts.pageSize,
+        }).load(),
+      )
+    : workload;
   const reports: TriageReport[] = [];
   for (const t of targets) {
     reports.push(
-      await triageTarget({ entityRef: t.ref, target: t.target, snapshot, checks: DEFAULT_CHECKS, client }),
+      await triageTarget({
+        entityRef: t.ref,
+        target: t.target,
+        snapshot,
+        checks: DEFAULT_CHECKS,
+        client,
+      }),
     );
   }
   const stdout =
@@ -159,7 +243,9 @@ export async function runTriageCommand(opts: {
       ? JSON.stringify({ reports: reports.map(toCliReport) }, null, 2)
       : reports.map(formatText).join('\n\n');
   const unreachable = reports.every(r =>
-    ['error', 'fail'].includes(r.checks.find(c => c.id === 'cluster.reachable')?.status ?? ''),
+    ['error', 'fail'].includes(
+      r.checks.find(c => c.id === 'cluster.reachable')?.status ?? '',
+    ),
   );
   let code = EXIT_CLEAN;
   if (unreachable) code = EXIT_ERROR;
@@ -169,26 +255,52 @@ export async function runTriageCommand(opts: {
 
 const positiveInteger = (flag: string) => (v: string) => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
   return n;
 };
 
 export function registerTriageCommand(program: Command) {
   program
     .command('triage')
-    .description('Run the serving triage for every entity with serving annotations in a catalog-info.yaml')
-    .option('--kubeconfig <file>', 'kubeconfig of the cluster to triage (default: $KUBECONFIG, else ~/.kube/config)')
+    .description(
+      'Run the serving triage for every entity with serving annotations in a catalog-info.yaml',
+    )
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig of the cluster to triage (default: $KUBECONFIG, else ~/.kube/config)',
+    )
     .requiredOption('--entity <file>', 'catalog-info.yaml with the entities')
     .option('--context <name>', 'kubeconfig context (default: current-context)')
-    .addOption(new Option('--output <format>', 'output format').choices(['json', 'text']).default('text'))
-    .option('--timeout <ms>', 'timeout of each API request in ms', positiveInteger('--timeout'))
+    .addOption(
+      new Option('--output <format>', 'output format')
+        .choices(['json', 'text'])
+        .default('text'),
+    )
+    .option(
+      '--timeout <ms>',
+      'timeout of each API request in ms',
+      positiveInteger('--timeout'),
+    )
     .option(
       '--page-size <n>',
       `items per LIST page (default ${DEFAULT_LIST_PAGE_SIZE})`,
       positiveInteger('--page-size'),
     )
-    .option('--kserve-namespace <ns>', 'namespace of the KServe control plane', 'kserve')
+    .option(
+      '--kserve-namespace <ns>',
+      'namespace of the KServe control plane',
+      'kserve',
+    )
     .option('--kyverno-namespace <ns>', 'namespace of Kyverno', 'kyverno')
+    .option(
+      '--argocd-context <name>',
+      'hub and spoke: kubeconfig context of the cluster that runs Argo CD',
+    )
+    .option(
+      '--argocd-kubeconfig <file>',
+      'hub and spoke: kubeconfig of the cluster that runs Argo CD (default: --kubeconfig)',
+    )
     .action(async opts => {
       try {
         const { code, stdout } = await runTriageCommand(opts);

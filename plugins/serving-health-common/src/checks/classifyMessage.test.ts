@@ -11,6 +11,18 @@ describe('classifyMessage', () => {
       'policy-engine-not-ready',
     ],
     [
+      'Internal error occurred: failed calling webhook "vpol.validate.kyverno.svc-fail-finegrained-require-team": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/vpol/fail/finegrained/require-team?timeout=10s": no endpoints available for service "kyverno-svc"',
+      'policy-engine-not-ready',
+    ],
+    [
+      'Internal error occurred: failed calling webhook "mpol.mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mpol/fail?timeout=10s": no endpoints available for service "kyverno-svc"',
+      'policy-engine-not-ready',
+    ],
+    [
+      'Internal error occurred: failed calling webhook "validate-policy.kyverno.svc": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/policyvalidate?timeout=10s": no endpoints available for service "kyverno-svc"',
+      'webhook-unavailable',
+    ],
+    [
       'Internal error occurred: failed calling webhook "validate.modelmesh.example.io": failed to call webhook: Post "https://modelmesh-webhook.modelmesh.svc:443/validate?timeout=10s": service "modelmesh-webhook" not found',
       'stale-webhook',
     ],
@@ -22,10 +34,19 @@ describe('classifyMessage', () => {
       'The Kubernetes API could not find serving.kserve.io/InferenceService for requested resource models/fraud. Make sure the "InferenceService" CRD is installed on the destination cluster.',
       'crd-missing',
     ],
-    ['resource mapping not found for name: "fraud" namespace: "models" from "": no matches for kind "InferenceService" in version "serving.kserve.io/v1beta1"', 'crd-missing'],
-    ['dial tcp 10.96.0.10:443: connect: connection refused kyverno-svc', 'policy-engine-not-ready'],
+    [
+      'resource mapping not found for name: "fraud" namespace: "models" from "": no matches for kind "InferenceService" in version "serving.kserve.io/v1beta1"',
+      'crd-missing',
+    ],
+    [
+      'dial tcp 10.96.0.10:443: connect: connection refused kyverno-svc',
+      'policy-engine-not-ready',
+    ],
     ['successfully synced (all tasks run)', undefined],
-    ['one or more objects failed to apply, reason: create not allowed while custom resource definition is terminating', 'crd-missing'],
+    [
+      'one or more objects failed to apply, reason: create not allowed while custom resource definition is terminating',
+      'crd-missing',
+    ],
     [
       'Internal error occurred: failed calling webhook "inferenceservice.kserve-webhook-server.defaulter": failed to call webhook: Post "https://kserve-webhook-server-service.kserve.svc:443/mutate-serving-kserve-io-v1beta1-inferenceservice?timeout=10s": tls: failed to verify certificate: x509: certificate signed by unknown authority',
       undefined,
@@ -68,7 +89,11 @@ describe('classifyMessage on hostile input', () => {
     const message = 'validation error: '.repeat(110_000);
     const started = Date.now();
     expect(classifyMessage(message)).toBeUndefined();
-    expect(classifyMessage(`could not find the requested resource ${'x'.repeat(2_000_000)}`)).toBeUndefined();
+    expect(
+      classifyMessage(
+        `could not find the requested resource ${'x'.repeat(2_000_000)}`,
+      ),
+    ).toBeUndefined();
     // Linear scans take milliseconds; the former `.*` patterns took minutes on this input.
     expect(Date.now() - started).toBeLessThan(2_000);
   });

@@ -1,8 +1,13 @@
 import { FailureModeId } from '../types';
 
 const FAILED_WEBHOOK = /failed calling webhook "([^"]+)"/;
-/** Kyverno's resource webhooks (`validate.kyverno.svc-fail`, `mutate.kyverno.svc-ignore`, fine-grained `...-finegrained-<policy>`). */
-const KYVERNO_RESOURCE_WEBHOOK = /^(validate|mutate)\.kyverno\.svc-(fail|ignore)/;
+/**
+ * Kyverno's resource webhooks (`validate.kyverno.svc-fail`, `mutate.kyverno.svc-ignore`, fine-grained
+ * `...-finegrained-<policy>`), and from 1.14 those of its CEL policies, named with the policy kind's prefix
+ * (`vpol.validate.kyverno.svc-fail`, `ivpol.`, `gpol.`, 1.15 `mpol.mutate.`): all served by the admission controller.
+ */
+const KYVERNO_RESOURCE_WEBHOOK =
+  /^(?:[a-z]+\.)?(?:validate|mutate)\.kyverno\.svc-(?:fail|ignore)/;
 
 /**
  * Whether one of `later` occurs after `first` in the message. A plain search instead of a regex with `.*`
@@ -25,23 +30,39 @@ export function classifyMessage(message: string): FailureModeId | undefined {
   if (webhook) {
     // The API server's reason for the failed call decides the mode; a TLS error or a timeout reached a Service
     // that exists and has endpoints, so it names none of these modes.
-    const serviceGone = /service "[^"]+" not found|namespaces? "[^"]+" not found/.test(message);
-    const unserved = /no endpoints available for service|connection refused|cannot route to service with ClusterIP "None"|no service port \d+ found/.test(message);
+    const serviceGone =
+      /service "[^"]+" not found|namespaces? "[^"]+" not found/.test(message);
+    const unserved =
+      /no endpoints available for service|connection refused|cannot route to service with ClusterIP "None"|no service port \d+ found/.test(
+        message,
+      );
     if (serviceGone) return 'stale-webhook';
     if (!unserved) return undefined;
-    if (/kserve-webhook-server/.test(webhook) || /service "kserve-webhook-server-service"/.test(message)) {
+    if (
+      /kserve-webhook-server/.test(webhook) ||
+      /service "kserve-webhook-server-service"/.test(message)
+    ) {
       return 'webhook-no-endpoints';
     }
-    if (KYVERNO_RESOURCE_WEBHOOK.test(webhook)) return 'policy-engine-not-ready';
+    if (KYVERNO_RESOURCE_WEBHOOK.test(webhook))
+      return 'policy-engine-not-ready';
     return 'webhook-unavailable';
   }
-  if (follows(message, 'validation error: ', ['failed at path /metadata/labels/'])) {
+  if (
+    follows(message, 'validation error: ', ['failed at path /metadata/labels/'])
+  ) {
     return 'label-policy-mismatch';
   }
-  if (/was blocked due to the following policies/.test(message) && /labels/.test(message)) {
+  if (
+    /was blocked due to the following policies/.test(message) &&
+    /labels/.test(message)
+  ) {
     return 'label-policy-mismatch';
   }
-  if (/kyverno-svc/.test(message) && /(connection refused|no endpoints available)/.test(message)) {
+  if (
+    /kyverno-svc/.test(message) &&
+    /(connection refused|no endpoints available)/.test(message)
+  ) {
     return 'policy-engine-not-ready';
   }
   if (
@@ -52,9 +73,13 @@ export function classifyMessage(message: string): FailureModeId | undefined {
       'inferenceservices',
       'serving.kserve.io',
     ]) ||
-    /the server doesn't have a resource type "inferenceservices"/.test(message) ||
+    /the server doesn't have a resource type "inferenceservices"/.test(
+      message,
+    ) ||
     // The CRD is being deleted (apiextensions refuses creates until it is gone).
-    /create not allowed while custom resource definition is terminating/.test(message)
+    /create not allowed while custom resource definition is terminating/.test(
+      message,
+    )
   ) {
     return 'crd-missing';
   }

@@ -1,4 +1,8 @@
-import { containerProblems, isPodReady, supersededReason } from './serviceChain';
+import {
+  containerProblems,
+  isPodReady,
+  supersededReason,
+} from './serviceChain';
 import { TriageCheck } from './types';
 import { detailSuffix, findCondition, readCollection, ref } from './util';
 
@@ -27,7 +31,11 @@ export const kserveController: TriageCheck = {
         summary: `Deployment ${ns}/${KSERVE_CONTROLLER} does not exist: KServe is not installed in namespace ${ns}.`,
         evidence: [
           {
-            object: { kind: 'Deployment', namespace: ns, name: KSERVE_CONTROLLER },
+            object: {
+              kind: 'Deployment',
+              namespace: ns,
+              name: KSERVE_CONTROLLER,
+            },
             label: 'Deployment',
             fields: { exists: 'false' },
           },
@@ -49,11 +57,17 @@ export const kserveController: TriageCheck = {
     const mine = pods.items.filter(
       p =>
         p.metadata.namespace === ns &&
-        Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+        Object.entries(selector).every(
+          ([k, v]) => p.metadata.labels?.[k] === v,
+        ),
     );
     // Finished, terminating and replaced pods are history: only the current ones can be the problem.
-    const superseded = new Map(mine.map(p => [p, supersededReason(p, mine, deploy)]));
-    const problems = mine.filter(p => !superseded.get(p)).flatMap(p => containerProblems(p, eventItems));
+    const superseded = new Map(
+      mine.map(p => [p, supersededReason(p, mine, deploy)]),
+    );
+    const problems = mine
+      .filter(p => !superseded.get(p))
+      .flatMap(p => containerProblems(p, eventItems));
     const available = findCondition(deploy, 'Available')?.status === 'True';
     const readyReplicas = deploy.status?.readyReplicas ?? 0;
     const replicas = deploy.spec?.replicas ?? 1;
@@ -67,7 +81,11 @@ export const kserveController: TriageCheck = {
             findCondition(deploy, 'Available')?.status ?? 'missing',
           ),
           ...(findCondition(deploy, 'Available')?.message
-            ? { 'status.conditions[Available].message': String(findCondition(deploy, 'Available').message) }
+            ? {
+                'status.conditions[Available].message': String(
+                  findCondition(deploy, 'Available').message,
+                ),
+              }
             : {}),
         },
       },
@@ -75,7 +93,9 @@ export const kserveController: TriageCheck = {
         const statuses: any[] = p.status?.containerStatuses ?? [];
         return {
           object: ref(p, 'Pod'),
-          label: superseded.get(p) ? 'Controller pod (not counted)' : 'Controller pod',
+          label: superseded.get(p)
+            ? 'Controller pod (not counted)'
+            : 'Controller pod',
           fields: {
             ...(superseded.get(p) ? { 'not counted': superseded.get(p)! } : {}),
             ready: `${statuses.filter(s => s.ready).length}/${statuses.length}`,
@@ -109,16 +129,36 @@ export const kserveController: TriageCheck = {
       };
     }
     const first = problems[0];
-    const pull = first && /ImagePull|ErrImage|RegistryUnavailable|InvalidImageName/.test(first.reason);
+    const pull =
+      first &&
+      /ImagePull|ErrImage|RegistryUnavailable|InvalidImageName/.test(
+        first.reason,
+      );
     const cause = first
-      ? `container ${first.container} of pod ${first.pod} is ${first.reason}${detailSuffix(first.event ?? first.message, ': ')}`
+      ? `container ${first.container} of pod ${first.pod} is ${
+          first.reason
+        }${detailSuffix(first.event ?? first.message, ': ')}`
       : 'no controller pod is Ready';
     const steps = pull
       ? [
           {
-            text: `The registry refused the image ${first.image ?? ''}. Mirror it to a registry the cluster can pull from (or fix the imagePullSecret), then point the Deployment at it.`,
-            command: `kubectl -n ${ns} set image deployment/${KSERVE_CONTROLLER} ${first.container}=<reachable-registry>/${(first.image ?? '').split('/').slice(-1)[0]}`,
+            text: `The registry refused the image ${
+              first.image ?? ''
+            }. Mirror it to a registry the cluster can pull from (or fix the imagePullSecret), then point the Deployment at it.`,
+            command: `kubectl -n ${ns} set image deployment/${KSERVE_CONTROLLER} ${
+              first.container
+            }=<reachable-registry>/${
+              (first.image ?? '').split('/').slice(-1)[0]
+            }`,
           },
+          // Which image a KServe release ships tells the user the way out: 0.13 and earlier kubebuilder's, 0.14+ brancz's.
+          ...((first.image ?? '').includes('kubebuilder/kube-rbac-proxy')
+            ? [
+                {
+                  text: 'This kube-rbac-proxy image is the one KServe 0.13 and earlier ship; KServe 0.14 and later use quay.io/brancz/kube-rbac-proxy instead (config/default/manager_auth_proxy_patch.yaml). Mirror either, or upgrade KServe.',
+                },
+              ]
+            : []),
           {
             text: 'Watch the rollout until every container is ready.',
             command: `kubectl -n ${ns} rollout status deployment/${KSERVE_CONTROLLER}`,
@@ -132,10 +172,12 @@ export const kserveController: TriageCheck = {
         ];
     return {
       status: available && problems.length ? 'warn' : 'fail',
-      summary: `${KSERVE_CONTROLLER} is ${available ? 'available but degraded' : 'not available'} (${readyReplicas}/${replicas} ready): ${cause}.`,
+      summary: `${KSERVE_CONTROLLER} is ${
+        available ? 'available but degraded' : 'not available'
+      } (${readyReplicas}/${replicas} ready): ${cause}.`,
       evidence,
       remediation: {
-        why: 'A pod with one container not ready is not Ready, so it leaves the webhook Service\'s ready endpoints even though the webhook itself is served by `manager`.',
+        why: "A pod with one container not ready is not Ready, so it leaves the webhook Service's ready endpoints even though the webhook itself is served by `manager`.",
         steps,
       },
     };

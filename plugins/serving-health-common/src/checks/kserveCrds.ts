@@ -2,6 +2,7 @@ import { ClusterSnapshot } from '../snapshot';
 import { Evidence, KubeObject } from '../types';
 import { KSERVE_CONTROLLER } from './kserveController';
 import { CheckOutcome, TriageCheck } from './types';
+import { argoRefreshStep } from './webhooks';
 import { findCondition, readCollection, ref } from './util';
 
 const ISVC_CRD = 'inferenceservices.serving.kserve.io';
@@ -16,23 +17,48 @@ const SUPPORTING_CRDS = [
  * custom resource definition is terminating") until every custom resource is gone; each one waits for its own
  * finalizers, and only a running controller removes them.
  */
-function terminatingOutcome(crd: KubeObject, snapshot: ClusterSnapshot, crdEvidence: Evidence[]): CheckOutcome {
+function terminatingOutcome(
+  crd: KubeObject,
+  snapshot: ClusterSnapshot,
+  crdEvidence: Evidence[],
+): CheckOutcome {
   const isvcs = snapshot.collections.inferenceServices;
-  const finalizersOf = (i: KubeObject): string[] => (Array.isArray(i.metadata.finalizers) ? i.metadata.finalizers : []);
-  const held = isvcs?.ok ? isvcs.items.filter(i => finalizersOf(i).length > 0) : [];
+  const finalizersOf = (i: KubeObject): string[] =>
+    Array.isArray(i.metadata.finalizers) ? i.metadata.finalizers : [];
+  const held = isvcs?.ok
+    ? isvcs.items.filter(i => finalizersOf(i).length > 0)
+    : [];
   const cond = findCondition(crd, 'Terminating');
   const evidence: Evidence[] = [
     {
       object: ref(crd, 'CustomResourceDefinition'),
       label: 'CRD being deleted',
       fields: {
-        ...(crd.metadata.deletionTimestamp ? { 'metadata.deletionTimestamp': String(crd.metadata.deletionTimestamp) } : {}),
+        ...(crd.metadata.deletionTimestamp
+          ? {
+              'metadata.deletionTimestamp': String(
+                crd.metadata.deletionTimestamp,
+              ),
+            }
+          : {}),
         'metadata.finalizers': JSON.stringify(crd.metadata.finalizers ?? []),
         ...(cond
           ? {
               'status.conditions[Terminating].status': String(cond.status),
-              ...(cond.reason ? { 'status.conditions[Terminating].reason': String(cond.reason) } : {}),
-              ...(cond.message ? { 'status.conditions[Terminating].message': String(cond.message) } : {}),
+              ...(cond.reason
+                ? {
+                    'status.conditions[Terminating].reason': String(
+                      cond.reason,
+                    ),
+                  }
+                : {}),
+              ...(cond.message
+                ? {
+                    'status.conditions[Terminating].message': String(
+                      cond.message,
+                    ),
+                  }
+                : {}),
             }
           : {}),
       },
@@ -43,7 +69,13 @@ function terminatingOutcome(crd: KubeObject, snapshot: ClusterSnapshot, crdEvide
       label: 'Custom resource holding the deletion',
       fields: {
         'metadata.finalizers': JSON.stringify(i.metadata.finalizers),
-        ...(i.metadata.deletionTimestamp ? { 'metadata.deletionTimestamp': String(i.metadata.deletionTimestamp) } : {}),
+        ...(i.metadata.deletionTimestamp
+          ? {
+              'metadata.deletionTimestamp': String(
+                i.metadata.deletionTimestamp,
+              ),
+            }
+          : {}),
       },
     })),
   ];
@@ -52,18 +84,31 @@ function terminatingOutcome(crd: KubeObject, snapshot: ClusterSnapshot, crdEvide
   const deployments = snapshot.collections.controlPlaneDeployments;
   // Unknown (unreadable) counts as running: the advice then covers both cases.
   const controllerRuns =
-    !deployments?.ok || deployments.items.some(d => d.metadata.namespace === kserveNs && d.metadata.name === KSERVE_CONTROLLER);
+    !deployments?.ok ||
+    deployments.items.some(
+      d =>
+        d.metadata.namespace === kserveNs &&
+        d.metadata.name === KSERVE_CONTROLLER,
+    );
   return {
     status: 'fail',
     failureMode: 'crd-missing',
-    summary: `CRD ${ISVC_CRD} is being deleted${crd.metadata.deletionTimestamp ? ` (since ${crd.metadata.deletionTimestamp})` : ''} and stuck: ${
+    summary: `CRD ${ISVC_CRD} is being deleted${
+      crd.metadata.deletionTimestamp
+        ? ` (since ${crd.metadata.deletionTimestamp})`
+        : ''
+    } and stuck: ${
       held.length
-        ? `${held.length} InferenceService(s) still carry finalizers (${finalizers.join(', ')}) that no controller removes`
+        ? `${
+            held.length
+          } InferenceService(s) still carry finalizers (${finalizers.join(
+            ', ',
+          )}) that no controller removes`
         : 'it waits for its custom resources to be deleted'
     }. Every create is refused ("create not allowed while custom resource definition is terminating"), and the deletion cannot be undone.`,
     evidence,
     remediation: {
-      why: 'Deleting a CRD deletes every custom resource of that type; each InferenceService waits for KServe\'s controller to remove its finalizer, and the CRD waits for all of them (its own finalizer customresourcecleanup.apiextensions.k8s.io). A CRD deletion is never cancelled: let it finish, then reinstall.',
+      why: "Deleting a CRD deletes every custom resource of that type; each InferenceService waits for KServe's controller to remove its finalizer, and the CRD waits for all of them (its own finalizer customresourcecleanup.apiextensions.k8s.io). A CRD deletion is never cancelled: let it finish, then reinstall.",
       steps: [
         controllerRuns
           ? {
@@ -75,7 +120,9 @@ function terminatingOutcome(crd: KubeObject, snapshot: ClusterSnapshot, crdEvide
             },
         ...(held.length
           ? held.slice(0, 10).map(i => ({
-              text: `Release ${i.metadata.namespace}/${i.metadata.name}${controllerRuns ? ' if the controller does not' : ''}.`,
+              text: `Release ${i.metadata.namespace}/${i.metadata.name}${
+                controllerRuns ? ' if the controller does not' : ''
+              }.`,
               command: `kubectl -n ${i.metadata.namespace} patch inferenceservice ${i.metadata.name} --type=merge -p '{"metadata":{"finalizers":null}}'`,
             }))
           : [
@@ -86,7 +133,8 @@ function terminatingOutcome(crd: KubeObject, snapshot: ClusterSnapshot, crdEvide
             ]),
         {
           text: 'Once the CRD is gone, re-install the KServe CRDs and let Argo CD recreate the InferenceServices.',
-          command: 'kubectl apply --server-side -f https://github.com/kserve/kserve/releases/download/<version>/kserve.yaml',
+          command:
+            'kubectl apply --server-side -f https://github.com/kserve/kserve/releases/download/<version>/kserve.yaml',
         },
       ],
     },
@@ -98,7 +146,7 @@ export const kserveCrds: TriageCheck = {
   stage: 'control-plane',
   title: 'KServe CRDs',
   requires: ['cluster.reachable'],
-  run({ snapshot }): CheckOutcome {
+  run({ snapshot, target }): CheckOutcome {
     const crds = readCollection(snapshot, 'customResourceDefinitions');
     if (!crds.ok) return crds.outcome;
     const byName = new Map(crds.items.map(c => [c.metadata.name, c]));
@@ -132,8 +180,12 @@ export const kserveCrds: TriageCheck = {
             fields: { exists: 'false' },
           };
     });
-    const terminating = isvc && (isvc.metadata.deletionTimestamp || findCondition(isvc, 'Terminating')?.status === 'True');
-    if (isvc && terminating) return terminatingOutcome(isvc, snapshot, evidence);
+    const terminating =
+      isvc &&
+      (isvc.metadata.deletionTimestamp ||
+        findCondition(isvc, 'Terminating')?.status === 'True');
+    if (isvc && terminating)
+      return terminatingOutcome(isvc, snapshot, evidence);
     if (!usable(ISVC_CRD)) {
       const missing = !isvc;
       return {
@@ -154,11 +206,17 @@ export const kserveCrds: TriageCheck = {
                   command:
                     'kubectl apply --server-side -f https://github.com/kserve/kserve/releases/download/<version>/kserve.yaml',
                 },
-                {
-                  text: 'Let Argo CD recreate the InferenceServices: hard-refresh and sync the affected applications.',
-                  command:
-                    'kubectl -n argocd annotate applications.argoproj.io --all argocd.argoproj.io/refresh=hard --overwrite',
-                },
+                target.argoApp
+                  ? argoRefreshStep(
+                      target,
+                      "Let Argo CD recreate the InferenceServices: hard-refresh and sync this entity's application, then the others that ship InferenceServices.",
+                    )
+                  : {
+                      // Applications may live in any namespace Argo CD allows (application.namespaces).
+                      text: 'Let Argo CD recreate the InferenceServices: hard-refresh and sync the affected applications.',
+                      command:
+                        'kubectl annotate applications.argoproj.io --all -A argocd.argoproj.io/refresh=hard --overwrite',
+                    },
                 {
                   text: 'Find the file that deleted it: a `$patch: delete` applied directly. Reference it from a kustomization `patches:` entry instead, and lint before merge.',
                   command: 'yarn serving-health validate <manifests-dir>',
@@ -177,7 +235,9 @@ export const kserveCrds: TriageCheck = {
     if (missingSupporting.length) {
       return {
         status: 'warn',
-        summary: `InferenceService CRD is established; missing or not established: ${missingSupporting.join(', ')}.`,
+        summary: `InferenceService CRD is established; missing or not established: ${missingSupporting.join(
+          ', ',
+        )}.`,
         evidence,
       };
     }

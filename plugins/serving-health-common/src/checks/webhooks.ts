@@ -7,7 +7,20 @@ import {
   analyzeServiceChain,
 } from './serviceChain';
 import { CheckContext, CheckOutcome } from './types';
-import { firstReadError, targetInferenceServices } from './util';
+import {
+  Known,
+  MatchConditionInput,
+  UNKNOWN,
+  evaluateMatchConditions,
+  partialMap,
+} from './matchConditions';
+import {
+  deploymentMode,
+  kserveChildren,
+  mayCarryControllerLabel,
+  predictorLabels,
+} from './kserveLayout';
+import { clip, firstReadError, targetInferenceServices } from './util';
 
 export interface WebhookRule {
   apiGroups: string[];
@@ -28,7 +41,7 @@ export interface WebhookEntry {
   rules: WebhookRule[];
   namespaceSelector?: any;
   objectSelector?: any;
-  /** CEL conditions (GA in 1.30); not evaluated here, so a webhook with them is taken to intercept. */
+  /** CEL conditions (GA in 1.30), evaluated by matchConditions.ts. */
   matchConditions?: Array<{ name: string; expression: string }>;
 }
 
@@ -80,7 +93,9 @@ export function listWebhooks(snapshot: ClusterSnapshot): {
           })),
           namespaceSelector: w.namespaceSelector,
           objectSelector: w.objectSelector,
-          ...(w.matchConditions?.length ? { matchConditions: w.matchConditions } : {}),
+          ...(w.matchConditions?.length
+            ? { matchConditions: w.matchConditions }
+            : {}),
         });
       }
     }
@@ -91,24 +106,163 @@ export function listWebhooks(snapshot: ClusterSnapshot): {
 // As the API server matches rules: a resource, a resource with a subresource, or wildcards for either part.
 function resourceMatches(entry: string, resource: string): boolean {
   const [res, sub] = entry.split('/');
-  return (res === '*' || res === resource) && (sub === undefined || sub === '*');
+  return (
+    (res === '*' || res === resource) && (sub === undefined || sub === '*')
+  );
 }
 
 function matchesList(list: string[], value: string) {
   return list.includes('*') || list.includes(value);
 }
 
-/** A namespaced request the API server sends to admission; labels left out are not judged. */
-export interface AdmissionRequest {
-  group: string;
-  resource: string;
-  operation: string;
-  namespaceLabels?: Record<string, string>;
-  objectLabels?: Record<string, string>;
+/**
+ * Labels of an object or namespace as far as the triage knows them: `labels` it carries for certain, and, when the list
+ * may be incomplete, which other keys it may also carry (set by controllers whose output the triage does not read).
+ */
+export interface KnownLabels {
+  labels: Record<string, string>;
+  mayAlsoHave?: (key: string) => boolean;
 }
 
-/** Does this webhook intercept `operation` on `group/resource` in a namespace with these labels? */
-export function webhookIntercepts(webhook: WebhookEntry, request: AdmissionRequest): boolean {
+/** A namespaced request the API server sends to admission; what is left out is unknown, not absent. */
+export interface AdmissionRequest {
+  group: string;
+  version?: string;
+  kind?: string;
+  resource: string;
+  operation: string;
+  namespace?: string;
+  name?: string;
+  namespaceLabels?: KnownLabels;
+  objectLabels?: KnownLabels;
+  /** The object as the cluster shows it, when the request sends one the triage has read (the InferenceService). */
+  object?: KubeObject;
+  /** Set when the request is sent only in some configurations the triage cannot see: why it may not be sent. */
+  onlyIf?: string;
+}
+
+/** Whether a webhook intercepts a request, and why when the answer is not a plain rule match. */
+export interface Interception {
+  verdict: 'yes' | 'no' | 'maybe';
+  why?: string;
+}
+
+const NO: Interception = { verdict: 'no' };
+
+/**
+ * A label selector judged on labels known in part: each requirement on a key the object may or may not carry is
+ * unknown; the selector (an AND) is false when a known requirement fails, unknown when one is unknown, else true.
+ */
+function selectorVerdict(
+  selector: any,
+  known: KnownLabels | undefined,
+  what: string,
+): Interception {
+  const requirements = [
+    ...Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => ({
+      key,
+      selector: { matchLabels: { [key]: value as string } },
+    })),
+    ...((selector?.matchExpressions ?? []) as any[]).map(e => ({
+      key: String(e?.key),
+      selector: { matchExpressions: [e] },
+    })),
+  ];
+  if (requirements.length === 0) return { verdict: 'yes' };
+  let unknownKey: string | undefined;
+  for (const r of requirements) {
+    const decided =
+      known &&
+      (Object.prototype.hasOwnProperty.call(known.labels, r.key) ||
+        !known.mayAlsoHave?.(r.key));
+    if (!decided) unknownKey ??= r.key;
+    else if (!matchesLabelSelector(r.selector, known!.labels)) return NO;
+  }
+  return unknownKey === undefined
+    ? { verdict: 'yes' }
+    : {
+        verdict: 'maybe',
+        why: `its ${what} reads label ${unknownKey}, which this triage cannot see on the object`,
+      };
+}
+
+function knownLabelsMap(known: KnownLabels | undefined): Known {
+  if (!known) return partialMap({});
+  return known.mayAlsoHave ? partialMap(known.labels) : known.labels;
+}
+
+/** What a webhook's matchConditions see of this request; everything the triage has not read is unknown. */
+function matchConditionInput(r: AdmissionRequest): MatchConditionInput {
+  const gvk = {
+    group: r.group,
+    ...(r.version ? { version: r.version } : {}),
+    ...(r.kind ? { kind: r.kind } : {}),
+  };
+  const gvr = {
+    group: r.group,
+    ...(r.version ? { version: r.version } : {}),
+    resource: r.resource,
+  };
+  const object: Known = r.object
+    ? partialMap({
+        apiVersion: String(r.object.apiVersion ?? ''),
+        kind: String(r.object.kind ?? r.kind ?? ''),
+        metadata: partialMap({
+          name: r.object.metadata.name,
+          namespace: r.object.metadata.namespace ?? r.namespace ?? '',
+          labels: r.object.metadata.labels ?? {},
+          annotations: r.object.metadata.annotations ?? {},
+        }),
+        spec: (r.object.spec as Known) ?? UNKNOWN,
+      })
+    : partialMap({
+        ...(r.kind ? { kind: r.kind } : {}),
+        ...(r.version
+          ? { apiVersion: r.group ? `${r.group}/${r.version}` : r.version }
+          : {}),
+        metadata: partialMap({
+          ...(r.namespace ? { namespace: r.namespace } : {}),
+          ...(r.name ? { name: r.name } : {}),
+          labels: knownLabelsMap(r.objectLabels),
+        }),
+      });
+  return {
+    object,
+    // The object an UPDATE replaces is the one the cluster shows; the triage reads it only for the InferenceService.
+    oldObject: r.operation === 'CREATE' ? null : object,
+    request: partialMap({
+      kind: partialMap(gvk),
+      resource: partialMap(gvr),
+      subResource: '',
+      requestKind: partialMap(gvk),
+      requestResource: partialMap(gvr),
+      requestSubResource: '',
+      operation: r.operation,
+      ...(r.namespace ? { namespace: r.namespace } : {}),
+      ...(r.name ? { name: r.name } : {}),
+      // The deployment's requests are real, never dry runs; who sends them (Argo CD, KServe, Knative, the ReplicaSet
+      // controller) and with which options is not known.
+      dryRun: false,
+      userInfo: UNKNOWN,
+      options: UNKNOWN,
+    }),
+  };
+}
+
+function describeRequest(r: AdmissionRequest): string {
+  return `${r.operation} ${r.resource}${r.group ? `.${r.group}` : ''}${
+    r.name ? ` ${r.name}` : ''
+  }`;
+}
+
+/**
+ * Does this webhook intercept the request? As the API server decides (rules, scope, namespaceSelector, objectSelector,
+ * then matchConditions), with `maybe` wherever the answer depends on what the triage cannot know.
+ */
+export function webhookIntercepts(
+  webhook: WebhookEntry,
+  request: AdmissionRequest,
+): Interception {
   const ruleMatch = webhook.rules.some(
     r =>
       // Every request judged here is for a namespaced object.
@@ -117,20 +271,64 @@ export function webhookIntercepts(webhook: WebhookEntry, request: AdmissionReque
       r.resources.some(entry => resourceMatches(entry, request.resource)) &&
       matchesList(r.operations, request.operation),
   );
-  if (!ruleMatch) return false;
-  if (
-    request.namespaceLabels &&
-    !matchesLabelSelector(webhook.namespaceSelector, request.namespaceLabels)
-  ) {
-    return false;
+  if (!ruleMatch) return NO;
+  const maybes: string[] = [];
+  for (const v of [
+    selectorVerdict(
+      webhook.namespaceSelector,
+      request.namespaceLabels,
+      'namespaceSelector',
+    ),
+    selectorVerdict(
+      webhook.objectSelector,
+      request.objectLabels,
+      'objectSelector',
+    ),
+  ]) {
+    if (v.verdict === 'no') return NO;
+    if (v.why) maybes.push(v.why);
   }
-  if (
-    request.objectLabels &&
-    !matchesLabelSelector(webhook.objectSelector, request.objectLabels)
-  ) {
-    return false;
+  let why: string | undefined;
+  if (webhook.matchConditions) {
+    const m = evaluateMatchConditions(
+      webhook.matchConditions,
+      matchConditionInput(request),
+    );
+    if (m.verdict === 'no-match') {
+      return {
+        verdict: 'no',
+        why: `its matchCondition "${
+          m.condition
+        }" is false for ${describeRequest(request)}`,
+      };
+    }
+    if (m.verdict === 'error') {
+      // The API server applies failurePolicy to a condition it cannot evaluate: Fail rejects the request outright.
+      if (webhook.failurePolicy === 'Ignore') return NO;
+      why = `its matchCondition "${
+        m.condition
+      }" fails to evaluate for ${describeRequest(request)} (${
+        m.message
+      }), and failurePolicy Fail rejects the request`;
+    }
+    if (m.verdict === 'undecidable') {
+      maybes.push(
+        `its matchCondition "${
+          m.condition
+        }" cannot be decided for ${describeRequest(request)}: ${m.why}`,
+      );
+    }
   }
-  return true;
+  if (request.onlyIf)
+    maybes.push(
+      `${describeRequest(request)} is sent only if ${request.onlyIf}`,
+    );
+  if (maybes.length)
+    return {
+      verdict: 'maybe',
+      why: [why, ...maybes].filter(Boolean).join('; '),
+    };
+  return { verdict: 'yes', ...(why ? { why } : {}) };
 }
 
 export function describeRules(webhook: WebhookEntry): string {
@@ -145,12 +343,15 @@ export function describeRules(webhook: WebhookEntry): string {
 }
 
 /** The Service a webhook is called through, resolved as the API server does (port defaults to 443). */
-export function webhookServiceChain(snapshot: ClusterSnapshot, webhook: WebhookEntry): ServiceChain | undefined {
+export function webhookServiceChain(
+  snapshot: ClusterSnapshot,
+  webhook: WebhookEntry,
+): ServiceChain | undefined {
   const svc = webhook.service;
-  return svc ? analyzeServiceChain(snapshot, svc.namespace, svc.name, svc.port ?? 443) : undefined;
+  return svc
+    ? analyzeServiceChain(snapshot, svc.namespace, svc.name, svc.port ?? 443)
+    : undefined;
 }
-
-const KSERVE_RAW_MODES = new Set(['RawDeployment', 'Standard']);
 
 // Argo CD names kinds; admission rules name resources. Kubernetes' own plural rule covers the kinds an app ships.
 function resourceOfKind(kind: string): string {
@@ -161,74 +362,126 @@ function resourceOfKind(kind: string): string {
 }
 
 /**
- * What this entity's deployment sends to admission: the InferenceService, what KServe creates for it in its
- * deployment mode (RawDeployment/Standard: Deployment, Service, Ingress or HTTPRoute, HPA; Serverless, KServe's
- * default: a Knative Service, whose revisions are Deployments), the predictor Pods, and the objects of its Argo CD
- * Application's status.resources. Labels are given where the cluster shows them, so selectors are judged on them.
+ * What this entity's deployment sends to admission: the InferenceService, what is created for it in its deployment mode
+ * (kserveLayout: Standard/RawDeployment: Deployment, Service, HPA, Ingress or HTTPRoute; Knative/Serverless: a Knative
+ * Service, whose revisions Knative Serving turns into a Deployment and Services; the predictor Pods), and the objects of
+ * its Argo CD Application's status.resources. Labels are given as far as the cluster shows them.
  */
 export function entityAdmissionRequests(ctx: CheckContext): AdmissionRequest[] {
   const { snapshot, target } = ctx;
   const namespaces = snapshot.collections.namespaces;
-  const labelsOf = (ns: string | undefined) =>
-    ns
-      ? (namespaces?.ok ? namespaces.items.find(n => n.metadata.name === ns)?.metadata.labels : undefined) ?? {
-          'kubernetes.io/metadata.name': ns,
-        }
+  // A namespace that exists shows all its labels; one that does not (yet), or an unreadable list, only its name label.
+  const labelsOf = (ns: string): KnownLabels => {
+    const found = namespaces?.ok
+      ? namespaces.items.find(n => n.metadata.name === ns)
       : undefined;
-  const isvcs = snapshot.collections.inferenceServices;
-  const isvc = isvcs?.ok ? targetInferenceServices(ctx, isvcs.items)[0] : undefined;
-  const mode = isvc?.metadata.annotations?.['serving.kserve.io/deploymentMode'] ?? isvc?.status?.deploymentMode;
-  const created: Array<[string, string]> = [
-    ['serving.kserve.io', 'inferenceservices'],
-    ['', 'pods'],
-    ['apps', 'deployments'],
-    ...(KSERVE_RAW_MODES.has(mode)
-      ? ([
-          ['', 'services'],
-          ['networking.k8s.io', 'ingresses'],
-          ['gateway.networking.k8s.io', 'httproutes'],
-          ['autoscaling', 'horizontalpodautoscalers'],
-        ] as Array<[string, string]>)
-      : ([['serving.knative.dev', 'services']] as Array<[string, string]>)),
-  ];
-  const isvcNamespaceLabels = labelsOf(target.inferenceService?.namespace ?? isvc?.metadata.namespace);
-  // KServe gives what it creates the InferenceService's labels plus its own (predictor reconciler).
-  const componentLabels = isvc && {
-    ...(isvc.metadata.labels ?? {}),
-    'serving.kserve.io/inferenceservice': isvc.metadata.name,
-    component: 'predictor',
+    return found
+      ? { labels: found.metadata.labels ?? {} }
+      : {
+          labels: { 'kubernetes.io/metadata.name': ns },
+          mayAlsoHave: () => true,
+        };
   };
-  const requests: AdmissionRequest[] = created.map(([group, resource]) => ({
-    group,
-    resource,
-    operation: '',
-    namespaceLabels: isvcNamespaceLabels,
-    objectLabels: resource === 'inferenceservices' ? isvc?.metadata.labels ?? (isvc && {}) : componentLabels,
-  }));
+  const isvcs = snapshot.collections.inferenceServices;
+  const isvc = isvcs?.ok
+    ? targetInferenceServices(ctx, isvcs.items)[0]
+    : undefined;
+  const name = isvc?.metadata.name ?? target.inferenceService?.name;
+  const namespace =
+    isvc?.metadata.namespace ?? target.inferenceService?.namespace;
+  // Without an InferenceService (one selected by kubernetes-id that does not exist yet) its namespace is unknown.
+  const where = namespace
+    ? { namespace, namespaceLabels: labelsOf(namespace) }
+    : {};
+  const requests: AdmissionRequest[] = [
+    {
+      group: 'serving.kserve.io',
+      version: 'v1beta1',
+      kind: 'InferenceService',
+      resource: 'inferenceservices',
+      operation: '',
+      ...where,
+      ...(name ? { name } : {}),
+      ...(isvc
+        ? { object: isvc, objectLabels: { labels: isvc.metadata.labels ?? {} } }
+        : {}),
+    },
+  ];
+  // The InferenceService's labels are unknown until it exists: then only KServe's own are certain on what it creates.
+  const objectLabels: KnownLabels = {
+    labels: predictorLabels(isvc, name),
+    mayAlsoHave: isvc ? mayCarryControllerLabel : () => true,
+  };
+  for (const c of kserveChildren(isvc, deploymentMode(isvc))) {
+    requests.push({
+      group: c.group,
+      version: c.version,
+      kind: c.kind,
+      resource: c.resource,
+      operation: '',
+      ...where,
+      objectLabels,
+      ...(c.onlyIf ? { onlyIf: c.onlyIf } : {}),
+    });
+  }
   const apps = snapshot.collections.applications;
   const app =
     target.argoApp && apps?.ok
-      ? apps.items.find(a => a.metadata.name === target.argoApp!.name && a.metadata.namespace === target.argoApp!.namespace)
+      ? apps.items.find(
+          a =>
+            a.metadata.name === target.argoApp!.name &&
+            a.metadata.namespace === target.argoApp!.namespace,
+        )
       : undefined;
   for (const r of (app?.status?.resources ?? []) as any[]) {
     if (!r?.kind || !r.namespace) continue;
     // The InferenceService itself is judged above, with its labels.
-    if (r.kind === 'InferenceService' && isvc && r.name === isvc.metadata.name && r.namespace === isvc.metadata.namespace) continue;
+    if (
+      r.kind === 'InferenceService' &&
+      r.name === name &&
+      r.namespace === namespace
+    )
+      continue;
     requests.push({
       group: r.group ?? '',
+      ...(r.version ? { version: String(r.version) } : {}),
+      kind: String(r.kind),
       resource: resourceOfKind(r.kind),
       operation: '',
+      namespace: r.namespace,
+      ...(r.name ? { name: String(r.name) } : {}),
       namespaceLabels: labelsOf(r.namespace),
     });
   }
   return requests.flatMap(r =>
-    (r.resource === 'pods' ? ['CREATE'] : ['CREATE', 'UPDATE']).map(operation => ({ ...r, operation })),
+    (r.resource === 'pods' ? ['CREATE'] : ['CREATE', 'UPDATE']).map(
+      operation => ({ ...r, operation }),
+    ),
   );
 }
 
-/** Does the webhook intercept anything this entity's deployment sends? */
-export function interceptsAny(webhook: WebhookEntry, requests: AdmissionRequest[]): boolean {
-  return requests.some(r => webhookIntercepts(webhook, r));
+/** Does the webhook intercept anything this entity's deployment sends? `yes` wins over `maybe`, `maybe` over `no`. */
+export function interception(
+  webhook: WebhookEntry,
+  requests: AdmissionRequest[],
+): Interception {
+  let maybe: Interception | undefined;
+  let no: Interception | undefined;
+  for (const r of requests) {
+    const i = webhookIntercepts(webhook, r);
+    if (i.verdict === 'yes') return i;
+    if (i.verdict === 'maybe') maybe ??= i;
+    else if (i.why) no ??= i;
+  }
+  return maybe ?? no ?? NO;
+}
+
+/** Whether the webhook certainly intercepts something this entity's deployment sends. */
+export function interceptsAny(
+  webhook: WebhookEntry,
+  requests: AdmissionRequest[],
+): boolean {
+  return interception(webhook, requests).verdict === 'yes';
 }
 
 export function webhookKindResource(w: WebhookEntry): string {
@@ -238,37 +491,76 @@ export function webhookKindResource(w: WebhookEntry): string {
 }
 
 /** Whether a dead webhook blocks this entity, in words. */
-export function blockingVerdict(w: WebhookEntry, intercepts: boolean): string {
-  if (!intercepts) return "no (its rules and selectors match nothing this entity's deployment creates)";
-  const cel = w.matchConditions ? '; its matchConditions are not evaluated here' : '';
+export function blockingVerdict(w: WebhookEntry, i: Interception): string {
+  if (i.verdict === 'no') {
+    return `no (${
+      i.why ??
+      "its rules and selectors match nothing this entity's deployment creates"
+    })`;
+  }
+  const effect =
+    w.failurePolicy === 'Fail'
+      ? 'failurePolicy Fail: requests are denied'
+      : 'failurePolicy Ignore: requests pass after the call fails';
+  if (i.verdict === 'maybe')
+    return `may intercept (${i.why}); if it does, ${effect}`;
+  const because = i.why ? `; ${i.why}` : '';
   return w.failurePolicy === 'Fail'
-    ? `yes (failurePolicy Fail: requests are denied${cel})`
-    : `slows it (failurePolicy Ignore: requests pass after the call fails${cel})`;
+    ? `yes (${effect}${because})`
+    : `slows it (${effect}${because})`;
 }
 
 /** The evidence for one webhook whose Service cannot serve it: where it points, why not, what it intercepts. */
-export function deadWebhookEvidence(label: string, w: WebhookEntry, chain: ServiceChain, intercepts: boolean): Evidence {
+export function deadWebhookEvidence(
+  label: string,
+  w: WebhookEntry,
+  chain: ServiceChain,
+  intercepts: Interception,
+): Evidence {
   return {
-    object: { kind: w.configKind, name: w.configName, apiVersion: 'admissionregistration.k8s.io/v1' },
+    object: {
+      kind: w.configKind,
+      name: w.configName,
+      apiVersion: 'admissionregistration.k8s.io/v1',
+    },
     label: `${label} ${w.webhookName}`,
     fields: {
       'clientConfig.service': `${w.service!.namespace}/${w.service!.name}`,
-      ...(w.service!.port !== undefined && w.service!.port !== 443 ? { 'clientConfig.service.port': String(w.service!.port) } : {}),
+      ...(w.service!.port !== undefined && w.service!.port !== 443
+        ? { 'clientConfig.service.port': String(w.service!.port) }
+        : {}),
       cause: chain.cause ?? 'unknown',
       failurePolicy: w.failurePolicy,
       intercepts: describeRules(w) || 'nothing',
       namespaceSelector: JSON.stringify(w.namespaceSelector ?? {}),
       objectSelector: JSON.stringify(w.objectSelector ?? {}),
+      ...(w.matchConditions
+        ? {
+            matchConditions: clip(
+              w.matchConditions
+                .map(c => `${c.name}: ${c.expression}`)
+                .join('; '),
+              1000,
+            ),
+          }
+        : {}),
       'blocks this entity': blockingVerdict(w, intercepts),
     },
   };
 }
 
 /** The last step of a webhook fix: make Argo CD retry now instead of at its next backoff. */
-export function argoRefreshStep(target: TriageTarget, text: string): RemediationStep {
+export function argoRefreshStep(
+  target: TriageTarget,
+  text: string,
+): RemediationStep {
   return {
     text,
-    command: `kubectl -n ${target.argoApp?.namespace ?? 'argocd'} annotate applications.argoproj.io ${target.argoApp?.name ?? '<app>'} argocd.argoproj.io/refresh=hard --overwrite`,
+    command: `kubectl -n ${
+      target.argoApp?.namespace ?? 'argocd'
+    } annotate applications.argoproj.io ${
+      target.argoApp?.name ?? '<app>'
+    } argocd.argoproj.io/refresh=hard --overwrite`,
   };
 }
 
@@ -285,4 +577,3 @@ export function readWebhooksWithChains(
     firstReadError(snapshot, SERVICE_CHAIN_COLLECTIONS);
   return unread ? { unread } : { webhooks };
 }
-

@@ -13,6 +13,7 @@ import {
   TriageTarget,
 } from '../types';
 import { FAILURE_MODES } from '../failureModes';
+import { reportSources } from './argocdHub';
 
 const STAGE_ORDER = new Map(TRIAGE_STAGES.map(s => [s.id, s.order]));
 const RUNS_AFTER: ReadonlySet<CheckStatus> = new Set(['pass', 'warn']);
@@ -27,8 +28,8 @@ export function orderChecks(checks: TriageCheck[]): TriageCheck[] {
     .map((c, i) => ({ c, i }))
     .sort(
       (a, b) =>
-        (STAGE_ORDER.get(a.c.stage) ?? 99) - (STAGE_ORDER.get(b.c.stage) ?? 99) ||
-        a.i - b.i,
+        (STAGE_ORDER.get(a.c.stage) ?? 99) -
+          (STAGE_ORDER.get(b.c.stage) ?? 99) || a.i - b.i,
     )
     .map(x => x.c);
 }
@@ -71,7 +72,10 @@ export function overallStatus(checks: CheckResult[]): OverallStatus {
   return 'healthy';
 }
 
-function firstStage(checks: CheckResult[], statuses: CheckStatus[]): TriageStage | undefined {
+function firstStage(
+  checks: CheckResult[],
+  statuses: CheckStatus[],
+): TriageStage | undefined {
   return checks.find(c => statuses.includes(c.status))?.stage;
 }
 
@@ -99,7 +103,8 @@ export function runTriage(options: {
     results,
   };
   const checks: CheckResult[] = [];
-  const withheld = options.binding?.bound === false ? options.binding : undefined;
+  const withheld =
+    options.binding?.bound === false ? options.binding : undefined;
   for (const check of orderChecks(options.checks)) {
     const result: CheckResult =
       withheld && check.readsTargetObjects
@@ -115,9 +120,11 @@ export function runTriage(options: {
     results.set(check.id, result);
     checks.push(result);
   }
+  const sources = reportSources(options.target, options.snapshot);
   const modes = new Map<string, FailureModeSummary>();
   for (const c of checks) {
-    if (!c.failureMode || (c.status !== 'fail' && c.status !== 'warn')) continue;
+    if (!c.failureMode || (c.status !== 'fail' && c.status !== 'warn'))
+      continue;
     const m = modes.get(c.failureMode) ?? {
       id: c.failureMode,
       title: FAILURE_MODES[c.failureMode]?.title ?? c.failureMode,
@@ -138,6 +145,7 @@ export function runTriage(options: {
     checks,
     snapshotTime: options.snapshot.readAt,
     ...(options.binding ? { binding: options.binding } : {}),
+    ...(sources ? { sources } : {}),
     generatedAt: (options.now ?? new Date()).toISOString(),
   };
 }
@@ -148,8 +156,17 @@ export function runTriage(options: {
  * @public
  */
 export function needsControllerLogs(report: TriageReport): boolean {
-  const watched = ['kserve.controller', 'kserve.webhook-endpoints', 'kserve.inferenceservice', 'argocd.sync'];
-  return report.checks.some(
-    c => watched.includes(c.id) && (c.status === 'fail' || c.status === 'warn'),
-  ) && report.checks.find(c => c.id === 'cluster.reachable')?.status === 'pass';
+  const watched = [
+    'kserve.controller',
+    'kserve.webhook-endpoints',
+    'kserve.inferenceservice',
+    'argocd.sync',
+  ];
+  return (
+    report.checks.some(
+      c =>
+        watched.includes(c.id) && (c.status === 'fail' || c.status === 'warn'),
+    ) &&
+    report.checks.find(c => c.id === 'cluster.reachable')?.status === 'pass'
+  );
 }

@@ -37,7 +37,9 @@ describe('createKubernetesClient against a real API server', () => {
   });
 
   it('classifies a wrong CA as a TLS failure', async () => {
-    const client = createKubernetesClient(conn(env.tokens.reader, { caData: undefined }));
+    const client = createKubernetesClient(
+      conn(env.tokens.reader, { caData: undefined }),
+    );
     const res = await client.request({ path: '/version' });
     expect(res.ok).toBe(false);
     expect(!res.ok && res.error.reason).toBe('tls');
@@ -46,30 +48,47 @@ describe('createKubernetesClient against a real API server', () => {
   it('classifies a bad token as unauthorized (401)', async () => {
     const client = createKubernetesClient(conn('not-a-token'));
     const res = await client.request({ path: '/api/v1/nodes' });
-    expect(!res.ok && res.error).toMatchObject({ reason: 'unauthorized', httpStatus: 401 });
+    expect(!res.ok && res.error).toMatchObject({
+      reason: 'unauthorized',
+      httpStatus: 401,
+    });
   });
 
   it('names the missing RBAC rule when the identity has no binding', async () => {
     const client = createKubernetesClient(conn(env.tokens.nobody));
-    const snapshot = await createClusterSnapshotLoader({ client, namespaces: { kserve: 'kserve', kyverno: 'kyverno' } }).load();
+    const snapshot = await createClusterSnapshotLoader({
+      client,
+      namespaces: { kserve: 'kserve', kyverno: 'kyverno' },
+    }).load();
     const crds = snapshot.collections.customResourceDefinitions!;
     expect(crds.ok).toBe(false);
     expect(!crds.ok && crds.error).toMatchObject({
       reason: 'forbidden',
       httpStatus: 403,
-      missingRule: { apiGroup: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', verb: 'list' },
+      missingRule: {
+        apiGroup: 'apiextensions.k8s.io',
+        resource: 'customresourcedefinitions',
+        verb: 'list',
+      },
     });
   });
 
   it('reads a whole snapshot: one call per collection and namespace, Services only where webhooks point', async () => {
     const client = createKubernetesClient(conn(env.tokens.reader));
-    const snapshot = await createClusterSnapshotLoader({ client, namespaces: { kserve: 'kserve', kyverno: 'kyverno' } }).load();
-    // /version + 8 cluster-wide LISTs + 3 kinds (deployments, pods, events) x 2 control-plane namespaces
+    const snapshot = await createClusterSnapshotLoader({
+      client,
+      namespaces: { kserve: 'kserve', kyverno: 'kyverno' },
+    }).load();
+    // /version + 11 cluster-wide LISTs + 3 kinds (deployments, pods, events) x 2 control-plane namespaces
     // + Services and EndpointSlices x 2 namespaces (kserve, kyverno: where the healthy scenario's webhooks
     // point, which are the control-plane ones); every LIST is one page of at most 500 items here.
-    expect(snapshot.requestCount).toBe(19);
+    expect(snapshot.requestCount).toBe(22);
     for (const [name, r] of Object.entries(snapshot.collections)) {
-      expect([name, r!.ok]).toEqual([name, true]);
+      // The healthy scenario runs Kyverno 1.12, which has no ValidatingPolicy CRD (1.14+).
+      expect([name, r!.ok ? 'read' : r!.error.reason]).toEqual([
+        name,
+        name === 'validatingPolicies' ? 'not-installed' : 'read',
+      ]);
     }
   });
 
@@ -104,7 +123,9 @@ describe('createKubernetesClient against a real API server', () => {
 
   it('loads the connection from the kubeconfig the testenv wrote', async () => {
     const c = loadKubeconfig(env.kubeconfigPath, 'reader');
-    const res = await createKubernetesClient(c).request({ path: '/api/v1/namespaces' });
+    const res = await createKubernetesClient(c).request({
+      path: '/api/v1/namespaces',
+    });
     expect(res.ok).toBe(true);
   });
 
@@ -140,13 +161,21 @@ describe('createKubernetesClient against a real API server', () => {
     it('fails an answer over the size cap instead of cutting it short', async () => {
       handler = (_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ kind: 'List', items: Array.from({ length: 5000 }, (_, i) => ({ i })) }));
+        res.end(
+          JSON.stringify({
+            kind: 'List',
+            items: Array.from({ length: 5000 }, (_, i) => ({ i })),
+          }),
+        );
       };
-      const res = await local({ maxBodyBytes: 10_000 }).request({ path: '/api/v1/services' });
+      const res = await local({ maxBodyBytes: 10_000 }).request({
+        path: '/api/v1/services',
+      });
       expect(!res.ok && res.error).toMatchObject({
         reason: 'failed',
         request: 'GET /api/v1/services',
-        message: 'the answer is larger than 10000 bytes, the most this client reads',
+        message:
+          'the answer is larger than 10000 bytes, the most this client reads',
       });
     });
 
@@ -158,14 +187,19 @@ describe('createKubernetesClient against a real API server', () => {
       const res = await local().request({ path: '/api/v1/services' });
       expect(!res.ok && res.error).toMatchObject({
         reason: 'failed',
-        message: 'the answer is not JSON (Content-Type text/html): <html>login page of a proxy</html>',
+        message:
+          'the answer is not JSON (Content-Type text/html): <html>login page of a proxy</html>',
       });
     });
 
     it('fails a LIST whose answer has no items array, or that hands back the same continue token', async () => {
       handler = (req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(req.url!.startsWith('/api/v1/services') ? '{}' : '{"items":[{}],"metadata":{"continue":"again"}}');
+        res.end(
+          req.url!.startsWith('/api/v1/services')
+            ? '{}'
+            : '{"items":[{}],"metadata":{"continue":"again"}}',
+        );
       };
       const empty = await listAll(local(), '/api/v1/services');
       expect(!empty.ok && empty.error).toMatchObject({
@@ -174,7 +208,9 @@ describe('createKubernetesClient against a real API server', () => {
         message: 'the answer is not a list: it has no items array',
       });
       const looping = await listAll(local(), '/api/v1/pods');
-      expect(!looping.ok && looping.error.message).toBe('the server answered a continue token with the same token');
+      expect(!looping.ok && looping.error.message).toBe(
+        'the server answered a continue token with the same token',
+      );
     });
 
     it('waits a 503 Retry-After once and returns the second answer', async () => {
@@ -199,8 +235,13 @@ describe('createKubernetesClient against a real API server', () => {
 
     it('waits a 429 Retry-After once, then reports throttled', async () => {
       handler = (_req, res) => {
-        res.writeHead(429, { 'Retry-After': '1', 'Content-Type': 'application/json' });
-        res.end('{"kind":"Status","message":"Too many requests, please try again later.","code":429}');
+        res.writeHead(429, {
+          'Retry-After': '1',
+          'Content-Type': 'application/json',
+        });
+        res.end(
+          '{"kind":"Status","message":"Too many requests, please try again later.","code":429}',
+        );
       };
       const client = local();
       const started = Date.now();
@@ -208,7 +249,8 @@ describe('createKubernetesClient against a real API server', () => {
       expect(!res.ok && res.error).toMatchObject({
         reason: 'throttled',
         httpStatus: 429,
-        message: 'Too many requests, please try again later. (refused again after waiting 1000 ms as asked)',
+        message:
+          'Too many requests, please try again later. (refused again after waiting 1000 ms as asked)',
       });
       expect(client.requestCount()).toBe(2);
       expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -223,7 +265,8 @@ describe('createKubernetesClient against a real API server', () => {
       const res = await client.request({ path: '/api/v1/services' });
       expect(!res.ok && res.error).toMatchObject({
         reason: 'throttled',
-        message: 'too many requests (the server asked to retry after 2000 ms, past the 1000 ms timeout)',
+        message:
+          'too many requests (the server asked to retry after 2000 ms, past the 1000 ms timeout)',
       });
       expect(client.requestCount()).toBe(1);
     });
@@ -235,7 +278,9 @@ describe('createKubernetesClient against a real API server', () => {
         res.on('close', () => clearInterval(timer));
       };
       const started = Date.now();
-      const res = await local({ timeoutMs: 400 }).request({ path: '/api/v1/services' });
+      const res = await local({ timeoutMs: 400 }).request({
+        path: '/api/v1/services',
+      });
       expect(!res.ok && res.error.reason).toBe('timeout');
       expect(Date.now() - started).toBeLessThan(1500);
     });
@@ -260,7 +305,9 @@ describe('createKubernetesClient against a real API server', () => {
 describe('createKubernetesClient against a stalled server', () => {
   it('gives up after its timeout with reason timeout', async () => {
     const sockets: net.Socket[] = [];
-    const server = net.createServer(s => sockets.push(s)).listen(0, '127.0.0.1');
+    const server = net
+      .createServer(s => sockets.push(s))
+      .listen(0, '127.0.0.1');
     await new Promise(r => server.once('listening', r));
     const port = (server.address() as net.AddressInfo).port;
     const client = createKubernetesClient({
@@ -287,5 +334,72 @@ describe('createKubernetesClient against a stalled server', () => {
     });
     const res = await client.request({ path: '/version' });
     expect(!res.ok && res.error.reason).toBe('unreachable');
+  });
+});
+
+describe('createKubernetesClient through a Backstage backend (the Kubernetes plugin proxy)', () => {
+  let server: http.Server;
+  let url: string;
+  const seen: http.IncomingHttpHeaders[] = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.endsWith('/version')) {
+        res.end(JSON.stringify({ gitVersion: 'v1.36.3' }));
+        return;
+      }
+      // How a Backstage backend answers its own failures, e.g. an unknown cluster.
+      res.statusCode = 404;
+      res.end(
+        JSON.stringify({
+          error: { name: 'NotFoundError', message: "Cluster 'gone' not found" },
+        }),
+      );
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${
+      (server.address() as net.AddressInfo).port
+    }/api/kubernetes/proxy`;
+  });
+  afterAll(async () => {
+    await new Promise(r => server.close(r));
+  });
+
+  it('never sends a token over plain http unless the connection allows it (a discovered backend URL)', async () => {
+    const refused = createKubernetesClient({
+      name: 'c',
+      url,
+      credentials: staticCredentials({ token: 't' }),
+    });
+    const r = await refused.request({ path: '/version' });
+    expect(r.ok ? 'sent' : r.error.message).toContain(
+      'is not https; tokens are never sent in clear text',
+    );
+    expect(seen).toHaveLength(0);
+  });
+
+  it('sends the extra headers of the credentials, and reads a Backstage error as a failed read, not a missing resource', async () => {
+    const client = createKubernetesClient({
+      name: 'c',
+      url,
+      allowPlainHttp: true,
+      credentials: async () => ({
+        token: 'plugin-token',
+        headers: { 'Backstage-Kubernetes-Cluster': 'prod' },
+      }),
+    });
+    const ok = await client.request({ path: '/version' });
+    expect(ok.ok && ok.body.gitVersion).toBe('v1.36.3');
+    expect(seen[0]).toMatchObject({
+      authorization: 'Bearer plugin-token',
+      'backstage-kubernetes-cluster': 'prod',
+    });
+    const missing = await client.request({
+      path: '/apis/serving.kserve.io/v1beta1/inferenceservices',
+    });
+    expect(
+      missing.ok ? undefined : [missing.error.reason, missing.error.message],
+    ).toEqual(['failed', "NotFoundError: Cluster 'gone' not found"]);
   });
 });

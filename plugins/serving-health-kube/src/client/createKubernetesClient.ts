@@ -264,6 +264,8 @@ export function createKubernetesClient(
         headers['Content-Length'] = String(payload.length);
       }
 
+      // The request, for the response handler to abort (it is made after the handler is defined).
+      const sent: { req?: http.ClientRequest } = {};
       const onResponse = (res: http.IncomingMessage) => {
         const status = res.statusCode ?? 0;
         const chunks: Buffer[] = [];
@@ -279,7 +281,7 @@ export function createKubernetesClient(
                 httpStatus: status,
               },
             );
-            httpReq.destroy();
+            sent.req?.destroy();
             return;
           }
           chunks.push(chunk);
@@ -350,7 +352,7 @@ export function createKubernetesClient(
         method,
         headers,
       };
-      const httpReq = plainAgent
+      const httpReq = (sent.req = plainAgent
         ? http.request(
             { ...target, port: base.port || 80, agent: plainAgent },
             onResponse,
@@ -364,7 +366,7 @@ export function createKubernetesClient(
               agent: agentFor(creds),
             },
             onResponse,
-          );
+          ));
 
       state.timer = setTimeout(() => {
         fail('timeout', `no answer within ${timeoutMs} ms`);

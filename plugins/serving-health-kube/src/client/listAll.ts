@@ -23,6 +23,8 @@ export interface ListOptions<T> {
   pageSize?: number;
   /** Applied to every item as its page arrives, so what is dropped is never held for the whole list. */
   map?: (item: any) => T;
+  /** Only the objects with these labels. */
+  labelSelector?: string;
 }
 
 /**
@@ -43,9 +45,12 @@ export async function listAll<T = any>(
   let token: string | undefined;
   let restarted = false;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const res = await client.request<{ items?: unknown; metadata?: { continue?: string } }>({
+    const res = await client.request<{
+      items?: unknown;
+      metadata?: { continue?: string };
+    }>({
       path,
-      query: { limit, continue: token },
+      query: { limit, continue: token, labelSelector: options.labelSelector },
     });
     if (!res.ok) {
       if (res.status === 410 && token !== undefined && !restarted) {

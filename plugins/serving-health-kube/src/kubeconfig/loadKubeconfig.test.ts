@@ -34,7 +34,9 @@ kind: Config
 current-context: one
 clusters:
 - name: c1
-  cluster: {server: "https://127.0.0.1:6443", certificate-authority-data: ${Buffer.from(PEM).toString('base64')}}
+  cluster: {server: "https://127.0.0.1:6443", certificate-authority-data: ${Buffer.from(
+    PEM,
+  ).toString('base64')}}
 users:
 - name: u1
   user: {token: secret-token}
@@ -47,38 +49,64 @@ contexts:
   context: {cluster: c1, user: u2}
 `);
     const one = loadKubeconfig(f);
-    expect(one).toMatchObject({ name: 'c1', url: 'https://127.0.0.1:6443', caData: PEM });
+    expect(one).toMatchObject({
+      name: 'c1',
+      url: 'https://127.0.0.1:6443',
+      caData: PEM,
+    });
     expect((await one.credentials()).token).toBe('secret-token');
     expect((await loadKubeconfig(f, 'two').credentials()).token).toBe('other');
   });
 
   it('names a missing context, an unreadable file, bad YAML and what KubeConfig rejects', () => {
     const f = write('current-context: nope\ncontexts: []\n');
-    expect(() => loadKubeconfig(f)).toThrow(`Kubeconfig ${f} has no context 'nope'`);
-    expect(() => loadKubeconfig(path.join(dir, 'missing.yaml'))).toThrow('Cannot read kubeconfig');
+    expect(() => loadKubeconfig(f)).toThrow(
+      `Kubeconfig ${f} has no context 'nope'`,
+    );
+    expect(() => loadKubeconfig(path.join(dir, 'missing.yaml'))).toThrow(
+      'Cannot read kubeconfig',
+    );
     const bad = write('clusters: [\n  - {name: c\n');
-    expect(() => loadKubeconfig(bad)).toThrow(`Kubeconfig ${bad} is not valid YAML`);
+    expect(() => loadKubeconfig(bad)).toThrow(
+      `Kubeconfig ${bad} is not valid YAML`,
+    );
     const noServer = write('clusters: [{name: c, cluster: {}}]\n');
-    expect(() => loadKubeconfig(noServer)).toThrow(`Kubeconfig ${noServer}: clusters[0].cluster.server is missing`);
+    expect(() => loadKubeconfig(noServer)).toThrow(
+      `Kubeconfig ${noServer}: clusters[0].cluster.server is missing`,
+    );
   });
 
   it('refuses what it would silently get wrong, saying why', () => {
-    expect(() => loadKubeconfig(withUser('{username: admin, password: secret}'))).toThrow(
+    expect(() =>
+      loadKubeconfig(withUser('{username: admin, password: secret}')),
+    ).toThrow(
       /user 'u' uses username\/password \(basic auth\), which Kubernetes removed in 1\.19/,
     );
-    expect(() => loadKubeconfig(withUser('{token: t, as: someone-else}'))).toThrow(
-      /user 'u' impersonates 'someone-else'/,
+    expect(() =>
+      loadKubeconfig(withUser('{token: t, as: someone-else}')),
+    ).toThrow(/user 'u' impersonates 'someone-else'/);
+    expect(() =>
+      loadKubeconfig(
+        withUser(
+          '{token: t}',
+          '{server: "https://h", proxy-url: "socks5://p:1080"}',
+        ),
+      ),
+    ).toThrow(
+      /proxy-url with scheme socks5; serving-health tunnels through http:\/\/ and https:\/\/ proxies only/,
     );
     expect(() =>
-      loadKubeconfig(withUser('{token: t}', '{server: "https://h", proxy-url: "socks5://p:1080"}')),
-    ).toThrow(/proxy-url with scheme socks5; serving-health tunnels through http:\/\/ and https:\/\/ proxies only/);
-    expect(() => loadKubeconfig(withUser('{token: t}', '{server: "http://h:8080"}'))).toThrow(
+      loadKubeconfig(withUser('{token: t}', '{server: "http://h:8080"}')),
+    ).toThrow(
       /has server http:\/\/h:8080; serving-health talks to API servers over https only/,
     );
   });
 
   it("reads kubectl's files without --kubeconfig: $KUBECONFIG merged (first wins), else ~/.kube/config", async () => {
-    const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME };
+    const saved = {
+      KUBECONFIG: process.env.KUBECONFIG,
+      HOME: process.env.HOME,
+    };
     try {
       const first = write(`
 current-context: a
@@ -92,7 +120,11 @@ clusters: [{name: c, cluster: {server: "https://second"}}, {name: d, cluster: {s
 users: [{name: u, user: {token: from-second}}]
 contexts: [{name: b, context: {cluster: d, user: u}}]
 `);
-      process.env.KUBECONFIG = [path.join(dir, 'absent.yaml'), first, second].join(path.delimiter);
+      process.env.KUBECONFIG = [
+        path.join(dir, 'absent.yaml'),
+        first,
+        second,
+      ].join(path.delimiter);
       expect(defaultKubeconfigFiles()).toHaveLength(3);
       const a = loadKubeconfig();
       expect(a.url).toBe('https://first');
@@ -103,7 +135,11 @@ contexts: [{name: b, context: {cluster: d, user: u}}]
       const home = fs.mkdtempSync(path.join(dir, 'home-'));
       process.env.HOME = home;
       expect(() => loadKubeconfig()).toThrow(
-        `No kubeconfig: none given, and ${path.join(home, '.kube', 'config')} does not exist`,
+        `No kubeconfig: none given, and ${path.join(
+          home,
+          '.kube',
+          'config',
+        )} does not exist`,
       );
       fs.mkdirSync(path.join(home, '.kube'));
       fs.copyFileSync(first, path.join(home, '.kube', 'config'));
@@ -141,13 +177,17 @@ describe('kubeconfig users against a real API server', () => {
             name: 'testenv',
             cluster: {
               server: env().url,
-              'certificate-authority-data': Buffer.from(env().caData).toString('base64'),
+              'certificate-authority-data': Buffer.from(env().caData).toString(
+                'base64',
+              ),
               ...cluster,
             },
           },
         ],
         users: [{ name: 'someone', user }],
-        contexts: [{ name: 'test', context: { cluster: 'testenv', user: 'someone' } }],
+        contexts: [
+          { name: 'test', context: { cluster: 'testenv', user: 'someone' } },
+        ],
       }),
     );
     return file;
@@ -158,12 +198,15 @@ describe('kubeconfig users against a real API server', () => {
     const text = typeof output === 'string' ? output : JSON.stringify(output);
     fs.writeFileSync(
       file,
-      `#!/bin/sh\necho run >> "${path.join(dir, 'runs')}"\ncat <<'JSON'${exitCode ? ' >&2' : ''}\n${text}\nJSON\nexit ${exitCode}\n`,
+      `#!/bin/sh\necho run >> "${path.join(dir, 'runs')}"\ncat <<'JSON'${
+        exitCode ? ' >&2' : ''
+      }\n${text}\nJSON\nexit ${exitCode}\n`,
       { mode: 0o755 },
     );
     return file;
   };
-  const runs = () => fs.readFileSync(path.join(dir, 'runs'), 'utf8').trim().split('\n').length;
+  const runs = () =>
+    fs.readFileSync(path.join(dir, 'runs'), 'utf8').trim().split('\n').length;
   const execCredential = (status: object) => ({
     apiVersion: 'client.authentication.k8s.io/v1',
     kind: 'ExecCredential',
@@ -173,7 +216,10 @@ describe('kubeconfig users against a real API server', () => {
   it('reads a snapshot as an exec credential plugin user, running the plugin once while its credential lasts', async () => {
     script(
       'credential-plugin',
-      execCredential({ token: env().tokens.reader, expirationTimestamp: new Date(Date.now() + 3600_000).toISOString() }),
+      execCredential({
+        token: env().tokens.reader,
+        expirationTimestamp: new Date(Date.now() + 3600_000).toISOString(),
+      }),
     );
     const file = kubeconfig({
       exec: {
@@ -184,9 +230,16 @@ describe('kubeconfig users against a real API server', () => {
       },
     });
     const client = createKubernetesClient(loadKubeconfig(file));
-    const snapshot = await createClusterSnapshotLoader({ client, namespaces }).load();
+    const snapshot = await createClusterSnapshotLoader({
+      client,
+      namespaces,
+    }).load();
     for (const [name, r] of Object.entries(snapshot.collections)) {
-      expect([name, r!.ok]).toEqual([name, true]);
+      // The healthy scenario runs Kyverno 1.12, which has no ValidatingPolicy CRD (1.14+).
+      expect([name, r!.ok ? 'read' : r!.error.reason]).toEqual([
+        name,
+        name === 'validatingPolicies' ? 'not-installed' : 'read',
+      ]);
     }
     expect(runs()).toBe(1);
   });
@@ -194,9 +247,14 @@ describe('kubeconfig users against a real API server', () => {
   it('reports a failing exec plugin as unauthorized with what it printed', async () => {
     script('credential-plugin', 'no cached login; run sso login first', 1);
     const file = kubeconfig({
-      exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './credential-plugin' },
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: './credential-plugin',
+      },
     });
-    const res = await createKubernetesClient(loadKubeconfig(file)).request({ path: '/version' });
+    const res = await createKubernetesClient(loadKubeconfig(file)).request({
+      path: '/version',
+    });
     expect(!res.ok && res.error).toMatchObject({
       reason: 'unauthorized',
       message: expect.stringContaining('no cached login; run sso login first'),
@@ -205,7 +263,10 @@ describe('kubeconfig users against a real API server', () => {
 
   it('refreshes an expired auth-provider token through its command', async () => {
     script('gcloud', {
-      credential: { access_token: env().tokens.reader, token_expiry: new Date(Date.now() + 3600_000).toISOString() },
+      credential: {
+        access_token: env().tokens.reader,
+        token_expiry: new Date(Date.now() + 3600_000).toISOString(),
+      },
     });
     const file = kubeconfig({
       'auth-provider': {
@@ -219,7 +280,9 @@ describe('kubeconfig users against a real API server', () => {
         },
       },
     });
-    const res = await createKubernetesClient(loadKubeconfig(file)).request({ path: '/api/v1/nodes' });
+    const res = await createKubernetesClient(loadKubeconfig(file)).request({
+      path: '/api/v1/nodes',
+    });
     expect(res.ok).toBe(true);
     expect(runs()).toBe(1);
   });
@@ -227,7 +290,9 @@ describe('kubeconfig users against a real API server', () => {
   it('reads a rotated token file at the next request', async () => {
     const tokenFile = path.join(dir, 'token');
     fs.writeFileSync(tokenFile, `${env().tokens.nobody}\n`);
-    const client = createKubernetesClient(loadKubeconfig(kubeconfig({ tokenFile: './token' })));
+    const client = createKubernetesClient(
+      loadKubeconfig(kubeconfig({ tokenFile: './token' })),
+    );
     const before = await client.request({ path: '/api/v1/nodes' });
     expect(!before.ok && before.error.reason).toBe('forbidden');
     fs.writeFileSync(tokenFile, `${env().tokens.reader}\n`);
@@ -239,24 +304,33 @@ describe('kubeconfig users against a real API server', () => {
     const connects: string[] = [];
     const tunnels: net.Socket[] = [];
     const proxy = http.createServer();
-    proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-      connects.push(req.url!);
-      tunnels.push(socket);
-      const [host, port] = req.url!.split(':');
-      const upstream = net.connect(Number(port), host, () => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(socket).pipe(upstream);
-      });
-      upstream.on('error', () => socket.destroy());
-      socket.on('error', () => upstream.destroy());
-    });
+    proxy.on(
+      'connect',
+      (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+        connects.push(req.url!);
+        tunnels.push(socket);
+        const [host, port] = req.url!.split(':');
+        const upstream = net.connect(Number(port), host, () => {
+          socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+          upstream.write(head);
+          upstream.pipe(socket).pipe(upstream);
+        });
+        upstream.on('error', () => socket.destroy());
+        socket.on('error', () => upstream.destroy());
+      },
+    );
     await new Promise<void>(r => proxy.listen(0, '127.0.0.1', r));
     try {
       const { port } = proxy.address() as net.AddressInfo;
-      const file = kubeconfig({ token: env().tokens.reader }, { 'proxy-url': `http://127.0.0.1:${port}` });
+      const file = kubeconfig(
+        { token: env().tokens.reader },
+        { 'proxy-url': `http://127.0.0.1:${port}` },
+      );
       const client = createKubernetesClient(loadKubeconfig(file));
-      const snapshot = await createClusterSnapshotLoader({ client, namespaces }).load();
+      const snapshot = await createClusterSnapshotLoader({
+        client,
+        namespaces,
+      }).load();
       expect(snapshot.version.ok).toBe(true);
       expect(snapshot.collections.inferenceServices?.ok).toBe(true);
       expect(connects.length).toBeGreaterThan(0);

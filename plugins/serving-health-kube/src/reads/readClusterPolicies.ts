@@ -1,5 +1,4 @@
 import {
-  isKyvernoPolicy,
   KubeObject,
   NotEvaluated,
   PolicySource,
@@ -21,8 +20,9 @@ const describe = (r: { status?: number; error: { message: string } }) =>
   `${r.error.message}${r.status ? ` (HTTP ${r.status})` : ''}`;
 
 /**
- * The cluster's Kyverno ClusterPolicies and Policies, and the CEL policies it enforces (listed as not
- * evaluated). Cluster-wide policies that cannot be read are an error: the step asked for them.
+ * The cluster's Kyverno ClusterPolicies, Policies and ValidatingPolicies, and the ValidatingAdmissionPolicies
+ * it enforces (listed as not evaluated). Cluster-wide policies that cannot be read are an error: the step asked
+ * for them.
  *
  * @public
  */
@@ -38,7 +38,10 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
     ['clusterpolicies', 'ClusterPolicy'],
     ['policies', 'Policy'],
   ]) {
-    const r = await listAll<KubeObject>(client, `/apis/kyverno.io/v1/${resource}`);
+    const r = await listAll<KubeObject>(
+      client,
+      `/apis/kyverno.io/v1/${resource}`,
+    );
     if (!r.ok) {
       if (r.status === 404)
         throw new ClusterPolicyReadError(
@@ -60,24 +63,36 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
       );
     }
     for (const item of r.items) {
-      const policy = { apiVersion: 'kyverno.io/v1', kind, ...item };
-      if (isKyvernoPolicy(policy)) policies.push({ source, policy });
+      policies.push({
+        source,
+        policy: { apiVersion: 'kyverno.io/v1', kind, ...item },
+      });
     }
   }
-  for (const [apiPath, kind] of [
-    [
-      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies',
-      'ValidatingAdmissionPolicy',
-    ],
+  // Kyverno 1.14+ CEL policies are evaluated like the others; Kubernetes' own act only through bindings.
+  for (const [apiPath, kind, evaluated] of [
     [
       '/apis/policies.kyverno.io/v1alpha1/validatingpolicies',
       'ValidatingPolicy',
+      true,
     ],
-  ]) {
+    [
+      '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies',
+      'ValidatingAdmissionPolicy',
+      false,
+    ],
+  ] as const) {
     const r = await listAll<KubeObject>(client, apiPath);
     if (r.ok) {
-      for (const item of r.items)
-        notEvaluated.push(unsupportedPolicy({ ...item, kind }, source));
+      for (const item of r.items) {
+        const policy = {
+          apiVersion: apiPath.split('/').slice(2, 4).join('/'),
+          kind,
+          ...item,
+        };
+        if (evaluated) policies.push({ source, policy });
+        else notEvaluated.push(unsupportedPolicy(policy, source));
+      }
     } else if (r.status !== 404) {
       notEvaluated.push({
         feature: kind,
@@ -87,7 +102,11 @@ export async function readClusterPolicies(client: KubernetesClient): Promise<{
       });
     }
   }
-  return { policies, notEvaluated, namespaceLabels: await readNamespaceLabels(client) };
+  return {
+    policies,
+    notEvaluated,
+    namespaceLabels: await readNamespaceLabels(client),
+  };
 }
 
 /**

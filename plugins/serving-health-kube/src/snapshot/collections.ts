@@ -17,6 +17,8 @@ export interface CollectionSpec {
   path: string;
   /** As a kubectl user would type the read. */
   kubectl: string;
+  /** Only the objects with these labels (`labelSelector` of the LIST). */
+  labelSelector?: string;
   /** A custom resource: 404 means its CRD is not installed. */
   custom?: boolean;
   /**
@@ -32,7 +34,9 @@ export interface CollectionSpec {
  *
  * @public
  */
-export function webhookServiceNamespaces(configurations: KubeObject[]): string[] {
+export function webhookServiceNamespaces(
+  configurations: KubeObject[],
+): string[] {
   const namespaces = new Set<string>();
   for (const configuration of configurations) {
     for (const webhook of (configuration as any).webhooks ?? []) {
@@ -56,7 +60,10 @@ export function snapshotCollections(
   ns: ControlPlaneNamespaces,
   webhookNamespaces: string[] = [],
 ): CollectionSpec[] {
-  const core = (collection: SnapshotCollection, resource: string): CollectionSpec => ({
+  const core = (
+    collection: SnapshotCollection,
+    resource: string,
+  ): CollectionSpec => ({
     collection,
     apiGroup: '',
     resource,
@@ -87,7 +94,12 @@ export function snapshotCollections(
     { ...core('nodes', 'nodes'), kubectl: 'kubectl get nodes' },
     { ...core('namespaces', 'namespaces'), kubectl: 'kubectl get namespaces' },
     ...webhookScoped('services', '', 'services', '/api/v1'),
-    ...webhookScoped('endpointSlices', 'discovery.k8s.io', 'endpointslices', '/apis/discovery.k8s.io/v1'),
+    ...webhookScoped(
+      'endpointSlices',
+      'discovery.k8s.io',
+      'endpointslices',
+      '/apis/discovery.k8s.io/v1',
+    ),
     {
       collection: 'customResourceDefinitions',
       apiGroup: 'apiextensions.k8s.io',
@@ -134,6 +146,36 @@ export function snapshotCollections(
       resource: 'clusterpolicies',
       path: '/apis/kyverno.io/v1/clusterpolicies',
       kubectl: 'kubectl get clusterpolicies',
+      custom: true,
+    },
+    {
+      collection: 'kyvernoPolicies',
+      apiGroup: 'kyverno.io',
+      resource: 'policies',
+      path: '/apis/kyverno.io/v1/policies',
+      kubectl: 'kubectl get policies.kyverno.io -A',
+      custom: true,
+    },
+    {
+      // v1alpha1 is served from Kyverno 1.14, where the kind appeared, on.
+      collection: 'validatingPolicies',
+      apiGroup: 'policies.kyverno.io',
+      resource: 'validatingpolicies',
+      path: '/apis/policies.kyverno.io/v1alpha1/validatingpolicies',
+      kubectl: 'kubectl get validatingpolicies',
+      custom: true,
+    },
+    // Kyverno 1.10+ writes one PolicyReport per resource, labelled with its kind: only the InferenceServices'
+    // are read (a cluster has one per Pod, ConfigMap, ...: most of the bytes otherwise). ClusterPolicyReports hold
+    // cluster-scoped resources only, never an InferenceService, and are not read.
+    {
+      collection: 'policyReports',
+      apiGroup: 'wgpolicyk8s.io',
+      resource: 'policyreports',
+      path: '/apis/wgpolicyk8s.io/v1alpha2/policyreports',
+      labelSelector: 'audit.kyverno.io/resource.kind=InferenceService',
+      kubectl:
+        'kubectl get policyreports -A -l audit.kyverno.io/resource.kind=InferenceService',
       custom: true,
     },
   ];

@@ -24,7 +24,11 @@ async function readCollection(
   spec: CollectionSpec,
   pageSize: number | undefined,
 ): Promise<ReadResult> {
-  const res = await listAll<KubeObject>(client, spec.path, { pageSize, map: slim });
+  const res = await listAll<KubeObject>(client, spec.path, {
+    pageSize,
+    map: slim,
+    labelSelector: spec.labelSelector,
+  });
   if (res.ok) return { ok: true, items: res.items };
   const error = { ...res.error, request: spec.kubectl };
   if (error.reason === 'not-found' && spec.custom) {
@@ -90,7 +94,10 @@ export function createClusterSnapshotLoader(options: {
         readAt,
         version: version.ok
           ? { ok: true, value: version.body }
-          : { ok: false, error: { ...version.error, request: 'kubectl version' } },
+          : {
+              ok: false,
+              error: { ...version.error, request: 'kubectl version' },
+            },
         collections: {},
         namespaces,
         requestCount: 0,
@@ -106,7 +113,9 @@ export function createClusterSnapshotLoader(options: {
         snapshot.requestCount = client.requestCount() - before;
         return snapshot;
       }
-      const firstSpecs = snapshotCollections(namespaces).filter(s => !s.webhookScoped);
+      const firstSpecs = snapshotCollections(namespaces).filter(
+        s => !s.webhookScoped,
+      );
       const first = firstSpecs.map(read);
       // Only the webhook lists gate the scoped reads, not the whole first round. A webhook list that cannot
       // be read names no namespace: its checks report that error, and the control-plane namespaces are
@@ -119,10 +128,15 @@ export function createClusterSnapshotLoader(options: {
           webhooks.flatMap(w => (w.result.ok ? w.result.items : [])),
         );
         return Promise.all(
-          snapshotCollections(namespaces, targets).filter(s => s.webhookScoped).map(read),
+          snapshotCollections(namespaces, targets)
+            .filter(s => s.webhookScoped)
+            .map(read),
         );
       });
-      for (const { spec, result } of [...(await Promise.all(first)), ...(await scoped)]) {
+      for (const { spec, result } of [
+        ...(await Promise.all(first)),
+        ...(await scoped),
+      ]) {
         snapshot.collections[spec.collection] = merge(
           snapshot.collections[spec.collection],
           result,

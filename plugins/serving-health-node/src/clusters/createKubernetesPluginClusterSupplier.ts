@@ -75,9 +75,12 @@ export function createKubernetesPluginClusterSupplier(options: {
           signal: AbortSignal.timeout(timeoutMs ?? 10_000),
         });
         if (!res.ok) {
-          throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+          throw new Error(
+            `HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`,
+          );
         }
-        listed = ((await res.json()) as { items?: ListedCluster[] }).items ?? [];
+        listed =
+          ((await res.json()) as { items?: ListedCluster[] }).items ?? [];
       } catch (e) {
         throw new Error(
           `The Kubernetes plugin's cluster list (${base}/clusters) could not be read: ${
@@ -91,6 +94,16 @@ export function createKubernetesPluginClusterSupplier(options: {
         return {
           name: c.name,
           authScope: userScoped ? 'user' : 'server',
+          ...(userScoped
+            ? {
+                userAuth: {
+                  authProvider: c.authProvider!,
+                  ...(c.oidcTokenProvider
+                    ? { oidcTokenProvider: c.oidcTokenProvider }
+                    : {}),
+                },
+              }
+            : {}),
           connection: (caller, callerAuth) => ({
             name: c.name,
             url: `${base}/proxy`,
@@ -102,7 +115,10 @@ export function createKubernetesPluginClusterSupplier(options: {
                 actAs: undefined,
                 credentials: async () => {
                   const { token } = await identity();
-                  if (!token) throw new NotAllowedError(`The identity for cluster '${c.name}' has no token`);
+                  if (!token)
+                    throw new NotAllowedError(
+                      `The identity for cluster '${c.name}' has no token`,
+                    );
                   return {
                     token: await tokenFor(),
                     headers: {
@@ -114,18 +130,27 @@ export function createKubernetesPluginClusterSupplier(options: {
               };
             },
             credentials: async () => {
-              const headers: Record<string, string> = { [KUBERNETES_CLUSTER_HEADER]: c.name };
+              const headers: Record<string, string> = {
+                [KUBERNETES_CLUSTER_HEADER]: c.name,
+              };
               if (!userScoped) return { token: await tokenFor(), headers };
               const userToken = callerAuth?.[authHeader];
-              const principal = caller?.principal as { type?: string } | undefined;
+              const principal = caller?.principal as
+                | { type?: string }
+                | undefined;
               if (!caller || principal?.type !== 'user' || !userToken) {
                 throw new NotAllowedError(
                   `Cluster '${c.name}' is read with the signed-in user's own ${
-                    c.oidcTokenProvider ? `${c.authProvider} (${c.oidcTokenProvider})` : c.authProvider
+                    c.oidcTokenProvider
+                      ? `${c.authProvider} (${c.oidcTokenProvider})`
+                      : c.authProvider
                   } credentials, and this request carried none (header ${authHeader})`,
                 );
               }
-              return { token: await tokenFor(caller), headers: { ...headers, [authHeader]: userToken } };
+              return {
+                token: await tokenFor(caller),
+                headers: { ...headers, [authHeader]: userToken },
+              };
             },
           }),
         };

@@ -1,5 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ClusterConnection, KubernetesClient } from '@serving-health/plugin-serving-health-kube';
+import {
+  ClusterConnection,
+  KubernetesClient,
+} from '@serving-health/plugin-serving-health-kube';
 
 /**
  * A caller's own cluster credentials, as the Backstage Kubernetes plugin's frontend sends them: lower-case
@@ -23,10 +26,18 @@ export interface ServingHealthCluster {
    */
   authScope: 'server' | 'user';
   /**
+   * For `user` clusters: the Kubernetes plugin's auth provider whose token the caller must send (the
+   * frontend gets it from the Kubernetes plugin's auth providers API).
+   */
+  userAuth?: { authProvider: string; oidcTokenProvider?: string };
+  /**
    * How to reach the cluster; for `user` clusters, as the given caller, with the cluster credentials their
    * request carried (`callerAuth`).
    */
-  connection(caller?: BackstageCredentials, callerAuth?: KubernetesCallerAuth): ClusterConnection;
+  connection(
+    caller?: BackstageCredentials,
+    callerAuth?: KubernetesCallerAuth,
+  ): ClusterConnection;
 }
 
 /**

@@ -320,4 +320,75 @@ describe('ruleMatches', () => {
       ).result,
     ).toBe('yes');
   });
+
+  // The cases below were found by the differential test against Kyverno v1.13.4 (differential.test.ts).
+  it('matches nothing with an empty filter, and excludes nothing with one (Kyverno: "match cannot be empty")', () => {
+    const all = { any: [{ resources: { kinds: ['*'] } }] };
+    expect(
+      ruleMatches({ any: [{ resources: {} }] }, undefined, isvc, ctx).result,
+    ).toBe('no');
+    expect(
+      ruleMatches({ any: [{ resources: { name: '' } }] }, undefined, isvc, ctx)
+        .result,
+    ).toBe('no');
+    expect(
+      ruleMatches(all, { any: [{ resources: {} }] }, isvc, ctx).result,
+    ).toBe('yes');
+    // A field set to an empty list is set (Go's DeepEqual against the zero value).
+    expect(
+      ruleMatches({ any: [{ resources: { kinds: [] } }] }, undefined, isvc, ctx)
+        .result,
+    ).toBe('yes');
+  });
+
+  it('takes a selector apimachinery rejects as not matching', () => {
+    const labels = { owner: 'team-risk' };
+    for (const matchExpressions of [
+      [{ key: 'team', operator: 'NotIn', values: [] }],
+      [{ key: 'owner', operator: 'Exists', values: ['team-risk'] }],
+      [{ key: 'team', operator: 'NotIn', values: ['not a label value'] }],
+      [{ key: 'bad key', operator: 'DoesNotExist' }],
+    ]) {
+      expect(selectorMatches({ matchExpressions }, labels)).toBe(false);
+    }
+    expect(
+      selectorMatches(
+        {
+          matchExpressions: [{ key: 'team', operator: 'NotIn', values: ['a'] }],
+        },
+        labels,
+      ),
+    ).toBe(true);
+  });
+
+  it('never matches a Namespace with a namespaceSelector', () => {
+    const ns: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'models', labels: { team: 'risk' } },
+    };
+    const match = {
+      any: [
+        { resources: { namespaceSelector: { matchLabels: { team: 'risk' } } } },
+      ],
+    };
+    expect(
+      ruleMatches(match, undefined, ns, { ...ctx, namespace: '' }).result,
+    ).toBe('no');
+  });
+
+  it('matches an object still to be named by its generateName', () => {
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: '', generateName: 'job-', namespace: 'models' },
+    };
+    const byName = (name: string) => ({
+      any: [{ resources: { kinds: ['Pod'], name } }],
+    });
+    expect(ruleMatches(byName('job-*'), undefined, pod, ctx).result).toBe(
+      'yes',
+    );
+    expect(ruleMatches(byName('?*'), undefined, pod, ctx).result).toBe('yes');
+  });
 });

@@ -6,6 +6,7 @@
  */
 import { KubeObject } from '../types';
 import { LabelSelector, matchesLabelExpressions } from '../labelSelector';
+import { isQualifiedName, isValidLabelValue } from '../labels';
 import { wildcardMatch } from './wildcard';
 
 export type Decision =
@@ -133,11 +134,41 @@ export function kindMatches(
   });
 }
 
-/** matchLabels (wildcards expanded against the labels, as Kyverno does) and matchExpressions. */
+/**
+ * Whether apimachinery's LabelSelectorAsSelector accepts these expressions. Kyverno takes a selector it
+ * rejects as not matching, so `NotIn` with no values or `Exists` with values matches nothing.
+ */
+function expressionsAreValid(
+  expressions: LabelSelector['matchExpressions'],
+): boolean {
+  return (expressions ?? []).every(e => {
+    const values = e.values ?? [];
+    if (isQualifiedName(e.key).length) return false;
+    switch (e.operator) {
+      case 'In':
+      case 'NotIn':
+        return (
+          values.length > 0 &&
+          values.every(v => isValidLabelValue(v).length === 0)
+        );
+      case 'Exists':
+      case 'DoesNotExist':
+        return values.length === 0;
+      default:
+        return false;
+    }
+  });
+}
+
+/**
+ * matchLabels (wildcards expanded against the labels, as Kyverno does) and matchExpressions. matchLabels need
+ * no validation: an entry that apimachinery would reject could only match a label the API server rejected.
+ */
 export function selectorMatches(
   selector: LabelSelector,
   labels: Record<string, string>,
 ): boolean {
+  if (!expressionsAreValid(selector.matchExpressions)) return false;
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
     const ok = Object.entries(labels).some(
       ([lk, lv]) => wildcardMatch(k, lk) && wildcardMatch(String(v), lv),
@@ -155,12 +186,38 @@ const stringMap = (v: unknown): Record<string, string> => {
   return out;
 };
 
+/**
+ * Kyverno compares the filter with a zero ResourceDescription (Go's DeepEqual): a field counts once it is set,
+ * even to `[]` or `{}`, but not as `null` or an empty name.
+ */
+function isEmptyDescription(rd: ResourceDescription | undefined): boolean {
+  if (!rd) return true;
+  return (
+    (
+      [
+        'kinds',
+        'names',
+        'namespaces',
+        'annotations',
+        'selector',
+        'namespaceSelector',
+        'operations',
+      ] as const
+    ).every(k => rd[k] === undefined || rd[k] === null) && !rd.name
+  );
+}
+
 function describeResource(
   rd: ResourceDescription,
   resource: KubeObject,
   ctx: MatchContext,
 ): Decision {
-  const name = resource.metadata?.name ?? '';
+  // Kyverno matches a resource still to be named by its generateName.
+  const name =
+    resource.metadata?.name ||
+    (typeof resource.metadata?.generateName === 'string'
+      ? resource.metadata.generateName
+      : '');
   if (rd.kinds && rd.kinds.length && !kindMatches(rd.kinds, resource))
     return NO;
   if (rd.name && !wildcardMatch(rd.name, name)) return NO;
@@ -195,13 +252,10 @@ function describeResource(
   )
     return NO;
   if (rd.namespaceSelector) {
+    // Kyverno: "namespace selector is not applicable for namespace resource".
+    if (resource.kind === 'Namespace') return NO;
     let labels: Record<string, string> | undefined;
-    if (resource.kind === 'Namespace')
-      labels = {
-        ...stringMap(resource.metadata?.labels),
-        'kubernetes.io/metadata.name': name,
-      };
-    else if (ctx.namespace === '') labels = {};
+    if (ctx.namespace === '') labels = {};
     else labels = ctx.namespaceLabels?.(ctx.namespace);
     if (!labels) {
       return {
@@ -220,13 +274,15 @@ function filterMatches(
   resource: KubeObject,
   ctx: MatchContext,
 ): Decision {
+  const userFilters = (['subjects', 'roles', 'clusterRoles'] as const).filter(
+    k => (filter[k] ?? []).length > 0,
+  );
+  // An empty filter matches nothing (Kyverno: "match cannot be empty"), and so excludes nothing.
+  if (isEmptyDescription(filter.resources) && !userFilters.length) return NO;
   const byResource = filter.resources
     ? describeResource(filter.resources, resource, ctx)
     : YES;
   if (byResource.result === 'no') return NO;
-  const userFilters = (['subjects', 'roles', 'clusterRoles'] as const).filter(
-    k => (filter[k] ?? []).length > 0,
-  );
   if (userFilters.length) {
     return {
       result: 'unknown',

@@ -31,12 +31,27 @@ describe('matchPattern: Kyverno pattern semantics', () => {
     });
   });
 
-  it('reports a failure while a negation-anchored key was absent as a rule error, as Kyverno does', () => {
+  it('reports a failure while an anchored key was absent as a rule error, as Kyverno does', () => {
+    const result = matchPattern(
+      { spec: { replicas: 1 } },
+      { spec: { '^(containers)': [{ image: '*' }], replicas: '>1' } },
+    );
+    expect(result.status).toBe('error');
+  });
+
+  it('does not count an absent negation-anchored key as missing: that is what the negation asks for', () => {
     const result = matchPattern(
       { spec: { replicas: 1 } },
       { spec: { 'X(hostNetwork)': 'null', replicas: '>1' } },
     );
-    expect(result).toMatchObject({ status: 'error', path: '/spec/replicas/' });
+    expect(result).toMatchObject({ status: 'fail', path: '/spec/replicas/' });
+  });
+
+  it('trims anchor keys as Kyverno does', () => {
+    expect(
+      matchPattern({ spec: { app: 'z' } }, { spec: { ' (app) ': 'x', b: 'y' } })
+        .status,
+    ).toBe('skip');
   });
 });
 
@@ -50,6 +65,13 @@ describe('parseAnchor', () => {
     ['+(name)', 'add'],
   ])('%s is a %s anchor', (key, type) => {
     expect(parseAnchor(key)).toEqual({ type, key: 'name' });
+  });
+
+  it('parses a key with spaces around it', () => {
+    expect(parseAnchor(' X( name) ')).toEqual({
+      type: 'negation',
+      key: ' name',
+    });
   });
 
   it('leaves plain keys alone', () => {

@@ -35,8 +35,9 @@ const MODIFIERS: Record<string, AnchorType> = {
   '+': 'add',
 };
 
+/** Kyverno trims the key first: ` (name) ` is a conditional anchor on `name`. */
 export function parseAnchor(key: string): Anchor | undefined {
-  const m = ANCHOR_RE.exec(key);
+  const m = ANCHOR_RE.exec(key.trim());
   if (!m) return undefined;
   return { type: MODIFIERS[m[1] ?? ''], key: m[2] };
 }
@@ -103,8 +104,11 @@ class AnchorMap {
     }
   }
 
+  /** A negation-anchored key that is absent is what the negation asks for, so it does not count (KeysAreMissing). */
   anyMissing(): boolean {
-    return [...this.seen.values()].some(v => !v);
+    return [...this.seen.entries()].some(
+      ([key, present]) => !present && parseAnchor(key)?.type !== 'negation',
+    );
   }
 }
 

@@ -1,12 +1,24 @@
 import { parse, parseAllDocuments } from 'yaml';
 import { KubeObject } from '../types';
 import { fixtureFiles } from '../__testUtils__/fixtures';
-import { autogenRules, evaluatePolicy, formatDenial } from './policy';
+import {
+  autogenRules,
+  evaluatePolicy as evaluate,
+  formatDenial,
+  PolicyEvaluationContext,
+} from './policy';
+
+const CREATE: PolicyEvaluationContext = { operation: 'CREATE' };
+const evaluatePolicy = (
+  policy: KubeObject,
+  resource: KubeObject,
+  ctx: PolicyEvaluationContext = CREATE,
+) => evaluate(policy, resource, ctx);
 
 const [requireLabels] = fixtureFiles('policies/require-labels.yaml').map(
   f => parse(f.content) as KubeObject,
 );
-const [mixed, celOnly] = fixtureFiles('policies/unsupported.yaml').flatMap(f =>
+const [mixed, vap] = fixtureFiles('policies/unsupported.yaml').flatMap(f =>
   parseAllDocuments(f.content).map(d => d.toJS() as KubeObject),
 );
 const isvc = (
@@ -17,6 +29,20 @@ const isvc = (
   kind: 'InferenceService',
   metadata: { name: 'credit-scoring', namespace, labels },
   spec: {},
+});
+
+const withValidate = (
+  policy: KubeObject,
+  validate: Record<string, unknown>,
+): KubeObject => ({
+  ...policy,
+  spec: {
+    ...policy.spec,
+    rules: policy.spec.rules.map((r: any) => ({
+      ...r,
+      validate: { ...r.validate, ...validate },
+    })),
+  },
 });
 
 describe('evaluatePolicy', () => {
@@ -42,6 +68,7 @@ describe('evaluatePolicy', () => {
         rule: 'check-for-labels',
         status: 'fail',
         failureAction: 'Enforce',
+        actionSource: 'spec.validationFailureAction',
         path: '/metadata/labels/cost-center/',
         message:
           'validation error: The labels `owner` and `cost-center` are required. rule check-for-labels failed at path /metadata/labels/cost-center/',
@@ -111,7 +138,7 @@ describe('evaluatePolicy', () => {
     });
   });
 
-  it('takes the failure action from the rule, then the namespace overrides, then the policy', () => {
+  it('takes the failure action from a matching namespace override, else the rule, else the policy', () => {
     const policy: KubeObject = {
       ...requireLabels,
       spec: {
@@ -144,6 +171,77 @@ describe('evaluatePolicy', () => {
       },
     };
     expect(evaluatePolicy(perRule, isvc({}, 'dev'))[0]).toMatchObject({
+      failureAction: 'Enforce',
+    });
+  });
+
+  it('lets an UPDATE through when the object already failed the rule (allowExistingViolations)', () => {
+    const before = isvc({ owner: 'a', costCenter: 'b' });
+    const after = isvc({ owner: 'a', costCenter: 'c' });
+    expect(
+      evaluatePolicy(requireLabels, after, {
+        operation: 'UPDATE',
+        oldObject: before,
+      })[0],
+    ).toMatchObject({
+      status: 'skip',
+      message:
+        'skipping the rule evaluation as pre-existing violations are allowed',
+    });
+    // An update that breaks a passing object is judged as usual.
+    expect(
+      evaluatePolicy(requireLabels, after, {
+        operation: 'UPDATE',
+        oldObject: isvc({ owner: 'a', 'cost-center': 'b' }),
+      })[0],
+    ).toMatchObject({ status: 'fail', failureAction: 'Enforce' });
+    // The same create is denied, and so is the update once the rule opts out.
+    expect(evaluatePolicy(requireLabels, after)[0].status).toBe('fail');
+    const strict = withValidate(requireLabels, {
+      allowExistingViolations: false,
+    });
+    expect(
+      evaluatePolicy(strict, after, {
+        operation: 'UPDATE',
+        oldObject: before,
+      })[0],
+    ).toMatchObject({ status: 'fail', failureAction: 'Enforce' });
+  });
+
+  it('never enforces a policy with spec.admission: false', () => {
+    const background = {
+      ...requireLabels,
+      spec: { ...requireLabels.spec, admission: false },
+    };
+    expect(evaluatePolicy(background, isvc({ owner: 'a' }))[0]).toMatchObject({
+      status: 'fail',
+      failureAction: 'Audit',
+      actionSource: expect.stringContaining('spec.admission: false'),
+    });
+  });
+
+  it('cannot say whether a failure is enforced when an override selects namespaces by unknown labels', () => {
+    const policy = withValidate(requireLabels, {
+      failureActionOverrides: [
+        {
+          action: 'Audit',
+          namespaceSelector: { matchLabels: { tier: 'sandbox' } },
+        },
+      ],
+    });
+    expect(evaluatePolicy(policy, isvc({ owner: 'a' }))[0]).toMatchObject({
+      status: 'notEvaluated',
+      feature: 'failure action',
+    });
+    expect(
+      evaluatePolicy(policy, isvc({ owner: 'a' }), {
+        operation: 'CREATE',
+        namespaceLabels: () => ({ tier: 'sandbox' }),
+      })[0],
+    ).toMatchObject({ status: 'fail', failureAction: 'Audit' });
+    // A rule it cannot evaluate still says whether it could block.
+    expect(evaluatePolicy(mixed, isvc({}))[0]).toMatchObject({
+      status: 'notEvaluated',
       failureAction: 'Enforce',
     });
   });
@@ -215,7 +313,7 @@ describe('evaluatePolicy', () => {
       ['jmespath-variable', 'notEvaluated', 'variables'],
       ['admins-only', 'notEvaluated', 'match.subjects'],
     ]);
-    expect(celOnly.kind).toBe('ValidatingPolicy');
+    expect(vap.kind).toBe('ValidatingAdmissionPolicy');
   });
 
   it('auto-generates Pod controller rules, as Kyverno does', () => {

@@ -1,17 +1,30 @@
 /*
  * Evaluates Kyverno ClusterPolicy / Policy validate rules (pattern, anyPattern) against one resource, with
- * Kyverno's result statuses and messages. Whatever this evaluator cannot decide (deny conditions, foreach,
- * CEL, podSecurity, manifests, context, preconditions, variables it cannot resolve, mutate rules that would
- * change the resource first) comes back as `notEvaluated`, never as a pass.
+ * Kyverno's result statuses and messages, and what Kyverno 1.10-1.15 does with a failure at admission: Enforce
+ * or Audit per rule (failureAction.ts), `allowExistingViolations` on UPDATE, `spec.admission: false`, and a
+ * namespaced Policy only in its namespace. ValidatingPolicies (CEL) go to validatingPolicy.ts. Whatever this
+ * evaluator cannot decide (deny conditions, foreach, CEL rules, podSecurity, manifests, context, preconditions,
+ * variables it cannot resolve, mutate rules that would change the resource first) comes back as
+ * `notEvaluated`, never as a pass.
  */
 import { KubeObject } from '../types';
+import { FailureAction, resolveFailureAction } from './failureAction';
 import { MatchBlock, MatchContext, ruleMatches } from './match';
 import { matchPattern, unsupportedAnchors } from './pattern';
-import { wildcardMatch } from './wildcard';
+import { effectiveNamespace } from './resource';
+import {
+  evaluateValidatingPolicy,
+  isValidatingPolicy,
+} from './validatingPolicy';
 
-export type FailureAction = 'Enforce' | 'Audit';
+export type { FailureAction } from './failureAction';
 
-/** @public */
+/**
+ * One rule's verdict. `failureAction` is what Kyverno does at admission when the rule fails (Enforce denies the
+ * request, Audit only reports it) and `actionSource` the field that decided it.
+ *
+ * @public
+ */
 export type RuleOutcome =
   | { policy: string; rule: string; status: 'pass' | 'skip'; message: string }
   | {
@@ -21,6 +34,7 @@ export type RuleOutcome =
       message: string;
       path: string;
       failureAction: FailureAction;
+      actionSource: string;
     }
   | {
       policy: string;
@@ -28,15 +42,26 @@ export type RuleOutcome =
       status: 'notEvaluated';
       feature: string;
       reason: string;
+      /** Known when the rule's failure action could be resolved: an Audit rule never blocks. */
+      failureAction?: FailureAction;
     };
 
+/**
+ * The admission request a check stands for. An UPDATE carries the object as it is before the update: Kyverno
+ * judges an update against it (`allowExistingViolations`).
+ *
+ * @public
+ */
+export type AdmissionOperation =
+  | { operation: 'CREATE' }
+  | { operation: 'UPDATE'; oldObject: KubeObject };
+
 /** @public */
-export interface PolicyEvaluationContext {
+export type PolicyEvaluationContext = AdmissionOperation & {
   /** Namespace for namespaced resources whose manifest has none (what `kubectl apply` would use). */
   defaultNamespace?: string;
   namespaceLabels?: (namespace: string) => Record<string, string> | undefined;
-  operation?: 'CREATE' | 'UPDATE';
-}
+};
 
 interface Rule {
   name: string;
@@ -51,67 +76,32 @@ interface Rule {
   verifyImages?: unknown[];
 }
 
-/** Kinds that have no namespace. Everything else is treated as namespaced. */
-const CLUSTER_SCOPED = new Set([
-  'Namespace',
-  'Node',
-  'PersistentVolume',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'CustomResourceDefinition',
-  'StorageClass',
-  'PriorityClass',
-  'IngressClass',
-  'RuntimeClass',
-  'CSIDriver',
-  'CSINode',
-  'VolumeAttachment',
-  'APIService',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy',
-  'ValidatingAdmissionPolicyBinding',
-  'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding',
-  'CertificateSigningRequest',
-  'FlowSchema',
-  'PriorityLevelConfiguration',
-  'ClusterPolicy',
-  'ClusterCleanupPolicy',
-  'ClusterPolicyReport',
-  'ClusterServingRuntime',
-  'ClusterStorageContainer',
-]);
+export { effectiveNamespace, isClusterScoped } from './resource';
 
-export function isClusterScoped(kind: string | undefined): boolean {
-  return kind !== undefined && CLUSTER_SCOPED.has(kind);
-}
-
-/** The namespace a resource lands in: its own, else the default; '' for cluster-scoped kinds. */
-export function effectiveNamespace(
-  resource: KubeObject,
-  defaultNamespace = 'default',
-): string {
-  if (isClusterScoped(resource.kind)) return '';
-  const ns = resource.metadata?.namespace;
-  return typeof ns === 'string' && ns !== '' ? ns : defaultNamespace;
-}
-
-/** @public */
+/**
+ * The policies {@link evaluatePolicy} runs: Kyverno ClusterPolicy, Policy and (1.14+) ValidatingPolicy.
+ *
+ * @public
+ */
 export function isKyvernoPolicy(obj: KubeObject): boolean {
   return (
-    (obj.kind === 'ClusterPolicy' || obj.kind === 'Policy') &&
-    typeof obj.apiVersion === 'string' &&
-    obj.apiVersion.startsWith('kyverno.io/')
+    ((obj.kind === 'ClusterPolicy' || obj.kind === 'Policy') &&
+      typeof obj.apiVersion === 'string' &&
+      obj.apiVersion.startsWith('kyverno.io/')) ||
+    isValidatingPolicy(obj)
   );
 }
 
-/** Policy kinds this evaluator does not run: Kyverno's CEL policies and Kubernetes admission policies. */
+/** Policy kinds this evaluator does not run: Kyverno's other CEL policies and Kubernetes admission policies. */
 export function isUnsupportedPolicyKind(obj: KubeObject): boolean {
+  if (isValidatingPolicy(obj)) return false;
   const group = (obj.apiVersion ?? '').split('/')[0];
-  if (group === 'policies.kyverno.io') return /Policy$/.test(obj.kind ?? '');
+  const kind = obj.kind ?? '';
+  if (group === 'policies.kyverno.io') return kind.endsWith('Policy');
   if (group === 'admissionregistration.k8s.io')
-    return /^(Validating|Mutating)AdmissionPolicy$/.test(obj.kind ?? '');
+    return (
+      kind === 'ValidatingAdmissionPolicy' || kind === 'MutatingAdmissionPolicy'
+    );
   return false;
 }
 
@@ -219,9 +209,7 @@ class UnresolvedVariable extends Error {}
 function resolveVariable(
   expr: string,
   resource: KubeObject,
-  ctx: Required<Pick<PolicyEvaluationContext, 'operation'>> & {
-    namespace: string;
-  },
+  ctx: { operation: AdmissionOperation['operation']; namespace: string },
 ): unknown {
   if (!SIMPLE_VARIABLE.test(expr)) throw new UnresolvedVariable(expr);
   if (expr === 'request.namespace') return ctx.namespace;
@@ -269,33 +257,6 @@ function containsReference(value: unknown): boolean {
     );
   }
   return false;
-}
-
-const normalizeAction = (v: unknown): FailureAction | undefined => {
-  if (typeof v !== 'string') return undefined;
-  if (v.toLowerCase() === 'enforce') return 'Enforce';
-  if (v.toLowerCase() === 'audit') return 'Audit';
-  return undefined;
-};
-
-function failureActionFor(
-  policy: KubeObject,
-  rule: Rule,
-  namespace: string,
-): FailureAction {
-  const fromRule = normalizeAction(rule.validate?.failureAction);
-  if (fromRule) return fromRule;
-  const overrides: any[] =
-    rule.validate?.failureActionOverrides ??
-    policy.spec?.validationFailureActionOverrides ??
-    [];
-  for (const o of overrides) {
-    if ((o.namespaces ?? []).some((n: string) => wildcardMatch(n, namespace))) {
-      const a = normalizeAction(o.action);
-      if (a) return a;
-    }
-  }
-  return normalizeAction(policy.spec?.validationFailureAction) ?? 'Audit';
 }
 
 /** Kyverno's message for a failed pattern (buildErrorMessage). */
@@ -396,26 +357,28 @@ function unsupportedFeatures(
   return out;
 }
 
-function evaluateRule(
+/** A rule's verdict on one object before Kyverno's admission handling (failure action, existing violations). */
+type RawOutcome =
+  | { status: 'pass' | 'skip'; message: string }
+  | { status: 'fail' | 'error'; message: string; path: string }
+  | { status: 'notEvaluated'; feature: string; reason: string };
+
+function judgeRule(
   policy: KubeObject,
   rule: Rule,
   resource: KubeObject,
+  namespace: string,
+  operation: AdmissionOperation['operation'],
   ctx: PolicyEvaluationContext,
-): RuleOutcome {
-  const policyName = policy.metadata?.name ?? '';
-  const base = { policy: policyName, rule: rule.name };
-  const namespace = effectiveNamespace(resource, ctx.defaultNamespace);
-  const operation = ctx.operation ?? 'CREATE';
-
+): RawOutcome {
   if (policy.kind === 'Policy' && namespace !== policy.metadata?.namespace) {
     return {
-      ...base,
       status: 'skip',
       message: 'resource is not in the namespace of the Policy',
     };
   }
   if (!rule.validate && !rule.mutate && !nonEmpty(rule.verifyImages)) {
-    return { ...base, status: 'skip', message: 'rule does not validate' };
+    return { status: 'skip', message: 'rule does not validate' };
   }
   const matchCtx: MatchContext = {
     namespace,
@@ -424,14 +387,9 @@ function evaluateRule(
   };
   const decision = ruleMatches(rule.match, rule.exclude, resource, matchCtx);
   if (decision.result === 'no')
-    return {
-      ...base,
-      status: 'skip',
-      message: 'rule does not match the resource',
-    };
+    return { status: 'skip', message: 'rule does not match the resource' };
   if (decision.result === 'unknown') {
     return {
-      ...base,
       status: 'notEvaluated',
       feature: decision.feature,
       reason: decision.reason,
@@ -440,7 +398,6 @@ function evaluateRule(
   const unsupported = unsupportedFeatures(rule);
   if (unsupported.length) {
     return {
-      ...base,
       status: 'notEvaluated',
       feature: unsupported.map(u => u.feature).join(', '),
       reason: unsupported.map(u => u.reason).join('; '),
@@ -448,7 +405,7 @@ function evaluateRule(
   }
   const v = rule.validate ?? {};
   if (v.pattern === undefined && v.anyPattern === undefined) {
-    return { ...base, status: 'skip', message: 'rule has no pattern' };
+    return { status: 'skip', message: 'rule has no pattern' };
   }
 
   const resolve = (expr: string) =>
@@ -465,7 +422,6 @@ function evaluateRule(
   } catch (e) {
     if (e instanceof UnresolvedVariable) {
       return {
-        ...base,
         status: 'notEvaluated',
         feature: 'variables',
         reason: `variable \`{{ ${e.message} }}\` is resolved only by Kyverno (supported here: request.object.<field>, request.namespace, request.operation)`,
@@ -479,42 +435,31 @@ function evaluateRule(
   } catch {
     // The message is text for humans: unresolved variables stay as written.
   }
-  const failureAction = failureActionFor(policy, rule, namespace);
 
   if (pattern !== undefined) {
     const r = matchPattern(resource, pattern);
     if (r.status === 'pass')
       return {
-        ...base,
         status: 'pass',
         message: `validation rule '${rule.name}' passed.`,
       };
-    if (r.status === 'skip')
-      return { ...base, status: 'skip', message: r.message };
-    if (r.status === 'error') {
-      return {
-        ...base,
-        status: 'error',
-        path: r.path,
-        failureAction,
-        message: patternFailureMessage(rule.name, message, r.path, r.message),
-      };
-    }
+    if (r.status === 'skip') return { status: 'skip', message: r.message };
     return {
-      ...base,
-      status: 'fail',
+      status: r.status,
       path: r.path,
-      failureAction,
-      message: patternFailureMessage(rule.name, message, r.path),
+      message: patternFailureMessage(
+        rule.name,
+        message,
+        r.path,
+        r.status === 'error' ? r.message : undefined,
+      ),
     };
   }
 
   if (!Array.isArray(anyPattern)) {
     return {
-      ...base,
       status: 'error',
       path: '',
-      failureAction,
       message: 'failed to deserialize anyPattern, expected type array',
     };
   }
@@ -525,7 +470,6 @@ function evaluateRule(
     const r = matchPattern(resource, p);
     if (r.status === 'pass') {
       return {
-        ...base,
         status: 'pass',
         message: `validation rule '${rule.name}' anyPattern[${idx}] passed.`,
       };
@@ -541,36 +485,119 @@ function evaluateRule(
     }
   }
   if (skipped.length && !failed.length)
-    return { ...base, status: 'skip', message: skipped.join(' ') };
+    return { status: 'skip', message: skipped.join(' ') };
   if (failed.length) {
     return {
-      ...base,
       status: 'fail',
       path: firstPath,
-      failureAction,
       message: anyPatternFailureMessage(message, failed),
     };
   }
-  return { ...base, status: 'pass', message };
+  return { status: 'pass', message };
+}
+
+function evaluateRule(
+  policy: KubeObject,
+  rule: Rule,
+  resource: KubeObject,
+  ctx: PolicyEvaluationContext,
+): RuleOutcome {
+  const base = { policy: policy.metadata?.name ?? '', rule: rule.name };
+  const namespace = effectiveNamespace(resource, ctx.defaultNamespace);
+  const raw = judgeRule(policy, rule, resource, namespace, ctx.operation, ctx);
+  if (raw.status === 'pass' || raw.status === 'skip')
+    return { ...base, ...raw };
+  const action = resolveFailureAction(
+    policy,
+    rule.validate,
+    namespace,
+    ctx.namespaceLabels,
+  );
+  if (raw.status === 'notEvaluated') {
+    return {
+      ...base,
+      ...raw,
+      ...(action.action ? { failureAction: action.action } : {}),
+    };
+  }
+  if (!action.action) {
+    return {
+      ...base,
+      status: 'notEvaluated',
+      feature: 'failure action',
+      reason: `the rule fails (${raw.message}), but whether Kyverno enforces it is not known: ${action.undecided}`,
+    };
+  }
+  // allowExistingViolations (default true; before 1.13 always on, for an unchanged failure message): an UPDATE
+  // of an object that already failed the rule is let through (Kyverno skips the rule).
+  if (
+    ctx.operation === 'UPDATE' &&
+    raw.status === 'fail' &&
+    rule.validate?.allowExistingViolations !== false
+  ) {
+    const before = judgeRule(
+      policy,
+      rule,
+      ctx.oldObject,
+      effectiveNamespace(ctx.oldObject, ctx.defaultNamespace),
+      'UPDATE',
+      ctx,
+    );
+    if (before.status === 'fail') {
+      return {
+        ...base,
+        status: 'skip',
+        message:
+          'skipping the rule evaluation as pre-existing violations are allowed',
+      };
+    }
+    if (before.status === 'notEvaluated')
+      return { ...base, ...before, failureAction: action.action };
+  }
+  return {
+    ...base,
+    ...raw,
+    failureAction: action.action,
+    actionSource: action.source,
+  };
 }
 
 /**
- * Every rule of a Kyverno ClusterPolicy / Policy (and its auto-generated Pod-controller rules) on one resource.
+ * Every rule of a Kyverno ClusterPolicy / Policy (and its auto-generated Pod-controller rules), or every
+ * validation of a ValidatingPolicy, on one resource, for the admission request `ctx` describes.
  *
  * @public
  */
 export function evaluatePolicy(
   policy: KubeObject,
   resource: KubeObject,
-  ctx: PolicyEvaluationContext = {},
+  ctx: PolicyEvaluationContext,
 ): RuleOutcome[] {
-  const rules = [
+  if (isValidatingPolicy(policy))
+    return evaluateValidatingPolicy(policy, resource, ctx);
+  return allRules(policy).map(rule =>
+    evaluateRule(policy, rule, resource, ctx),
+  );
+}
+
+/** The policy's rules and the ones Kyverno generates from them for Pod controllers. */
+function allRules(policy: KubeObject): Rule[] {
+  return [
     ...((policy.spec?.rules ?? []) as Rule[]),
     ...autogenRules(policy),
-  ];
-  return rules
-    .filter(r => r && typeof r.name === 'string')
-    .map(rule => evaluateRule(policy, rule, resource, ctx));
+  ].filter(r => r && typeof r.name === 'string');
+}
+
+/**
+ * A rule of a ClusterPolicy / Policy by name, auto-generated rules included (PolicyReports name those too).
+ *
+ * @public
+ */
+export function policyRule(
+  policy: KubeObject,
+  name: string,
+): { name: string; validate?: Record<string, any> } | undefined {
+  return allRules(policy).find(r => r.name === name);
 }
 
 /**

@@ -1,6 +1,8 @@
 /*
  * Exact comparison of Kubernetes quantities (`500m`, `1Gi`, `1e3`) and Go durations (`1h30m`), the two
- * numeric forms Kyverno's pattern operators compare before falling back to strings.
+ * numeric forms Kyverno's pattern operators compare before falling back to strings. Both parsers are
+ * hand-written scanners following apimachinery's parseQuantityString and Go's time.ParseDuration, quirks
+ * included, so a pattern means here what it means to Kyverno; neither uses a regular expression.
  */
 
 /** A quantity as an exact fraction. */
@@ -9,13 +11,13 @@ interface Rational {
   den: bigint;
 }
 
-const BINARY: Record<string, bigint> = {
-  Ki: 1024n,
-  Mi: 1024n ** 2n,
-  Gi: 1024n ** 3n,
-  Ti: 1024n ** 4n,
-  Pi: 1024n ** 5n,
-  Ei: 1024n ** 6n,
+const BINARY: Record<string, number> = {
+  Ki: 10,
+  Mi: 20,
+  Gi: 30,
+  Ti: 40,
+  Pi: 50,
+  Ei: 60,
 };
 const DECIMAL_EXP: Record<string, number> = {
   n: -9,
@@ -29,35 +31,87 @@ const DECIMAL_EXP: Record<string, number> = {
   P: 15,
   E: 18,
 };
+const SUFFIX_LETTERS = 'eEinumkKMGTP';
+/** Larger exponents are parsed by apimachinery but make no sense in a policy; refusing them bounds the work. */
+const MAX_EXPONENT = 1000;
+const MAX_INT64 = 2n ** 63n - 1n;
+const NANO = 10n ** 9n;
 
-const QUANTITY_RE = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)([eEinumkKMGTP]*)([-+]?\d*)$/;
+const isDigit = (c: string | undefined) =>
+  c !== undefined && c >= '0' && c <= '9';
 
-/** Parses like apimachinery's resource.ParseQuantity; undefined when it would return an error. */
+function digitsEnd(s: string, from: number): number {
+  let i = from;
+  while (isDigit(s[i])) i++;
+  return i;
+}
+
+/** The exponent of an `e`/`E` suffix as strconv.ParseInt reads it: an optional sign, then digits only. */
+function exponentOf(suffix: string): number | undefined {
+  if (suffix.length < 2 || (suffix[0] !== 'e' && suffix[0] !== 'E'))
+    return undefined;
+  const rest = suffix.slice(1);
+  const start = rest[0] === '+' || rest[0] === '-' ? 1 : 0;
+  if (start === rest.length || digitsEnd(rest, start) !== rest.length)
+    return undefined;
+  const exp = Number(rest);
+  return Math.abs(exp) > MAX_EXPONENT ? undefined : exp;
+}
+
+/**
+ * Parses like apimachinery's resource.ParseQuantity; undefined when it would return an error. Its quirks hold
+ * here too: the number may be empty (`Gi`, `-`, `.` are zero), a value finer than a nano is rounded away from
+ * zero to the next nano, and binary-suffixed values are capped at the int64 range.
+ */
 export function parseQuantity(input: string): Rational | undefined {
-  const m = QUANTITY_RE.exec(input);
-  if (!m) return undefined;
-  const [, sign, number, suffixLetters, suffixDigits] = m;
-  const suffix = suffixLetters + suffixDigits;
-  const [intPart, fracPart = ''] = number.split('.');
-  let num = BigInt((intPart || '0') + fracPart);
-  let den = 10n ** BigInt(fracPart.length);
-  if (sign === '-') num = -num;
-
-  if (suffix in BINARY) {
-    num *= BINARY[suffix];
-  } else if (suffix in DECIMAL_EXP) {
-    const exp = DECIMAL_EXP[suffix];
-    if (exp >= 0) num *= 10n ** BigInt(exp);
-    else den *= 10n ** BigInt(-exp);
-  } else {
-    const e = /^[eE]([-+]?\d+)$/.exec(suffix);
-    if (!e) return undefined;
-    const exp = parseInt(e[1], 10);
-    if (Math.abs(exp) > 1000) return undefined;
-    if (exp >= 0) num *= 10n ** BigInt(exp);
-    else den *= 10n ** BigInt(-exp);
+  if (input === '') return undefined;
+  let pos = 0;
+  let negative = false;
+  if (input[0] === '-' || input[0] === '+') {
+    negative = input[0] === '-';
+    pos = 1;
   }
-  return { num, den };
+  const intEnd = digitsEnd(input, pos);
+  const intPart = input.slice(pos, intEnd);
+  pos = intEnd;
+  let fracPart = '';
+  if (input[pos] === '.') {
+    const fracEnd = digitsEnd(input, pos + 1);
+    fracPart = input.slice(pos + 1, fracEnd);
+    pos = fracEnd;
+  }
+  // The suffix: letters of SUFFIX_LETTERS, an optional sign, digits, and nothing after them.
+  let end = pos;
+  while (end < input.length && SUFFIX_LETTERS.includes(input[end])) end++;
+  if (input[end] === '-' || input[end] === '+') end++;
+  if (digitsEnd(input, end) !== input.length) return undefined;
+  const suffix = input.slice(pos);
+
+  let num = BigInt(`${intPart}${fracPart}` || '0');
+  let den = 10n ** BigInt(fracPart.length);
+  const binary = suffix in BINARY;
+  if (suffix in DECIMAL_EXP || binary || exponentOf(suffix) !== undefined) {
+    if (binary) {
+      num *= 2n ** BigInt(BINARY[suffix]);
+    } else {
+      const exp = DECIMAL_EXP[suffix] ?? exponentOf(suffix)!;
+      if (exp >= 0) num *= 10n ** BigInt(exp);
+      else den *= 10n ** BigInt(-exp);
+    }
+  } else {
+    return undefined;
+  }
+  // Round away from zero to a whole number of nanos, as ParseQuantity does (inf.RoundUp at scale 9).
+  const nanos = num * NANO;
+  if (nanos % den !== 0n) {
+    num = nanos / den + 1n;
+    den = NANO;
+  }
+  if (binary && num > MAX_INT64 * den) {
+    num = MAX_INT64;
+    den = 1n;
+  }
+  return { num: negative ? -num : num, den };
 }
 
 export function compareQuantities(a: Rational, b: Rational): -1 | 0 | 1 {
@@ -67,34 +121,60 @@ export function compareQuantities(a: Rational, b: Rational): -1 | 0 | 1 {
   return l > r ? 1 : 0;
 }
 
-const DURATION_UNITS: Record<string, number> = {
-  ns: 1,
-  us: 1e3,
-  µs: 1e3,
-  μs: 1e3,
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  h: 3600e9,
+const DURATION_UNITS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1000n,
+  µs: 1000n,
+  μs: 1000n,
+  ms: 1000000n,
+  s: 1000000000n,
+  m: 60000000000n,
+  h: 3600000000000n,
 };
+const DURATION_LIMIT = 2n ** 63n;
 
-/** Go's time.ParseDuration, in nanoseconds; undefined when Go would return an error. */
-export function parseDuration(input: string): number | undefined {
+/** Go's time.ParseDuration, in nanoseconds; undefined where Go returns an error (including overflow). */
+export function parseDuration(input: string): bigint | undefined {
   let s = input;
-  let sign = 1;
-  if (s.startsWith('-') || s.startsWith('+')) {
-    if (s[0] === '-') sign = -1;
+  let negative = false;
+  if (s[0] === '-' || s[0] === '+') {
+    negative = s[0] === '-';
     s = s.slice(1);
   }
-  if (s === '0') return 0;
+  if (s === '0') return 0n;
   if (s === '') return undefined;
-  const re = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  let total = 0;
+  let total = 0n;
   while (s.length) {
-    const m = re.exec(s);
-    if (!m) return undefined;
-    total += parseFloat(m[1]) * DURATION_UNITS[m[2]];
-    s = s.slice(m[0].length);
+    if (!(s[0] === '.' || isDigit(s[0]))) return undefined;
+    const intEnd = digitsEnd(s, 0);
+    const intPart = s.slice(0, intEnd);
+    let fracPart = '';
+    let rest = intEnd;
+    if (s[rest] === '.') {
+      const fracEnd = digitsEnd(s, rest + 1);
+      fracPart = s.slice(rest + 1, fracEnd);
+      rest = fracEnd;
+      if (!intPart && fracEnd === intEnd + 1) return undefined;
+    } else if (!intPart) {
+      return undefined;
+    }
+    // The unit runs up to the next digit or '.'.
+    let unitEnd = rest;
+    while (unitEnd < s.length && s[unitEnd] !== '.' && !isDigit(s[unitEnd]))
+      unitEnd++;
+    const unit = DURATION_UNITS[s.slice(rest, unitEnd)];
+    if (unit === undefined) return undefined;
+    let v = BigInt(intPart || '0');
+    if (v > DURATION_LIMIT / unit) return undefined;
+    v *= unit;
+    if (fracPart) {
+      v += (BigInt(fracPart) * unit) / 10n ** BigInt(fracPart.length);
+      if (v > DURATION_LIMIT) return undefined;
+    }
+    total += v;
+    if (total > DURATION_LIMIT) return undefined;
+    s = s.slice(unitEnd);
   }
-  return sign * total;
+  if (negative) return -total;
+  return total > DURATION_LIMIT - 1n ? undefined : total;
 }

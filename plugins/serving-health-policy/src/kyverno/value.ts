@@ -9,11 +9,11 @@ import { wildcardMatch } from './wildcard';
 
 type Operator = '' | '>=' | '<=' | '>' | '<' | '!' | '-' | '!-';
 
-const NUMBER_WITH_UNIT = String.raw`\d+(?:\.\d+)?[^-!\s]*`;
-const NOT_IN_RANGE = new RegExp(
-  `^(${NUMBER_WITH_UNIT})!-(${NUMBER_WITH_UNIT})$`,
-);
-const IN_RANGE = new RegExp(`^(${NUMBER_WITH_UNIT})-(${NUMBER_WITH_UNIT})$`);
+// Kyverno's operator.InRangeRegex / NotInRangeRegex: signed numbers with letter units (`-5-5`, `1Gi!-2Gi`).
+// Linear: digits, '.', letters and '-' are disjoint, so no part can take back what another needs.
+const ENDPOINT = String.raw`[-|+]?\d+(?:\.\d+)?[A-Za-z]*`;
+const NOT_IN_RANGE = new RegExp(`^(${ENDPOINT})!-(${ENDPOINT})$`);
+const IN_RANGE = new RegExp(`^(${ENDPOINT})-(${ENDPOINT})$`);
 
 function operatorOf(pattern: string): Operator {
   if (pattern.length < 2) return '';
@@ -37,9 +37,13 @@ function numberToString(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Go's strconv.FormatFloat(v, 'E', -1, 64) for non-integers; integers print as integers. */
+/**
+ * The text Kyverno matches a number against: whole numbers that fit an int64 arrive as int64 and print as
+ * integers; anything else is a float64, printed by strconv.FormatFloat(v, 'E', -1, 64).
+ */
 function formatForString(value: number): string {
-  if (Number.isInteger(value)) return String(value);
+  if (Number.isInteger(value) && Math.abs(value) < 2 ** 63)
+    return String(value);
   const [mantissa, exp] = value.toExponential().split('e');
   const n = parseInt(exp, 10);
   return `${mantissa}E${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(
@@ -121,28 +125,41 @@ function validateStringPart(value: unknown, pattern: string): boolean {
   return validateString(value, pattern.slice(op.length).trim(), op);
 }
 
+/** Go's strings.Trim(s, " "): spaces only, so a tab before an operator keeps it from being one. */
+function trimSpaces(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === ' ') start++;
+  while (end > start && s[end - 1] === ' ') end--;
+  return s.slice(start, end);
+}
+
 function validateStringPattern(value: unknown, pattern: string): boolean {
   if (value === pattern) return true;
-  // The docs: `null` or "" require that the field is absent or has no value.
-  if (pattern === '' && (value === null || value === undefined)) return true;
   return pattern
     .split('|')
-    .map(c => c.trim())
+    .map(trimSpaces)
     .some(orPart =>
       orPart
         .split('&')
-        .map(c => c.trim())
+        .map(trimSpaces)
         .every(andPart => validateStringPart(value, andPart)),
     );
 }
 
+const DECIMAL_FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const HEX_FLOAT =
+  /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/;
+
+/** Go's strconv.ParseFloat for the forms a resource may hold: decimal, and hexadecimal with a `p` exponent. */
 function parseGoFloat(s: string): number | undefined {
-  if (
-    !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s.trim()) ||
-    s.trim() !== s
-  )
-    return undefined;
-  return Number(s);
+  if (DECIMAL_FLOAT.test(s)) return Number(s);
+  const hex = HEX_FLOAT.exec(s);
+  if (!hex || !(hex[2] || hex[3])) return undefined;
+  const [, sign, int, frac = '', exp] = hex;
+  const mantissa = parseInt(`${int}${frac}` || '0', 16);
+  const value = mantissa * 2 ** (Number(exp) - 4 * frac.length);
+  return sign === '-' ? -value : value;
 }
 
 /** Kyverno's ValidateValueWithPattern: does this resource value satisfy this pattern leaf? */

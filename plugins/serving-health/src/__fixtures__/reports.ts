@@ -16,6 +16,7 @@ import {
   KSERVE_POD,
   withClusterUnreachable,
   withCostCenterNearMiss,
+  withPolicyValidate,
   withKServeSidecarPullForbidden,
 } from '@serving-health/plugin-serving-health-common/testUtils';
 
@@ -117,7 +118,10 @@ export const fleetSummary: FleetSummary = {
     fleetEntry(
       report(
         'component:default/pricing-model',
-        withCostCenterNearMiss(healthySnapshot()),
+        // Kyverno admits updates that keep an existing violation unless told not to: here every apply is denied.
+        withPolicyValidate(withCostCenterNearMiss(healthySnapshot()), {
+          allowExistingViolations: false,
+        }),
       ),
     ),
     {

@@ -88,3 +88,65 @@ describe('ServingHealthClient', () => {
     });
   });
 });
+
+describe('ServingHealthClient with clusters read as the user', () => {
+  const discoveryApi = mockApis.discovery({ baseUrl: 'http://backend.test' });
+  const fetch = jest.fn();
+  const client = new ServingHealthClient({ discoveryApi, fetchApi: { fetch } });
+  const clusters = {
+    items: [
+      { name: 'prod', authScope: 'server' },
+      {
+        name: 'okta-a',
+        authScope: 'user',
+        authProvider: 'oidc',
+        oidcTokenProvider: 'okta',
+      },
+      {
+        name: 'okta-b',
+        authScope: 'user',
+        authProvider: 'oidc',
+        oidcTokenProvider: 'okta',
+      },
+      { name: 'gke', authScope: 'user', authProvider: 'google' },
+      { name: 'aks', authScope: 'user', authProvider: 'aks' },
+    ],
+  };
+
+  beforeEach(() => fetch.mockReset());
+
+  it("sends the user's token of each sign-in once, in the Kubernetes plugin's headers, leaving out those it lacks", async () => {
+    fetch.mockImplementation(async (url: string) =>
+      jsonResponse(url.endsWith('/clusters') ? clusters : healthyReport),
+    );
+    const asked: string[] = [];
+    const clusterCredentials = async (provider: string) => {
+      asked.push(provider);
+      if (provider === 'aks') throw new Error('not signed in to Microsoft');
+      return { token: `token-of-${provider}` };
+    };
+    await client.getReport(
+      { kind: 'Component', namespace: 'default', name: 'm' },
+      { clusterCredentials },
+    );
+    expect(asked).toEqual(['oidc.okta', 'google', 'aks']);
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backend.test/api/serving-health/entities/default/component/m/report',
+      {
+        headers: {
+          'Backstage-Kubernetes-Authorization-oidc-okta': 'token-of-oidc.okta',
+          'Backstage-Kubernetes-Authorization-google': 'token-of-google',
+        },
+      },
+    );
+  });
+
+  it('asks nothing and sends nothing extra without a credentials source', async () => {
+    fetch.mockResolvedValue(jsonResponse(fleetSummary));
+    await client.getFleet();
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/serving-health/fleet',
+    );
+  });
+});

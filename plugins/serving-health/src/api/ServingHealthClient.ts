@@ -1,8 +1,18 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { FleetSummary, TriageReport } from '@serving-health/plugin-serving-health-common';
-import { GetReportOptions, ServingHealthApi } from './types';
+import {
+  FleetSummary,
+  TriageReport,
+} from '@serving-health/plugin-serving-health-common';
+import { CallerClusterAuth, GetReportOptions, ServingHealthApi } from './types';
+
+interface ClusterSummary {
+  name: string;
+  authScope: 'server' | 'user';
+  authProvider?: string;
+  oidcTokenProvider?: string;
+}
 
 /**
  * Talks to the serving-health backend plugin.
@@ -30,16 +40,62 @@ export class ServingHealthClient implements ServingHealthApi {
     )}/${encodeURIComponent(entity.name)}/report`;
     return this.get<TriageReport>(
       options?.refresh ? `${path}?refresh=true` : path,
+      await this.callerClusterHeaders(options),
     );
   }
 
-  async getFleet(): Promise<FleetSummary> {
-    return this.get<FleetSummary>('fleet');
+  async getFleet(options?: CallerClusterAuth): Promise<FleetSummary> {
+    return this.get<FleetSummary>(
+      'fleet',
+      await this.callerClusterHeaders(options),
+    );
   }
 
-  private async get<T>(path: string): Promise<T> {
+  /**
+   * The user's own tokens for the clusters read as the user, in the Kubernetes plugin's headers. A provider the
+   * user is not signed in to is left out: the report then says which sign-in is missing.
+   */
+  private async callerClusterHeaders(
+    options?: CallerClusterAuth,
+  ): Promise<Record<string, string>> {
+    const getCredentials = options?.clusterCredentials;
+    if (!getCredentials) return {};
+    const { items } = await this.get<{ items: ClusterSummary[] }>(
+      'clusters',
+      {},
+    );
+    const providers = new Map<string, string>();
+    for (const c of items) {
+      if (c.authScope !== 'user' || !c.authProvider) continue;
+      const oidc = c.authProvider === 'oidc' && c.oidcTokenProvider;
+      providers.set(
+        oidc ? `oidc.${c.oidcTokenProvider}` : c.authProvider,
+        `Backstage-Kubernetes-Authorization-${
+          oidc ? `oidc-${c.oidcTokenProvider}` : c.authProvider
+        }`,
+      );
+    }
+    const headers: Record<string, string> = {};
+    for (const [provider, header] of providers) {
+      try {
+        const { token } = await getCredentials(provider);
+        if (token) headers[header] = token;
+      } catch {
+        // Not signed in to that provider (or it is not configured in this app).
+      }
+    }
+    return headers;
+  }
+
+  private async get<T>(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('serving-health');
-    const res = await this.fetchApi.fetch(`${baseUrl}/${path}`);
+    const url = `${baseUrl}/${path}`;
+    const res = await (Object.keys(headers).length
+      ? this.fetchApi.fetch(url, { headers })
+      : this.fetchApi.fetch(url));
     if (!res.ok) {
       throw await ResponseError.fromResponse(res);
     }

@@ -1,11 +1,25 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { FleetSummary, TriageReport } from '@serving-health/plugin-serving-health-common';
+import {
+  FleetSummary,
+  TriageReport,
+} from '@serving-health/plugin-serving-health-common';
+import { KubernetesAuthProvidersApi } from './kubernetesAuthProviders';
 
 /** @public */
-export interface GetReportOptions {
+export interface GetReportOptions extends CallerClusterAuth {
   /** Bypass the backend's cached report and cluster snapshot. */
   refresh?: boolean;
+}
+
+/**
+ * How the signed-in user's own cluster tokens are found, for clusters read as the user (oidc, google, aks).
+ *
+ * @public
+ */
+export interface CallerClusterAuth {
+  /** Usually the Kubernetes plugin's `getCredentials`; without it, no cluster token is sent. */
+  clusterCredentials?: KubernetesAuthProvidersApi['getCredentials'];
 }
 
 /**
@@ -18,7 +32,7 @@ export interface ServingHealthApi {
     entity: CompoundEntityRef,
     options?: GetReportOptions,
   ): Promise<TriageReport>;
-  getFleet(): Promise<FleetSummary>;
+  getFleet(options?: CallerClusterAuth): Promise<FleetSummary>;
 }
 
 /** @public */

@@ -1,8 +1,16 @@
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { useApi } from '@backstage/core-plugin-api';
-import { servingHealthApiRef } from '../api';
+import { useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { kubernetesAuthProvidersApiRef, servingHealthApiRef } from '../api';
 
 export function useFleetSummary() {
   const api = useApi(servingHealthApiRef);
-  return useAsyncRetry(() => api.getFleet(), [api]);
+  const kubernetesAuth = useApiHolder().get(kubernetesAuthProvidersApiRef);
+  return useAsyncRetry(
+    () =>
+      api.getFleet({
+        clusterCredentials:
+          kubernetesAuth && (p => kubernetesAuth.getCredentials(p)),
+      }),
+    [api, kubernetesAuth],
+  );
 }

@@ -1,9 +1,12 @@
 import { useCallback, useEffect } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { useApi } from '@backstage/core-plugin-api';
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi, useApiHolder } from '@backstage/core-plugin-api';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { TriageReport } from '@serving-health/plugin-serving-health-common';
-import { servingHealthApiRef } from '../api';
+import { kubernetesAuthProvidersApiRef, servingHealthApiRef } from '../api';
 
 export interface ServingHealthReportState {
   report?: TriageReport;
@@ -18,10 +21,20 @@ export function useServingHealthReport(
   entityRef: CompoundEntityRef,
 ): ServingHealthReportState {
   const api = useApi(servingHealthApiRef);
+  // Present where the portal has the Kubernetes frontend plugin: the user's cluster tokens come from it.
+  const kubernetesAuth = useApiHolder().get(kubernetesAuthProvidersApiRef);
   const { kind, namespace, name } = entityRef;
   const [state, fetchReport] = useAsyncFn(
-    (refresh: boolean) => api.getReport({ kind, namespace, name }, { refresh }),
-    [api, kind, namespace, name],
+    (refresh: boolean) =>
+      api.getReport(
+        { kind, namespace, name },
+        {
+          refresh,
+          clusterCredentials:
+            kubernetesAuth && (p => kubernetesAuth.getCredentials(p)),
+        },
+      ),
+    [api, kubernetesAuth, kind, namespace, name],
   );
 
   useEffect(() => {
@@ -34,9 +47,15 @@ export function useServingHealthReport(
 
   // After navigating to another entity, the previous entity's report must not
   // show under the new header while the new one loads.
-  const current = stringifyEntityRef({ kind, namespace, name }).toLocaleLowerCase('en-US');
+  const current = stringifyEntityRef({
+    kind,
+    namespace,
+    name,
+  }).toLocaleLowerCase('en-US');
   const report =
-    state.value?.entityRef.toLocaleLowerCase('en-US') === current ? state.value : undefined;
+    state.value?.entityRef.toLocaleLowerCase('en-US') === current
+      ? state.value
+      : undefined;
   return {
     report,
     // Before the first call has started, nothing is there yet: that is loading too.

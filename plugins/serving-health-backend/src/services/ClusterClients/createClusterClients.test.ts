@@ -3,10 +3,17 @@ import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
 import { ServingHealthCluster } from '@serving-health/plugin-serving-health-node';
 import { createClusterClients } from './createClusterClients';
 
-const cluster = (name: string, url = `https://${name}.example:6443`): ServingHealthCluster => ({
+const cluster = (
+  name: string,
+  url = `https://${name}.example:6443`,
+): ServingHealthCluster => ({
   name,
   authScope: 'server',
-  connection: () => ({ name, url, credentials: staticCredentials({ token: 't' }) }),
+  connection: () => ({
+    name,
+    url,
+    credentials: staticCredentials({ token: 't' }),
+  }),
 });
 
 describe('createClusterClients', () => {
@@ -16,7 +23,12 @@ describe('createClusterClients', () => {
     let plugin: ServingHealthCluster[] = [cluster('a'), cluster('b')];
     const clients = createClusterClients({
       suppliers: [
-        { getClusters: async () => (calls++, plugin) },
+        {
+          getClusters: async () => {
+            calls++;
+            return plugin;
+          },
+        },
         { getClusters: async () => [cluster('b', 'https://direct:6443')] },
       ],
       logger: mockServices.logger.mock(),
@@ -48,7 +60,10 @@ describe('createClusterClients', () => {
       suppliers: [
         {
           getClusters: async () => {
-            if (fail) throw new Error("The Kubernetes plugin's cluster list could not be read: HTTP 503");
+            if (fail)
+              throw new Error(
+                "The Kubernetes plugin's cluster list could not be read: HTTP 503",
+              );
             return [cluster('a')];
           },
         },

@@ -13,11 +13,12 @@ import { createSnapshotCache } from './createSnapshotCache';
 jest.setTimeout(60_000);
 
 /**
- * One snapshot of the healthy testenv costs this many requests: /version + 18 LISTs of one page each
- * (8 cluster-wide, deployments/pods/events x 2 control-plane namespaces, and Services/EndpointSlices x the 2
- * namespaces its webhooks point at, kserve and kyverno).
+ * One snapshot of the healthy testenv costs this many requests: /version + 21 LISTs of one page each
+ * (11 cluster-wide, among them Kyverno's Policies, ValidatingPolicies and the InferenceServices' PolicyReports;
+ * deployments/pods/events x 2 control-plane namespaces; Services/EndpointSlices x the 2 namespaces its webhooks
+ * point at, kserve and kyverno).
  */
-const SNAPSHOT_REQUESTS = 19;
+const SNAPSHOT_REQUESTS = 22;
 
 describe('createSnapshotCache against a real API server', () => {
   let env: TestEnv;
@@ -47,7 +48,11 @@ describe('createSnapshotCache against a real API server', () => {
       suppliers: [
         {
           getClusters: async () => [
-            { name: 'c', authScope: options.authScope ?? 'server', connection: () => connection },
+            {
+              name: 'c',
+              authScope: options.authScope ?? 'server',
+              connection: () => connection,
+            },
           ],
         },
       ],
@@ -82,7 +87,9 @@ describe('createSnapshotCache against a real API server', () => {
 
   it('shares one in-flight read among concurrent callers (single-flight)', async () => {
     const { cache, requests } = await setup();
-    const entries = await Promise.all(Array.from({ length: 50 }, () => cache.get('c')));
+    const entries = await Promise.all(
+      Array.from({ length: 50 }, () => cache.get('c')),
+    );
     expect(new Set(entries.map(e => e.snapshot)).size).toBe(1);
     expect(requests()).toBe(SNAPSHOT_REQUESTS);
   });
@@ -99,7 +106,9 @@ describe('createSnapshotCache against a real API server', () => {
   });
 
   it('rate-limits refreshes: a refresh within the interval gets the current snapshot', async () => {
-    const { cache, requests, advance } = await setup({ refreshMinIntervalMs: 5_000 });
+    const { cache, requests, advance } = await setup({
+      refreshMinIntervalMs: 5_000,
+    });
     const first = await cache.get('c');
     advance(1_000);
     expect(await cache.get('c', { refresh: true })).toBe(first);
@@ -113,34 +122,51 @@ describe('createSnapshotCache against a real API server', () => {
   it('reads the controller logs at most once per snapshot', async () => {
     const { cache, requests } = await setup();
     const entry = await cache.get('c');
-    const [a, b] = await Promise.all([entry.controllerLogs(), entry.controllerLogs()]);
+    const [a, b] = await Promise.all([
+      entry.controllerLogs(),
+      entry.controllerLogs(),
+    ]);
     expect(a).toBe(b);
     expect(requests()).toBe(SNAPSHOT_REQUESTS + 1);
   });
 
   it('shares a snapshot read with server credentials between different callers', async () => {
     const { cache, requests } = await setup({ authScope: 'server' });
-    const alice = await cache.get('c', { caller: mockCredentials.user('user:default/alice') });
-    const bob = await cache.get('c', { caller: mockCredentials.user('user:default/bob') });
+    const alice = await cache.get('c', {
+      caller: mockCredentials.user('user:default/alice'),
+    });
+    const bob = await cache.get('c', {
+      caller: mockCredentials.user('user:default/bob'),
+    });
     expect(bob).toBe(alice);
     expect(requests()).toBe(SNAPSHOT_REQUESTS);
   });
 
   it("never serves a snapshot read with one user's credentials to another user", async () => {
     const { cache, requests } = await setup({ authScope: 'user' });
-    const alice = await cache.get('c', { caller: mockCredentials.user('user:default/alice') });
-    const bob = await cache.get('c', { caller: mockCredentials.user('user:default/bob') });
+    const alice = await cache.get('c', {
+      caller: mockCredentials.user('user:default/alice'),
+    });
+    const bob = await cache.get('c', {
+      caller: mockCredentials.user('user:default/bob'),
+    });
     expect(bob).not.toBe(alice);
     expect(bob.snapshot).not.toBe(alice.snapshot);
     expect(requests()).toBe(2 * SNAPSHOT_REQUESTS);
     // The same user within the TTL gets their own snapshot again, without a read.
-    expect(await cache.get('c', { caller: mockCredentials.user('user:default/alice') })).toBe(alice);
+    expect(
+      await cache.get('c', {
+        caller: mockCredentials.user('user:default/alice'),
+      }),
+    ).toBe(alice);
     expect(requests()).toBe(2 * SNAPSHOT_REQUESTS);
   });
 
   it('rejects an unknown cluster with NotFoundError', async () => {
     const { cache } = await setup();
-    await expect(cache.get('nope')).rejects.toThrow("Cluster 'nope' is not configured");
+    await expect(cache.get('nope')).rejects.toThrow(
+      "Cluster 'nope' is not configured",
+    );
   });
 });
 
@@ -202,7 +228,14 @@ describe('createSnapshotCache when a cluster cannot be read', () => {
       async request() {
         calls += 1;
         if (calls === 1) throw new Error('socket exploded');
-        return { ok: false, error: { reason: 'unreachable', request: 'GET /version', message: 'down' } };
+        return {
+          ok: false,
+          error: {
+            reason: 'unreachable',
+            request: 'GET /version',
+            message: 'down',
+          },
+        };
       },
     };
     const { cache } = setup(client);

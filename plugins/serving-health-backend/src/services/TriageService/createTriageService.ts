@@ -15,13 +15,19 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_INFERENCESERVICE,
+  ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_KUBERNETES_ID,
   FleetEntry,
   NamespaceOwnership,
+  TargetResolution,
   TriageCheck,
   TriageReport,
   TriageTarget,
+  ArgocdInstance,
+  applicationDestinationCluster,
   bindTarget,
+  resolveArgocdInstance,
+  withApplicationsFrom,
   isServingHealthEntity,
   resolveTriageTarget,
   servingHealthReportReadPermission,
@@ -54,13 +60,16 @@ export function createTriageService(options: {
   refreshLimiter: RefreshLimiter;
   /** Namespaces given to owners (servingHealth.namespaceOwners): what an entity may be shown. */
   namespaceOwners: NamespaceOwnership[];
+  /** Argo CD instances and the clusters they run on (hub and spoke). */
+  argocdInstances?: ArgocdInstance[];
   checks: () => TriageCheck[];
   /** Also dry-run an update of each InferenceService (opt-in check admission.dry-run). */
   admissionDryRun?: boolean;
   logger: LoggerService;
   reportTtlMs: number;
 }): TriageService {
-  const { catalog, permissions, reports, clusters, snapshots, logger } = options;
+  const { catalog, permissions, reports, clusters, snapshots, logger } =
+    options;
   const flight = createSingleFlight<TriageReport>();
   const dryRunLimits = new Map<string, ReturnType<typeof createLimit>>();
   const dryRunLimit = (cluster: string) => {
@@ -78,6 +87,90 @@ export function createTriageService(options: {
     return problem ? `${message} ${problem}` : message;
   };
 
+  /**
+   * The entity's target. With `argocd/instance-name`, its Application is read on the cluster of that Argo CD
+   * instance, and its destination names the workload cluster unless the entity names one (then they must agree).
+   */
+  async function locate(
+    entity: Entity,
+    read: { caller: BackstageCredentials; callerAuth?: KubernetesCallerAuth },
+  ): Promise<TargetResolution> {
+    const names = clusters.names();
+    const found = resolveArgocdInstance(entity, options.argocdInstances ?? []);
+    if (!found.ok) return { ok: false, message: found.message };
+    if (!found.instance)
+      return resolveTriageTarget(entity, { clusters: names });
+    const instance = found.instance;
+    if (!names.includes(instance.cluster)) {
+      return {
+        ok: false,
+        message: `Argo CD instance '${instance.name}' runs on cluster '${
+          instance.cluster
+        }', which is not configured (known: ${names.join(', ') || 'none'}).`,
+      };
+    }
+    const argocd = { instance: instance.name, cluster: instance.cluster };
+    // First pass: the annotations, with the hub standing in for a workload cluster not named yet.
+    const first = resolveTriageTarget(entity, {
+      clusters: names,
+      argocd,
+      destinationCluster: instance.cluster,
+    });
+    if (!first.ok) return first;
+    const app = first.target.argoApp;
+    if (!app) {
+      return {
+        ok: false,
+        message: `Annotation argocd/instance-name needs argocd/app-name: which Application on '${instance.cluster}'?`,
+      };
+    }
+    const hub = await snapshots.get(instance.cluster, {
+      refresh: false,
+      caller: read.caller,
+      callerAuth: read.callerAuth,
+    });
+    const apps = hub.snapshot.collections.applications;
+    const live = apps?.ok
+      ? (apps.items as any[]).find(
+          a =>
+            a.metadata?.namespace === app.namespace &&
+            a.metadata?.name === app.name,
+        )
+      : undefined;
+    const named =
+      entity.metadata.annotations?.[ANNOTATION_KUBERNETES_CLUSTER]?.trim();
+    const destination = live
+      ? applicationDestinationCluster(live, instance, names)
+      : undefined;
+    if (named) {
+      if (destination?.ok && destination.cluster !== named) {
+        return {
+          ok: false,
+          message: `Annotation ${ANNOTATION_KUBERNETES_CLUSTER} names cluster '${named}', but Application ${app.namespace}/${app.name} on '${instance.cluster}' deploys to ${destination.destination} (cluster '${destination.cluster}').`,
+        };
+      }
+      return resolveTriageTarget(entity, { clusters: names, argocd });
+    }
+    if (apps && !apps.ok) {
+      return {
+        ok: false,
+        message: `The Applications on cluster '${instance.cluster}' (Argo CD instance '${instance.name}') could not be read (${apps.error.request}: ${apps.error.message}), so the workload cluster is not known; set ${ANNOTATION_KUBERNETES_CLUSTER}.`,
+      };
+    }
+    if (!live) {
+      return {
+        ok: false,
+        message: `Application ${app.namespace}/${app.name} is not on cluster '${instance.cluster}' (Argo CD instance '${instance.name}'), so its destination cannot name the workload cluster; set ${ANNOTATION_KUBERNETES_CLUSTER}.`,
+      };
+    }
+    if (!destination!.ok) return { ok: false, message: destination!.message };
+    return resolveTriageTarget(entity, {
+      clusters: names,
+      argocd,
+      destinationCluster: destination!.cluster,
+    });
+  }
+
   async function triage(
     entity: Entity,
     entityRef: string,
@@ -87,7 +180,10 @@ export function createTriageService(options: {
     callerAuth: KubernetesCallerAuth | undefined,
   ): Promise<TriageReport> {
     // A report read with the caller's own credentials is kept for that caller only.
-    const scope = readScope(clusters, target.cluster, caller, callerAuth);
+    const scope = [target.cluster, target.argocd?.cluster]
+      .filter((c): c is string => Boolean(c))
+      .map(c => readScope(clusters, c, caller, callerAuth))
+      .join('|');
     // Concurrent requests for one entity share one triage, whether they asked for a refresh or not.
     return flight(`${scope}\u0000${entityRef}`, async () => {
       const refresh =
@@ -96,11 +192,26 @@ export function createTriageService(options: {
         const stored = await reports.get({ entityRef, scope });
         if (stored) return stored;
       }
-      const entry = await snapshots.get(target.cluster, { refresh, caller, callerAuth });
+      const entry = await snapshots.get(target.cluster, {
+        refresh,
+        caller,
+        callerAuth,
+      });
+      // Hub and spoke: the Applications come from the cluster that runs Argo CD, the rest from the workload's.
+      const hub = target.argocd
+        ? await snapshots.get(target.argocd.cluster, {
+            refresh,
+            caller,
+            callerAuth,
+          })
+        : undefined;
+      const snapshot = hub
+        ? withApplicationsFrom(entry.snapshot, hub.snapshot)
+        : entry.snapshot;
       const binding = bindTarget({
         entity,
         target,
-        snapshot: entry.snapshot,
+        snapshot,
         namespaceOwners: options.namespaceOwners,
       });
       const run = () =>
@@ -108,7 +219,7 @@ export function createTriageService(options: {
           binding,
           entityRef,
           target,
-          snapshot: entry.snapshot,
+          snapshot,
           checks: options.checks(),
           client: entry.client,
           readLogs: entry.controllerLogs,
@@ -118,7 +229,11 @@ export function createTriageService(options: {
         ? await dryRunLimit(target.cluster)(run)
         : await run();
       // Never kept longer than the snapshot it was made from (an unreachable cluster's is short-lived).
-      const ttlMs = Math.min(options.reportTtlMs, entry.expiresInMs());
+      const ttlMs = Math.min(
+        options.reportTtlMs,
+        entry.expiresInMs(),
+        hub?.expiresInMs() ?? Infinity,
+      );
       if (ttlMs > 0) await reports.set({ entityRef, scope }, report, { ttlMs });
       return report;
     });
@@ -127,7 +242,10 @@ export function createTriageService(options: {
   async function allowed(refs: string[], credentials: BackstageCredentials) {
     if (refs.length === 0) return [];
     const decisions = await permissions.authorize(
-      refs.map(resourceRef => ({ permission: servingHealthReportReadPermission, resourceRef })),
+      refs.map(resourceRef => ({
+        permission: servingHealthReportReadPermission,
+        resourceRef,
+      })),
       { credentials },
     );
     return decisions.map(d => d.result === AuthorizeResult.ALLOW);
@@ -136,14 +254,37 @@ export function createTriageService(options: {
   return {
     async report(entityRef, { credentials, refresh = false, callerAuth }) {
       const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      if (!entity)
+        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
       const ref = stringifyEntityRef(entity);
       const [ok] = await allowed([ref], credentials);
-      if (!ok) throw new NotAllowedError(`Not allowed to read the serving-health report of ${ref}`);
+      if (!ok)
+        throw new NotAllowedError(
+          `Not allowed to read the serving-health report of ${ref}`,
+        );
       await clusters.refresh();
-      const resolution = resolveTriageTarget(entity, { clusters: clusters.names() });
-      if (!resolution.ok) throw new InputError(`${ref}: ${unresolved(resolution.message)}`);
-      return triage(entity, ref, resolution.target, refresh, credentials, callerAuth);
+      const resolution = await locate(entity, {
+        caller: credentials,
+        callerAuth,
+      });
+      if (!resolution.ok)
+        throw new InputError(`${ref}: ${unresolved(resolution.message)}`);
+      return triage(
+        entity,
+        ref,
+        resolution.target,
+        refresh,
+        credentials,
+        callerAuth,
+      );
+    },
+
+    async clusters() {
+      await clusters.refresh();
+      return clusters.names().map(name => {
+        const c = clusters.cluster(name)!;
+        return { name, authScope: c.authScope, ...c.userAuth };
+      });
     },
 
     async fleet({ credentials, refresh = false, callerAuth }) {
@@ -151,9 +292,13 @@ export function createTriageService(options: {
       const { items } = await catalog.getEntities(
         {
           filter: [
-            { [`metadata.annotations.${ANNOTATION_INFERENCESERVICE}`]: CATALOG_FILTER_EXISTS },
             {
-              [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]: CATALOG_FILTER_EXISTS,
+              [`metadata.annotations.${ANNOTATION_INFERENCESERVICE}`]:
+                CATALOG_FILTER_EXISTS,
+            },
+            {
+              [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]:
+                CATALOG_FILTER_EXISTS,
               'spec.type': 'model-endpoint',
             },
           ],
@@ -170,12 +315,28 @@ export function createTriageService(options: {
         async (entity): Promise<FleetEntry> => {
           const entityRef = stringifyEntityRef(entity);
           const title = entity.metadata.title ?? entity.metadata.name;
-          const resolution = resolveTriageTarget(entity, { clusters: clusters.names() });
+          const resolution = await locate(entity, {
+            caller: credentials,
+            callerAuth,
+          });
           if (!resolution.ok) {
-            return { entityRef, title, overall: 'unknown', failureModes: [], error: unresolved(resolution.message) };
+            return {
+              entityRef,
+              title,
+              overall: 'unknown',
+              failureModes: [],
+              error: unresolved(resolution.message),
+            };
           }
           try {
-            const r = await triage(entity, entityRef, resolution.target, refresh, credentials, callerAuth);
+            const r = await triage(
+              entity,
+              entityRef,
+              resolution.target,
+              refresh,
+              credentials,
+              callerAuth,
+            );
             return {
               entityRef,
               title,
@@ -186,8 +347,18 @@ export function createTriageService(options: {
             };
           } catch (e) {
             const error = toError(e);
-            logger.warn('Fleet triage failed', { entityRef, error: error.message });
-            return { entityRef, title, cluster: resolution.target.cluster, overall: 'unknown', failureModes: [], error: error.message };
+            logger.warn('Fleet triage failed', {
+              entityRef,
+              error: error.message,
+            });
+            return {
+              entityRef,
+              title,
+              cluster: resolution.target.cluster,
+              overall: 'unknown',
+              failureModes: [],
+              error: error.message,
+            };
           }
         },
       );

@@ -1,5 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { FleetSummary, TriageReport } from '@serving-health/plugin-serving-health-common';
+import {
+  FleetSummary,
+  TriageReport,
+} from '@serving-health/plugin-serving-health-common';
 import { KubernetesCallerAuth } from '@serving-health/plugin-serving-health-node';
 
 export interface TriageCallOptions {
@@ -9,12 +12,18 @@ export interface TriageCallOptions {
   callerAuth?: KubernetesCallerAuth;
 }
 
+export interface ClusterSummary {
+  name: string;
+  authScope: 'server' | 'user';
+  authProvider?: string;
+  oidcTokenProvider?: string;
+}
+
 export interface TriageService {
   /** Throws NotFoundError (unknown entity), NotAllowedError (no permission), InputError (malformed annotation). */
-  report(
-    entityRef: string,
-    options: TriageCallOptions,
-  ): Promise<TriageReport>;
+  report(entityRef: string, options: TriageCallOptions): Promise<TriageReport>;
   /** Every serving entity the caller may read, with its overall status. */
   fleet(options: TriageCallOptions): Promise<FleetSummary>;
+  /** The clusters, and for those read as the user, whose token the caller must send. */
+  clusters(): Promise<ClusterSummary[]>;
 }

@@ -26,8 +26,10 @@ export const KSERVE_POD = 'kserve-controller-manager-7d9c5b8f6-x2x4q';
 export const KSERVE_WEBHOOK_SERVICE = 'kserve-webhook-server-service';
 export const KSERVE_IMAGE = 'kserve/kserve-controller:v0.12.1';
 export const RBAC_PROXY_IMAGE = 'gcr.io/kubebuilder/kube-rbac-proxy:v0.13.1';
-export const KSERVE_DEFAULTER = 'inferenceservice.kserve-webhook-server.defaulter';
-export const KSERVE_VALIDATOR = 'inferenceservice.kserve-webhook-server.validator';
+export const KSERVE_DEFAULTER =
+  'inferenceservice.kserve-webhook-server.defaulter';
+export const KSERVE_VALIDATOR =
+  'inferenceservice.kserve-webhook-server.validator';
 
 export const KYVERNO_NS = 'kyverno';
 export const KYVERNO_DEPLOYMENT = 'kyverno-admission-controller';
@@ -48,7 +50,9 @@ export const CRD_MISSING_ARGO_MESSAGE = `The Kubernetes API could not find servi
 export const LABEL_POLICY_DENIAL = `admission webhook "${KYVERNO_VALIDATE_FAIL}" denied the request: \n\nresource InferenceService/${ISVC_NAMESPACE}/${ISVC_NAME} was blocked due to the following policies \n\nrequire-cost-center:\n  check-cost-center: 'validation error: label cost-center is required. rule check-cost-center failed at path /metadata/labels/cost-center/'`;
 
 /** The target of an entity annotated `serving.kserve.io/inferenceservice: models/fraud-detector` and `argocd/app-name: fraud-detector`. */
-export function defaultTarget(overrides: Partial<TriageTarget> = {}): TriageTarget {
+export function defaultTarget(
+  overrides: Partial<TriageTarget> = {},
+): TriageTarget {
   return {
     cluster: CLUSTER,
     inferenceService: { namespace: ISVC_NAMESPACE, name: ISVC_NAME },
@@ -59,7 +63,11 @@ export function defaultTarget(overrides: Partial<TriageTarget> = {}): TriageTarg
 
 const T0 = '2025-11-20T08:00:00Z';
 
-function condition(type: string, status: string, extra: Record<string, string> = {}) {
+function condition(
+  type: string,
+  status: string,
+  extra: Record<string, string> = {},
+) {
   return { type, status, lastTransitionTime: T0, ...extra };
 }
 
@@ -70,26 +78,43 @@ function crd(name: string): KubeObject {
     metadata: { name },
     status: {
       conditions: [
-        condition('NamesAccepted', 'True', { reason: 'NoConflicts', message: 'no conflicts found' }),
-        condition('Established', 'True', { reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' }),
+        condition('NamesAccepted', 'True', {
+          reason: 'NoConflicts',
+          message: 'no conflicts found',
+        }),
+        condition('Established', 'True', {
+          reason: 'InitialNamesAccepted',
+          message: 'the initial names have been accepted',
+        }),
       ],
     },
   };
 }
 
-function namespace(name: string, labels: Record<string, string> = {}): KubeObject {
+function namespace(
+  name: string,
+  labels: Record<string, string> = {},
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
     // The API server adds kubernetes.io/metadata.name to every namespace.
-    metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } },
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/metadata.name': name, ...labels },
+    },
     status: { phase: 'Active' },
   };
 }
 
 function kserveWebhookClient(path: string) {
   return {
-    service: { name: KSERVE_WEBHOOK_SERVICE, namespace: KSERVE_NS, path, port: 443 },
+    service: {
+      name: KSERVE_WEBHOOK_SERVICE,
+      namespace: KSERVE_NS,
+      path,
+      port: 443,
+    },
     caBundle: 'LS0tLS1CRUdJTi...',
   };
 }
@@ -103,7 +128,11 @@ function kyvernoWebhookClient(path: string) {
 
 const KYVERNO_NAMESPACE_SELECTOR = {
   matchExpressions: [
-    { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [KYVERNO_NS] },
+    {
+      key: 'kubernetes.io/metadata.name',
+      operator: 'NotIn',
+      values: [KYVERNO_NS],
+    },
   ],
 };
 
@@ -123,14 +152,20 @@ function kservePod(): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: KSERVE_POD, namespace: KSERVE_NS, labels: { ...KSERVE_POD_LABELS } },
+    metadata: {
+      name: KSERVE_POD,
+      namespace: KSERVE_NS,
+      labels: { ...KSERVE_POD_LABELS },
+    },
     spec: {
       nodeName: 'ml-worker-1',
       containers: [
         {
           name: 'manager',
           image: KSERVE_IMAGE,
-          ports: [{ containerPort: 9443, name: 'webhook-server', protocol: 'TCP' }],
+          ports: [
+            { containerPort: 9443, name: 'webhook-server', protocol: 'TCP' },
+          ],
         },
         {
           name: 'kube-rbac-proxy',
@@ -177,7 +212,11 @@ function kyvernoPod(): KubeObject {
     metadata: {
       name: KYVERNO_POD,
       namespace: KYVERNO_NS,
-      labels: { ...KYVERNO_SELECTOR, 'app.kubernetes.io/version': '3.2.7', 'pod-template-hash': '6b9f7d8c4d' },
+      labels: {
+        ...KYVERNO_SELECTOR,
+        'app.kubernetes.io/version': '3.2.7',
+        'pod-template-hash': '6b9f7d8c4d',
+      },
     },
     spec: {
       nodeName: 'ml-worker-1',
@@ -192,7 +231,10 @@ function kyvernoPod(): KubeObject {
     status: {
       phase: 'Running',
       podIP: '10.244.0.20',
-      conditions: [condition('Ready', 'True'), condition('ContainersReady', 'True')],
+      conditions: [
+        condition('Ready', 'True'),
+        condition('ContainersReady', 'True'),
+      ],
       containerStatuses: [
         {
           name: 'kyverno',
@@ -223,7 +265,8 @@ function endpointSlice(
       namespace: ns,
       labels: {
         'kubernetes.io/service-name': service,
-        'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+        'endpointslice.kubernetes.io/managed-by':
+          'endpointslice-controller.k8s.io',
       },
     },
     addressType: 'IPv4',
@@ -255,8 +298,14 @@ function deployment(
       availableReplicas: 1,
       updatedReplicas: 1,
       conditions: [
-        condition('Available', 'True', { reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }),
-        condition('Progressing', 'True', { reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${name}" has successfully progressed.` }),
+        condition('Available', 'True', {
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        }),
+        condition('Progressing', 'True', {
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${name}" has successfully progressed.`,
+        }),
       ],
     },
   };
@@ -277,12 +326,17 @@ function inferenceService(): KubeObject {
     },
     spec: {
       predictor: {
-        model: { modelFormat: { name: 'sklearn' }, storageUri: 'gs://models/fraud-detector/v3' },
+        model: {
+          modelFormat: { name: 'sklearn' },
+          storageUri: 'gs://models/fraud-detector/v3',
+        },
       },
     },
     status: {
       url: `http://${ISVC_NAME}.${ISVC_NAMESPACE}.example.com`,
-      address: { url: `http://${ISVC_NAME}.${ISVC_NAMESPACE}.svc.cluster.local` },
+      address: {
+        url: `http://${ISVC_NAME}.${ISVC_NAMESPACE}.svc.cluster.local`,
+      },
       conditions: [
         condition('IngressReady', 'True'),
         condition('PredictorConfigurationReady', 'True'),
@@ -313,8 +367,15 @@ function application(name: string): KubeObject {
     metadata: { name, namespace: 'argocd' },
     spec: {
       project: 'default',
-      source: { repoURL: 'https://git.example.com/ml/deploy.git', path: `apps/${name}`, targetRevision: 'main' },
-      destination: { server: 'https://kubernetes.default.svc', namespace: ISVC_NAMESPACE },
+      source: {
+        repoURL: 'https://git.example.com/ml/deploy.git',
+        path: `apps/${name}`,
+        targetRevision: 'main',
+      },
+      destination: {
+        server: 'https://kubernetes.default.svc',
+        namespace: ISVC_NAMESPACE,
+      },
     },
     status: {
       sync: { status: 'Synced', revision: '4f1c2e9' },
@@ -332,7 +393,8 @@ function application(name: string): KubeObject {
               namespace: ISVC_NAMESPACE,
               name: ISVC_NAME,
               status: 'Synced',
-              message: 'inferenceservice.serving.kserve.io/fraud-detector configured',
+              message:
+                'inferenceservice.serving.kserve.io/fraud-detector configured',
             },
           ],
         },
@@ -361,7 +423,10 @@ export function healthySnapshot(): ClusterSnapshot {
   return {
     cluster: CLUSTER,
     readAt: READ_AT,
-    version: { ok: true, value: { gitVersion: 'v1.30.2', major: '1', minor: '30' } },
+    version: {
+      ok: true,
+      value: { gitVersion: 'v1.30.2', major: '1', minor: '30' },
+    },
     namespaces: { kserve: KSERVE_NS, kyverno: KYVERNO_NS },
     requestCount: 13,
     collections: {
@@ -372,8 +437,13 @@ export function healthySnapshot(): ClusterSnapshot {
           metadata: { name: 'ml-worker-1' },
           status: {
             conditions: [
-              condition('MemoryPressure', 'False', { reason: 'KubeletHasSufficientMemory' }),
-              condition('Ready', 'True', { reason: 'KubeletReady', message: 'kubelet is posting ready status' }),
+              condition('MemoryPressure', 'False', {
+                reason: 'KubeletHasSufficientMemory',
+              }),
+              condition('Ready', 'True', {
+                reason: 'KubeletReady',
+                message: 'kubelet is posting ready status',
+              }),
             ],
           },
         },
@@ -382,7 +452,10 @@ export function healthySnapshot(): ClusterSnapshot {
         namespace(KSERVE_NS, { 'control-plane': KSERVE_DEPLOYMENT }),
         namespace(KYVERNO_NS),
         namespace('argocd'),
-        namespace(ISVC_NAMESPACE, { owner: 'team-ml-platform', 'cost-center': 'cc-4200' }),
+        namespace(ISVC_NAMESPACE, {
+          owner: 'team-ml-platform',
+          'cost-center': 'cc-4200',
+        }),
       ]),
       customResourceDefinitions: ok([
         crd('inferenceservices.serving.kserve.io'),
@@ -402,7 +475,9 @@ export function healthySnapshot(): ClusterSnapshot {
           webhooks: [
             {
               name: KSERVE_DEFAULTER,
-              clientConfig: kserveWebhookClient('/mutate-serving-kserve-io-v1beta1-inferenceservice'),
+              clientConfig: kserveWebhookClient(
+                '/mutate-serving-kserve-io-v1beta1-inferenceservice',
+              ),
               failurePolicy: 'Fail',
               sideEffects: 'None',
               admissionReviewVersions: ['v1beta1'],
@@ -422,10 +497,20 @@ export function healthySnapshot(): ClusterSnapshot {
               sideEffects: 'None',
               admissionReviewVersions: ['v1beta1'],
               objectSelector: {
-                matchExpressions: [{ key: 'serving.kserve.io/inferenceservice', operator: 'Exists' }],
+                matchExpressions: [
+                  {
+                    key: 'serving.kserve.io/inferenceservice',
+                    operator: 'Exists',
+                  },
+                ],
               },
               rules: [
-                { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
+                {
+                  apiGroups: [''],
+                  apiVersions: ['v1'],
+                  operations: ['CREATE'],
+                  resources: ['pods'],
+                },
               ],
             },
           ],
@@ -461,7 +546,9 @@ export function healthySnapshot(): ClusterSnapshot {
           webhooks: [
             {
               name: KSERVE_VALIDATOR,
-              clientConfig: kserveWebhookClient('/validate-serving-kserve-io-v1beta1-inferenceservice'),
+              clientConfig: kserveWebhookClient(
+                '/validate-serving-kserve-io-v1beta1-inferenceservice',
+              ),
               failurePolicy: 'Fail',
               sideEffects: 'None',
               admissionReviewVersions: ['v1beta1'],
@@ -483,7 +570,9 @@ export function healthySnapshot(): ClusterSnapshot {
           webhooks: [
             {
               name: 'servingruntime.kserve-webhook-server.validator',
-              clientConfig: kserveWebhookClient('/validate-serving-kserve-io-v1alpha1-servingruntime'),
+              clientConfig: kserveWebhookClient(
+                '/validate-serving-kserve-io-v1alpha1-servingruntime',
+              ),
               failurePolicy: 'Fail',
               sideEffects: 'None',
               admissionReviewVersions: ['v1beta1'],
@@ -525,7 +614,12 @@ export function healthySnapshot(): ClusterSnapshot {
               sideEffects: 'NoneOnDryRun',
               namespaceSelector: KYVERNO_NAMESPACE_SELECTOR,
               rules: [
-                { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+                {
+                  apiGroups: [''],
+                  apiVersions: ['v1'],
+                  operations: ['CREATE', 'UPDATE'],
+                  resources: ['pods'],
+                },
               ],
             },
           ],
@@ -538,7 +632,9 @@ export function healthySnapshot(): ClusterSnapshot {
           metadata: { name: KSERVE_WEBHOOK_SERVICE, namespace: KSERVE_NS },
           spec: {
             selector: { 'control-plane': KSERVE_DEPLOYMENT },
-            ports: [{ port: 443, targetPort: 'webhook-server', protocol: 'TCP' }],
+            ports: [
+              { port: 443, targetPort: 'webhook-server', protocol: 'TCP' },
+            ],
           },
         },
         {
@@ -547,13 +643,34 @@ export function healthySnapshot(): ClusterSnapshot {
           metadata: { name: KYVERNO_SERVICE, namespace: KYVERNO_NS },
           spec: {
             selector: { ...KYVERNO_SELECTOR },
-            ports: [{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }],
+            ports: [
+              {
+                name: 'https',
+                port: 443,
+                targetPort: 'https',
+                protocol: 'TCP',
+              },
+            ],
           },
         },
       ]),
       endpointSlices: ok([
-        endpointSlice(KSERVE_WEBHOOK_SERVICE, KSERVE_NS, 'h7v2k', KSERVE_POD, '10.244.0.12', { name: '', port: 9443 }),
-        endpointSlice(KYVERNO_SERVICE, KYVERNO_NS, 'q8m4z', KYVERNO_POD, '10.244.0.20', { name: 'https', port: 9443 }),
+        endpointSlice(
+          KSERVE_WEBHOOK_SERVICE,
+          KSERVE_NS,
+          'h7v2k',
+          KSERVE_POD,
+          '10.244.0.12',
+          { name: '', port: 9443 },
+        ),
+        endpointSlice(
+          KYVERNO_SERVICE,
+          KYVERNO_NS,
+          'q8m4z',
+          KYVERNO_POD,
+          '10.244.0.20',
+          { name: 'https', port: 9443 },
+        ),
       ]),
       controlPlaneDeployments: ok([
         deployment(KSERVE_DEPLOYMENT, KSERVE_NS, {
@@ -576,7 +693,15 @@ export function healthySnapshot(): ClusterSnapshot {
             rules: [
               {
                 name: 'check-cost-center',
-                match: { any: [{ resources: { kinds: ['serving.kserve.io/*/InferenceService'] } }] },
+                match: {
+                  any: [
+                    {
+                      resources: {
+                        kinds: ['serving.kserve.io/*/InferenceService'],
+                      },
+                    },
+                  ],
+                },
                 validate: {
                   message: 'label cost-center is required.',
                   pattern: { metadata: { labels: { 'cost-center': '?*' } } },
@@ -586,6 +711,9 @@ export function healthySnapshot(): ClusterSnapshot {
           },
         },
       ]),
+      kyvernoPolicies: ok([]),
+      validatingPolicies: ok([]),
+      policyReports: ok([]),
     },
   };
 }
@@ -599,28 +727,45 @@ function clone<T>(v: T): T {
 }
 
 /** The items of a collection that was read successfully (throws otherwise: a fixture bug). */
-export function itemsOf(s: ClusterSnapshot, name: SnapshotCollection): KubeObject[] {
+export function itemsOf(
+  s: ClusterSnapshot,
+  name: SnapshotCollection,
+): KubeObject[] {
   const r = s.collections[name];
-  if (!r || !r.ok) throw new Error(`fixture: collection ${name} is not readable`);
+  if (!r || !r.ok)
+    throw new Error(`fixture: collection ${name} is not readable`);
   return r.items;
 }
 
-function find(s: ClusterSnapshot, name: SnapshotCollection, objName: string): KubeObject {
+function find(
+  s: ClusterSnapshot,
+  name: SnapshotCollection,
+  objName: string,
+): KubeObject {
   const o = itemsOf(s, name).find(i => i.metadata.name === objName);
   if (!o) throw new Error(`fixture: ${name}/${objName} not found`);
   return o;
 }
 
-function setCondition(obj: KubeObject, type: string, status: string, extra: Record<string, string> = {}) {
+function setCondition(
+  obj: KubeObject,
+  type: string,
+  status: string,
+  extra: Record<string, string> = {},
+) {
   obj.status = obj.status ?? {};
-  const conditions: any[] = (obj.status.conditions = obj.status.conditions ?? []);
+  const conditions: any[] = (obj.status.conditions =
+    obj.status.conditions ?? []);
   const i = conditions.findIndex(c => c.type === type);
   const c = condition(type, status, extra);
   if (i >= 0) conditions[i] = c;
   else conditions.push(c);
 }
 
-function mutate(s: ClusterSnapshot, fn: (copy: ClusterSnapshot) => void): ClusterSnapshot {
+function mutate(
+  s: ClusterSnapshot,
+  fn: (copy: ClusterSnapshot) => void,
+): ClusterSnapshot {
   const copy = clone(s);
   fn(copy);
   return copy;
@@ -632,12 +777,18 @@ function mutate(s: ClusterSnapshot, fn: (copy: ClusterSnapshot) => void): Cluste
 
 const SA = 'system:serviceaccount:serving-health:serving-health';
 
-export function forbidden(resource: string, apiGroup: string, ns?: string): ReadError {
+export function forbidden(
+  resource: string,
+  apiGroup: string,
+  ns?: string,
+): ReadError {
   const res = apiGroup ? `${resource}.${apiGroup}` : resource;
   return {
     reason: 'forbidden',
     request: `list ${res}${ns ? ` -n ${ns}` : ' -A'}`,
-    message: `${res} is forbidden: User "${SA}" cannot list resource "${resource}" in API group "${apiGroup}" ${ns ? `in the namespace "${ns}"` : 'at the cluster scope'}`,
+    message: `${res} is forbidden: User "${SA}" cannot list resource "${resource}" in API group "${apiGroup}" ${
+      ns ? `in the namespace "${ns}"` : 'at the cluster scope'
+    }`,
     httpStatus: 403,
     missingRule: { apiGroup, resource, verb: 'list' },
   };
@@ -652,7 +803,11 @@ export function timeout(request: string): ReadError {
 }
 
 /** One collection could not be read. */
-export function withReadError(s: ClusterSnapshot, name: SnapshotCollection, error: ReadError): ClusterSnapshot {
+export function withReadError(
+  s: ClusterSnapshot,
+  name: SnapshotCollection,
+  error: ReadError,
+): ClusterSnapshot {
   return mutate(s, c => {
     c.collections[name] = { ok: false, error };
   });
@@ -668,12 +823,18 @@ export function withClusterUnreachable(s: ClusterSnapshot): ClusterSnapshot {
     };
     c.version = { ok: false, error };
     for (const k of Object.keys(c.collections) as SnapshotCollection[]) {
-      c.collections[k] = { ok: false, error: { ...error, request: `list ${k}` } };
+      c.collections[k] = {
+        ok: false,
+        error: { ...error, request: `list ${k}` },
+      };
     }
   });
 }
 
-export function withVersionError(s: ClusterSnapshot, error: ReadError): ClusterSnapshot {
+export function withVersionError(
+  s: ClusterSnapshot,
+  error: ReadError,
+): ClusterSnapshot {
   return mutate(s, c => {
     c.version = { ok: false, error };
   });
@@ -698,34 +859,62 @@ export function withArgoCdNotInstalled(s: ClusterSnapshot): ClusterSnapshot {
  * the registry), the pod is 1/2 ready, so it drops out of the webhook Service's
  * ready endpoints although `manager` runs.
  */
-export function withKServeSidecarPullForbidden(s: ClusterSnapshot): ClusterSnapshot {
+export function withKServeSidecarPullForbidden(
+  s: ClusterSnapshot,
+): ClusterSnapshot {
   return mutate(s, c => {
     const pod = find(c, 'controlPlanePods', KSERVE_POD);
-    setCondition(pod, 'Ready', 'False', { reason: 'ContainersNotReady', message: 'containers with unready status: [kube-rbac-proxy]' });
-    setCondition(pod, 'ContainersReady', 'False', { reason: 'ContainersNotReady', message: 'containers with unready status: [kube-rbac-proxy]' });
-    const proxy = pod.status.containerStatuses.find((cs: any) => cs.name === 'kube-rbac-proxy');
+    setCondition(pod, 'Ready', 'False', {
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [kube-rbac-proxy]',
+    });
+    setCondition(pod, 'ContainersReady', 'False', {
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [kube-rbac-proxy]',
+    });
+    const proxy = pod.status.containerStatuses.find(
+      (cs: any) => cs.name === 'kube-rbac-proxy',
+    );
     proxy.ready = false;
     proxy.started = false;
     proxy.imageID = '';
     proxy.state = {
-      waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${RBAC_PROXY_IMAGE}"` },
+      waiting: {
+        reason: 'ImagePullBackOff',
+        message: `Back-off pulling image "${RBAC_PROXY_IMAGE}"`,
+      },
     };
 
     const slice = find(c, 'endpointSlices', `${KSERVE_WEBHOOK_SERVICE}-h7v2k`);
-    slice.endpoints[0].conditions = { ready: false, serving: false, terminating: false };
+    slice.endpoints[0].conditions = {
+      ready: false,
+      serving: false,
+      terminating: false,
+    };
 
     const deploy = find(c, 'controlPlaneDeployments', KSERVE_DEPLOYMENT);
     deploy.status.readyReplicas = 0;
     deploy.status.availableReplicas = 0;
     deploy.status.unavailableReplicas = 1;
-    setCondition(deploy, 'Available', 'False', { reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' });
+    setCondition(deploy, 'Available', 'False', {
+      reason: 'MinimumReplicasUnavailable',
+      message: 'Deployment does not have minimum availability.',
+    });
 
     itemsOf(c, 'controlPlaneEvents').push(
       {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${KSERVE_POD}.1849a1b2c3d4e5f6`, namespace: KSERVE_NS },
-        involvedObject: { kind: 'Pod', namespace: KSERVE_NS, name: KSERVE_POD, fieldPath: 'spec.containers{kube-rbac-proxy}' },
+        metadata: {
+          name: `${KSERVE_POD}.1849a1b2c3d4e5f6`,
+          namespace: KSERVE_NS,
+        },
+        involvedObject: {
+          kind: 'Pod',
+          namespace: KSERVE_NS,
+          name: KSERVE_POD,
+          fieldPath: 'spec.containers{kube-rbac-proxy}',
+        },
         reason: 'Failed',
         type: 'Warning',
         message: PULL_403_MESSAGE,
@@ -736,8 +925,16 @@ export function withKServeSidecarPullForbidden(s: ClusterSnapshot): ClusterSnaps
       {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${KSERVE_POD}.1849a1b2c3d4e5f7`, namespace: KSERVE_NS },
-        involvedObject: { kind: 'Pod', namespace: KSERVE_NS, name: KSERVE_POD, fieldPath: 'spec.containers{kube-rbac-proxy}' },
+        metadata: {
+          name: `${KSERVE_POD}.1849a1b2c3d4e5f7`,
+          namespace: KSERVE_NS,
+        },
+        involvedObject: {
+          kind: 'Pod',
+          namespace: KSERVE_NS,
+          name: KSERVE_POD,
+          fieldPath: 'spec.containers{kube-rbac-proxy}',
+        },
         reason: 'Failed',
         type: 'Warning',
         message: 'Error: ImagePullBackOff',
@@ -749,8 +946,16 @@ export function withKServeSidecarPullForbidden(s: ClusterSnapshot): ClusterSnaps
         // The kubelet records back-off as a Normal event; it does not carry the registry's answer.
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${KSERVE_POD}.1849a1b2c3d4e5f8`, namespace: KSERVE_NS },
-        involvedObject: { kind: 'Pod', namespace: KSERVE_NS, name: KSERVE_POD, fieldPath: 'spec.containers{kube-rbac-proxy}' },
+        metadata: {
+          name: `${KSERVE_POD}.1849a1b2c3d4e5f8`,
+          namespace: KSERVE_NS,
+        },
+        involvedObject: {
+          kind: 'Pod',
+          namespace: KSERVE_NS,
+          name: KSERVE_POD,
+          fieldPath: 'spec.containers{kube-rbac-proxy}',
+        },
         reason: 'BackOff',
         type: 'Normal',
         message: `Back-off pulling image "${RBAC_PROXY_IMAGE}"`,
@@ -763,12 +968,24 @@ export function withKServeSidecarPullForbidden(s: ClusterSnapshot): ClusterSnaps
 }
 
 /** The KServe webhook Service was deleted; its webhook configurations are still registered. */
-export function withoutKServeWebhookService(s: ClusterSnapshot): ClusterSnapshot {
+export function withoutKServeWebhookService(
+  s: ClusterSnapshot,
+): ClusterSnapshot {
   return mutate(s, c => {
     const svcs = itemsOf(c, 'services');
-    svcs.splice(svcs.findIndex(x => x.metadata.name === KSERVE_WEBHOOK_SERVICE), 1);
+    svcs.splice(
+      svcs.findIndex(x => x.metadata.name === KSERVE_WEBHOOK_SERVICE),
+      1,
+    );
     const slices = itemsOf(c, 'endpointSlices');
-    slices.splice(slices.findIndex(x => x.metadata.labels?.['kubernetes.io/service-name'] === KSERVE_WEBHOOK_SERVICE), 1);
+    slices.splice(
+      slices.findIndex(
+        x =>
+          x.metadata.labels?.['kubernetes.io/service-name'] ===
+          KSERVE_WEBHOOK_SERVICE,
+      ),
+      1,
+    );
   });
 }
 
@@ -779,18 +996,32 @@ export function withKServeRolloutStuck(s: ClusterSnapshot): ClusterSnapshot {
     stuck.metadata.name = 'kserve-controller-manager-5f8d7c9b4-mm2lp';
     stuck.metadata.labels!['pod-template-hash'] = '5f8d7c9b4';
     setCondition(stuck, 'Ready', 'False', { reason: 'ContainersNotReady' });
-    const proxy = stuck.status.containerStatuses.find((cs: any) => cs.name === 'kube-rbac-proxy');
+    const proxy = stuck.status.containerStatuses.find(
+      (cs: any) => cs.name === 'kube-rbac-proxy',
+    );
     proxy.ready = false;
-    proxy.state = { waiting: { reason: 'ErrImagePull', message: `failed to pull and unpack image "${RBAC_PROXY_IMAGE}": 403 Forbidden` } };
+    proxy.state = {
+      waiting: {
+        reason: 'ErrImagePull',
+        message: `failed to pull and unpack image "${RBAC_PROXY_IMAGE}": 403 Forbidden`,
+      },
+    };
     itemsOf(c, 'controlPlanePods').push(stuck);
   });
 }
 
 /** crd-missing: `kubectl apply -f` of a `$patch: delete` file removed the CRD, and every InferenceService with it. */
-export function withoutInferenceServiceCrd(s: ClusterSnapshot): ClusterSnapshot {
+export function withoutInferenceServiceCrd(
+  s: ClusterSnapshot,
+): ClusterSnapshot {
   return mutate(s, c => {
     const crds = itemsOf(c, 'customResourceDefinitions');
-    crds.splice(crds.findIndex(x => x.metadata.name === 'inferenceservices.serving.kserve.io'), 1);
+    crds.splice(
+      crds.findIndex(
+        x => x.metadata.name === 'inferenceservices.serving.kserve.io',
+      ),
+      1,
+    );
     itemsOf(c, 'inferenceServices').length = 0;
     const app = find(c, 'applications', ARGO_APP);
     app.status = argoStatusFailing({
@@ -804,11 +1035,23 @@ export function withoutInferenceServiceCrd(s: ClusterSnapshot): ClusterSnapshot 
 }
 
 /** The CRD object exists but the API server has not Established it. */
-export function withInferenceServiceCrdNotEstablished(s: ClusterSnapshot): ClusterSnapshot {
+export function withInferenceServiceCrdNotEstablished(
+  s: ClusterSnapshot,
+): ClusterSnapshot {
   return mutate(s, c => {
-    const isvcCrd = find(c, 'customResourceDefinitions', 'inferenceservices.serving.kserve.io');
-    setCondition(isvcCrd, 'NamesAccepted', 'False', { reason: 'MultipleConflicts', message: '"isvc" is already in use' });
-    setCondition(isvcCrd, 'Established', 'False', { reason: 'NotAccepted', message: 'not all names are accepted' });
+    const isvcCrd = find(
+      c,
+      'customResourceDefinitions',
+      'inferenceservices.serving.kserve.io',
+    );
+    setCondition(isvcCrd, 'NamesAccepted', 'False', {
+      reason: 'MultipleConflicts',
+      message: '"isvc" is already in use',
+    });
+    setCondition(isvcCrd, 'Established', 'False', {
+      reason: 'NotAccepted',
+      message: 'not all names are accepted',
+    });
   });
 }
 
@@ -816,32 +1059,53 @@ export function withInferenceServiceCrdNotEstablished(s: ClusterSnapshot): Clust
 export function withoutServingRuntimeCrd(s: ClusterSnapshot): ClusterSnapshot {
   return mutate(s, c => {
     const crds = itemsOf(c, 'customResourceDefinitions');
-    crds.splice(crds.findIndex(x => x.metadata.name === 'servingruntimes.serving.kserve.io'), 1);
+    crds.splice(
+      crds.findIndex(
+        x => x.metadata.name === 'servingruntimes.serving.kserve.io',
+      ),
+      1,
+    );
   });
 }
 
 /** policy-engine-not-ready: Kyverno's webhooks are registered, its admission controller crash-loops. */
-export function withKyvernoAdmissionNotReady(s: ClusterSnapshot): ClusterSnapshot {
+export function withKyvernoAdmissionNotReady(
+  s: ClusterSnapshot,
+): ClusterSnapshot {
   return mutate(s, c => {
     const pod = find(c, 'controlPlanePods', KYVERNO_POD);
     setCondition(pod, 'Ready', 'False', { reason: 'ContainersNotReady' });
     const cs = pod.status.containerStatuses[0];
     cs.ready = false;
     cs.restartCount = 7;
-    cs.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=kyverno pod=${KYVERNO_POD}_kyverno` } };
+    cs.state = {
+      waiting: {
+        reason: 'CrashLoopBackOff',
+        message: `back-off 5m0s restarting failed container=kyverno pod=${KYVERNO_POD}_kyverno`,
+      },
+    };
     cs.lastState = { terminated: { reason: 'Error', exitCode: 1 } };
     const slice = find(c, 'endpointSlices', `${KYVERNO_SERVICE}-q8m4z`);
-    slice.endpoints[0].conditions = { ready: false, serving: false, terminating: false };
+    slice.endpoints[0].conditions = {
+      ready: false,
+      serving: false,
+      terminating: false,
+    };
     const deploy = find(c, 'controlPlaneDeployments', KYVERNO_DEPLOYMENT);
     deploy.status.readyReplicas = 0;
-    setCondition(deploy, 'Available', 'False', { reason: 'MinimumReplicasUnavailable' });
+    setCondition(deploy, 'Available', 'False', {
+      reason: 'MinimumReplicasUnavailable',
+    });
   });
 }
 
 /** Make every Kyverno webhook fail open (failurePolicy Ignore). */
 export function withKyvernoWebhooksIgnore(s: ClusterSnapshot): ClusterSnapshot {
   return mutate(s, c => {
-    for (const col of ['mutatingWebhookConfigurations', 'validatingWebhookConfigurations'] as const) {
+    for (const col of [
+      'mutatingWebhookConfigurations',
+      'validatingWebhookConfigurations',
+    ] as const) {
       for (const cfg of itemsOf(c, col)) {
         if (!cfg.metadata.name.startsWith('kyverno-')) continue;
         for (const w of cfg.webhooks) w.failurePolicy = 'Ignore';
@@ -851,7 +1115,9 @@ export function withKyvernoWebhooksIgnore(s: ClusterSnapshot): ClusterSnapshot {
 }
 
 export interface StaleWebhookOptions {
-  configKind?: 'ValidatingWebhookConfiguration' | 'MutatingWebhookConfiguration';
+  configKind?:
+    | 'ValidatingWebhookConfiguration'
+    | 'MutatingWebhookConfiguration';
   configName?: string;
   webhookName?: string;
   service?: { namespace: string; name: string; path?: string };
@@ -868,30 +1134,51 @@ export interface StaleWebhookOptions {
  * Default: OPA Gatekeeper's validating webhook (matches every kind on CREATE/UPDATE),
  * set to failurePolicy Fail as hardened installs do; its Service is gone.
  */
-export function withStaleWebhook(s: ClusterSnapshot, o: StaleWebhookOptions = {}): ClusterSnapshot {
-  const service = o.service ?? { namespace: 'gatekeeper-system', name: 'gatekeeper-webhook-service', path: '/v1/admit' };
+export function withStaleWebhook(
+  s: ClusterSnapshot,
+  o: StaleWebhookOptions = {},
+): ClusterSnapshot {
+  const service = o.service ?? {
+    namespace: 'gatekeeper-system',
+    name: 'gatekeeper-webhook-service',
+    path: '/v1/admit',
+  };
   const configKind = o.configKind ?? 'ValidatingWebhookConfiguration';
   return mutate(s, c => {
     const webhook: any = {
       name: o.webhookName ?? 'validation.gatekeeper.sh',
-      clientConfig: { service: { ...service, port: 443 }, caBundle: 'LS0tLS1CRUdJTi...' },
+      clientConfig: {
+        service: { ...service, port: 443 },
+        caBundle: 'LS0tLS1CRUdJTi...',
+      },
       failurePolicy: o.failurePolicy ?? 'Fail',
       sideEffects: 'None',
       admissionReviewVersions: ['v1', 'v1beta1'],
       rules: o.rules ?? [
-        { apiGroups: ['*'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['*'] },
+        {
+          apiGroups: ['*'],
+          apiVersions: ['*'],
+          operations: ['CREATE', 'UPDATE'],
+          resources: ['*'],
+        },
       ],
       namespaceSelector: o.namespaceSelector ?? {
-        matchExpressions: [{ key: 'admission.gatekeeper.sh/ignore', operator: 'DoesNotExist' }],
+        matchExpressions: [
+          { key: 'admission.gatekeeper.sh/ignore', operator: 'DoesNotExist' },
+        ],
       },
     };
     if (o.objectSelector) webhook.objectSelector = o.objectSelector;
     const collection =
-      configKind === 'MutatingWebhookConfiguration' ? 'mutatingWebhookConfigurations' : 'validatingWebhookConfigurations';
+      configKind === 'MutatingWebhookConfiguration'
+        ? 'mutatingWebhookConfigurations'
+        : 'validatingWebhookConfigurations';
     itemsOf(c, collection).push({
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: configKind,
-      metadata: { name: o.configName ?? 'gatekeeper-validating-webhook-configuration' },
+      metadata: {
+        name: o.configName ?? 'gatekeeper-validating-webhook-configuration',
+      },
       webhooks: [webhook],
     });
     if (o.serviceWithoutEndpoints) {
@@ -900,7 +1187,11 @@ export function withStaleWebhook(s: ClusterSnapshot, o: StaleWebhookOptions = {}
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { name: service.name, namespace: service.namespace },
-        spec: { clusterIP: '10.96.14.7', selector: { app: service.name }, ports: [{ port: 443, targetPort: 8443 }] },
+        spec: {
+          clusterIP: '10.96.14.7',
+          selector: { app: service.name },
+          ports: [{ port: 443, targetPort: 8443 }],
+        },
       });
     }
   });
@@ -911,17 +1202,42 @@ export function withStaleWebhook(s: ClusterSnapshot, o: StaleWebhookOptions = {}
  * MutatingWebhookConfiguration matches Pods and Deployments everywhere except kube-system, failurePolicy Fail
  * (a hardened variant of the chart's webhook, as some platforms add to inject trust bundles).
  */
-export function withCertManagerWebhookUnserved(s: ClusterSnapshot, o: StaleWebhookOptions = {}): ClusterSnapshot {
+export function withCertManagerWebhookUnserved(
+  s: ClusterSnapshot,
+  o: StaleWebhookOptions = {},
+): ClusterSnapshot {
   return withStaleWebhook(s, {
     configKind: 'MutatingWebhookConfiguration',
     configName: 'cert-manager-webhook',
     webhookName: 'webhook.cert-manager.io',
-    service: { namespace: 'cert-manager', name: 'cert-manager-webhook', path: '/mutate' },
+    service: {
+      namespace: 'cert-manager',
+      name: 'cert-manager-webhook',
+      path: '/mutate',
+    },
     rules: [
-      { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] },
-      { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['deployments'] },
+      {
+        apiGroups: [''],
+        apiVersions: ['v1'],
+        operations: ['CREATE'],
+        resources: ['pods'],
+      },
+      {
+        apiGroups: ['apps'],
+        apiVersions: ['v1'],
+        operations: ['CREATE', 'UPDATE'],
+        resources: ['deployments'],
+      },
     ],
-    namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] },
+    namespaceSelector: {
+      matchExpressions: [
+        {
+          key: 'kubernetes.io/metadata.name',
+          operator: 'NotIn',
+          values: ['kube-system'],
+        },
+      ],
+    },
     serviceWithoutEndpoints: true,
     ...o,
   });
@@ -931,12 +1247,17 @@ export function withCertManagerWebhookUnserved(s: ClusterSnapshot, o: StaleWebho
 export function withServiceEndpoint(
   s: ClusterSnapshot,
   svc: { namespace: string; name: string },
-  endpoint: { ready?: boolean | null; terminating?: boolean; port?: { name?: string; port: number } } = {},
+  endpoint: {
+    ready?: boolean | null;
+    terminating?: boolean;
+    port?: { name?: string; port: number };
+  } = {},
 ): ClusterSnapshot {
   return mutate(s, c => {
     const conditions: Record<string, boolean> = {};
     if (endpoint.ready !== null) conditions.ready = endpoint.ready ?? true;
-    if (endpoint.terminating !== undefined) conditions.terminating = endpoint.terminating;
+    if (endpoint.terminating !== undefined)
+      conditions.terminating = endpoint.terminating;
     itemsOf(c, 'endpointSlices').push({
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
@@ -946,14 +1267,34 @@ export function withServiceEndpoint(
         labels: { 'kubernetes.io/service-name': svc.name },
       },
       addressType: 'IPv4',
-      endpoints: [{ addresses: ['10.244.0.40'], conditions, targetRef: { kind: 'Pod', namespace: svc.namespace, name: `${svc.name}-6d8f9c7b5-r2k9m` } }],
-      ports: [{ name: endpoint.port?.name ?? '', port: endpoint.port?.port ?? 8443, protocol: 'TCP' }],
+      endpoints: [
+        {
+          addresses: ['10.244.0.40'],
+          conditions,
+          targetRef: {
+            kind: 'Pod',
+            namespace: svc.namespace,
+            name: `${svc.name}-6d8f9c7b5-r2k9m`,
+          },
+        },
+      ],
+      ports: [
+        {
+          name: endpoint.port?.name ?? '',
+          port: endpoint.port?.port ?? 8443,
+          protocol: 'TCP',
+        },
+      ],
     });
   });
 }
 
 /** Change a Service in place (e.g. make it headless, or rename its ports). */
-export function withService(s: ClusterSnapshot, name: string, fn: (svc: KubeObject) => void): ClusterSnapshot {
+export function withService(
+  s: ClusterSnapshot,
+  name: string,
+  fn: (svc: KubeObject) => void,
+): ClusterSnapshot {
   return mutate(s, c => {
     fn(find(c, 'services', name));
   });
@@ -965,15 +1306,31 @@ export function withService(s: ClusterSnapshot, name: string, fn: (svc: KubeObje
  */
 export function withKyvernoUninstalled(s: ClusterSnapshot): ClusterSnapshot {
   return mutate(s, c => {
-    for (const col of ['namespaces', 'services', 'endpointSlices', 'controlPlaneDeployments', 'controlPlanePods'] as const) {
+    for (const col of [
+      'namespaces',
+      'services',
+      'endpointSlices',
+      'controlPlaneDeployments',
+      'controlPlanePods',
+    ] as const) {
       const list = itemsOf(c, col);
-      list.splice(0, list.length, ...list.filter(x => x.metadata.name !== KYVERNO_NS && x.metadata.namespace !== KYVERNO_NS));
+      list.splice(
+        0,
+        list.length,
+        ...list.filter(
+          x =>
+            x.metadata.name !== KYVERNO_NS &&
+            x.metadata.namespace !== KYVERNO_NS,
+        ),
+      );
     }
   });
 }
 
 /** Kyverno's webhooks that no model deployment reaches: its policy webhook and its cleanup controller's. */
-export function withKyvernoPolicyAndCleanupWebhooks(s: ClusterSnapshot): ClusterSnapshot {
+export function withKyvernoPolicyAndCleanupWebhooks(
+  s: ClusterSnapshot,
+): ClusterSnapshot {
   return mutate(s, c => {
     itemsOf(c, 'validatingWebhookConfigurations').push(
       {
@@ -985,7 +1342,14 @@ export function withKyvernoPolicyAndCleanupWebhooks(s: ClusterSnapshot): Cluster
             name: 'validate-policy.kyverno.svc',
             clientConfig: kyvernoWebhookClient('/policyvalidate'),
             failurePolicy: 'Fail',
-            rules: [{ apiGroups: ['kyverno.io'], apiVersions: ['v1', 'v2beta1'], operations: ['CREATE', 'UPDATE'], resources: ['clusterpolicies', 'policies'] }],
+            rules: [
+              {
+                apiGroups: ['kyverno.io'],
+                apiVersions: ['v1', 'v2beta1'],
+                operations: ['CREATE', 'UPDATE'],
+                resources: ['clusterpolicies', 'policies'],
+              },
+            ],
           },
         ],
       },
@@ -996,9 +1360,24 @@ export function withKyvernoPolicyAndCleanupWebhooks(s: ClusterSnapshot): Cluster
         webhooks: [
           {
             name: 'kyverno-cleanup-controller.kyverno.svc',
-            clientConfig: { service: { name: 'kyverno-cleanup-controller', namespace: KYVERNO_NS, path: '/validate', port: 443 }, caBundle: 'LS0tLS1CRUdJTi...' },
+            clientConfig: {
+              service: {
+                name: 'kyverno-cleanup-controller',
+                namespace: KYVERNO_NS,
+                path: '/validate',
+                port: 443,
+              },
+              caBundle: 'LS0tLS1CRUdJTi...',
+            },
             failurePolicy: 'Fail',
-            rules: [{ apiGroups: ['kyverno.io'], apiVersions: ['v2beta1', 'v2'], operations: ['CREATE', 'UPDATE'], resources: ['clustercleanuppolicies', 'cleanuppolicies'] }],
+            rules: [
+              {
+                apiGroups: ['kyverno.io'],
+                apiVersions: ['v2beta1', 'v2'],
+                operations: ['CREATE', 'UPDATE'],
+                resources: ['clustercleanuppolicies', 'cleanuppolicies'],
+              },
+            ],
           },
         ],
       },
@@ -1007,20 +1386,35 @@ export function withKyvernoPolicyAndCleanupWebhooks(s: ClusterSnapshot): Cluster
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'kyverno-cleanup-controller', namespace: KYVERNO_NS },
-      spec: { clusterIP: '10.96.30.2', selector: { 'app.kubernetes.io/component': 'cleanup-controller' }, ports: [{ name: 'https', port: 443, targetPort: 'https' }] },
+      spec: {
+        clusterIP: '10.96.30.2',
+        selector: { 'app.kubernetes.io/component': 'cleanup-controller' },
+        ports: [{ name: 'https', port: 443, targetPort: 'https' }],
+      },
     });
   });
 }
 
 /** The ingress-nginx admission webhook left behind: it matches Ingresses only. */
-export function withStaleIngressNginxWebhook(s: ClusterSnapshot): ClusterSnapshot {
+export function withStaleIngressNginxWebhook(
+  s: ClusterSnapshot,
+): ClusterSnapshot {
   return withStaleWebhook(s, {
     configName: 'ingress-nginx-admission',
     webhookName: 'validate.nginx.ingress.kubernetes.io',
-    service: { namespace: 'ingress-nginx', name: 'ingress-nginx-controller-admission', path: '/networking/v1/ingresses' },
+    service: {
+      namespace: 'ingress-nginx',
+      name: 'ingress-nginx-controller-admission',
+      path: '/networking/v1/ingresses',
+    },
     failurePolicy: 'Fail',
     rules: [
-      { apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['ingresses'] },
+      {
+        apiGroups: ['networking.k8s.io'],
+        apiVersions: ['v1'],
+        operations: ['CREATE', 'UPDATE'],
+        resources: ['ingresses'],
+      },
     ],
     namespaceSelector: {},
   });
@@ -1066,15 +1460,27 @@ export function argoStatusFailing(o: {
             finishedAt: '2025-11-24T09:25:00Z',
             syncResult: {
               revision: '9a0b1c2',
-              resources: [{ ...resource, status: 'SyncFailed', message: o.message }],
+              resources: [
+                { ...resource, status: 'SyncFailed', message: o.message },
+              ],
             },
           },
         }),
-    resources: [{ ...resource, status: 'OutOfSync', health: { status: o.resourceHealth ?? 'Missing' } }],
+    resources: [
+      {
+        ...resource,
+        status: 'OutOfSync',
+        health: { status: o.resourceHealth ?? 'Missing' },
+      },
+    ],
   };
 }
 
-export function withArgoAppStatus(s: ClusterSnapshot, status: any, name = ARGO_APP): ClusterSnapshot {
+export function withArgoAppStatus(
+  s: ClusterSnapshot,
+  status: any,
+  name = ARGO_APP,
+): ClusterSnapshot {
   return mutate(s, c => {
     find(c, 'applications', name).status = status;
   });
@@ -1084,13 +1490,18 @@ export function withArgoAppStatus(s: ClusterSnapshot, status: any, name = ARGO_A
 // InferenceService states
 // ---------------------------------------------------------------------------
 
-export function withInferenceService(s: ClusterSnapshot, fn: (isvc: KubeObject) => void): ClusterSnapshot {
+export function withInferenceService(
+  s: ClusterSnapshot,
+  fn: (isvc: KubeObject) => void,
+): ClusterSnapshot {
   return mutate(s, c => {
     fn(find(c, 'inferenceServices', ISVC_NAME));
   });
 }
 
-export function withInferenceServiceNotReady(s: ClusterSnapshot): ClusterSnapshot {
+export function withInferenceServiceNotReady(
+  s: ClusterSnapshot,
+): ClusterSnapshot {
   return withInferenceService(s, i => {
     setCondition(i, 'PredictorReady', 'False', {
       reason: 'RevisionMissing',
@@ -1109,7 +1520,10 @@ export function withModelLoadFailure(s: ClusterSnapshot): ClusterSnapshot {
     setCondition(i, 'Ready', 'False', { reason: 'ModelLoadFailed' });
     i.status.modelStatus = {
       transitionStatus: 'BlockedByFailedLoad',
-      states: { activeModelState: 'FailedToLoad', targetModelState: 'FailedToLoad' },
+      states: {
+        activeModelState: 'FailedToLoad',
+        targetModelState: 'FailedToLoad',
+      },
       lastFailureInfo: {
         location: `${ISVC_NAME}-predictor-00003-deployment-6c8b9f7d5-abcde`,
         reason: 'ModelLoadFailed',
@@ -1128,7 +1542,10 @@ export function withModelLoadFailure(s: ClusterSnapshot): ClusterSnapshot {
 export function withNoReadyNode(s: ClusterSnapshot): ClusterSnapshot {
   return mutate(s, c => {
     for (const n of itemsOf(c, 'nodes')) {
-      setCondition(n, 'Ready', 'Unknown', { reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
+      setCondition(n, 'Ready', 'Unknown', {
+        reason: 'NodeStatusUnknown',
+        message: 'Kubelet stopped posting node status.',
+      });
     }
   });
 }
@@ -1149,9 +1566,13 @@ export function withCostCenterNearMiss(s: ClusterSnapshot): ClusterSnapshot {
   });
 }
 
-export function withPolicyAction(s: ClusterSnapshot, action: 'Audit' | 'Enforce'): ClusterSnapshot {
+export function withPolicyAction(
+  s: ClusterSnapshot,
+  action: 'Audit' | 'Enforce',
+): ClusterSnapshot {
   return mutate(s, c => {
-    for (const p of itemsOf(c, 'clusterPolicies')) p.spec.validationFailureAction = action;
+    for (const p of itemsOf(c, 'clusterPolicies'))
+      p.spec.validationFailureAction = action;
   });
 }
 
@@ -1162,5 +1583,122 @@ export function withKyvernoNotInstalled(s: ClusterSnapshot): ClusterSnapshot {
     request: 'list clusterpolicies.kyverno.io',
     message: 'the server could not find the requested resource',
     httpStatus: 404,
+  });
+}
+
+/** Changes the `validate` block of every rule of the ClusterPolicy (e.g. 1.13+ failureAction fields). */
+export function withPolicyValidate(
+  s: ClusterSnapshot,
+  validate: Record<string, unknown>,
+): ClusterSnapshot {
+  return mutate(s, c => {
+    for (const p of itemsOf(c, 'clusterPolicies')) {
+      for (const r of p.spec.rules) Object.assign(r.validate, validate);
+    }
+  });
+}
+
+/** Changes the ClusterPolicy's spec (e.g. `admission: false`, validationFailureActionOverrides). */
+export function withPolicySpec(
+  s: ClusterSnapshot,
+  spec: Record<string, unknown>,
+): ClusterSnapshot {
+  return mutate(s, c => {
+    for (const p of itemsOf(c, 'clusterPolicies')) Object.assign(p.spec, spec);
+  });
+}
+
+/** The ClusterPolicy's rules moved into a namespaced Policy in namespace `ns`. */
+export function withNamespacedPolicy(
+  s: ClusterSnapshot,
+  ns: string,
+): ClusterSnapshot {
+  return mutate(s, c => {
+    const [p] = itemsOf(c, 'clusterPolicies').splice(0, 1);
+    itemsOf(c, 'kyvernoPolicies').push({
+      ...p,
+      kind: 'Policy',
+      metadata: { ...p.metadata, namespace: ns },
+    });
+  });
+}
+
+export function withNamespaceLabels(
+  s: ClusterSnapshot,
+  name: string,
+  labels: Record<string, string>,
+): ClusterSnapshot {
+  return mutate(s, c => {
+    Object.assign(find(c, 'namespaces', name).metadata.labels!, labels);
+  });
+}
+
+/** A Kyverno 1.14+ ValidatingPolicy (CEL) requiring a label, enforced with Deny. */
+export function withValidatingPolicy(
+  s: ClusterSnapshot,
+  expression = "has(object.metadata.labels) && 'cost-center' in object.metadata.labels",
+  spec: Record<string, unknown> = {},
+): ClusterSnapshot {
+  return mutate(s, c => {
+    c.collections.clusterPolicies = ok([]);
+    itemsOf(c, 'validatingPolicies').push({
+      apiVersion: 'policies.kyverno.io/v1alpha1',
+      kind: 'ValidatingPolicy',
+      metadata: { name: 'require-cost-center-cel' },
+      spec: {
+        validationActions: ['Deny'],
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: ['serving.kserve.io'],
+              apiVersions: ['v1beta1'],
+              operations: ['CREATE', 'UPDATE'],
+              resources: ['inferenceservices'],
+            },
+          ],
+        },
+        validations: [{ expression, message: 'label cost-center is required' }],
+        ...spec,
+      },
+    });
+  });
+}
+
+/** Kyverno's per-resource PolicyReport (1.10+) on the InferenceService, with one result. */
+export function withPolicyReport(
+  s: ClusterSnapshot,
+  result: {
+    policy: string;
+    rule?: string;
+    result?: string;
+    message: string;
+    source?: string;
+  },
+): ClusterSnapshot {
+  return mutate(s, c => {
+    itemsOf(c, 'policyReports').push({
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: 'PolicyReport',
+      metadata: {
+        name: 'a3c1f2e4-0d6b-4e0f-9a51-7c2d8e9b1f00',
+        namespace: ISVC_NAMESPACE,
+      },
+      scope: {
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        namespace: ISVC_NAMESPACE,
+        name: ISVC_NAME,
+      },
+      results: [
+        {
+          rule: '',
+          result: 'fail',
+          source: 'kyverno',
+          scored: true,
+          ...result,
+        },
+      ],
+      summary: { pass: 0, fail: 1, warn: 0, error: 0, skip: 0 },
+    });
   });
 }

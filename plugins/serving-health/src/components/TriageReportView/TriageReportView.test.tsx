@@ -17,9 +17,9 @@ describe('TriageReportView', () => {
       id => webhookFailingReport.checks.find(c => c.id === id)!.title,
     );
     expect(titles.length).toBeGreaterThan(0);
-    expect(
-      screen.getByTestId(`failure-mode-${mode.id}`),
-    ).toHaveTextContent(`Seen by: ${titles.join(', ')}`);
+    expect(screen.getByTestId(`failure-mode-${mode.id}`)).toHaveTextContent(
+      `Seen by: ${titles.join(', ')}`,
+    );
   });
 
   it('shows where the endpoint lives', async () => {
@@ -28,14 +28,41 @@ describe('TriageReportView', () => {
     expect(screen.getByText('argocd/fraud-detector')).toBeInTheDocument();
   });
 
+  it('says which cluster each kind of fact was read on, for an Application on a hub cluster', async () => {
+    const sources = [
+      {
+        facts:
+          'Argo CD Applications: sync, health, deployed resources (Argo CD instance hub)',
+        cluster: 'mgmt',
+      },
+      {
+        facts:
+          'InferenceServices, KServe, webhooks, policies, workloads, controller logs',
+        cluster: 'prod-eu',
+      },
+    ];
+    await renderInTestApp(
+      <TriageReportView report={{ ...webhookFailingReport, sources }} />,
+    );
+    expect(
+      screen.getAllByTestId('serving-health-source').map(e => e.textContent),
+    ).toEqual([
+      'Read on cluster mgmt: Argo CD Applications: sync, health, deployed resources (Argo CD instance hub)',
+      'Read on cluster prod-eu: InferenceServices, KServe, webhooks, policies, workloads, controller logs',
+    ]);
+  });
+
+  it('shows no sources when every fact comes from the one cluster', async () => {
+    await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
+    expect(screen.queryByTestId('serving-health-source')).toBeNull();
+  });
+
   it('calls onRerun from the Re-run button and disables it while loading', async () => {
     const onRerun = jest.fn();
     const { rerender } = await renderInTestApp(
       <TriageReportView report={webhookFailingReport} onRerun={onRerun} />,
     );
-    await userEvent.click(
-      screen.getByTestId('serving-health-rerun'),
-    );
+    await userEvent.click(screen.getByTestId('serving-health-rerun'));
     expect(onRerun).toHaveBeenCalledTimes(1);
 
     rerender(
@@ -45,9 +72,7 @@ describe('TriageReportView', () => {
         loading
       />,
     );
-    expect(
-      screen.getByTestId('serving-health-rerun'),
-    ).toBeDisabled();
+    expect(screen.getByTestId('serving-health-rerun')).toBeDisabled();
   });
 
   it("says when the target is not the entity's own, and why", async () => {
@@ -55,7 +80,10 @@ describe('TriageReportView', () => {
       <TriageReportView
         report={{
           ...webhookFailingReport,
-          binding: { bound: false, detail: 'Nothing ties namespace models to this entity.' },
+          binding: {
+            bound: false,
+            detail: 'Nothing ties namespace models to this entity.',
+          },
         }}
       />,
     );
@@ -66,7 +94,9 @@ describe('TriageReportView', () => {
 
   it('shows no such note for a bound target', async () => {
     await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
-    expect(screen.queryByTestId('serving-health-unbound')).not.toBeInTheDocument();
+    expect(
+      screen.queryByTestId('serving-health-unbound'),
+    ).not.toBeInTheDocument();
   });
 
   it('links the Argo CD Application to the configured Argo CD UI', async () => {
@@ -75,7 +105,11 @@ describe('TriageReportView', () => {
         apis={[
           [
             configApiRef,
-            mockApis.config({ data: { servingHealth: { argocdBaseUrl: 'https://argocd.example.com/' } } }),
+            mockApis.config({
+              data: {
+                servingHealth: { argocdBaseUrl: 'https://argocd.example.com/' },
+              },
+            }),
           ],
         ]}
       >
@@ -91,7 +125,9 @@ describe('TriageReportView', () => {
 
   it('shows the Application without a link when no Argo CD UI is configured', async () => {
     await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
-    expect(screen.queryByTestId('serving-health-argocd-link')).not.toBeInTheDocument();
+    expect(
+      screen.queryByTestId('serving-health-argocd-link'),
+    ).not.toBeInTheDocument();
     expect(screen.getByText('argocd/fraud-detector')).toBeInTheDocument();
   });
 });

@@ -148,6 +148,17 @@ const ReportSummary = (props: {
             {formatTime(report.snapshotTime ?? report.generatedAt)}
           </time>
         </Typography>
+        {report.sources?.map(source => (
+          <Typography
+            key={source.cluster}
+            variant="body2"
+            color="textSecondary"
+            data-testid="serving-health-source"
+            data-cluster={source.cluster}
+          >
+            Read on cluster <strong>{source.cluster}</strong>: {source.facts}
+          </Typography>
+        ))}
       </Box>
       <Box mt={2}>
         <StructuredMetadataTable
@@ -221,9 +232,12 @@ export const TriageReportView = ({
       {report.binding?.bound === false && (
         <Grid item>
           <Alert severity="info" data-testid="serving-health-unbound">
-            <AlertTitle>Not shown: the target is not this entity's own</AlertTitle>
-            {report.binding.detail} Label the InferenceService with backstage.io/kubernetes-id, or ask the
-            platform team to give the namespace to this entity's owner (servingHealth.namespaceOwners).
+            <AlertTitle>
+              Not shown: the target is not this entity's own
+            </AlertTitle>
+            {report.binding.detail} Label the InferenceService with
+            backstage.io/kubernetes-id, or ask the platform team to give the
+            namespace to this entity's owner (servingHealth.namespaceOwners).
           </Alert>
         </Grid>
       )}

@@ -1,0 +1,161 @@
+/*
+ * Differential test: every case of the generator (the package's fixtures plus seeded generated ones) is judged
+ * by our evaluator and by Kyverno's own engine (tools/kyverno-diff, a Go program built from Kyverno's module),
+ * and the two must agree: the status and failure path of a pattern, whether a rule's match/exclude selects a
+ * resource. The binary is built by scripts/install.sh, never by this test.
+ */
+import { spawnSync } from 'child_process';
+import fs from 'fs';
+import path from 'path';
+import {
+  DifferentialCase,
+  PatternCase,
+  differentialCases,
+} from '../__testUtils__/kyvernoDifferentialCases';
+import { ruleMatches } from './match';
+import { matchPattern } from './pattern';
+
+const toolDir = path.resolve(__dirname, '../../../../tools/kyverno-diff');
+const binary = path.join(toolDir, 'bin/kyverno-diff');
+const BUILD_HINT =
+  'build it with `bash tools/kyverno-diff/build.sh` (scripts/install.sh does it too; the first build takes a few minutes)';
+
+interface Verdict {
+  status?: string;
+  path?: string;
+  matched?: boolean;
+}
+
+const isPatternCase = (c: DifferentialCase): c is PatternCase => 'pattern' in c;
+
+function ours(c: DifferentialCase): Verdict {
+  if (isPatternCase(c)) {
+    const r = matchPattern(c.resource, c.pattern);
+    return r.status === 'fail'
+      ? { status: r.status, path: r.path }
+      : { status: r.status };
+  }
+  // Kyverno sees the resource's own namespace, so ours gets that too (not policy.ts's default namespace).
+  const d = ruleMatches(c.rule.match, c.rule.exclude, c.resource, {
+    namespace:
+      c.resource.kind === 'Namespace'
+        ? ''
+        : c.resource.metadata?.namespace ?? '',
+    namespaceLabels: () => c.namespaceLabels,
+    operation: c.operation,
+  });
+  return d.result === 'unknown'
+    ? { status: `unknown (${d.feature})` }
+    : { matched: d.result === 'yes' };
+}
+
+/** Kyverno's verdicts by case id, in the shape of ours; status `err: ...` when the oracle could not judge a case. */
+function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
+  const input = cases
+    .map(c =>
+      JSON.stringify(
+        isPatternCase(c)
+          ? { id: c.id, pattern: c.pattern, resource: c.resource }
+          : {
+              id: c.id,
+              rule: c.rule,
+              resource: c.resource,
+              namespaceLabels: c.namespaceLabels,
+              operation: c.operation,
+            },
+      ),
+    )
+    .join('\n');
+  const run = spawnSync(binary, {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (run.error || run.status !== 0) {
+    throw new Error(
+      `${binary} failed (${run.error?.message ?? `exit ${run.status}`}): ${
+        run.stderr
+      }`,
+    );
+  }
+  const verdicts = new Map<string, Verdict>();
+  for (const line of run.stdout.split('\n')) {
+    if (!line) continue;
+    const v = JSON.parse(line);
+    if (v.err) verdicts.set(v.id, { status: `err: ${v.err}` });
+    else if (v.matched !== undefined)
+      verdicts.set(v.id, { matched: v.matched });
+    else if (v.status === 'fail')
+      verdicts.set(v.id, { status: v.status, path: v.path });
+    else verdicts.set(v.id, { status: v.status });
+  }
+  return verdicts;
+}
+
+const show = (v: unknown) => JSON.stringify(v);
+
+const kyvernoVersion = /github\.com\/kyverno\/kyverno (v\S+)/.exec(
+  fs.readFileSync(path.join(toolDir, 'go.mod'), 'utf8'),
+)?.[1];
+
+describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-diff)`, () => {
+  const cases = differentialCases();
+
+  it('has the fixtures and at least 1,000 generated pairs of every kind', () => {
+    const count = (prefix: string) =>
+      cases.filter(c => c.id.startsWith(prefix)).length;
+    expect(count('fixture-')).toBeGreaterThan(100);
+    expect(cases.length).toBeGreaterThanOrEqual(1000);
+    for (const prefix of ['leaf-', 'tree-', 'meta-', 'match-']) {
+      expect(count(prefix)).toBeGreaterThan(100);
+    }
+    expect(new Set(cases.map(c => c.id)).size).toBe(cases.length);
+    // Seeded: the same cases on every run and machine.
+    expect(differentialCases()).toEqual(cases);
+  });
+
+  it('agrees with Kyverno on every pair', () => {
+    if (!fs.existsSync(binary)) {
+      throw new Error(`Kyverno's engine is not built: ${BUILD_HINT}.`);
+    }
+    const built = fs.statSync(binary).mtimeMs;
+    const stale = ['main.go', 'go.mod', 'go.sum'].filter(
+      f => fs.statSync(path.join(toolDir, f)).mtimeMs > built,
+    );
+    if (stale.length) {
+      throw new Error(
+        `tools/kyverno-diff/bin/kyverno-diff is older than ${stale.join(
+          ', ',
+        )}: ${BUILD_HINT}.`,
+      );
+    }
+    const theirs = kyverno(cases);
+    expect(theirs.size).toBe(cases.length);
+    const disagreements: string[] = [];
+    for (const c of cases) {
+      const o = ours(c);
+      const k = theirs.get(c.id);
+      if (show(o) === show(k)) continue;
+      disagreements.push(
+        [
+          `${c.id} (${c.source})`,
+          isPatternCase(c)
+            ? `  pattern:  ${show(c.pattern)}`
+            : `  rule:     ${show(c.rule)}\n  nsLabels: ${show(
+                c.namespaceLabels,
+              )}`,
+          `  resource: ${show(c.resource)}`,
+          `  ours:     ${show(o)}`,
+          `  kyverno:  ${show(k)}`,
+        ].join('\n'),
+      );
+    }
+    if (disagreements.length) {
+      throw new Error(
+        `${disagreements.length} of ${
+          cases.length
+        } pairs disagree with Kyverno:\n\n${disagreements.join('\n\n')}`,
+      );
+    }
+  });
+});

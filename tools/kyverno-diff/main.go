@@ -1,0 +1,134 @@
+// kyverno-diff evaluates pattern and match/exclude cases with Kyverno's own engine packages, as the oracle of
+// the differential test of plugins/serving-health-policy/src/kyverno. It reads one JSON case per line on stdin
+// and writes one JSON verdict per line on stdout, in the same order:
+//
+//	{"id":"p1","pattern":{...},"resource":{...}}
+//	  -> {"id":"p1","status":"pass|skip|fail|error","path":"/spec/replicas/"}
+//	{"id":"m1","rule":{"name":"r","match":{...},"exclude":{...}},"resource":{...},"namespaceLabels":{...},"operation":"CREATE"}
+//	  -> {"id":"m1","matched":true}
+//
+// A pattern case goes through validate.MatchPattern and is classified as the validate handler does
+// (pkg/engine/handlers/validation): Skip -> skip, empty path -> error, else fail. A match case goes through
+// utils.MatchesResourceDescription with the resource's own GVK and no admission user, as the engine calls it.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/go-logr/logr"
+	kyvernov1 "github.com/kyverno/kyverno/api/kyverno/v1"
+	kyvernov2 "github.com/kyverno/kyverno/api/kyverno/v2"
+	engineutils "github.com/kyverno/kyverno/pkg/engine/utils"
+	"github.com/kyverno/kyverno/pkg/engine/validate"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
+)
+
+type input struct {
+	ID       string          `json:"id"`
+	Pattern  json.RawMessage `json:"pattern,omitempty"`
+	Rule     json.RawMessage `json:"rule,omitempty"`
+	Resource json.RawMessage `json:"resource"`
+	// Labels of the resource's namespace, for namespaceSelector.
+	NamespaceLabels map[string]string `json:"namespaceLabels,omitempty"`
+	Operation       string            `json:"operation,omitempty"`
+}
+
+type output struct {
+	ID      string `json:"id"`
+	Status  string `json:"status,omitempty"`
+	Path    string `json:"path,omitempty"`
+	Message string `json:"message,omitempty"`
+	Matched *bool  `json:"matched,omitempty"`
+	// Set when the case could not be evaluated (bad input, or a panic in the engine).
+	Err string `json:"err,omitempty"`
+}
+
+func main() {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	for in.Scan() {
+		line := in.Bytes()
+		if len(line) == 0 {
+			continue
+		}
+		if err := enc.Encode(evaluate(line)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	if err := in.Err(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func evaluate(line []byte) (o output) {
+	var c input
+	if err := json.Unmarshal(line, &c); err != nil {
+		return output{Err: "bad input: " + err.Error()}
+	}
+	o.ID = c.ID
+	defer func() {
+		if r := recover(); r != nil {
+			o = output{ID: c.ID, Err: fmt.Sprintf("panic: %v", r)}
+		}
+	}()
+	// Resources are decoded as the API server hands them to Kyverno (whole numbers as int64),
+	// patterns as the policy's apiextensions.JSON (numbers as float64).
+	var resource map[string]interface{}
+	if err := utiljson.Unmarshal(c.Resource, &resource); err != nil {
+		return output{ID: c.ID, Err: "bad resource: " + err.Error()}
+	}
+	switch {
+	case c.Pattern != nil:
+		var pattern interface{}
+		if err := json.Unmarshal(c.Pattern, &pattern); err != nil {
+			return output{ID: c.ID, Err: "bad pattern: " + err.Error()}
+		}
+		err := validate.MatchPattern(logr.Discard(), resource, pattern)
+		if err == nil {
+			o.Status = "pass"
+			return o
+		}
+		pe, ok := err.(*validate.PatternError)
+		switch {
+		case !ok:
+			o.Status = "error"
+		case pe.Skip:
+			o.Status = "skip"
+		case pe.Path == "":
+			o.Status = "error"
+		default:
+			o.Status = "fail"
+			o.Path = pe.Path
+		}
+		o.Message = err.Error()
+		return o
+	case c.Rule != nil:
+		var rule kyvernov1.Rule
+		if err := json.Unmarshal(c.Rule, &rule); err != nil {
+			return output{ID: c.ID, Err: "bad rule: " + err.Error()}
+		}
+		u := unstructured.Unstructured{Object: resource}
+		op := kyvernov1.AdmissionOperation(c.Operation)
+		if op == "" {
+			op = kyvernov1.Create
+		}
+		err := engineutils.MatchesResourceDescription(
+			u, rule, kyvernov2.RequestInfo{}, c.NamespaceLabels, "", u.GroupVersionKind(), "", op,
+		)
+		matched := err == nil
+		o.Matched = &matched
+		return o
+	default:
+		return output{ID: c.ID, Err: "a case needs a pattern or a rule"}
+	}
+}
