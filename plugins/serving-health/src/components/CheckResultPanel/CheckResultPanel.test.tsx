@@ -60,6 +60,20 @@ describe('CheckResultPanel', () => {
     ).toBeInTheDocument();
   });
 
+  it('opens a warning that names a failure mode, and keeps a plain warning closed', async () => {
+    await renderInTestApp(
+      <>
+        <CheckResultPanel check={{ ...staleWebhook, status: 'warn' }} />
+        <CheckResultPanel
+          check={{ ...staleWebhook, id: 'webhooks.unavailable', status: 'warn', failureMode: undefined }}
+        />
+      </>,
+    );
+    const expanded = (id: string) =>
+      within(screen.getByTestId(`check-${id}`)).getAllByRole('button')[0].getAttribute('aria-expanded');
+    expect([expanded('webhooks.stale'), expanded('webhooks.unavailable')]).toEqual(['true', 'false']);
+  });
+
   it('keeps a passing check closed', async () => {
     await renderInTestApp(
       <CheckResultPanel

@@ -182,7 +182,12 @@ export const CheckResultPanel = ({
 
   return (
     <Accordion
-      defaultExpanded={check.status === 'fail' || check.status === 'error'}
+      // A warning that names a failure mode (a degraded report's cause) is as open as a failure.
+      defaultExpanded={
+        check.status === 'fail' ||
+        check.status === 'error' ||
+        (check.status === 'warn' && Boolean(check.failureMode))
+      }
       data-testid={`check-${check.id}`}
       data-status={check.status}
       data-failure-mode={check.failureMode}
