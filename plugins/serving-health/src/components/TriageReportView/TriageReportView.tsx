@@ -148,17 +148,22 @@ const ReportSummary = (props: {
             {formatTime(report.snapshotTime ?? report.generatedAt)}
           </time>
         </Typography>
-        {report.sources?.map(source => (
-          <Typography
-            key={source.cluster}
-            variant="body2"
-            color="textSecondary"
-            data-testid="serving-health-source"
-            data-cluster={source.cluster}
-          >
-            Read on cluster <strong>{source.cluster}</strong>: {source.facts}
-          </Typography>
-        ))}
+        {report.sources && (
+          // A row of its own: which cluster each kind of fact came from (hub and spoke).
+          <Box width="100%">
+            {report.sources.map(source => (
+              <Typography
+                key={source.cluster}
+                variant="body2"
+                color="textSecondary"
+                data-testid="serving-health-source"
+                data-cluster={source.cluster}
+              >
+                Read on cluster <strong>{source.cluster}</strong>: {source.facts}
+              </Typography>
+            ))}
+          </Box>
+        )}
       </Box>
       <Box mt={2}>
         <StructuredMetadataTable
