@@ -107,6 +107,10 @@ describe('FleetPage with 1,200 endpoints', () => {
       rowNames().every(name => STATUSES[index(name) % 5] === 'failing'),
     ).toBe(true);
     expect(rowNames()[0]).toBe('endpoint-0000');
+    // Its owner, group:default/team-a, named as the catalog names a group.
+    expect(
+      within(screen.getByTestId('fleet-row-endpoint-0000')).getByText('team-a'),
+    ).toBeInTheDocument();
     expect(shown()).toBe('Model endpoints (1200 of 1200)');
     expect(screen.getByTestId('fleet-count-failing')).toHaveAttribute(
       'data-count',
@@ -195,6 +199,19 @@ describe('FleetPage with 1,200 endpoints', () => {
     expect(query().get(param)).toBe(value);
     expect(rowNames()).toHaveLength(50);
     expect(rowNames().filter(name => !matches(entry(name)))).toEqual([]);
+  });
+
+  it('keeps an owner from a shared link that the fleet does not have, and says nothing matches', async () => {
+    await renderInTestApp(
+      <TestApiProvider apis={[[servingHealthApiRef, api]]}>
+        <FleetPage />
+      </TestApiProvider>,
+      { routeEntries: ['/serving-health?owner=not%20a%20ref%3A'] },
+    );
+    expect(await screen.findByTestId('fleet-empty')).toHaveTextContent(
+      'No entity matches these filters.',
+    );
+    expect(screen.getByTestId('fleet-filter-owner')).toHaveValue('not a ref:');
   });
 
   it('combines every filter from the URL', async () => {

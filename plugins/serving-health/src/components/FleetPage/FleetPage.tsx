@@ -29,6 +29,8 @@ import {
   OverallStatus,
   TRIAGE_STAGES,
 } from '@serving-health/plugin-serving-health-common';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { useFleetSummary } from '../../hooks/useFleetSummary';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
 import { OVERALL_LABELS, OVERALL_STATUSES, stageTitle } from '../../status';
@@ -73,6 +75,16 @@ const SEVERITY: Record<OverallStatus, number> = {
 
 const stageOrder = (stage?: string) =>
   TRIAGE_STAGES.find(s => s.id === stage)?.order ?? 99;
+
+// Owners are groups mostly: `team-ml` reads better than `group:default/team-ml`, as on the catalog's pages.
+// A shared link can carry any owner: show it as given when it is not a ref.
+const ownerName = (owner: string) => {
+  try {
+    return humanizeEntityRef(parseEntityRef(owner), { defaultKind: 'group' });
+  } catch {
+    return owner;
+  }
+};
 
 const PAGE_SIZES = [20, 50, 100, 250];
 const DEFAULT_PAGE_SIZE = 50;
@@ -222,7 +234,7 @@ const FleetTable = ({
     {
       title: 'Owner',
       field: 'owner',
-      render: row => row.owner ?? '—',
+      render: row => (row.owner ? ownerName(row.owner) : '—'),
     },
     {
       title: 'Overall',
@@ -338,7 +350,7 @@ const FleetTable = ({
           <option value="">All owners</option>
           {owners.map(o => (
             <option key={o} value={o}>
-              {o}
+              {ownerName(o)}
             </option>
           ))}
         </TextField>
