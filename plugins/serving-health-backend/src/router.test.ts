@@ -101,5 +101,10 @@ describe('serving-health routes and credentials', () => {
     ]);
     // fraud's own report was made (its cluster is unreachable, which the report says), not replaced by an error.
     expect(entries[1].cluster).toBe('prod');
+    // spec.owner 'ml' is read as the catalog reads it, on the failed entry too: the fleet page filters by it.
+    expect(entries.map(e => e.owner)).toEqual([
+      'group:default/ml',
+      'group:default/ml',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { isServingHealthEntity } from './entities';
+import { isServingHealthEntity, ownerEntityRef } from './entities';
 
 const entity = (
   annotations: Record<string, string>,
@@ -32,5 +32,19 @@ describe('isServingHealthEntity', () => {
     expect(
       isServingHealthEntity(entity({ 'serving.kserve.io/inferenceservice': '' })),
     ).toBe(false);
+  });
+});
+
+describe('ownerEntityRef', () => {
+  it('reads spec.owner as the catalog does: kind Group and namespace default unless given', () => {
+    expect(ownerEntityRef('team-ml')).toBe('group:default/team-ml');
+    expect(ownerEntityRef('user:ops/alice')).toBe('user:ops/alice');
+  });
+
+  it('is undefined for an absent or malformed owner', () => {
+    expect(ownerEntityRef(undefined)).toBeUndefined();
+    expect(ownerEntityRef('')).toBeUndefined();
+    expect(ownerEntityRef(42)).toBeUndefined();
+    expect(ownerEntityRef('user:')).toBeUndefined();
   });
 });

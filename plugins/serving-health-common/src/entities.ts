@@ -1,4 +1,8 @@
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   ANNOTATION_INFERENCESERVICE,
   ANNOTATION_KUBERNETES_ID,
@@ -18,4 +22,21 @@ export function isServingHealthEntity(entity: Entity): boolean {
     (!!a[ANNOTATION_KUBERNETES_ID] &&
       (entity.spec as { type?: unknown } | undefined)?.type === 'model-endpoint')
   );
+}
+
+/**
+ * An owner as an entity ref (`group:default/team-ml`), read as the catalog reads `spec.owner`: kind Group and
+ * namespace default unless given. Undefined when absent or malformed.
+ *
+ * @public
+ */
+export function ownerEntityRef(owner: unknown): string | undefined {
+  if (typeof owner !== 'string' || !owner) return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+    );
+  } catch {
+    return undefined;
+  }
 }

@@ -47,7 +47,7 @@ export {
   ANNOTATION_KUBERNETES_NAMESPACE,
   ANNOTATION_KUBERNETES_ID,
 } from './annotations';
-export { isServingHealthEntity } from './entities';
+export { isServingHealthEntity, ownerEntityRef } from './entities';
 export {
   servingHealthReportReadPermission,
   servingHealthPermissions,

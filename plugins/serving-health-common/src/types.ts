@@ -173,6 +173,8 @@ export interface FleetEntry {
   entityRef: string;
   title?: string;
   cluster?: string;
+  /** The entity's `spec.owner` as an entity ref (`group:default/team-ml`); absent when it has none. */
+  owner?: string;
   overall: OverallStatus;
   failingStage?: TriageStage;
   failureModes: FailureModeId[];

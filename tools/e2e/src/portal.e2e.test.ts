@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   FAILURE_MODES,
   FailureModeId,
+  FleetSummary,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -688,6 +689,70 @@ describe('Serving Health in the portal', () => {
             `deep link ?failureMode=${fm}`,
           );
           expect(await fmFilter.inputValue()).toBe(fm);
+        }),
+      TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'groups problems by cause per cluster and lists the endpoints of a cause',
+      () =>
+        diagnose('fleet-problems', async () => {
+          // Which cluster each entity is on is the backend's to say; what breaks it is the scenario's.
+          const res = await fetch(
+            `${stack!.portal.backendUrl}/api/serving-health/fleet`,
+            {
+              headers: { Authorization: `Bearer ${stack!.token}` },
+              signal: AbortSignal.timeout(60_000),
+            },
+          );
+          expect(res.status).toBe(200);
+          const fleet = (await res.json()) as FleetSummary;
+          const byRef = new Map(fleet.entries.map(e => [e.entityRef, e]));
+          const want = new Map<string, string[]>();
+          for (const e of withModes) {
+            const entry = byRef.get(e.entityRef);
+            expect([e.entityRef, !!entry?.owner]).toEqual([e.entityRef, true]);
+            // The grouped view counts failing and degraded endpoints.
+            if (
+              !entry?.cluster ||
+              (e.overall !== 'failing' && e.overall !== 'degraded')
+            ) {
+              continue;
+            }
+            for (const fm of e.failureModes) {
+              const key = `fleet-problem-${entry.cluster}-${fm}-${e.overall}`;
+              want.set(key, [...(want.get(key) ?? []), e.name]);
+            }
+          }
+
+          await open('/serving-health', rows());
+          const links = page.locator(
+            '[data-testid^="fleet-problem-"][data-count]',
+          );
+          await links.first().waitFor();
+          const counts = await attrs(links, 'data-count');
+          expect(
+            Object.fromEntries(
+              (await attrs(links, 'data-testid')).map((id, i) => [
+                id,
+                Number(counts[i]),
+              ]),
+            ),
+          ).toEqual(
+            Object.fromEntries(
+              [...want].map(([id, names]) => [id, names.length]),
+            ),
+          );
+          await screenshot('fleet-problems', { top: true });
+
+          const [busiest, names] = [...want].sort(
+            (a, b) => b[1].length - a[1].length,
+          )[0];
+          await page.getByTestId(busiest).click();
+          await waitForRows(names, `problem link ${busiest}`);
+          const url = new URL(page.url());
+          expect(url.searchParams.get('cluster')).toBeTruthy();
+          expect(url.searchParams.get('failureMode')).toBeTruthy();
         }),
       TEST_TIMEOUT_MS,
     );

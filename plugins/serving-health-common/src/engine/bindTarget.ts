@@ -1,6 +1,6 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { wildcardMatch } from '@serving-health/plugin-serving-health-policy';
 import { ANNOTATION_KUBERNETES_ID } from '../annotations';
+import { ownerEntityRef } from '../entities';
 import { ClusterSnapshot } from '../snapshot';
 import { TargetBinding, TriageTarget } from '../types';
 
@@ -25,18 +25,8 @@ interface BindableEntity {
   spec?: unknown;
 }
 
-function ownerRef(owner: unknown): string | undefined {
-  if (typeof owner !== 'string' || !owner) return undefined;
-  // spec.owner defaults to kind Group and namespace default, as the catalog reads it; refs compare case-insensitively.
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
-    ).toLocaleLowerCase('en-US');
-  } catch {
-    // A malformed owner owns nothing.
-    return undefined;
-  }
-}
+// Refs compare case-insensitively, as the catalog compares them; a malformed owner owns nothing.
+const ownerRef = (owner: unknown) => ownerEntityRef(owner)?.toLocaleLowerCase('en-US');
 
 /**
  * Whether what the entity's annotations point at is the entity's own. An annotation is written by whoever can

@@ -29,6 +29,7 @@ import {
   resolveArgocdInstance,
   withApplicationsFrom,
   isServingHealthEntity,
+  ownerEntityRef,
   resolveTriageTarget,
   servingHealthReportReadPermission,
 } from '@serving-health/plugin-serving-health-common';
@@ -315,6 +316,7 @@ export function createTriageService(options: {
         async (entity): Promise<FleetEntry> => {
           const entityRef = stringifyEntityRef(entity);
           const title = entity.metadata.title ?? entity.metadata.name;
+          const owner = ownerEntityRef(entity.spec?.owner);
           const resolution = await locate(entity, {
             caller: credentials,
             callerAuth,
@@ -323,6 +325,7 @@ export function createTriageService(options: {
             return {
               entityRef,
               title,
+              owner,
               overall: 'unknown',
               failureModes: [],
               error: unresolved(resolution.message),
@@ -340,6 +343,7 @@ export function createTriageService(options: {
             return {
               entityRef,
               title,
+              owner,
               cluster: resolution.target.cluster,
               overall: r.overall,
               failingStage: r.failingStage,
@@ -354,6 +358,7 @@ export function createTriageService(options: {
             return {
               entityRef,
               title,
+              owner,
               cluster: resolution.target.cluster,
               overall: 'unknown',
               failureModes: [],

@@ -4,7 +4,13 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { ServingHealthApi, servingHealthApiRef } from '../../api';
 import { fleetSummary } from '../../__fixtures__/reports';
-import { FleetPage, filterFleetRows, toFleetRows } from './FleetPage';
+import { FleetPage } from './FleetPage';
+import {
+  FleetRow,
+  filterFleetRows,
+  groupProblems,
+  toFleetRows,
+} from './fleetRows';
 
 function mockApi(
   getFleet: ServingHealthApi['getFleet'],
@@ -103,13 +109,17 @@ describe('FleetPage', () => {
     await renderFleet(mockApi(async () => fleetSummary));
     await screen.findByTestId('fleet-row-pricing-model');
     const options = Array.from(
-      (screen.getByTestId('fleet-filter-failure-mode') as HTMLSelectElement).options,
+      (screen.getByTestId('fleet-filter-failure-mode') as HTMLSelectElement)
+        .options,
     ).map(o => [o.value, o.textContent]);
     expect(options).toContainEqual([
       'webhook-unavailable',
       "Another component's webhook is not served",
     ]);
-    expect(options).toContainEqual(['stale-webhook', 'Stale admission webhook']);
+    expect(options).toContainEqual([
+      'stale-webhook',
+      'Stale admission webhook',
+    ]);
   });
 
   it('says so when no entity matches the filters', async () => {
@@ -166,5 +176,72 @@ describe('filterFleetRows', () => {
         failureMode: 'webhook-no-endpoints',
       }).map(r => r.name),
     ).toEqual(['fraud-model']);
+  });
+});
+
+describe('filterFleetRows search and owner', () => {
+  const rows = toFleetRows(
+    fleetSummary.entries.map((e, i) => ({
+      ...e,
+      owner: i % 2 ? 'group:default/team-b' : 'group:default/team-a',
+    })),
+  );
+
+  it('searches name, title, ref and cluster, ignoring case', () => {
+    expect(filterFleetRows(rows, { q: 'FRAUD' }).map(r => r.name)).toEqual([
+      'fraud-model',
+    ]);
+    expect(filterFleetRows(rows, { q: 'ml-prod' }).length).toBe(
+      rows.filter(r => r.cluster === 'ml-prod').length,
+    );
+    expect(filterFleetRows(rows, { q: 'no such endpoint' })).toEqual([]);
+  });
+
+  it('filters by owner', () => {
+    expect(
+      filterFleetRows(rows, { owner: 'group:default/team-b' }).map(r => r.name),
+    ).toEqual(['churn-model', 'broken-annotation']);
+  });
+});
+
+describe('groupProblems', () => {
+  it('counts failing and degraded endpoints per cluster and failure mode, ignoring healthy and unknown ones', () => {
+    const row = (
+      name: string,
+      cluster: string,
+      overall: FleetRow['overall'],
+      failureModes: FleetRow['failureModes'],
+    ): FleetRow => ({
+      id: name,
+      name,
+      namespace: 'default',
+      kind: 'component',
+      entityRef: `component:default/${name}`,
+      cluster,
+      overall,
+      failureModes,
+    });
+    expect(
+      groupProblems([
+        row('a', 'b-cluster', 'failing', ['crd-missing']),
+        row('b', 'a-cluster', 'degraded', ['stale-webhook']),
+        row('c', 'a-cluster', 'failing', ['stale-webhook', 'crd-missing']),
+        row('d', 'a-cluster', 'failing', ['crd-missing']),
+        row('e', 'a-cluster', 'unknown', ['crd-missing']),
+        row('f', 'c-cluster', 'healthy', []),
+      ]),
+    ).toEqual([
+      {
+        cluster: 'a-cluster',
+        problems: [
+          { failureMode: 'crd-missing', failing: 2, degraded: 0 },
+          { failureMode: 'stale-webhook', failing: 1, degraded: 1 },
+        ],
+      },
+      {
+        cluster: 'b-cluster',
+        problems: [{ failureMode: 'crd-missing', failing: 1, degraded: 0 }],
+      },
+    ]);
   });
 });

@@ -1,4 +1,5 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import useDebounce from 'react-use/esm/useDebounce';
 import { useSearchParams } from 'react-router-dom';
 import {
   Box,
@@ -21,21 +22,27 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { parseEntityRef } from '@backstage/catalog-model';
 import {
   FAILURE_MODE_IDS,
   FAILURE_MODES,
-  FailureModeId,
-  FleetEntry,
   FleetSummary,
   OverallStatus,
   TRIAGE_STAGES,
-  TriageStage,
 } from '@serving-health/plugin-serving-health-common';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { useFleetSummary } from '../../hooks/useFleetSummary';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
 import { OVERALL_LABELS, OVERALL_STATUSES, stageTitle } from '../../status';
 import { OverallStatusLabel } from '../StatusLabel';
+import { FleetProblems } from './FleetProblems';
+import {
+  FILTER_KEYS,
+  FleetRow,
+  filterFleetRows,
+  groupProblems,
+  toFleetRows,
+} from './fleetRows';
 
 const useStyles = makeStyles(theme => ({
   filters: {
@@ -46,7 +53,10 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(2),
   },
   filter: {
-    minWidth: 240,
+    minWidth: 200,
+  },
+  search: {
+    minWidth: 280,
   },
   chips: {
     display: 'flex',
@@ -54,20 +64,6 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(0.5),
   },
 }));
-
-export interface FleetRow {
-  id: string;
-  name: string;
-  namespace: string;
-  kind: string;
-  entityRef: string;
-  title?: string;
-  cluster?: string;
-  overall: OverallStatus;
-  failingStage?: TriageStage;
-  failureModes: FailureModeId[];
-  error?: string;
-}
 
 // Worst first, so a descending sort puts failing endpoints on top.
 const SEVERITY: Record<OverallStatus, number> = {
@@ -80,36 +76,18 @@ const SEVERITY: Record<OverallStatus, number> = {
 const stageOrder = (stage?: string) =>
   TRIAGE_STAGES.find(s => s.id === stage)?.order ?? 99;
 
-export function toFleetRows(entries: FleetEntry[]): FleetRow[] {
-  return entries.map(entry => {
-    const ref = parseEntityRef(entry.entityRef);
-    return {
-      id: entry.entityRef,
-      name: ref.name,
-      namespace: ref.namespace,
-      kind: ref.kind,
-      entityRef: entry.entityRef,
-      title: entry.title,
-      cluster: entry.cluster,
-      overall: entry.overall,
-      failingStage: entry.failingStage,
-      failureModes: entry.failureModes,
-      error: entry.error,
-    };
-  });
-}
+// Owners are groups mostly: `team-ml` reads better than `group:default/team-ml`, as on the catalog's pages.
+// A shared link can carry any owner: show it as given when it is not a ref.
+const ownerName = (owner: string) => {
+  try {
+    return humanizeEntityRef(parseEntityRef(owner), { defaultKind: 'group' });
+  } catch {
+    return owner;
+  }
+};
 
-export function filterFleetRows(
-  rows: FleetRow[],
-  filters: { status?: string | null; failureMode?: string | null },
-): FleetRow[] {
-  return rows.filter(
-    row =>
-      (!filters.status || row.overall === filters.status) &&
-      (!filters.failureMode ||
-        row.failureModes.includes(filters.failureMode as FailureModeId)),
-  );
-}
+const PAGE_SIZES = [20, 50, 100, 250];
+const DEFAULT_PAGE_SIZE = 50;
 
 // Stable row testids for browser tests; defined once so rows are not remounted.
 const FleetTableRow = (rowProps: any) => (
@@ -119,6 +97,38 @@ const FleetTableRow = (rowProps: any) => (
     data-status={rowProps.data.overall}
   />
 );
+
+/** The search field: the URL (and the list) follow the text once typing pauses, not at every key. */
+const SearchField = ({
+  value,
+  onChange,
+  className,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  className: string;
+}) => {
+  const [text, setText] = useState(value);
+  // The URL can change without typing: a cleared filter, a problem link, the back button.
+  useEffect(() => setText(value), [value]);
+  useDebounce(() => text !== value && onChange(text), 300, [text]);
+  return (
+    <TextField
+      className={className}
+      variant="outlined"
+      size="small"
+      type="search"
+      label="Search"
+      placeholder="Name, title or cluster"
+      value={text}
+      onChange={e => setText(e.target.value)}
+      inputProps={{
+        'data-testid': 'fleet-search',
+        'aria-label': 'Search by name, title or cluster',
+      }}
+    />
+  );
+};
 
 const FleetTable = ({
   summary,
@@ -130,28 +140,66 @@ const FleetTable = ({
   const classes = useStyles();
   const tabLink = useServingHealthTabLink();
   const [searchParams, setSearchParams] = useSearchParams();
+  const q = searchParams.get('q') ?? '';
+  const cluster = searchParams.get('cluster') ?? '';
+  const owner = searchParams.get('owner') ?? '';
   const status = searchParams.get('status') ?? '';
   const failureMode = searchParams.get('failureMode') ?? '';
+  const requestedSize = Number(searchParams.get('pageSize'));
+  const pageSize = PAGE_SIZES.includes(requestedSize)
+    ? requestedSize
+    : DEFAULT_PAGE_SIZE;
+  // The URL counts pages from 1, as people do; material-table from 0.
+  const page = Math.max(
+    0,
+    Math.floor(Number(searchParams.get('page')) || 1) - 1,
+  );
 
   const allRows = useMemo(() => toFleetRows(summary.entries), [summary]);
+  const groups = useMemo(() => groupProblems(allRows), [allRows]);
+  // Filter options are what the fleet has, plus a value from a shared link that it no longer has.
+  const choices = (values: (string | undefined)[], selected: string) =>
+    [...new Set([...values, selected].filter((v): v is string => !!v))].sort();
+  const clusters = useMemo(
+    () =>
+      choices(
+        allRows.map(r => r.cluster),
+        cluster,
+      ),
+    [allRows, cluster],
+  );
+  const owners = useMemo(
+    () =>
+      choices(
+        allRows.map(r => r.owner),
+        owner,
+      ),
+    [allRows, owner],
+  );
   // material-table annotates the row objects it gets; give it fresh ones per filter.
   const rows = useMemo(
     () =>
-      filterFleetRows(allRows, { status, failureMode }).map(row => ({
-        ...row,
-      })),
-    [allRows, status, failureMode],
+      filterFleetRows(allRows, { q, cluster, owner, status, failureMode }).map(
+        row => ({ ...row }),
+      ),
+    [allRows, q, cluster, owner, status, failureMode],
   );
 
-  const setFilter = (key: string, value: string) => {
+  const update = (changes: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams(searchParams);
-    if (value) {
-      next.set(key, value);
-    } else {
-      next.delete(key);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined || value === '') {
+        next.delete(key);
+      } else {
+        next.set(key, String(value));
+      }
     }
     setSearchParams(next, { replace: true });
   };
+  // Another filter is another list: start it on its first page.
+  const setFilter = (key: string, value: string) =>
+    update({ [key]: value, page: undefined });
+  const filtered = FILTER_KEYS.some(key => searchParams.get(key));
 
   const counts = OVERALL_STATUSES.map(s => ({
     status: s,
@@ -182,6 +230,11 @@ const FleetTable = ({
       title: 'Cluster',
       field: 'cluster',
       render: row => row.cluster ?? '—',
+    },
+    {
+      title: 'Owner',
+      field: 'owner',
+      render: row => (row.owner ? ownerName(row.owner) : '—'),
     },
     {
       title: 'Overall',
@@ -249,7 +302,58 @@ const FleetTable = ({
 
   return (
     <>
+      <FleetProblems groups={groups} />
       <Box className={classes.filters}>
+        <SearchField
+          className={classes.search}
+          value={q}
+          onChange={text => setFilter('q', text)}
+        />
+        <TextField
+          select
+          className={classes.filter}
+          variant="outlined"
+          size="small"
+          label="Cluster"
+          value={cluster}
+          onChange={e => setFilter('cluster', e.target.value)}
+          SelectProps={{ native: true }}
+          // The empty option shows a value: keep the label above it, not on it.
+          InputLabelProps={{ shrink: true }}
+          inputProps={{
+            'data-testid': 'fleet-filter-cluster',
+            'aria-label': 'Filter by cluster',
+          }}
+        >
+          <option value="">All clusters</option>
+          {clusters.map(c => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </TextField>
+        <TextField
+          select
+          className={classes.filter}
+          variant="outlined"
+          size="small"
+          label="Owner"
+          value={owner}
+          onChange={e => setFilter('owner', e.target.value)}
+          SelectProps={{ native: true }}
+          InputLabelProps={{ shrink: true }}
+          inputProps={{
+            'data-testid': 'fleet-filter-owner',
+            'aria-label': 'Filter by owner',
+          }}
+        >
+          <option value="">All owners</option>
+          {owners.map(o => (
+            <option key={o} value={o}>
+              {ownerName(o)}
+            </option>
+          ))}
+        </TextField>
         <TextField
           select
           className={classes.filter}
@@ -309,6 +413,21 @@ const FleetTable = ({
             />
           ))}
         </Box>
+        {filtered && (
+          <Button
+            variant="text"
+            onClick={() =>
+              update(
+                Object.fromEntries(
+                  [...FILTER_KEYS, 'page'].map(key => [key, undefined]),
+                ),
+              )
+            }
+            data-testid="fleet-clear-filters"
+          >
+            Clear filters
+          </Button>
+        )}
         <Button
           variant="outlined"
           color="primary"
@@ -320,6 +439,10 @@ const FleetTable = ({
         </Button>
       </Box>
       <Table<FleetRow>
+        // A new filter or page size is a new list: remount so it opens on the page the URL names.
+        key={`${FILTER_KEYS.map(key => searchParams.get(key) ?? '').join(
+          '\n',
+        )}\n${pageSize}`}
         title={`Model endpoints (${rows.length} of ${allRows.length})`}
         subtitle={`Report generated ${new Date(
           summary.generatedAt,
@@ -327,13 +450,23 @@ const FleetTable = ({
         columns={columns}
         data={rows}
         options={{
-          paging: allRows.length > 100,
-          pageSize: 100,
-          pageSizeOptions: [20, 50, 100],
-          search: true,
+          paging: true,
+          pageSize,
+          initialPage: page,
+          pageSizeOptions: PAGE_SIZES,
+          emptyRowsWhenPaging: false,
+          // Search is the field above, so that it is in the URL.
+          search: false,
           padding: 'dense',
           thirdSortClick: false,
         }}
+        onPageChange={p => update({ page: p > 0 ? p + 1 : undefined })}
+        onRowsPerPageChange={size =>
+          update({
+            pageSize: size === DEFAULT_PAGE_SIZE ? undefined : size,
+            page: undefined,
+          })
+        }
         components={{ Row: FleetTableRow }}
         emptyContent={
           <Box p={2} data-testid="fleet-empty">

@@ -1,2 +1,8 @@
-export { FleetPage, filterFleetRows, toFleetRows } from './FleetPage';
-export type { FleetRow } from './FleetPage';
+export { FleetPage } from './FleetPage';
+export { filterFleetRows, groupProblems, toFleetRows } from './fleetRows';
+export type {
+  ClusterProblems,
+  FleetFilters,
+  FleetRow,
+  ProblemCount,
+} from './fleetRows';
