@@ -147,6 +147,11 @@ const RemediationStepItem = ({ step }: { step: RemediationStep }) => {
   );
 };
 
+/** The element id of a check's panel, for links from the findings at the top. */
+export const checkAnchor = (checkId: string) => `check-${checkId}`;
+/** The element id of a check's evidence. */
+export const evidenceAnchor = (checkId: string) => `check-${checkId}-evidence`;
+
 /** A sentence naming the check that blocked a skipped check. */
 export function blockedByText(
   check: CheckResult,
@@ -167,7 +172,7 @@ export interface CheckResultPanelProps {
   allChecks?: CheckResult[];
 }
 
-/** One check of the triage: collapsed when it passed, open when it failed. */
+/** One check of the triage: collapsed when it passed, open when it failed, erred or warned. */
 export const CheckResultPanel = ({
   check,
   allChecks = [],
@@ -182,7 +187,12 @@ export const CheckResultPanel = ({
 
   return (
     <Accordion
-      defaultExpanded={check.status === 'fail' || check.status === 'error'}
+      defaultExpanded={
+        check.status === 'fail' ||
+        check.status === 'error' ||
+        check.status === 'warn'
+      }
+      id={checkAnchor(check.id)}
       data-testid={`check-${check.id}`}
       data-status={check.status}
       data-failure-mode={check.failureMode}
@@ -258,7 +268,6 @@ export const CheckResultPanel = ({
               <Typography variant="subtitle2">
                 Failure mode: {failureMode.title}
               </Typography>
-              <Typography variant="body2">{failureMode.description}</Typography>
               <Typography variant="body2" color="textSecondary">
                 What you see:{' '}
                 <span className={classes.mono}>{failureMode.symptom}</span>
@@ -277,6 +286,7 @@ export const CheckResultPanel = ({
           {hasEvidence && (
             <Box
               className={classes.section}
+              id={evidenceAnchor(check.id)}
               data-testid={`check-${check.id}-evidence`}
             >
               <Typography variant="subtitle2">Evidence</Typography>

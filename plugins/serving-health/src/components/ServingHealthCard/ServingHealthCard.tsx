@@ -18,6 +18,7 @@ import {
 import { isServingHealthAvailable } from '../../conditions';
 import { useServingHealthReport } from '../../hooks/useServingHealthReport';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
+import { findingOf } from '../../finding';
 import { stageTitle } from '../../status';
 import { OverallStatusLabel } from '../StatusLabel';
 
@@ -32,8 +33,14 @@ const useStyles = makeStyles(theme => ({
   },
   modes: {
     display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(1),
+    flexDirection: 'column',
+    gap: theme.spacing(1.5),
+  },
+  mode: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    gap: theme.spacing(0.5),
   },
 }));
 
@@ -58,16 +65,28 @@ const CardBody = ({ report }: { report: TriageReport }) => {
       )}
       {report.failureModes.length > 0 ? (
         <Box className={classes.modes} role="list" aria-label="Failure modes">
-          {report.failureModes.map(mode => (
-            <Chip
-              key={mode.id}
-              role="listitem"
-              size="small"
-              color="secondary"
-              label={FAILURE_MODES[mode.id]?.title ?? mode.title}
-              data-testid={`serving-health-card-failure-mode-${mode.id}`}
-            />
-          ))}
+          {report.failureModes.map(mode => {
+            const { sentence } = findingOf(report, mode);
+            return (
+              <Box key={mode.id} role="listitem" className={classes.mode}>
+                <Chip
+                  size="small"
+                  color="secondary"
+                  label={FAILURE_MODES[mode.id]?.title ?? mode.title}
+                  data-testid={`serving-health-card-failure-mode-${mode.id}`}
+                />
+                {/* The same one-sentence finding the tab leads with. */}
+                {sentence && (
+                  <Typography
+                    variant="body2"
+                    data-testid={`serving-health-card-finding-${mode.id}`}
+                  >
+                    {sentence}
+                  </Typography>
+                )}
+              </Box>
+            );
+          })}
         </Box>
       ) : (
         <Typography variant="body2" color="textSecondary">

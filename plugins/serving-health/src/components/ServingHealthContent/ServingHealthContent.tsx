@@ -18,12 +18,14 @@ import {
   ANNOTATION_INFERENCESERVICE,
   servingHealthReportReadPermission,
 } from '@serving-health/plugin-serving-health-common';
-import { isServingHealthAvailable } from '../../conditions';
+import { hasKubernetesTab, isServingHealthAvailable } from '../../conditions';
+import { useEntityTabLink } from '../../hooks/useServingHealthTabLink';
 import { useServingHealthReport } from '../../hooks/useServingHealthReport';
 import { TriageReportView } from '../TriageReportView';
 
 const ServingHealthReport = () => {
   const { entity } = useEntity();
+  const tabLink = useEntityTabLink();
   const { report, loading, error, rerun } = useServingHealthReport(
     getCompoundEntityRef(entity),
   );
@@ -58,7 +60,16 @@ const ServingHealthReport = () => {
       </Box>
     );
   }
-  return <TriageReportView report={report} loading={loading} onRerun={rerun} />;
+  return (
+    <TriageReportView
+      report={report}
+      loading={loading}
+      onRerun={rerun}
+      kubernetesTabLink={
+        hasKubernetesTab(entity) ? tabLink(entity, 'kubernetes') : undefined
+      }
+    />
+  );
 };
 
 /** Asks the permission framework first: a denied read is said as such, not shown as a failed request. */
@@ -99,4 +110,3 @@ export const ServingHealthContent = () => {
   }
   return <PermittedReport />;
 };
-

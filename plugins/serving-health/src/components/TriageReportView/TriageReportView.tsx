@@ -1,17 +1,23 @@
 import { ReactNode } from 'react';
 import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
   Box,
   Button,
   Chip,
   Grid,
   LinearProgress,
+  Link as MuiLink,
   makeStyles,
   Typography,
 } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import RefreshIcon from '@material-ui/icons/Refresh';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
+  CopyTextButton,
   InfoCard,
   Link,
   StructuredMetadataTable,
@@ -24,7 +30,12 @@ import {
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
 import { stageStatus, stageTitle } from '../../status';
-import { CheckResultPanel } from '../CheckResultPanel';
+import { findingOf } from '../../finding';
+import {
+  checkAnchor,
+  CheckResultPanel,
+  evidenceAnchor,
+} from '../CheckResultPanel';
 import { CheckStatusLabel, OverallStatusLabel } from '../StatusLabel';
 
 const useStyles = makeStyles(theme => ({
@@ -50,8 +61,41 @@ const useStyles = makeStyles(theme => ({
   },
   mono: {
     fontFamily: 'monospace',
+    overflowWrap: 'anywhere',
+  },
+  findings: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+  },
+  alertMessage: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+    width: '100%',
+  },
+  fixSteps: {
+    margin: 0,
+    paddingLeft: theme.spacing(3),
+  },
+  command: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    '& > code': {
+      flex: 1,
+      padding: theme.spacing(1),
+      background: theme.palette.background.default,
+      borderRadius: theme.shape.borderRadius,
+    },
+  },
+  about: {
+    '& > summary': { cursor: 'pointer' },
   },
 }));
+
+/** Stages whose checks need reading start open. */
+const OPEN_STATUSES = ['fail', 'error', 'warn'];
 
 function formatTime(iso: string | undefined): string {
   if (!iso) {
@@ -65,8 +109,9 @@ const ReportSummary = (props: {
   report: TriageReport;
   loading?: boolean;
   onRerun?: () => void;
+  kubernetesTabLink?: string;
 }) => {
-  const { report, loading, onRerun } = props;
+  const { report, loading, onRerun, kubernetesTabLink } = props;
   const classes = useStyles();
   const { target } = report;
   const argocdBaseUrl = useApi(configApiRef)
@@ -159,7 +204,30 @@ const ReportSummary = (props: {
             Read on cluster <strong>{source.cluster}</strong>: {source.facts}
           </Typography>
         ))}
+        {kubernetesTabLink && (
+          <Typography variant="body2">
+            <Link
+              to={kubernetesTabLink}
+              data-testid="serving-health-kubernetes-link"
+            >
+              Pods and workloads in the Kubernetes tab
+            </Link>
+          </Typography>
+        )}
       </Box>
+      {report.failureModes.length > 0 && (
+        <Box
+          mt={2}
+          className={classes.findings}
+          data-testid="serving-health-failure-modes"
+          role="region"
+          aria-label="Failure modes found"
+        >
+          {report.failureModes.map(summary => (
+            <FindingAlert key={summary.id} summary={summary} report={report} />
+          ))}
+        </Box>
+      )}
       <Box mt={2}>
         <StructuredMetadataTable
           metadata={targetMetadata}
@@ -171,7 +239,8 @@ const ReportSummary = (props: {
   );
 };
 
-const FailureModeAlert = ({
+/** One failure mode of this entity: what was found, on which objects, and the commands that fix it. */
+const FindingAlert = ({
   summary,
   report,
 }: {
@@ -180,6 +249,7 @@ const FailureModeAlert = ({
 }) => {
   const classes = useStyles();
   const info = FAILURE_MODES[summary.id];
+  const { check, sentence, commands } = findingOf(report, summary);
   const seenBy = summary.seenBy.map(
     id => report.checks.find(c => c.id === id)?.title ?? id,
   );
@@ -188,18 +258,62 @@ const FailureModeAlert = ({
       severity="error"
       data-testid={`failure-mode-${summary.id}`}
       data-failure-mode={summary.id}
+      classes={{ message: classes.alertMessage }}
     >
       <AlertTitle>{info?.title ?? summary.title}</AlertTitle>
+      {sentence && (
+        <Typography variant="body1" data-testid={`finding-${summary.id}`}>
+          {sentence}
+        </Typography>
+      )}
+      {commands.length > 0 && (
+        <ol
+          className={classes.fixSteps}
+          aria-label={`How to fix: ${info?.title ?? summary.title}`}
+        >
+          {commands.map(({ text, command }, i) => (
+            <li key={i}>
+              <Typography variant="body2">{text}</Typography>
+              <Box className={classes.command}>
+                <code className={classes.mono} data-testid="finding-command">
+                  {command}
+                </code>
+                <CopyTextButton
+                  text={command}
+                  aria-label={`Copy command: ${text}`}
+                />
+              </Box>
+            </li>
+          ))}
+        </ol>
+      )}
+      {check && (
+        <Typography variant="body2">
+          <MuiLink
+            href={`#${
+              check.evidence.length > 0
+                ? evidenceAnchor(check.id)
+                : checkAnchor(check.id)
+            }`}
+            data-testid={`finding-${summary.id}-evidence-link`}
+          >
+            Evidence: {check.title}
+          </MuiLink>
+        </Typography>
+      )}
       {info && (
-        <>
+        <details className={classes.about}>
+          <summary>About this failure mode</summary>
           <Typography variant="body2">{info.description}</Typography>
           <Typography variant="body2">
             What you see: <span className={classes.mono}>{info.symptom}</span>
           </Typography>
-        </>
-      )}
-      {seenBy.length > 0 && (
-        <Typography variant="body2">Seen by: {seenBy.join(', ')}</Typography>
+          {seenBy.length > 0 && (
+            <Typography variant="body2">
+              Seen by: {seenBy.join(', ')}
+            </Typography>
+          )}
+        </details>
       )}
     </Alert>
   );
@@ -210,13 +324,16 @@ export interface TriageReportViewProps {
   /** True while a re-run is in flight; the previous report stays visible. */
   loading?: boolean;
   onRerun?: () => void;
+  /** The entity's Kubernetes tab, when the Kubernetes plugin can find its objects. */
+  kubernetesTabLink?: string;
 }
 
-/** A triage report: the overall status, the failure modes, then the six stages in order. */
+/** A triage report: the overall status and each failure mode's finding and fix first, then the six stages in order. */
 export const TriageReportView = ({
   report,
   loading,
   onRerun,
+  kubernetesTabLink,
 }: TriageReportViewProps) => {
   const classes = useStyles();
   return (
@@ -227,7 +344,12 @@ export const TriageReportView = ({
       data-testid="serving-health-report"
     >
       <Grid item>
-        <ReportSummary report={report} loading={loading} onRerun={onRerun} />
+        <ReportSummary
+          report={report}
+          loading={loading}
+          onRerun={onRerun}
+          kubernetesTabLink={kubernetesTabLink}
+        />
       </Grid>
       {report.binding?.bound === false && (
         <Grid item>
@@ -239,24 +361,6 @@ export const TriageReportView = ({
             backstage.io/kubernetes-id, or ask the platform team to give the
             namespace to this entity's owner (servingHealth.namespaceOwners).
           </Alert>
-        </Grid>
-      )}
-      {report.failureModes.length > 0 && (
-        <Grid item>
-          <Box
-            className={classes.checks}
-            data-testid="serving-health-failure-modes"
-            role="region"
-            aria-label="Failure modes found"
-          >
-            {report.failureModes.map(summary => (
-              <FailureModeAlert
-                key={summary.id}
-                summary={summary}
-                report={report}
-              />
-            ))}
-          </Box>
         </Grid>
       )}
       {TRIAGE_STAGES.map(stage => {
@@ -272,10 +376,20 @@ export const TriageReportView = ({
               data-failing-stage={isFailingStage ? 'true' : undefined}
               aria-labelledby={headingId}
             >
-              <InfoCard
-                title={
+              {/* Passed and skipped stages start closed: what is wrong fits on the first screen. */}
+              <Accordion
+                defaultExpanded={OPEN_STATUSES.includes(status)}
+                TransitionProps={{ unmountOnExit: false }}
+              >
+                <AccordionSummary
+                  expandIcon={<ExpandMoreIcon />}
+                  aria-controls={`stage-${stage.id}-details`}
+                  id={`stage-${stage.id}-summary`}
+                >
                   <Box className={classes.stageHeader}>
-                    <span id={headingId}>{stageTitle(stage.id)}</span>
+                    <Typography variant="h6" component="span" id={headingId}>
+                      {stageTitle(stage.id)}
+                    </Typography>
                     <Typography variant="body2" component="span">
                       <CheckStatusLabel status={status} />
                     </Typography>
@@ -286,24 +400,34 @@ export const TriageReportView = ({
                         label="Failing stage"
                       />
                     )}
-                  </Box>
-                }
-              >
-                <Box className={classes.checks}>
-                  {checks.length === 0 && (
-                    <Typography variant="body2" color="textSecondary">
-                      No checks ran in this stage.
+                    <Typography
+                      variant="body2"
+                      component="span"
+                      color="textSecondary"
+                    >
+                      {checks.length === 1
+                        ? '1 check'
+                        : `${checks.length} checks`}
                     </Typography>
-                  )}
-                  {checks.map(check => (
-                    <CheckResultPanel
-                      key={`${report.entityRef}/${check.id}`}
-                      check={check}
-                      allChecks={report.checks}
-                    />
-                  ))}
-                </Box>
-              </InfoCard>
+                  </Box>
+                </AccordionSummary>
+                <AccordionDetails id={`stage-${stage.id}-details`}>
+                  <Box className={classes.checks} width="100%">
+                    {checks.length === 0 && (
+                      <Typography variant="body2" color="textSecondary">
+                        No checks ran in this stage.
+                      </Typography>
+                    )}
+                    {checks.map(check => (
+                      <CheckResultPanel
+                        key={`${report.entityRef}/${check.id}`}
+                        check={check}
+                        allChecks={report.checks}
+                      />
+                    ))}
+                  </Box>
+                </AccordionDetails>
+              </Accordion>
             </section>
           </Grid>
         );
