@@ -70,7 +70,10 @@ describe('TriageReportView', () => {
       'data-status',
       'pass',
     );
-    expect(stageButton('environment')).toHaveAttribute('aria-expanded', 'false');
+    expect(stageButton('environment')).toHaveAttribute(
+      'aria-expanded',
+      'false',
+    );
     expect(stageButton('control-plane')).toHaveAttribute(
       'aria-expanded',
       'true',

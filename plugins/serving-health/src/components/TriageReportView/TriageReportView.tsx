@@ -105,6 +105,86 @@ function formatTime(iso: string | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
+/** One failure mode of this entity: what was found, on which objects, and the commands that fix it. */
+const FindingAlert = ({
+  summary,
+  report,
+}: {
+  summary: FailureModeSummary;
+  report: TriageReport;
+}) => {
+  const classes = useStyles();
+  const info = FAILURE_MODES[summary.id];
+  const { check, sentence, commands } = findingOf(report, summary);
+  const seenBy = summary.seenBy.map(
+    id => report.checks.find(c => c.id === id)?.title ?? id,
+  );
+  return (
+    <Alert
+      severity="error"
+      data-testid={`failure-mode-${summary.id}`}
+      data-failure-mode={summary.id}
+      classes={{ message: classes.alertMessage }}
+    >
+      <AlertTitle>{info?.title ?? summary.title}</AlertTitle>
+      {sentence && (
+        <Typography variant="body1" data-testid={`finding-${summary.id}`}>
+          {sentence}
+        </Typography>
+      )}
+      {commands.length > 0 && (
+        <ol
+          className={classes.fixSteps}
+          aria-label={`How to fix: ${info?.title ?? summary.title}`}
+        >
+          {commands.map(({ text, command }, i) => (
+            <li key={i}>
+              <Typography variant="body2">{text}</Typography>
+              <Box className={classes.command}>
+                <code className={classes.mono} data-testid="finding-command">
+                  {command}
+                </code>
+                <CopyTextButton
+                  text={command}
+                  aria-label={`Copy command: ${text}`}
+                />
+              </Box>
+            </li>
+          ))}
+        </ol>
+      )}
+      {check && (
+        <Typography variant="body2">
+          <MuiLink
+            href={`#${
+              check.evidence.length > 0
+                ? evidenceAnchor(check.id)
+                : checkAnchor(check.id)
+            }`}
+            data-testid={`finding-${summary.id}-evidence-link`}
+          >
+            Evidence: {check.title}
+          </MuiLink>
+        </Typography>
+      )}
+      {info && (
+        <details className={classes.about}>
+          <summary>About this failure mode</summary>
+          <Typography variant="body2">{info.description}</Typography>
+          <Typography variant="body2">
+            What you see: <span className={classes.mono}>{info.symptom}</span>
+          </Typography>
+          {seenBy.length > 0 && (
+            <Typography variant="body2">
+              Seen by: {seenBy.join(', ')}
+            </Typography>
+          )}
+        </details>
+      )}
+    </Alert>
+  );
+};
+
 const ReportSummary = (props: {
   report: TriageReport;
   loading?: boolean;
@@ -236,86 +316,6 @@ const ReportSummary = (props: {
         />
       </Box>
     </InfoCard>
-  );
-};
-
-/** One failure mode of this entity: what was found, on which objects, and the commands that fix it. */
-const FindingAlert = ({
-  summary,
-  report,
-}: {
-  summary: FailureModeSummary;
-  report: TriageReport;
-}) => {
-  const classes = useStyles();
-  const info = FAILURE_MODES[summary.id];
-  const { check, sentence, commands } = findingOf(report, summary);
-  const seenBy = summary.seenBy.map(
-    id => report.checks.find(c => c.id === id)?.title ?? id,
-  );
-  return (
-    <Alert
-      severity="error"
-      data-testid={`failure-mode-${summary.id}`}
-      data-failure-mode={summary.id}
-      classes={{ message: classes.alertMessage }}
-    >
-      <AlertTitle>{info?.title ?? summary.title}</AlertTitle>
-      {sentence && (
-        <Typography variant="body1" data-testid={`finding-${summary.id}`}>
-          {sentence}
-        </Typography>
-      )}
-      {commands.length > 0 && (
-        <ol
-          className={classes.fixSteps}
-          aria-label={`How to fix: ${info?.title ?? summary.title}`}
-        >
-          {commands.map(({ text, command }, i) => (
-            <li key={i}>
-              <Typography variant="body2">{text}</Typography>
-              <Box className={classes.command}>
-                <code className={classes.mono} data-testid="finding-command">
-                  {command}
-                </code>
-                <CopyTextButton
-                  text={command}
-                  aria-label={`Copy command: ${text}`}
-                />
-              </Box>
-            </li>
-          ))}
-        </ol>
-      )}
-      {check && (
-        <Typography variant="body2">
-          <MuiLink
-            href={`#${
-              check.evidence.length > 0
-                ? evidenceAnchor(check.id)
-                : checkAnchor(check.id)
-            }`}
-            data-testid={`finding-${summary.id}-evidence-link`}
-          >
-            Evidence: {check.title}
-          </MuiLink>
-        </Typography>
-      )}
-      {info && (
-        <details className={classes.about}>
-          <summary>About this failure mode</summary>
-          <Typography variant="body2">{info.description}</Typography>
-          <Typography variant="body2">
-            What you see: <span className={classes.mono}>{info.symptom}</span>
-          </Typography>
-          {seenBy.length > 0 && (
-            <Typography variant="body2">
-              Seen by: {seenBy.join(', ')}
-            </Typography>
-          )}
-        </details>
-      )}
-    </Alert>
   );
 };
 
