@@ -272,6 +272,9 @@ async function backendReport(e: ExpectedEntity): Promise<TriageReport> {
   return (await res.json()) as TriageReport;
 }
 
+const entityPath = (e: ExpectedEntity) =>
+  `/catalog/${e.namespace}/${e.kind.toLocaleLowerCase('en-US')}/${e.name}`;
+
 /** The entity's annotations as the catalog holds them. */
 async function catalogAnnotations(
   e: ExpectedEntity,
@@ -295,7 +298,7 @@ async function catalogAnnotations(
 /** A link to the Kubernetes tab exactly when the Kubernetes plugin's annotations let it find the entity's objects. */
 async function expectKubernetesLink(e: ExpectedEntity) {
   const annotations = await catalogAnnotations(e);
-  const expected =
+  const hasTab =
     !!annotations['backstage.io/kubernetes-id'] ||
     !!annotations['backstage.io/kubernetes-label-selector'];
   const link = page.getByTestId('serving-health-kubernetes-link');
@@ -304,7 +307,7 @@ async function expectKubernetesLink(e: ExpectedEntity) {
     link: (await link.count()) > 0 ? await link.getAttribute('href') : null,
   }).toEqual({
     entity: e.name,
-    link: expected ? `${entityPath(e)}/kubernetes` : null,
+    link: hasTab ? `${entityPath(e)}/kubernetes` : null,
   });
 }
 
@@ -331,8 +334,6 @@ async function expectStagesFolded() {
   );
 }
 
-const entityPath = (e: ExpectedEntity) =>
-  `/catalog/${e.namespace}/${e.kind.toLocaleLowerCase('en-US')}/${e.name}`;
 
 async function attrs(locator: Locator, name: string): Promise<string[]> {
   return locator.evaluateAll(
