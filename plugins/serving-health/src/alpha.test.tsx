@@ -7,7 +7,7 @@ import { ComponentType } from 'react';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { servingHealthApiRef } from './api';
 import { fleetSummary } from './__fixtures__/reports';
-import plugin from './alpha';
+import plugin, { servingHealthTranslationRef } from './alpha';
 
 describe('serving-health alpha plugin', () => {
   it('provides the API, the entity tab, the entity card and the fleet page', () => {
@@ -66,8 +66,11 @@ describe('serving-health alpha plugin', () => {
       />,
     );
     expect(
-      ((await screen.findByLabelText('label key 1')) as HTMLInputElement)
-        .value,
+      ((await screen.findByLabelText('label key 1')) as HTMLInputElement).value,
     ).toBe('owner');
+  });
+
+  it('exports the translation ref of every UI string', () => {
+    expect(servingHealthTranslationRef.id).toBe('serving-health');
   });
 });

@@ -1,6 +1,5 @@
 export {
   CheckResultPanel,
-  blockedByText,
   checkAnchor,
   evidenceAnchor,
   formatObjectRef,

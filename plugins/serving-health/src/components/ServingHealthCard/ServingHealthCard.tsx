@@ -1,3 +1,5 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import { Box, Chip, makeStyles, Typography } from '@material-ui/core';
 import {
   InfoCard,
@@ -46,6 +48,7 @@ const useStyles = makeStyles(theme => ({
 
 const CardBody = ({ report }: { report: TriageReport }) => {
   const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   return (
     <Box className={classes.body}>
       <Typography variant="h6" component="div">
@@ -60,11 +63,16 @@ const CardBody = ({ report }: { report: TriageReport }) => {
           data-testid="serving-health-card-failing-stage"
           data-stage={report.failingStage}
         >
-          Failing stage: <strong>{stageTitle(report.failingStage)}</strong>
+          {t('common.failingStage')}:{' '}
+          <strong>{stageTitle(report.failingStage)}</strong>
         </Typography>
       )}
       {report.failureModes.length > 0 ? (
-        <Box className={classes.modes} role="list" aria-label="Failure modes">
+        <Box
+          className={classes.modes}
+          role="list"
+          aria-label={t('card.failureModes')}
+        >
           {report.failureModes.map(mode => {
             const { sentence } = findingOf(report, mode);
             return (
@@ -90,12 +98,15 @@ const CardBody = ({ report }: { report: TriageReport }) => {
         </Box>
       ) : (
         <Typography variant="body2" color="textSecondary">
-          No failure mode found.
+          {t('card.noFailureMode')}
         </Typography>
       )}
       <Typography variant="caption" color="textSecondary">
-        Snapshot:{' '}
-        {new Date(report.snapshotTime ?? report.generatedAt).toLocaleString()}
+        {t('card.snapshot', {
+          time: new Date(
+            report.snapshotTime ?? report.generatedAt,
+          ).toLocaleString(),
+        })}
       </Typography>
     </Box>
   );
@@ -103,19 +114,15 @@ const CardBody = ({ report }: { report: TriageReport }) => {
 
 const CardReport = () => {
   const { entity } = useEntity();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const { report, error } = useServingHealthReport(
     getCompoundEntityRef(entity),
   );
   if (error) {
-    return (
-      <ResponseErrorPanel
-        error={error}
-        title="Serving Health report unavailable"
-      />
-    );
+    return <ResponseErrorPanel error={error} title={t('common.unavailable')} />;
   }
   if (!report) {
-    return <Progress aria-label="Loading Serving Health report" />;
+    return <Progress aria-label={t('common.loading')} />;
   }
   return <CardBody report={report} />;
 };
@@ -130,15 +137,16 @@ export const ServingHealthCard = (props: ServingHealthCardProps) => {
   const classes = useStyles();
   const { entity } = useEntity();
   const tabLink = useServingHealthTabLink();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const available = isServingHealthAvailable(entity);
   return (
     <div className={classes.root} data-testid="serving-health-card">
       <InfoCard
-        title="Serving Health"
+        title={t('common.title')}
         variant={props.variant}
         deepLink={
           available
-            ? { title: 'Open Serving Health triage', link: tabLink(entity) }
+            ? { title: t('card.openTriage'), link: tabLink(entity) }
             : undefined
         }
       >

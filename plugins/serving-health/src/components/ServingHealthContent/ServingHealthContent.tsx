@@ -1,3 +1,5 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import { Box, Button } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import {
@@ -26,6 +28,7 @@ import { TriageReportView } from '../TriageReportView';
 const ServingHealthReport = () => {
   const { entity } = useEntity();
   const tabLink = useEntityTabLink();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const { report, loading, error, rerun } = useServingHealthReport(
     getCompoundEntityRef(entity),
   );
@@ -33,10 +36,7 @@ const ServingHealthReport = () => {
   if (error) {
     return (
       <Box data-testid="serving-health-error">
-        <ResponseErrorPanel
-          error={error}
-          title="Serving Health report unavailable"
-        />
+        <ResponseErrorPanel error={error} title={t('common.unavailable')} />
         <Box mt={2}>
           <Button
             variant="outlined"
@@ -45,9 +45,9 @@ const ServingHealthReport = () => {
             onClick={rerun}
             disabled={loading}
             data-testid="serving-health-rerun"
-            aria-label="Re-run triage"
+            aria-label={t('common.rerunLabel')}
           >
-            Re-run
+            {t('common.rerun')}
           </Button>
         </Box>
       </Box>
@@ -56,7 +56,7 @@ const ServingHealthReport = () => {
   if (!report) {
     return (
       <Box data-testid="serving-health-loading">
-        <Progress aria-label="Loading Serving Health report" />
+        <Progress aria-label={t('common.loading')} />
       </Box>
     );
   }
@@ -79,10 +79,11 @@ const PermittedReport = () => {
     permission: servingHealthReportReadPermission,
     resourceRef: stringifyEntityRef(entity),
   });
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   if (loading) {
     return (
       <Box data-testid="serving-health-permission-loading">
-        <Progress aria-label="Checking permission" />
+        <Progress aria-label={t('content.checkingPermission')} />
       </Box>
     );
   }
@@ -91,8 +92,8 @@ const PermittedReport = () => {
       <Box data-testid="serving-health-not-permitted">
         <WarningPanel
           severity="info"
-          title="You may not read the Serving Health report of this entity"
-          message="The permission servingHealth.report.read is not granted to you for this entity. Ask the platform team that runs this portal."
+          title={t('content.notPermittedTitle')}
+          message={t('content.notPermittedMessage')}
         />
       </Box>
     );

@@ -1,3 +1,5 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import { ReactNode } from 'react';
 import {
   Accordion,
@@ -97,9 +99,9 @@ const useStyles = makeStyles(theme => ({
 /** Stages whose checks need reading start open. */
 const OPEN_STATUSES = ['fail', 'error', 'warn'];
 
-function formatTime(iso: string | undefined): string {
+function formatTime(iso: string | undefined, unknown: string): string {
   if (!iso) {
-    return 'unknown';
+    return unknown;
   }
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
@@ -114,6 +116,7 @@ const FindingAlert = ({
   report: TriageReport;
 }) => {
   const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const info = FAILURE_MODES[summary.id];
   const { check, sentence, commands } = findingOf(report, summary);
   const seenBy = summary.seenBy.map(
@@ -135,7 +138,9 @@ const FindingAlert = ({
       {commands.length > 0 && (
         <ol
           className={classes.fixSteps}
-          aria-label={`How to fix: ${info?.title ?? summary.title}`}
+          aria-label={t('report.howToFix', {
+            mode: info?.title ?? summary.title,
+          })}
         >
           {commands.map(({ text, command }, i) => (
             <li key={i}>
@@ -146,7 +151,7 @@ const FindingAlert = ({
                 </code>
                 <CopyTextButton
                   text={command}
-                  aria-label={`Copy command: ${text}`}
+                  aria-label={t('report.copyCommand', { step: text })}
                 />
               </Box>
             </li>
@@ -163,20 +168,21 @@ const FindingAlert = ({
             }`}
             data-testid={`finding-${summary.id}-evidence-link`}
           >
-            Evidence: {check.title}
+            {t('report.evidenceLink', { check: check.title })}
           </MuiLink>
         </Typography>
       )}
       {info && (
         <details className={classes.about}>
-          <summary>About this failure mode</summary>
+          <summary>{t('report.aboutMode')}</summary>
           <Typography variant="body2">{info.description}</Typography>
           <Typography variant="body2">
-            What you see: <span className={classes.mono}>{info.symptom}</span>
+            {t('report.whatYouSee')}{' '}
+            <span className={classes.mono}>{info.symptom}</span>
           </Typography>
           {seenBy.length > 0 && (
             <Typography variant="body2">
-              Seen by: {seenBy.join(', ')}
+              {t('report.seenBy', { checks: seenBy.join(', ') })}
             </Typography>
           )}
         </details>
@@ -193,6 +199,7 @@ const ReportSummary = (props: {
 }) => {
   const { report, loading, onRerun, kubernetesTabLink } = props;
   const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const { target } = report;
   const argocdBaseUrl = useApi(configApiRef)
     .getOptionalString('servingHealth.argocdBaseUrl')
@@ -224,8 +231,8 @@ const ReportSummary = (props: {
 
   return (
     <InfoCard
-      title="Serving Health"
-      subheader={`Triage of ${report.entityRef}`}
+      title={t('common.title')}
+      subheader={t('report.subheader', { entityRef: report.entityRef })}
       action={
         onRerun && (
           <Button
@@ -235,9 +242,9 @@ const ReportSummary = (props: {
             onClick={onRerun}
             disabled={loading}
             data-testid="serving-health-rerun"
-            aria-label="Re-run triage"
+            aria-label={t('common.rerunLabel')}
           >
-            Re-run
+            {t('common.rerun')}
           </Button>
         )
       }
@@ -245,7 +252,7 @@ const ReportSummary = (props: {
       {loading && (
         <LinearProgress
           data-testid="serving-health-refreshing"
-          aria-label="Re-running triage"
+          aria-label={t('common.rerunning')}
         />
       )}
       <Box className={classes.headline}>
@@ -261,16 +268,20 @@ const ReportSummary = (props: {
             data-testid="serving-health-failing-stage"
             data-stage={report.failingStage}
           >
-            Failing stage: <strong>{stageTitle(report.failingStage)}</strong>
+            {t('common.failingStage')}:{' '}
+            <strong>{stageTitle(report.failingStage)}</strong>
           </Typography>
         )}
         <Typography variant="body2" color="textSecondary">
-          Cluster snapshot:{' '}
+          {t('report.snapshot')}{' '}
           <time
             dateTime={report.snapshotTime ?? report.generatedAt}
             data-testid="serving-health-snapshot-time"
           >
-            {formatTime(report.snapshotTime ?? report.generatedAt)}
+            {formatTime(
+              report.snapshotTime ?? report.generatedAt,
+              t('report.unknownTime'),
+            )}
           </time>
         </Typography>
         {report.sources?.map(source => (
@@ -281,7 +292,8 @@ const ReportSummary = (props: {
             data-testid="serving-health-source"
             data-cluster={source.cluster}
           >
-            Read on cluster <strong>{source.cluster}</strong>: {source.facts}
+            {t('report.readOnCluster')} <strong>{source.cluster}</strong>:{' '}
+            {source.facts}
           </Typography>
         ))}
         {kubernetesTabLink && (
@@ -290,7 +302,7 @@ const ReportSummary = (props: {
               to={kubernetesTabLink}
               data-testid="serving-health-kubernetes-link"
             >
-              Pods and workloads in the Kubernetes tab
+              {t('report.kubernetesLink')}
             </Link>
           </Typography>
         )}
@@ -301,7 +313,7 @@ const ReportSummary = (props: {
           className={classes.findings}
           data-testid="serving-health-failure-modes"
           role="region"
-          aria-label="Failure modes found"
+          aria-label={t('report.findingsRegion')}
         >
           {report.failureModes.map(summary => (
             <FindingAlert key={summary.id} summary={summary} report={report} />
@@ -336,6 +348,7 @@ export const TriageReportView = ({
   kubernetesTabLink,
 }: TriageReportViewProps) => {
   const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   return (
     <Grid
       container
@@ -354,12 +367,8 @@ export const TriageReportView = ({
       {report.binding?.bound === false && (
         <Grid item>
           <Alert severity="info" data-testid="serving-health-unbound">
-            <AlertTitle>
-              Not shown: the target is not this entity's own
-            </AlertTitle>
-            {report.binding.detail} Label the InferenceService with
-            backstage.io/kubernetes-id, or ask the platform team to give the
-            namespace to this entity's owner (servingHealth.namespaceOwners).
+            <AlertTitle>{t('report.unboundTitle')}</AlertTitle>
+            {report.binding.detail} {t('report.unboundHint')}
           </Alert>
         </Grid>
       )}
@@ -397,7 +406,7 @@ export const TriageReportView = ({
                       <Chip
                         size="small"
                         color="secondary"
-                        label="Failing stage"
+                        label={t('common.failingStage')}
                       />
                     )}
                     <Typography
@@ -405,9 +414,7 @@ export const TriageReportView = ({
                       component="span"
                       color="textSecondary"
                     >
-                      {checks.length === 1
-                        ? '1 check'
-                        : `${checks.length} checks`}
+                      {t('report.checkCount', { count: checks.length })}
                     </Typography>
                   </Box>
                 </AccordionSummary>
@@ -415,7 +422,7 @@ export const TriageReportView = ({
                   <Box className={classes.checks} width="100%">
                     {checks.length === 0 && (
                       <Typography variant="body2" color="textSecondary">
-                        No checks ran in this stage.
+                        {t('report.noChecks')}
                       </Typography>
                     )}
                     {checks.map(check => (
