@@ -179,7 +179,7 @@ export interface CheckResultPanelProps {
   allChecks?: CheckResult[];
 }
 
-/** One check of the triage: collapsed when it passed, open when it failed, erred or warned. */
+/** One check of the triage: open when it failed, erred, or warned of a failure mode; otherwise collapsed. */
 export const CheckResultPanel = ({
   check,
   allChecks = [],
@@ -198,7 +198,7 @@ export const CheckResultPanel = ({
       defaultExpanded={
         check.status === 'fail' ||
         check.status === 'error' ||
-        check.status === 'warn'
+        (check.status === 'warn' && !!check.failureMode)
       }
       id={checkAnchor(check.id)}
       data-testid={`check-${check.id}`}
@@ -210,7 +210,6 @@ export const CheckResultPanel = ({
         expandIcon={<ExpandMoreIcon />}
         id={summaryId}
         aria-controls={`check-${check.id}-details`}
-        aria-label={`${check.title}: ${check.status}`}
       >
         <Box className={classes.summary}>
           <Box className={classes.summaryHeader}>
@@ -228,7 +227,7 @@ export const CheckResultPanel = ({
             {failureMode && (
               <Chip
                 size="small"
-                color="secondary"
+                variant="outlined"
                 label={failureMode.title}
                 data-testid={`check-${check.id}-failure-mode-chip`}
               />

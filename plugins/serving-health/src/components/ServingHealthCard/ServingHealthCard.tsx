@@ -79,7 +79,7 @@ const CardBody = ({ report }: { report: TriageReport }) => {
               <Box key={mode.id} role="listitem" className={classes.mode}>
                 <Chip
                   size="small"
-                  color="secondary"
+                  variant="outlined"
                   label={FAILURE_MODES[mode.id]?.title ?? mode.title}
                   data-testid={`serving-health-card-failure-mode-${mode.id}`}
                 />

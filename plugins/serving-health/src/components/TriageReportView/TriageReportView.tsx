@@ -405,7 +405,7 @@ export const TriageReportView = ({
                     {isFailingStage && (
                       <Chip
                         size="small"
-                        color="secondary"
+                        variant="outlined"
                         label={t('common.failingStage')}
                       />
                     )}
