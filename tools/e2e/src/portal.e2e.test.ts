@@ -598,12 +598,14 @@ describe('Serving Health in the portal', () => {
             // object names), with that check's fix commands, each with a copy button, and a link to its evidence.
             for (const summary of report.failureModes) {
               const finding = page.getByTestId(`finding-${summary.id}`);
-              const text = await finding.innerText();
+              // The browser collapses white space (Argo CD's messages carry line breaks); so does the comparison.
+              const squash = (x: string) => x.replace(/\s+/g, ' ').trim();
+              const text = squash(await finding.innerText());
               const source = report.checks.find(
                 c =>
                   summary.seenBy.includes(c.id) &&
                   ['fail', 'error', 'warn'].includes(c.status) &&
-                  c.summary === text,
+                  squash(c.summary) === text,
               );
               expect({ mode: summary.id, fromCheck: !!source }).toEqual({
                 mode: summary.id,
