@@ -1,8 +1,5 @@
 import { stageStatus, stageTitle } from './status';
-import {
-  unreachableReport,
-  webhookFailingReport,
-} from './__fixtures__/reports';
+import { unreachableReport, webhookFailingReport } from './__fixtures__/reports';
 
 describe('stageStatus', () => {
   const checksOf = (stage: string) =>
@@ -13,9 +10,9 @@ describe('stageStatus', () => {
     expect(stageStatus(checksOf('logs'))).toBe('error');
     expect(stageStatus(checksOf('environment'))).toBe('pass');
     expect(stageStatus(checksOf('app'))).toBe('pass');
-    expect(
-      stageStatus(unreachableReport.checks.filter(c => c.stage === 'app')),
-    ).toBe('skipped');
+    expect(stageStatus(unreachableReport.checks.filter(c => c.stage === 'app'))).toBe(
+      'skipped',
+    );
   });
 
   it('is none for a stage without checks', () => {

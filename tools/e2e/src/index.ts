@@ -3,7 +3,12 @@
  * helpers they use to run the portal on the real testenv.
  */
 export { launchChromium, chromiumPath } from './browser';
-export { createPortal, portalAppConfig, spawnGuarded, waitFor } from './portal';
+export {
+  createPortal,
+  portalAppConfig,
+  spawnGuarded,
+  waitFor,
+} from './portal';
 export type { Guarded, Portal } from './portal';
 export { startStack, expectedEntities } from './stack';
 export type { ExpectedEntity, Stack } from './stack';

@@ -103,17 +103,13 @@ describe('FleetPage', () => {
     await renderFleet(mockApi(async () => fleetSummary));
     await screen.findByTestId('fleet-row-pricing-model');
     const options = Array.from(
-      (screen.getByTestId('fleet-filter-failure-mode') as HTMLSelectElement)
-        .options,
+      (screen.getByTestId('fleet-filter-failure-mode') as HTMLSelectElement).options,
     ).map(o => [o.value, o.textContent]);
     expect(options).toContainEqual([
       'webhook-unavailable',
       "Another component's webhook is not served",
     ]);
-    expect(options).toContainEqual([
-      'stale-webhook',
-      'Stale admission webhook',
-    ]);
+    expect(options).toContainEqual(['stale-webhook', 'Stale admission webhook']);
   });
 
   it('says so when no entity matches the filters', async () => {
