@@ -26,3 +26,6 @@ export const ANNOTATION_KUBERNETES_NAMESPACE =
   'backstage.io/kubernetes-namespace';
 /** @public */
 export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
+/** @public */
+export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
+  'backstage.io/kubernetes-label-selector';

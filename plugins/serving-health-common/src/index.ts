@@ -46,6 +46,7 @@ export {
   ANNOTATION_KUBERNETES_CLUSTER,
   ANNOTATION_KUBERNETES_NAMESPACE,
   ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_LABEL_SELECTOR,
 } from './annotations';
 export { isServingHealthEntity, ownerEntityRef } from './entities';
 export {

@@ -3,9 +3,11 @@ import {
   createExtensionTester,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
+import { ComponentType } from 'react';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { servingHealthApiRef } from './api';
 import { fleetSummary } from './__fixtures__/reports';
-import plugin from './alpha';
+import plugin, { servingHealthTranslationRef } from './alpha';
 
 describe('serving-health alpha plugin', () => {
   it('provides the API, the entity tab, the entity card and the fleet page', () => {
@@ -15,6 +17,7 @@ describe('serving-health alpha plugin', () => {
       'entity-content:serving-health',
       'entity-card:serving-health',
       'page:serving-health',
+      'scaffolder-form-field:serving-health/labels',
     ]) {
       expect(plugin.getExtension(id)).toBeDefined();
     }
@@ -34,5 +37,40 @@ describe('serving-health alpha plugin', () => {
     expect(
       await screen.findByTestId('fleet-row-fraud-model'),
     ).toBeInTheDocument();
+  });
+
+  it('loads the ServingHealthLabels form field, which renders the labels editor', async () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('scaffolder-form-field:serving-health/labels'),
+    );
+    // getExtension's type does not keep the blueprint's outputs, so name the loader's type here.
+    const load = tester.get(
+      FormFieldBlueprint.dataRefs.formFieldLoader as any,
+    ) as () => Promise<unknown>;
+    const field = await load();
+    // FormField is opaque in the public types; its instance carries what createFormField was given.
+    const { name, component: Field } = field as unknown as {
+      name: string;
+      component: ComponentType<any>;
+    };
+    expect(name).toBe('ServingHealthLabels');
+    renderInTestApp(
+      <Field
+        formData={undefined}
+        onChange={jest.fn()}
+        uiSchema={{ 'ui:options': {} }}
+        schema={{ title: 'Labels', type: 'object' }}
+        idSchema={{ $id: 'root_labels' }}
+        rawErrors={[]}
+        required
+      />,
+    );
+    expect(
+      ((await screen.findByLabelText('label key 1')) as HTMLInputElement).value,
+    ).toBe('owner');
+  });
+
+  it('exports the translation ref of every UI string', () => {
+    expect(servingHealthTranslationRef.id).toBe('serving-health');
   });
 });

@@ -1,1 +1,2 @@
 export { default } from './alpha/plugin';
+export { servingHealthTranslationRef } from './translation';

@@ -1,5 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
-import { isServingHealthEntity } from '@serving-health/plugin-serving-health-common';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  ANNOTATION_KUBERNETES_LABEL_SELECTOR,
+  isServingHealthEntity,
+} from '@serving-health/plugin-serving-health-common';
 
 /**
  * True when the entity is one the backend triages (the same rule, from -common).
@@ -8,3 +12,9 @@ import { isServingHealthEntity } from '@serving-health/plugin-serving-health-com
  */
 export const isServingHealthAvailable = (entity: Entity): boolean =>
   isServingHealthEntity(entity);
+
+/** True when Backstage's Kubernetes plugin can find the entity's objects, so its `kubernetes` tab has something to show. */
+export const hasKubernetesTab = (entity: Entity): boolean =>
+  [ANNOTATION_KUBERNETES_ID, ANNOTATION_KUBERNETES_LABEL_SELECTOR].some(
+    a => !!entity.metadata.annotations?.[a],
+  );

@@ -13,6 +13,7 @@ import {
   FleetSummary,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
+import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import { artifactsDir } from './portal';
@@ -169,6 +170,61 @@ async function screenshot(name: string, options: { top?: boolean } = {}) {
   }
 }
 
+/** The page's full height in CSS pixels, as the full-page screenshot takes it. */
+const pageHeight = () =>
+  page.evaluate(() => {
+    const main = document.querySelector('main');
+    const inner = main
+      ? main.scrollHeight + main.getBoundingClientRect().top
+      : 0;
+    return Math.ceil(Math.max(inner, document.documentElement.scrollHeight));
+  });
+
+/** Axe's violations of each page checked, counted by impact: printed, and written to artifacts/axe.json. */
+const axeSummary: Record<
+  string,
+  { counts: Record<string, number>; violations: string[] }
+> = {};
+
+/** Runs axe on the page as it is now; returns the serious and critical violations, described. */
+async function axe(where: string, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  const results = await (include
+    ? builder.include(include)
+    : builder
+  ).analyze();
+  const counts: Record<string, number> = {
+    minor: 0,
+    moderate: 0,
+    serious: 0,
+    critical: 0,
+  };
+  for (const v of results.violations) {
+    counts[v.impact ?? 'minor'] += v.nodes.length;
+  }
+  const describe = (v: (typeof results.violations)[number]) =>
+    `${v.impact} ${v.id}: ${v.help} (${v.nodes
+      .slice(0, 3)
+      .map(n => n.target.join(' '))
+      .join('; ')})`;
+  axeSummary[where] = {
+    counts,
+    violations: results.violations.map(describe),
+  };
+  log(
+    `axe ${where}: ${Object.entries(counts)
+      .map(([impact, n]) => `${impact} ${n}`)
+      .join(', ')}`,
+  );
+  fs.writeFileSync(
+    path.join(artifactsDir, 'axe.json'),
+    `${JSON.stringify(axeSummary, null, 2)}\n`,
+  );
+  return results.violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${where}: ${describe(v)}`);
+}
+
 const appUrl = (urlPath: string) => `${stack!.portal.appUrl}${urlPath}`;
 
 /** The Guest card of the sign-in page (`auto` only skips it once a session exists). */
@@ -223,6 +279,65 @@ async function backendReport(e: ExpectedEntity): Promise<TriageReport> {
 
 const entityPath = (e: ExpectedEntity) =>
   `/catalog/${e.namespace}/${e.kind.toLocaleLowerCase('en-US')}/${e.name}`;
+
+/** The entity's annotations as the catalog holds them. */
+async function catalogAnnotations(
+  e: ExpectedEntity,
+): Promise<Record<string, string>> {
+  const res = await fetch(
+    `${stack!.portal.backendUrl}/api/catalog/entities/by-name/${e.kind}/${
+      e.namespace
+    }/${e.name}`,
+    {
+      headers: { Authorization: `Bearer ${stack!.token}` },
+      signal: AbortSignal.timeout(30_000),
+    },
+  );
+  if (!res.ok) throw new Error(`entity ${e.entityRef}: HTTP ${res.status}`);
+  const entity = (await res.json()) as {
+    metadata: { annotations?: Record<string, string> };
+  };
+  return entity.metadata.annotations ?? {};
+}
+
+/** A link to the Kubernetes tab exactly when the Kubernetes plugin's annotations let it find the entity's objects. */
+async function expectKubernetesLink(e: ExpectedEntity) {
+  const annotations = await catalogAnnotations(e);
+  const hasTab =
+    !!annotations['backstage.io/kubernetes-id'] ||
+    !!annotations['backstage.io/kubernetes-label-selector'];
+  const link = page.getByTestId('serving-health-kubernetes-link');
+  expect({
+    entity: e.name,
+    link: (await link.count()) > 0 ? await link.getAttribute('href') : null,
+  }).toEqual({
+    entity: e.name,
+    link: hasTab ? `${entityPath(e)}/kubernetes` : null,
+  });
+}
+
+/** Failing, erring or warning stages are open; passed and skipped ones start closed. */
+async function expectStagesFolded() {
+  const folded = await page
+    .locator(STAGES.map(s => `[data-testid="stage-${s}"]`).join(','))
+    .evaluateAll(els =>
+      els.map(el => ({
+        stage: el.getAttribute('data-testid'),
+        status: el.getAttribute('data-status'),
+        expanded: el
+          .querySelector('[aria-expanded]')
+          ?.getAttribute('aria-expanded'),
+      })),
+    );
+  expect(folded).toEqual(
+    folded.map(f => ({
+      ...f,
+      expanded: ['fail', 'error', 'warn'].includes(f.status ?? '')
+        ? 'true'
+        : 'false',
+    })),
+  );
+}
 
 async function attrs(locator: Locator, name: string): Promise<string[]> {
   return locator.evaluateAll(
@@ -480,6 +595,53 @@ describe('Serving Health in the portal', () => {
               }
             }
 
+            // The finding leads: each failure mode's sentence is its failing check's own summary (the real
+            // object names), with that check's fix commands, each with a copy button, and a link to its evidence.
+            for (const summary of report.failureModes) {
+              const finding = page.getByTestId(`finding-${summary.id}`);
+              // The browser collapses white space (Argo CD's messages carry line breaks); so does the comparison.
+              const squash = (x: string) => x.replace(/\s+/g, ' ').trim();
+              const text = squash(await finding.innerText());
+              const source = report.checks.find(
+                c =>
+                  summary.seenBy.includes(c.id) &&
+                  ['fail', 'error', 'warn'].includes(c.status) &&
+                  squash(c.summary) === text,
+              );
+              expect({ mode: summary.id, fromCheck: !!source }).toEqual({
+                mode: summary.id,
+                fromCheck: true,
+              });
+              const mode = page.getByTestId(`failure-mode-${summary.id}`);
+              const shownCommands = await mode
+                .getByTestId('finding-command')
+                .allInnerTexts();
+              expect(shownCommands).toEqual(
+                (source!.remediation?.steps ?? [])
+                  .map(st => st.command)
+                  .filter((c): c is string => !!c),
+              );
+              expect(
+                await mode
+                  .getByRole('button', { name: /^Copy command:/ })
+                  .count(),
+              ).toBe(shownCommands.length);
+              const href = await page
+                .getByTestId(`finding-${summary.id}-evidence-link`)
+                .getAttribute('href');
+              expect(
+                await page.locator(`[id="${href!.slice(1)}"]`).count(),
+              ).toBe(1);
+            }
+            // Above the stages, in the first screen.
+            const box = await page
+              .getByTestId(`finding-${report.failureModes[0].id}`)
+              .boundingBox();
+            expect(box!.y + box!.height).toBeLessThan(VIEWPORT.height);
+            await expectStagesFolded();
+            await expectKubernetesLink(entity);
+
+            log(`tab height ${scenario}: ${await pageHeight()} px`);
             await screenshot(`tab-${scenario}`, { top: true });
           }),
         TEST_TIMEOUT_MS,
@@ -519,6 +681,9 @@ describe('Serving Health in the portal', () => {
                 .locator('[data-testid^="check-"][data-status="fail"]')
                 .count(),
             ).toBe(0);
+            await expectStagesFolded();
+            await expectKubernetesLink(entity);
+            log(`tab height ${scenario}-${name}: ${await pageHeight()} px`);
             await screenshot(`tab-${scenario}-${name}`, { top: true });
           }),
         TEST_TIMEOUT_MS,
@@ -873,6 +1038,54 @@ describe('Serving Health in the portal', () => {
         });
       }),
     TEST_TIMEOUT_MS,
+  );
+
+  /** Axe on every page the plugin draws or joins: no serious or critical violation. */
+  it(
+    'has no serious or critical accessibility violations',
+    () =>
+      diagnose('axe', async () => {
+        const found: string[] = [];
+        // The tab and the card are checked as this plugin draws them; the rest of the entity page is Backstage's.
+        await openTab(failingWithModes[0]);
+        found.push(
+          ...(await axe(
+            `tab of ${failingWithModes[0].name} (failing)`,
+            '[data-testid="serving-health-report"]',
+          )),
+        );
+        await openTab(healthy[0]);
+        found.push(
+          ...(await axe(
+            `tab of ${healthy[0].name} (healthy)`,
+            '[data-testid="serving-health-report"]',
+          )),
+        );
+        await open(
+          entityPath(failingWithModes[0]),
+          page.getByTestId('serving-health-card-overall'),
+        );
+        found.push(
+          ...(await axe(
+            `overview card of ${failingWithModes[0].name}`,
+            '[data-testid="serving-health-card"]',
+          )),
+        );
+        await open(
+          '/serving-health',
+          page.locator('[data-testid^="fleet-row-"]'),
+        );
+        // Recorded, not yet asserted: the fleet page is being rebuilt (issue 13) and asserts once that lands.
+        await axe('fleet page');
+        await open(
+          '/create/templates/default/kserve-model-endpoint',
+          page.locator('form'),
+        );
+        found.push(...(await axe('template form kserve-model-endpoint')));
+        await screenshot('template-form');
+        expect(found).toEqual([]);
+      }),
+    TEST_TIMEOUT_MS * 2,
   );
 
   /**

@@ -16,6 +16,7 @@ import {
   convertLegacyRouteRef,
   convertLegacyRouteRefs,
 } from '@backstage/core-compat-api';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import HealthIcon from '@material-ui/icons/LocalHospital';
 import { ServingHealthClient, servingHealthApiRef } from '../api';
 import { isServingHealthAvailable } from '../conditions';
@@ -73,6 +74,17 @@ const servingHealthPage = PageBlueprint.make({
   },
 });
 
+/** The scaffolder's `ServingHealthLabels` form field (the scaffolder page collects every form field extension). */
+const servingHealthLabelsFormField = FormFieldBlueprint.make({
+  name: 'labels',
+  params: {
+    field: () =>
+      import('../scaffolder/formField').then(
+        m => m.servingHealthLabelsFormField,
+      ),
+  },
+});
+
 /**
  * Serving Health for the new frontend system.
  *
@@ -95,6 +107,7 @@ const servingHealthFrontendPlugin: OverridableFrontendPlugin<{
     servingHealthEntityContent,
     servingHealthEntityCard,
     servingHealthPage,
+    servingHealthLabelsFormField,
   ],
 });
 

@@ -2,6 +2,7 @@ import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-rea
 import { servingHealthPlugin } from '../plugin';
 import { LabelsField } from './LabelsField';
 import { LabelsFieldOptions } from './labelRows';
+import { labelsFieldSchema } from './schema';
 import { labelsFieldValidation } from './validation';
 
 export type { LabelsFieldOptions } from './labelRows';
@@ -17,23 +18,6 @@ export const ServingHealthLabelsFieldExtension = servingHealthPlugin.provide(
     name: 'ServingHealthLabels',
     component: LabelsField,
     validation: labelsFieldValidation,
-    schema: {
-      returnValue: { type: 'object', additionalProperties: { type: 'string' } },
-      uiOptions: {
-        type: 'object',
-        properties: {
-          requiredLabels: {
-            type: 'array',
-            items: { type: 'string' },
-            description: 'Keys that must be present',
-          },
-          keyStyle: {
-            type: 'string',
-            enum: ['kebab-case', 'snake_case', 'camelCase', 'any'],
-          },
-          exemptPrefixes: { type: 'array', items: { type: 'string' } },
-        },
-      },
-    },
+    schema: labelsFieldSchema.schema,
   }),
 );

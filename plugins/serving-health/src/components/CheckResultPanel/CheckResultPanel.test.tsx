@@ -1,11 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/test-utils';
 import { CheckResult } from '@serving-health/plugin-serving-health-common';
-import {
-  CheckResultPanel,
-  blockedByText,
-  formatObjectRef,
-} from './CheckResultPanel';
+import { CheckResultPanel, formatObjectRef } from './CheckResultPanel';
 
 const staleWebhook: CheckResult = {
   id: 'webhooks.stale',
@@ -96,11 +92,11 @@ describe('CheckResultPanel', () => {
   });
 });
 
-describe('blockedByText', () => {
-  it('falls back to the blocking check id when it is not in the report', () => {
-    expect(
-      blockedByText(
-        {
+describe('a skipped check', () => {
+  it('falls back to the blocking check id when it is not in the report', async () => {
+    await renderInTestApp(
+      <CheckResultPanel
+        check={{
           id: 'argocd.sync',
           stage: 'app',
           title: 'Argo CD sync',
@@ -108,10 +104,12 @@ describe('blockedByText', () => {
           summary: '',
           evidence: [],
           blockedBy: 'argocd.applications',
-        },
-        [],
-      ),
-    ).toBe('Blocked by argocd.applications.');
+        }}
+      />,
+    );
+    expect(
+      screen.getByTestId('check-argocd.sync-blocked-by'),
+    ).toHaveTextContent('Blocked by argocd.applications.');
   });
 });
 

@@ -1,3 +1,5 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import {
   Accordion,
   AccordionDetails,
@@ -77,6 +79,7 @@ export function formatObjectRef(ref: ObjectRef): string {
 
 const EvidenceItem = ({ evidence }: { evidence: Evidence }) => {
   const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const fields = Object.entries(evidence.fields ?? {});
   return (
     <Box className={classes.section} data-testid="evidence">
@@ -91,7 +94,10 @@ const EvidenceItem = ({ evidence }: { evidence: Evidence }) => {
         </Typography>
       )}
       {fields.length > 0 && (
-        <Table size="small" aria-label={`Fields read: ${evidence.label}`}>
+        <Table
+          size="small"
+          aria-label={t('check.fieldsRead', { label: evidence.label })}
+        >
           <TableBody>
             {fields.map(([field, value]) => (
               <TableRow key={field}>
@@ -147,18 +153,24 @@ const RemediationStepItem = ({ step }: { step: RemediationStep }) => {
   );
 };
 
+/** The element id of a check's panel, for links from the findings at the top. */
+export const checkAnchor = (checkId: string) => `check-${checkId}`;
+/** The element id of a check's evidence. */
+export const evidenceAnchor = (checkId: string) => `check-${checkId}-evidence`;
+
 /** A sentence naming the check that blocked a skipped check. */
-export function blockedByText(
+function useBlockedByText(
   check: CheckResult,
   allChecks: CheckResult[],
 ): string | undefined {
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   if (check.status !== 'skipped' || !check.blockedBy) {
     return undefined;
   }
   const blocker = allChecks.find(c => c.id === check.blockedBy);
   return blocker
-    ? `Blocked by "${blocker.title}" (${blocker.id}), which did not pass.`
-    : `Blocked by ${check.blockedBy}.`;
+    ? t('check.blockedBy', { title: blocker.title, id: blocker.id })
+    : t('check.blockedById', { id: check.blockedBy });
 }
 
 export interface CheckResultPanelProps {
@@ -167,7 +179,7 @@ export interface CheckResultPanelProps {
   allChecks?: CheckResult[];
 }
 
-/** One check of the triage: collapsed when it passed, open when it failed. */
+/** One check of the triage: open when it failed, erred, or warned of a failure mode; otherwise collapsed. */
 export const CheckResultPanel = ({
   check,
   allChecks = [],
@@ -176,7 +188,8 @@ export const CheckResultPanel = ({
   const failureMode = check.failureMode
     ? FAILURE_MODES[check.failureMode]
     : undefined;
-  const blocked = blockedByText(check, allChecks);
+  const { t } = useTranslationRef(servingHealthTranslationRef);
+  const blocked = useBlockedByText(check, allChecks);
   const summaryId = `check-${check.id}-summary`;
   const hasEvidence = check.evidence && check.evidence.length > 0;
 
@@ -188,6 +201,7 @@ export const CheckResultPanel = ({
         check.status === 'error' ||
         (check.status === 'warn' && Boolean(check.failureMode))
       }
+      id={checkAnchor(check.id)}
       data-testid={`check-${check.id}`}
       data-status={check.status}
       data-failure-mode={check.failureMode}
@@ -197,7 +211,6 @@ export const CheckResultPanel = ({
         expandIcon={<ExpandMoreIcon />}
         id={summaryId}
         aria-controls={`check-${check.id}-details`}
-        aria-label={`${check.title}: ${check.status}`}
       >
         <Box className={classes.summary}>
           <Box className={classes.summaryHeader}>
@@ -215,7 +228,7 @@ export const CheckResultPanel = ({
             {failureMode && (
               <Chip
                 size="small"
-                color="secondary"
+                variant="outlined"
                 label={failureMode.title}
                 data-testid={`check-${check.id}-failure-mode-chip`}
               />
@@ -243,13 +256,11 @@ export const CheckResultPanel = ({
             <div data-testid={`check-${check.id}-error`}>
               <WarningPanel
                 severity="warning"
-                title="This check could not run"
+                title={t('check.couldNotRunTitle')}
                 defaultExpanded
               >
                 <Typography variant="body2">
-                  Its result is neither a pass nor a fail: the read it needs was
-                  refused or failed (see the evidence). Fix that, then re-run
-                  the triage.
+                  {t('check.couldNotRunBody')}
                 </Typography>
               </WarningPanel>
             </div>
@@ -261,11 +272,10 @@ export const CheckResultPanel = ({
               data-failure-mode={failureMode.id}
             >
               <Typography variant="subtitle2">
-                Failure mode: {failureMode.title}
+                {t('check.failureMode', { title: failureMode.title })}
               </Typography>
-              <Typography variant="body2">{failureMode.description}</Typography>
               <Typography variant="body2" color="textSecondary">
-                What you see:{' '}
+                {t('report.whatYouSee')}{' '}
                 <span className={classes.mono}>{failureMode.symptom}</span>
               </Typography>
             </Box>
@@ -275,16 +285,17 @@ export const CheckResultPanel = ({
               className={classes.section}
               data-testid={`check-${check.id}-why`}
             >
-              <Typography variant="subtitle2">Why it happens</Typography>
+              <Typography variant="subtitle2">{t('check.why')}</Typography>
               <Typography variant="body2">{check.remediation.why}</Typography>
             </Box>
           )}
           {hasEvidence && (
             <Box
               className={classes.section}
+              id={evidenceAnchor(check.id)}
               data-testid={`check-${check.id}-evidence`}
             >
-              <Typography variant="subtitle2">Evidence</Typography>
+              <Typography variant="subtitle2">{t('check.evidence')}</Typography>
               {check.evidence.map((evidence, i) => (
                 <EvidenceItem key={i} evidence={evidence} />
               ))}
@@ -295,7 +306,7 @@ export const CheckResultPanel = ({
               className={classes.section}
               data-testid={`check-${check.id}-remediation`}
             >
-              <Typography variant="subtitle2">How to fix it</Typography>
+              <Typography variant="subtitle2">{t('check.howToFix')}</Typography>
               <ol className={classes.steps}>
                 {check.remediation.steps.map((step, i) => (
                   <RemediationStepItem key={i} step={step} />
@@ -305,7 +316,7 @@ export const CheckResultPanel = ({
           )}
           {!hasEvidence && !check.remediation && check.status === 'pass' && (
             <Typography variant="body2" color="textSecondary">
-              Nothing to report.
+              {t('check.nothingToReport')}
             </Typography>
           )}
         </Box>

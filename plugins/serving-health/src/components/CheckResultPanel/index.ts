@@ -1,6 +1,7 @@
 export {
   CheckResultPanel,
-  blockedByText,
+  checkAnchor,
+  evidenceAnchor,
   formatObjectRef,
 } from './CheckResultPanel';
 export type { CheckResultPanelProps } from './CheckResultPanel';

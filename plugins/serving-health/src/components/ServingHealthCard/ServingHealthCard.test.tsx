@@ -48,6 +48,13 @@ describe('ServingHealthCard', () => {
         'serving-health-card-failure-mode-webhook-no-endpoints',
       ),
     ).toHaveTextContent('KServe webhook has no ready endpoints');
+    // The same one-sentence finding as the tab, from the failing check.
+    const check = webhookFailingReport.checks.find(
+      c => c.failureMode === 'webhook-no-endpoints' && c.status === 'fail',
+    )!;
+    expect(
+      screen.getByTestId('serving-health-card-finding-webhook-no-endpoints'),
+    ).toHaveTextContent(check.summary);
     expect(
       screen.getByRole('link', { name: /Open Serving Health triage/ }),
     ).toHaveAttribute(

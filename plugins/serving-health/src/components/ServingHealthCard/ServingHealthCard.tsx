@@ -1,3 +1,5 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import { Box, Chip, makeStyles, Typography } from '@material-ui/core';
 import {
   InfoCard,
@@ -18,6 +20,7 @@ import {
 import { isServingHealthAvailable } from '../../conditions';
 import { useServingHealthReport } from '../../hooks/useServingHealthReport';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
+import { findingOf } from '../../finding';
 import { stageTitle } from '../../status';
 import { OverallStatusLabel } from '../StatusLabel';
 
@@ -32,13 +35,20 @@ const useStyles = makeStyles(theme => ({
   },
   modes: {
     display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(1),
+    flexDirection: 'column',
+    gap: theme.spacing(1.5),
+  },
+  mode: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    gap: theme.spacing(0.5),
   },
 }));
 
 const CardBody = ({ report }: { report: TriageReport }) => {
   const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   return (
     <Box className={classes.body}>
       <Typography variant="h6" component="div">
@@ -53,30 +63,50 @@ const CardBody = ({ report }: { report: TriageReport }) => {
           data-testid="serving-health-card-failing-stage"
           data-stage={report.failingStage}
         >
-          Failing stage: <strong>{stageTitle(report.failingStage)}</strong>
+          {t('common.failingStage')}:{' '}
+          <strong>{stageTitle(report.failingStage)}</strong>
         </Typography>
       )}
       {report.failureModes.length > 0 ? (
-        <Box className={classes.modes} role="list" aria-label="Failure modes">
-          {report.failureModes.map(mode => (
-            <Chip
-              key={mode.id}
-              role="listitem"
-              size="small"
-              color="secondary"
-              label={FAILURE_MODES[mode.id]?.title ?? mode.title}
-              data-testid={`serving-health-card-failure-mode-${mode.id}`}
-            />
-          ))}
+        <Box
+          className={classes.modes}
+          role="list"
+          aria-label={t('card.failureModes')}
+        >
+          {report.failureModes.map(mode => {
+            const { sentence } = findingOf(report, mode);
+            return (
+              <Box key={mode.id} role="listitem" className={classes.mode}>
+                <Chip
+                  size="small"
+                  variant="outlined"
+                  label={FAILURE_MODES[mode.id]?.title ?? mode.title}
+                  data-testid={`serving-health-card-failure-mode-${mode.id}`}
+                />
+                {/* The same one-sentence finding the tab leads with. */}
+                {sentence && (
+                  <Typography
+                    variant="body2"
+                    data-testid={`serving-health-card-finding-${mode.id}`}
+                  >
+                    {sentence}
+                  </Typography>
+                )}
+              </Box>
+            );
+          })}
         </Box>
       ) : (
         <Typography variant="body2" color="textSecondary">
-          No failure mode found.
+          {t('card.noFailureMode')}
         </Typography>
       )}
       <Typography variant="caption" color="textSecondary">
-        Snapshot:{' '}
-        {new Date(report.snapshotTime ?? report.generatedAt).toLocaleString()}
+        {t('card.snapshot', {
+          time: new Date(
+            report.snapshotTime ?? report.generatedAt,
+          ).toLocaleString(),
+        })}
       </Typography>
     </Box>
   );
@@ -84,19 +114,15 @@ const CardBody = ({ report }: { report: TriageReport }) => {
 
 const CardReport = () => {
   const { entity } = useEntity();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const { report, error } = useServingHealthReport(
     getCompoundEntityRef(entity),
   );
   if (error) {
-    return (
-      <ResponseErrorPanel
-        error={error}
-        title="Serving Health report unavailable"
-      />
-    );
+    return <ResponseErrorPanel error={error} title={t('common.unavailable')} />;
   }
   if (!report) {
-    return <Progress aria-label="Loading Serving Health report" />;
+    return <Progress aria-label={t('common.loading')} />;
   }
   return <CardBody report={report} />;
 };
@@ -111,15 +137,16 @@ export const ServingHealthCard = (props: ServingHealthCardProps) => {
   const classes = useStyles();
   const { entity } = useEntity();
   const tabLink = useServingHealthTabLink();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const available = isServingHealthAvailable(entity);
   return (
     <div className={classes.root} data-testid="serving-health-card">
       <InfoCard
-        title="Serving Health"
+        title={t('common.title')}
         variant={props.variant}
         deepLink={
           available
-            ? { title: 'Open Serving Health triage', link: tabLink(entity) }
+            ? { title: t('card.openTriage'), link: tabLink(entity) }
             : undefined
         }
       >

@@ -43,7 +43,12 @@ function Apis(props: {
       <TestApiProvider
         apis={[
           [servingHealthApiRef, props.api],
-          [permissionApiRef, mockApis.permission({ authorize: props.permission ?? AuthorizeResult.ALLOW })],
+          [
+            permissionApiRef,
+            mockApis.permission({
+              authorize: props.permission ?? AuthorizeResult.ALLOW,
+            }),
+          ],
         ]}
       >
         {props.children}
@@ -55,7 +60,9 @@ function Apis(props: {
 async function renderTab(
   api: ServingHealthApi,
   entity: Entity = modelEndpointEntity,
-  permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  permission:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
   return renderInTestApp(
     <Apis api={api} permission={permission}>
@@ -67,8 +74,15 @@ async function renderTab(
   );
 }
 
+// Checks of a closed stage are in the document but hidden, so hidden elements count.
 const summaryButton = (checkId: string) =>
-  within(screen.getByTestId(`check-${checkId}`)).getAllByRole('button')[0];
+  within(screen.getByTestId(`check-${checkId}`)).getAllByRole('button', {
+    hidden: true,
+  })[0];
+const stageButton = (stageId: string) =>
+  within(screen.getByTestId(`stage-${stageId}`)).getAllByRole('button', {
+    hidden: true,
+  })[0];
 
 describe('ServingHealthContent', () => {
   it('shows progress while the report loads', async () => {
@@ -97,10 +111,16 @@ describe('ServingHealthContent', () => {
     const { rerender } = await renderInTestApp(tree(modelEndpointEntity), {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
-    expect(await screen.findByTestId('serving-health-report')).toBeInTheDocument();
+    expect(
+      await screen.findByTestId('serving-health-report'),
+    ).toBeInTheDocument();
     rerender(tree(other));
-    expect(await screen.findByTestId('serving-health-loading')).toBeInTheDocument();
-    expect(screen.queryByTestId('serving-health-report')).not.toBeInTheDocument();
+    expect(
+      await screen.findByTestId('serving-health-loading'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByTestId('serving-health-report'),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the error panel when the backend is down', async () => {
@@ -128,8 +148,12 @@ describe('ServingHealthContent', () => {
     await renderTab(api, modelEndpointEntity, AuthorizeResult.DENY);
     expect(
       await screen.findByTestId('serving-health-not-permitted'),
-    ).toHaveTextContent('You may not read the Serving Health report of this entity');
-    expect(screen.queryByTestId('serving-health-error')).not.toBeInTheDocument();
+    ).toHaveTextContent(
+      'You may not read the Serving Health report of this entity',
+    );
+    expect(
+      screen.queryByTestId('serving-health-error'),
+    ).not.toBeInTheDocument();
     expect(api.getReport).not.toHaveBeenCalled();
   });
 
@@ -175,10 +199,50 @@ describe('ServingHealthContent', () => {
       'aria-expanded',
       'false',
     );
+    // Passed and skipped stages start closed.
+    TRIAGE_STAGES.forEach(s =>
+      expect(stageButton(s.id)).toHaveAttribute('aria-expanded', 'false'),
+    );
     expect(screen.getByTestId('serving-health-snapshot-time')).toHaveAttribute(
       'dateTime',
       healthyReport.snapshotTime,
     );
+  });
+
+  it.each([
+    ['backstage.io/kubernetes-id', 'fraud-detector'],
+    ['backstage.io/kubernetes-label-selector', 'app=fraud-detector'],
+  ])(
+    "links to the entity's Kubernetes tab when it has %s",
+    async (annotation, value) => {
+      await renderTab(
+        mockApi(async () => webhookFailingReport),
+        {
+          ...modelEndpointEntity,
+          metadata: {
+            ...modelEndpointEntity.metadata,
+            annotations: {
+              ...modelEndpointEntity.metadata.annotations,
+              [annotation]: value,
+            },
+          },
+        },
+      );
+      expect(
+        await screen.findByTestId('serving-health-kubernetes-link'),
+      ).toHaveAttribute(
+        'href',
+        '/catalog/default/component/fraud-model/kubernetes',
+      );
+    },
+  );
+
+  it('offers no Kubernetes tab link without the Kubernetes annotations', async () => {
+    await renderTab(mockApi(async () => webhookFailingReport));
+    await screen.findByTestId('serving-health-overall');
+    expect(
+      screen.queryByTestId('serving-health-kubernetes-link'),
+    ).not.toBeInTheDocument();
   });
 
   it('opens a failing check with its failure mode, why, evidence and fix', async () => {
@@ -252,7 +316,9 @@ describe('ServingHealthContent', () => {
   it('opens the other failing checks of the report with their evidence', async () => {
     await renderTab(mockApi(async () => webhookFailingReport));
     await screen.findByTestId('serving-health-overall');
-    const failing = webhookFailingReport.checks.filter(c => c.status === 'fail');
+    const failing = webhookFailingReport.checks.filter(
+      c => c.status === 'fail',
+    );
     expect(failing.map(c => c.id)).toContain('kserve.controller');
     for (const c of failing) {
       expect(screen.getByTestId(`check-${c.id}`)).toHaveAttribute(
@@ -293,9 +359,9 @@ describe('ServingHealthContent', () => {
     );
     const error = screen.getByTestId('check-kserve.controller-logs-error');
     expect(error).toHaveTextContent('This check could not run');
-    expect(screen.getByTestId('check-kserve.controller-logs')).toHaveTextContent(
-      /pods\/log/,
-    );
+    expect(
+      screen.getByTestId('check-kserve.controller-logs'),
+    ).toHaveTextContent(/pods\/log/);
   });
 
   it('re-runs the triage with refresh=true and keeps the report visible meanwhile', async () => {

@@ -1,3 +1,5 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import { Box, Button } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import {
@@ -18,12 +20,15 @@ import {
   ANNOTATION_INFERENCESERVICE,
   servingHealthReportReadPermission,
 } from '@serving-health/plugin-serving-health-common';
-import { isServingHealthAvailable } from '../../conditions';
+import { hasKubernetesTab, isServingHealthAvailable } from '../../conditions';
+import { useEntityTabLink } from '../../hooks/useServingHealthTabLink';
 import { useServingHealthReport } from '../../hooks/useServingHealthReport';
 import { TriageReportView } from '../TriageReportView';
 
 const ServingHealthReport = () => {
   const { entity } = useEntity();
+  const tabLink = useEntityTabLink();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const { report, loading, error, rerun } = useServingHealthReport(
     getCompoundEntityRef(entity),
   );
@@ -31,10 +36,7 @@ const ServingHealthReport = () => {
   if (error) {
     return (
       <Box data-testid="serving-health-error">
-        <ResponseErrorPanel
-          error={error}
-          title="Serving Health report unavailable"
-        />
+        <ResponseErrorPanel error={error} title={t('common.unavailable')} />
         <Box mt={2}>
           <Button
             variant="outlined"
@@ -43,9 +45,9 @@ const ServingHealthReport = () => {
             onClick={rerun}
             disabled={loading}
             data-testid="serving-health-rerun"
-            aria-label="Re-run triage"
+            aria-label={t('common.rerunLabel')}
           >
-            Re-run
+            {t('common.rerun')}
           </Button>
         </Box>
       </Box>
@@ -54,11 +56,20 @@ const ServingHealthReport = () => {
   if (!report) {
     return (
       <Box data-testid="serving-health-loading">
-        <Progress aria-label="Loading Serving Health report" />
+        <Progress aria-label={t('common.loading')} />
       </Box>
     );
   }
-  return <TriageReportView report={report} loading={loading} onRerun={rerun} />;
+  return (
+    <TriageReportView
+      report={report}
+      loading={loading}
+      onRerun={rerun}
+      kubernetesTabLink={
+        hasKubernetesTab(entity) ? tabLink(entity, 'kubernetes') : undefined
+      }
+    />
+  );
 };
 
 /** Asks the permission framework first: a denied read is said as such, not shown as a failed request. */
@@ -68,10 +79,11 @@ const PermittedReport = () => {
     permission: servingHealthReportReadPermission,
     resourceRef: stringifyEntityRef(entity),
   });
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   if (loading) {
     return (
       <Box data-testid="serving-health-permission-loading">
-        <Progress aria-label="Checking permission" />
+        <Progress aria-label={t('content.checkingPermission')} />
       </Box>
     );
   }
@@ -80,8 +92,8 @@ const PermittedReport = () => {
       <Box data-testid="serving-health-not-permitted">
         <WarningPanel
           severity="info"
-          title="You may not read the Serving Health report of this entity"
-          message="The permission servingHealth.report.read is not granted to you for this entity. Ask the platform team that runs this portal."
+          title={t('content.notPermittedTitle')}
+          message={t('content.notPermittedMessage')}
         />
       </Box>
     );
@@ -99,4 +111,3 @@ export const ServingHealthContent = () => {
   }
   return <PermittedReport />;
 };
-

@@ -1,3 +1,5 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import {
   StatusAborted,
   StatusError,
@@ -5,7 +7,7 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import { OverallStatus } from '@serving-health/plugin-serving-health-common';
-import { CHECK_LABELS, OVERALL_LABELS, StageStatus } from '../../status';
+import { StageStatus } from '../../status';
 
 const OVERALL_ICONS: Record<OverallStatus, typeof StatusOK> = {
   healthy: StatusOK,
@@ -28,13 +30,17 @@ export const OverallStatusLabel = (props: {
   status: OverallStatus;
   testId?: string;
 }) => {
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const Icon = OVERALL_ICONS[props.status] ?? StatusAborted;
-  const label = OVERALL_LABELS[props.status] ?? props.status;
+  const label =
+    props.status in OVERALL_ICONS
+      ? t(`status.overall.${props.status}`)
+      : props.status;
   // Backstage's status components hide their text from assistive technology: name it here.
   return (
     <span
       role="img"
-      aria-label={`Overall status: ${label}`}
+      aria-label={t('status.overallLabel', { label })}
       data-testid={props.testId}
       data-status={props.status}
     >
@@ -48,10 +54,15 @@ export const CheckStatusLabel = (props: {
   status: StageStatus;
   label?: string;
 }) => {
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const Icon = CHECK_ICONS[props.status] ?? StatusAborted;
-  const label = props.label ?? CHECK_LABELS[props.status] ?? props.status;
+  const label =
+    props.label ??
+    (props.status in CHECK_ICONS
+      ? t(`status.check.${props.status}`)
+      : props.status);
   return (
-    <span role="img" aria-label={`Status: ${label}`}>
+    <span role="img" aria-label={t('status.checkLabel', { label })}>
       <Icon>{label}</Icon>
     </span>
   );

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   mockApis,
@@ -20,6 +20,83 @@ describe('TriageReportView', () => {
     expect(screen.getByTestId(`failure-mode-${mode.id}`)).toHaveTextContent(
       `Seen by: ${titles.join(', ')}`,
     );
+  });
+
+  it("leads with the finding in the objects' own names, the fix commands to copy and a link to the evidence", async () => {
+    await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
+    const check = webhookFailingReport.checks.find(
+      c => c.failureMode === 'webhook-no-endpoints' && c.status === 'fail',
+    )!;
+    const finding = screen.getByTestId('finding-webhook-no-endpoints');
+    expect(finding).toHaveTextContent(check.summary);
+    // The engine's sentence names the real Service, not the catalogue's generic words.
+    expect(finding).toHaveTextContent('kserve-webhook-server-service');
+
+    const commands = check
+      .remediation!.steps.map(s => s.command)
+      .filter((c): c is string => !!c);
+    expect(commands.length).toBeGreaterThan(0);
+    const mode = screen.getByTestId('failure-mode-webhook-no-endpoints');
+    expect(
+      within(mode)
+        .getAllByTestId('finding-command')
+        .map(e => e.textContent),
+    ).toEqual(commands);
+    expect(
+      within(mode).getAllByRole('button', { name: /^Copy command:/ }),
+    ).toHaveLength(commands.length);
+
+    const link = screen.getByTestId(
+      'finding-webhook-no-endpoints-evidence-link',
+    );
+    const target = link.getAttribute('href')!.slice(1);
+    expect(document.getElementById(target)).toBe(
+      screen.getByTestId(`check-${check.id}-evidence`),
+    );
+    // The finding comes before the first stage.
+    expect(
+      finding.compareDocumentPosition(screen.getByTestId('stage-environment')) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+  });
+
+  it('opens the failing stage and closes the passed ones', async () => {
+    await renderInTestApp(<TriageReportView report={webhookFailingReport} />);
+    const stageButton = (id: string) =>
+      within(screen.getByTestId(`stage-${id}`)).getAllByRole('button', {
+        hidden: true,
+      })[0];
+    expect(screen.getByTestId('stage-environment')).toHaveAttribute(
+      'data-status',
+      'pass',
+    );
+    expect(stageButton('environment')).toHaveAttribute(
+      'aria-expanded',
+      'false',
+    );
+    expect(stageButton('control-plane')).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+  });
+
+  it('links to the Kubernetes tab when given one, and not otherwise', async () => {
+    const { rerender } = await renderInTestApp(
+      <TriageReportView
+        report={webhookFailingReport}
+        kubernetesTabLink="/catalog/default/component/fraud-model/kubernetes"
+      />,
+    );
+    expect(
+      screen.getByTestId('serving-health-kubernetes-link'),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/fraud-model/kubernetes',
+    );
+    rerender(<TriageReportView report={webhookFailingReport} />);
+    expect(
+      screen.queryByTestId('serving-health-kubernetes-link'),
+    ).not.toBeInTheDocument();
   });
 
   it('shows where the endpoint lives', async () => {

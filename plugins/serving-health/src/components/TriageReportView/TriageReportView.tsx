@@ -1,17 +1,25 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import { ReactNode } from 'react';
 import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
   Box,
   Button,
   Chip,
   Grid,
   LinearProgress,
+  Link as MuiLink,
   makeStyles,
   Typography,
 } from '@material-ui/core';
 import Alert from '@material-ui/lab/Alert';
 import AlertTitle from '@material-ui/lab/AlertTitle';
 import RefreshIcon from '@material-ui/icons/Refresh';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import {
+  CopyTextButton,
   InfoCard,
   Link,
   StructuredMetadataTable,
@@ -24,7 +32,12 @@ import {
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
 import { stageStatus, stageTitle } from '../../status';
-import { CheckResultPanel } from '../CheckResultPanel';
+import { findingOf } from '../../finding';
+import {
+  checkAnchor,
+  CheckResultPanel,
+  evidenceAnchor,
+} from '../CheckResultPanel';
 import { CheckStatusLabel, OverallStatusLabel } from '../StatusLabel';
 
 const useStyles = makeStyles(theme => ({
@@ -50,24 +63,143 @@ const useStyles = makeStyles(theme => ({
   },
   mono: {
     fontFamily: 'monospace',
+    overflowWrap: 'anywhere',
+  },
+  findings: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+  },
+  alertMessage: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+    width: '100%',
+  },
+  fixSteps: {
+    margin: 0,
+    paddingLeft: theme.spacing(3),
+  },
+  command: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    '& > code': {
+      flex: 1,
+      padding: theme.spacing(1),
+      background: theme.palette.background.default,
+      borderRadius: theme.shape.borderRadius,
+    },
+  },
+  about: {
+    '& > summary': { cursor: 'pointer' },
   },
 }));
 
-function formatTime(iso: string | undefined): string {
+/** Stages whose checks need reading start open. */
+const OPEN_STATUSES = ['fail', 'error', 'warn'];
+
+function formatTime(iso: string | undefined, unknown: string): string {
   if (!iso) {
-    return 'unknown';
+    return unknown;
   }
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
+/** One failure mode of this entity: what was found, on which objects, and the commands that fix it. */
+const FindingAlert = ({
+  summary,
+  report,
+}: {
+  summary: FailureModeSummary;
+  report: TriageReport;
+}) => {
+  const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
+  const info = FAILURE_MODES[summary.id];
+  const { check, sentence, commands } = findingOf(report, summary);
+  const seenBy = summary.seenBy.map(
+    id => report.checks.find(c => c.id === id)?.title ?? id,
+  );
+  return (
+    <Alert
+      severity="error"
+      data-testid={`failure-mode-${summary.id}`}
+      data-failure-mode={summary.id}
+      classes={{ message: classes.alertMessage }}
+    >
+      <AlertTitle>{info?.title ?? summary.title}</AlertTitle>
+      {sentence && (
+        <Typography variant="body1" data-testid={`finding-${summary.id}`}>
+          {sentence}
+        </Typography>
+      )}
+      {commands.length > 0 && (
+        <ol
+          className={classes.fixSteps}
+          aria-label={t('report.howToFix', {
+            mode: info?.title ?? summary.title,
+          })}
+        >
+          {commands.map(({ text, command }, i) => (
+            <li key={i}>
+              <Typography variant="body2">{text}</Typography>
+              <Box className={classes.command}>
+                <code className={classes.mono} data-testid="finding-command">
+                  {command}
+                </code>
+                <CopyTextButton
+                  text={command}
+                  aria-label={t('report.copyCommand', { step: text })}
+                />
+              </Box>
+            </li>
+          ))}
+        </ol>
+      )}
+      {check && (
+        <Typography variant="body2">
+          <MuiLink
+            href={`#${
+              check.evidence.length > 0
+                ? evidenceAnchor(check.id)
+                : checkAnchor(check.id)
+            }`}
+            data-testid={`finding-${summary.id}-evidence-link`}
+          >
+            {t('report.evidenceLink', { check: check.title })}
+          </MuiLink>
+        </Typography>
+      )}
+      {info && (
+        <details className={classes.about}>
+          <summary>{t('report.aboutMode')}</summary>
+          <Typography variant="body2">{info.description}</Typography>
+          <Typography variant="body2">
+            {t('report.whatYouSee')}{' '}
+            <span className={classes.mono}>{info.symptom}</span>
+          </Typography>
+          {seenBy.length > 0 && (
+            <Typography variant="body2">
+              {t('report.seenBy', { checks: seenBy.join(', ') })}
+            </Typography>
+          )}
+        </details>
+      )}
+    </Alert>
+  );
+};
+
 const ReportSummary = (props: {
   report: TriageReport;
   loading?: boolean;
   onRerun?: () => void;
+  kubernetesTabLink?: string;
 }) => {
-  const { report, loading, onRerun } = props;
+  const { report, loading, onRerun, kubernetesTabLink } = props;
   const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const { target } = report;
   const argocdBaseUrl = useApi(configApiRef)
     .getOptionalString('servingHealth.argocdBaseUrl')
@@ -99,8 +231,8 @@ const ReportSummary = (props: {
 
   return (
     <InfoCard
-      title="Serving Health"
-      subheader={`Triage of ${report.entityRef}`}
+      title={t('common.title')}
+      subheader={t('report.subheader', { entityRef: report.entityRef })}
       action={
         onRerun && (
           <Button
@@ -110,9 +242,9 @@ const ReportSummary = (props: {
             onClick={onRerun}
             disabled={loading}
             data-testid="serving-health-rerun"
-            aria-label="Re-run triage"
+            aria-label={t('common.rerunLabel')}
           >
-            Re-run
+            {t('common.rerun')}
           </Button>
         )
       }
@@ -120,7 +252,7 @@ const ReportSummary = (props: {
       {loading && (
         <LinearProgress
           data-testid="serving-health-refreshing"
-          aria-label="Re-running triage"
+          aria-label={t('common.rerunning')}
         />
       )}
       <Box className={classes.headline}>
@@ -136,16 +268,20 @@ const ReportSummary = (props: {
             data-testid="serving-health-failing-stage"
             data-stage={report.failingStage}
           >
-            Failing stage: <strong>{stageTitle(report.failingStage)}</strong>
+            {t('common.failingStage')}:{' '}
+            <strong>{stageTitle(report.failingStage)}</strong>
           </Typography>
         )}
         <Typography variant="body2" color="textSecondary">
-          Cluster snapshot:{' '}
+          {t('report.snapshot')}{' '}
           <time
             dateTime={report.snapshotTime ?? report.generatedAt}
             data-testid="serving-health-snapshot-time"
           >
-            {formatTime(report.snapshotTime ?? report.generatedAt)}
+            {formatTime(
+              report.snapshotTime ?? report.generatedAt,
+              t('report.unknownTime'),
+            )}
           </time>
         </Typography>
         {report.sources && (
@@ -159,12 +295,36 @@ const ReportSummary = (props: {
                 data-testid="serving-health-source"
                 data-cluster={source.cluster}
               >
-                Read on cluster <strong>{source.cluster}</strong>: {source.facts}
+                {t('report.readOnCluster')} <strong>{source.cluster}</strong>:{' '}
+                {source.facts}
               </Typography>
             ))}
           </Box>
         )}
+        {kubernetesTabLink && (
+          <Typography variant="body2">
+            <Link
+              to={kubernetesTabLink}
+              data-testid="serving-health-kubernetes-link"
+            >
+              {t('report.kubernetesLink')}
+            </Link>
+          </Typography>
+        )}
       </Box>
+      {report.failureModes.length > 0 && (
+        <Box
+          mt={2}
+          className={classes.findings}
+          data-testid="serving-health-failure-modes"
+          role="region"
+          aria-label={t('report.findingsRegion')}
+        >
+          {report.failureModes.map(summary => (
+            <FindingAlert key={summary.id} summary={summary} report={report} />
+          ))}
+        </Box>
+      )}
       <Box mt={2}>
         <StructuredMetadataTable
           metadata={targetMetadata}
@@ -176,54 +336,24 @@ const ReportSummary = (props: {
   );
 };
 
-const FailureModeAlert = ({
-  summary,
-  report,
-}: {
-  summary: FailureModeSummary;
-  report: TriageReport;
-}) => {
-  const classes = useStyles();
-  const info = FAILURE_MODES[summary.id];
-  const seenBy = summary.seenBy.map(
-    id => report.checks.find(c => c.id === id)?.title ?? id,
-  );
-  return (
-    <Alert
-      severity="error"
-      data-testid={`failure-mode-${summary.id}`}
-      data-failure-mode={summary.id}
-    >
-      <AlertTitle>{info?.title ?? summary.title}</AlertTitle>
-      {info && (
-        <>
-          <Typography variant="body2">{info.description}</Typography>
-          <Typography variant="body2">
-            What you see: <span className={classes.mono}>{info.symptom}</span>
-          </Typography>
-        </>
-      )}
-      {seenBy.length > 0 && (
-        <Typography variant="body2">Seen by: {seenBy.join(', ')}</Typography>
-      )}
-    </Alert>
-  );
-};
-
 export interface TriageReportViewProps {
   report: TriageReport;
   /** True while a re-run is in flight; the previous report stays visible. */
   loading?: boolean;
   onRerun?: () => void;
+  /** The entity's Kubernetes tab, when the Kubernetes plugin can find its objects. */
+  kubernetesTabLink?: string;
 }
 
-/** A triage report: the overall status, the failure modes, then the six stages in order. */
+/** A triage report: the overall status and each failure mode's finding and fix first, then the six stages in order. */
 export const TriageReportView = ({
   report,
   loading,
   onRerun,
+  kubernetesTabLink,
 }: TriageReportViewProps) => {
   const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   return (
     <Grid
       container
@@ -232,36 +362,19 @@ export const TriageReportView = ({
       data-testid="serving-health-report"
     >
       <Grid item>
-        <ReportSummary report={report} loading={loading} onRerun={onRerun} />
+        <ReportSummary
+          report={report}
+          loading={loading}
+          onRerun={onRerun}
+          kubernetesTabLink={kubernetesTabLink}
+        />
       </Grid>
       {report.binding?.bound === false && (
         <Grid item>
           <Alert severity="info" data-testid="serving-health-unbound">
-            <AlertTitle>
-              Not shown: the target is not this entity's own
-            </AlertTitle>
-            {report.binding.detail} Label the InferenceService with
-            backstage.io/kubernetes-id, or ask the platform team to give the
-            namespace to this entity's owner (servingHealth.namespaceOwners).
+            <AlertTitle>{t('report.unboundTitle')}</AlertTitle>
+            {report.binding.detail} {t('report.unboundHint')}
           </Alert>
-        </Grid>
-      )}
-      {report.failureModes.length > 0 && (
-        <Grid item>
-          <Box
-            className={classes.checks}
-            data-testid="serving-health-failure-modes"
-            role="region"
-            aria-label="Failure modes found"
-          >
-            {report.failureModes.map(summary => (
-              <FailureModeAlert
-                key={summary.id}
-                summary={summary}
-                report={report}
-              />
-            ))}
-          </Box>
         </Grid>
       )}
       {TRIAGE_STAGES.map(stage => {
@@ -277,38 +390,56 @@ export const TriageReportView = ({
               data-failing-stage={isFailingStage ? 'true' : undefined}
               aria-labelledby={headingId}
             >
-              <InfoCard
-                title={
+              {/* Passed and skipped stages start closed: what is wrong fits on the first screen. */}
+              <Accordion
+                defaultExpanded={OPEN_STATUSES.includes(status)}
+                TransitionProps={{ unmountOnExit: false }}
+              >
+                <AccordionSummary
+                  expandIcon={<ExpandMoreIcon />}
+                  aria-controls={`stage-${stage.id}-details`}
+                  id={`stage-${stage.id}-summary`}
+                >
                   <Box className={classes.stageHeader}>
-                    <span id={headingId}>{stageTitle(stage.id)}</span>
+                    <Typography variant="h6" component="span" id={headingId}>
+                      {stageTitle(stage.id)}
+                    </Typography>
                     <Typography variant="body2" component="span">
                       <CheckStatusLabel status={status} />
                     </Typography>
                     {isFailingStage && (
                       <Chip
                         size="small"
-                        color="secondary"
-                        label="Failing stage"
+                        variant="outlined"
+                        label={t('common.failingStage')}
                       />
                     )}
-                  </Box>
-                }
-              >
-                <Box className={classes.checks}>
-                  {checks.length === 0 && (
-                    <Typography variant="body2" color="textSecondary">
-                      No checks ran in this stage.
+                    <Typography
+                      variant="body2"
+                      component="span"
+                      color="textSecondary"
+                    >
+                      {t('report.checkCount', { count: checks.length })}
                     </Typography>
-                  )}
-                  {checks.map(check => (
-                    <CheckResultPanel
-                      key={`${report.entityRef}/${check.id}`}
-                      check={check}
-                      allChecks={report.checks}
-                    />
-                  ))}
-                </Box>
-              </InfoCard>
+                  </Box>
+                </AccordionSummary>
+                <AccordionDetails id={`stage-${stage.id}-details`}>
+                  <Box className={classes.checks} width="100%">
+                    {checks.length === 0 && (
+                      <Typography variant="body2" color="textSecondary">
+                        {t('report.noChecks')}
+                      </Typography>
+                    )}
+                    {checks.map(check => (
+                      <CheckResultPanel
+                        key={`${report.entityRef}/${check.id}`}
+                        check={check}
+                        allChecks={report.checks}
+                      />
+                    ))}
+                  </Box>
+                </AccordionDetails>
+              </Accordion>
             </section>
           </Grid>
         );

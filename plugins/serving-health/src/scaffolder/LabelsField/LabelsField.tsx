@@ -1,3 +1,5 @@
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import { useMemo, useState } from 'react';
 import {
   Box,
@@ -57,6 +59,7 @@ export const LabelsField = (
     [rows, conventions],
   );
   const id = idSchema?.$id ?? 'labels';
+  const { t } = useTranslationRef(servingHealthTranslationRef);
 
   const update = (next: LabelRow[]) => {
     setRows(next);
@@ -72,14 +75,14 @@ export const LabelsField = (
       error={!!rawErrors?.length}
       margin="normal"
     >
-      <FormLabel>{schema?.title ?? 'Labels'}</FormLabel>
+      <FormLabel>{schema?.title ?? t('labelsField.title')}</FormLabel>
       {schema?.description && (
         <FormHelperText>{schema.description}</FormHelperText>
       )}
       {rows.map((row, index) => {
         const f = perRow.get(row.id)!;
         const keyProblem = f.duplicate
-          ? `duplicate key \`${row.key}\``
+          ? t('labelsField.duplicateKey', { key: row.key })
           : f.keyIssues[0]?.message;
         const suggestion = f.keyIssues.find(i => i.suggestion)?.suggestion;
         const valueProblem = f.valueIssues[0]?.message;
@@ -90,14 +93,18 @@ export const LabelsField = (
             <Grid item xs={5}>
               <TextField
                 id={`${id}-key-${index}`}
-                label="Key"
+                label={t('labelsField.key')}
                 value={row.key}
                 fullWidth
                 margin="dense"
                 disabled={disabled || readonly}
                 error={keyIsError}
                 helperText={keyProblem ?? f.notes[0]}
-                inputProps={{ 'aria-label': `label key ${index + 1}` }}
+                inputProps={{
+                  'aria-label': t('labelsField.keyLabel', {
+                    n: String(index + 1),
+                  }),
+                }}
                 onChange={e => setRow(row.id, { key: e.target.value })}
               />
               {suggestion && (
@@ -107,27 +114,33 @@ export const LabelsField = (
                   variant="outlined"
                   onClick={() => setRow(row.id, { key: suggestion })}
                 >
-                  Use {suggestion}
+                  {t('labelsField.useSuggestion', { key: suggestion })}
                 </Button>
               )}
             </Grid>
             <Grid item xs={6}>
               <TextField
                 id={`${id}-value-${index}`}
-                label="Value"
+                label={t('labelsField.value')}
                 value={row.value}
                 fullWidth
                 margin="dense"
                 disabled={disabled || readonly}
                 error={!!valueProblem}
                 helperText={valueProblem}
-                inputProps={{ 'aria-label': `label value ${index + 1}` }}
+                inputProps={{
+                  'aria-label': t('labelsField.valueLabel', {
+                    n: String(index + 1),
+                  }),
+                }}
                 onChange={e => setRow(row.id, { value: e.target.value })}
               />
             </Grid>
             <Grid item xs={1}>
               <IconButton
-                aria-label={`remove label ${index + 1}`}
+                aria-label={t('labelsField.removeLabel', {
+                  n: String(index + 1),
+                })}
                 disabled={disabled || readonly}
                 onClick={() => update(rows.filter(r => r.id !== row.id))}
               >
@@ -144,7 +157,7 @@ export const LabelsField = (
           disabled={disabled || readonly}
           onClick={() => update([...rows, newRow()])}
         >
-          Add label
+          {t('labelsField.addLabel')}
         </Button>
       </Box>
       {missing.map(m => (
