@@ -130,6 +130,41 @@ const SearchField = ({
   );
 };
 
+/** One filter of the table: a native select whose empty option means "all". */
+const FilterSelect = (props: {
+  className: string;
+  label: string;
+  testId: string;
+  value: string;
+  onChange: (value: string) => void;
+  all: string;
+  options: Array<{ value: string; label: string }>;
+}) => (
+  <TextField
+    select
+    className={props.className}
+    variant="outlined"
+    size="small"
+    label={props.label}
+    value={props.value}
+    onChange={e => props.onChange(e.target.value)}
+    SelectProps={{ native: true }}
+    // The empty option shows a value: keep the label above it, not on it.
+    InputLabelProps={{ shrink: true }}
+    inputProps={{
+      'data-testid': props.testId,
+      'aria-label': `Filter by ${props.label.toLocaleLowerCase('en-US')}`,
+    }}
+  >
+    <option value="">{props.all}</option>
+    {props.options.map(o => (
+      <option key={o.value} value={o.value}>
+        {o.label}
+      </option>
+    ))}
+  </TextField>
+);
+
 const FleetTable = ({
   summary,
   onReload,
@@ -309,97 +344,48 @@ const FleetTable = ({
           value={q}
           onChange={text => setFilter('q', text)}
         />
-        <TextField
-          select
+        <FilterSelect
           className={classes.filter}
-          variant="outlined"
-          size="small"
           label="Cluster"
+          testId="fleet-filter-cluster"
           value={cluster}
-          onChange={e => setFilter('cluster', e.target.value)}
-          SelectProps={{ native: true }}
-          // The empty option shows a value: keep the label above it, not on it.
-          InputLabelProps={{ shrink: true }}
-          inputProps={{
-            'data-testid': 'fleet-filter-cluster',
-            'aria-label': 'Filter by cluster',
-          }}
-        >
-          <option value="">All clusters</option>
-          {clusters.map(c => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </TextField>
-        <TextField
-          select
+          onChange={v => setFilter('cluster', v)}
+          all="All clusters"
+          options={clusters.map(c => ({ value: c, label: c }))}
+        />
+        <FilterSelect
           className={classes.filter}
-          variant="outlined"
-          size="small"
           label="Owner"
+          testId="fleet-filter-owner"
           value={owner}
-          onChange={e => setFilter('owner', e.target.value)}
-          SelectProps={{ native: true }}
-          InputLabelProps={{ shrink: true }}
-          inputProps={{
-            'data-testid': 'fleet-filter-owner',
-            'aria-label': 'Filter by owner',
-          }}
-        >
-          <option value="">All owners</option>
-          {owners.map(o => (
-            <option key={o} value={o}>
-              {ownerName(o)}
-            </option>
-          ))}
-        </TextField>
-        <TextField
-          select
+          onChange={v => setFilter('owner', v)}
+          all="All owners"
+          options={owners.map(o => ({ value: o, label: ownerName(o) }))}
+        />
+        <FilterSelect
           className={classes.filter}
-          variant="outlined"
-          size="small"
           label="Status"
+          testId="fleet-filter-status"
           value={status}
-          onChange={e => setFilter('status', e.target.value)}
-          SelectProps={{ native: true }}
-          // The empty option shows a value: keep the label above it, not on it.
-          InputLabelProps={{ shrink: true }}
-          inputProps={{
-            'data-testid': 'fleet-filter-status',
-            'aria-label': 'Filter by status',
-          }}
-        >
-          <option value="">All statuses</option>
-          {OVERALL_STATUSES.map(s => (
-            <option key={s} value={s}>
-              {OVERALL_LABELS[s]}
-            </option>
-          ))}
-        </TextField>
-        <TextField
-          select
+          onChange={v => setFilter('status', v)}
+          all="All statuses"
+          options={OVERALL_STATUSES.map(v => ({
+            value: v,
+            label: OVERALL_LABELS[v],
+          }))}
+        />
+        <FilterSelect
           className={classes.filter}
-          variant="outlined"
-          size="small"
           label="Failure mode"
+          testId="fleet-filter-failure-mode"
           value={failureMode}
-          onChange={e => setFilter('failureMode', e.target.value)}
-          SelectProps={{ native: true }}
-          // The empty option shows a value: keep the label above it, not on it.
-          InputLabelProps={{ shrink: true }}
-          inputProps={{
-            'data-testid': 'fleet-filter-failure-mode',
-            'aria-label': 'Filter by failure mode',
-          }}
-        >
-          <option value="">All failure modes</option>
-          {FAILURE_MODE_IDS.map(id => (
-            <option key={id} value={id}>
-              {FAILURE_MODES[id].title}
-            </option>
-          ))}
-        </TextField>
+          onChange={v => setFilter('failureMode', v)}
+          all="All failure modes"
+          options={FAILURE_MODE_IDS.map(id => ({
+            value: id,
+            label: FAILURE_MODES[id].title,
+          }))}
+        />
         <Box className={classes.chips} role="list" aria-label="Status counts">
           {counts.map(({ status: s, count }) => (
             <Chip
@@ -502,6 +488,7 @@ const FleetContent = () => {
 };
 
 /** The platform team's view of every model endpoint the user can see. */
+
 export const FleetPage = () => (
   <Page themeId="tool">
     <Header
