@@ -1075,8 +1075,7 @@ describe('Serving Health in the portal', () => {
           '/serving-health',
           page.locator('[data-testid^="fleet-row-"]'),
         );
-        // Recorded, not yet asserted: the fleet page is being rebuilt (issue 13) and asserts once that lands.
-        await axe('fleet page');
+        found.push(...(await axe('fleet page')));
         await open(
           '/create/templates/default/kserve-model-endpoint',
           page.locator('form'),

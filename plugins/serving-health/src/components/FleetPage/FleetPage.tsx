@@ -27,7 +27,6 @@ import {
   FAILURE_MODES,
   FleetSummary,
   OverallStatus,
-  TRIAGE_STAGES,
 } from '@serving-health/plugin-serving-health-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
@@ -58,6 +57,10 @@ const useStyles = makeStyles(theme => ({
   search: {
     minWidth: 280,
   },
+  // The theme's secondary text on a white field is below WCAG AA contrast for small labels.
+  label: {
+    color: theme.palette.text.primary,
+  },
   chips: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -65,16 +68,13 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-// Worst first, so a descending sort puts failing endpoints on top.
+// How bad an overall status is: the table lists the worst first.
 const SEVERITY: Record<OverallStatus, number> = {
   healthy: 0,
   unknown: 1,
   degraded: 2,
   failing: 3,
 };
-
-const stageOrder = (stage?: string) =>
-  TRIAGE_STAGES.find(s => s.id === stage)?.order ?? 99;
 
 // Owners are groups mostly: `team-ml` reads better than `group:default/team-ml`, as on the catalog's pages.
 // A shared link can carry any owner: show it as given when it is not a ref.
@@ -103,10 +103,12 @@ const SearchField = ({
   value,
   onChange,
   className,
+  labelClassName,
 }: {
   value: string;
   onChange: (value: string) => void;
   className: string;
+  labelClassName: string;
 }) => {
   const [text, setText] = useState(value);
   // The URL can change without typing: a cleared filter, a problem link, the back button.
@@ -122,6 +124,7 @@ const SearchField = ({
       placeholder="Name, title or cluster"
       value={text}
       onChange={e => setText(e.target.value)}
+      InputLabelProps={{ className: labelClassName }}
       inputProps={{
         'data-testid': 'fleet-search',
         'aria-label': 'Search by name, title or cluster',
@@ -133,6 +136,7 @@ const SearchField = ({
 /** One filter of the table: a native select whose empty option means "all". */
 const FilterSelect = (props: {
   className: string;
+  labelClassName: string;
   label: string;
   testId: string;
   value: string;
@@ -150,7 +154,7 @@ const FilterSelect = (props: {
     onChange={e => props.onChange(e.target.value)}
     SelectProps={{ native: true }}
     // The empty option shows a value: keep the label above it, not on it.
-    InputLabelProps={{ shrink: true }}
+    InputLabelProps={{ shrink: true, className: props.labelClassName }}
     inputProps={{
       'data-testid': props.testId,
       'aria-label': `Filter by ${props.label.toLocaleLowerCase('en-US')}`,
@@ -214,9 +218,14 @@ const FleetTable = ({
   // material-table annotates the row objects it gets; give it fresh ones per filter.
   const rows = useMemo(
     () =>
-      filterFleetRows(allRows, { q, cluster, owner, status, failureMode }).map(
-        row => ({ ...row }),
-      ),
+      filterFleetRows(allRows, { q, cluster, owner, status, failureMode })
+        .map(row => ({ ...row }))
+        // Worst first, then by entity: the order a platform team works in.
+        .sort(
+          (a, b) =>
+            SEVERITY[b.overall] - SEVERITY[a.overall] ||
+            a.entityRef.localeCompare(b.entityRef),
+        ),
     [allRows, q, cluster, owner, status, failureMode],
   );
 
@@ -246,7 +255,6 @@ const FleetTable = ({
       title: 'Entity',
       field: 'name',
       highlight: true,
-      customSort: (a, b) => a.entityRef.localeCompare(b.entityRef),
       render: row => (
         <Box>
           <Link
@@ -274,10 +282,6 @@ const FleetTable = ({
     {
       title: 'Overall',
       field: 'overall',
-      defaultSort: 'desc',
-      customSort: (a, b) =>
-        SEVERITY[a.overall] - SEVERITY[b.overall] ||
-        b.entityRef.localeCompare(a.entityRef),
       render: row => (
         <Box>
           <OverallStatusLabel
@@ -300,8 +304,6 @@ const FleetTable = ({
     {
       title: 'Failing stage',
       field: 'failingStage',
-      customSort: (a, b) =>
-        stageOrder(a.failingStage) - stageOrder(b.failingStage),
       render: row =>
         row.failingStage ? (
           <span data-stage={row.failingStage}>
@@ -314,8 +316,6 @@ const FleetTable = ({
     {
       title: 'Failure modes',
       field: 'failureModes',
-      customSort: (a, b) =>
-        a.failureModes.join(',').localeCompare(b.failureModes.join(',')),
       render: row =>
         row.failureModes.length > 0 ? (
           <Box className={classes.chips}>
@@ -323,7 +323,8 @@ const FleetTable = ({
               <Chip
                 key={id}
                 size="small"
-                color="secondary"
+                // Outlined: the filled secondary (pink) chip fails WCAG AA contrast.
+                variant="outlined"
                 label={FAILURE_MODES[id]?.title ?? id}
                 data-failure-mode={id}
               />
@@ -341,11 +342,13 @@ const FleetTable = ({
       <Box className={classes.filters}>
         <SearchField
           className={classes.search}
+          labelClassName={classes.label}
           value={q}
           onChange={text => setFilter('q', text)}
         />
         <FilterSelect
           className={classes.filter}
+          labelClassName={classes.label}
           label="Cluster"
           testId="fleet-filter-cluster"
           value={cluster}
@@ -355,6 +358,7 @@ const FleetTable = ({
         />
         <FilterSelect
           className={classes.filter}
+          labelClassName={classes.label}
           label="Owner"
           testId="fleet-filter-owner"
           value={owner}
@@ -364,6 +368,7 @@ const FleetTable = ({
         />
         <FilterSelect
           className={classes.filter}
+          labelClassName={classes.label}
           label="Status"
           testId="fleet-filter-status"
           value={status}
@@ -376,6 +381,7 @@ const FleetTable = ({
         />
         <FilterSelect
           className={classes.filter}
+          labelClassName={classes.label}
           label="Failure mode"
           testId="fleet-filter-failure-mode"
           value={failureMode}
@@ -444,7 +450,11 @@ const FleetTable = ({
           // Search is the field above, so that it is in the URL.
           search: false,
           padding: 'dense',
-          thirdSortClick: false,
+          // Rows come worst first; search and filters replace column sorting, whose header buttons
+          // material-table nests inside focusable cells (axe: nested-interactive).
+          sorting: false,
+          // Column dragging makes each header a button too.
+          draggable: false,
         }}
         onPageChange={p => update({ page: p > 0 ? p + 1 : undefined })}
         onRowsPerPageChange={size =>

@@ -58,6 +58,8 @@ export const FleetProblems = ({ groups }: { groups: ClusterProblems[] }) => {
                       </Typography>
                       {p.failing > 0 && (
                         <Link
+                          // Told apart from the text by more than colour (WCAG 1.4.1).
+                          underline="always"
                           to={filterLink(cluster, p.failureMode, 'failing')}
                           data-testid={`fleet-problem-${cluster}-${p.failureMode}-failing`}
                           data-count={p.failing}
@@ -68,6 +70,7 @@ export const FleetProblems = ({ groups }: { groups: ClusterProblems[] }) => {
                       {p.failing > 0 && p.degraded > 0 && ', '}
                       {p.degraded > 0 && (
                         <Link
+                          underline="always"
                           to={filterLink(cluster, p.failureMode, 'degraded')}
                           data-testid={`fleet-problem-${cluster}-${p.failureMode}-degraded`}
                           data-count={p.degraded}
