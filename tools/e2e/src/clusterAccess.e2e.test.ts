@@ -287,6 +287,7 @@ describe('clusters read through the Backstage Kubernetes plugin', () => {
       authScope: 'user',
       authProvider: 'oidc',
       oidcTokenProvider: 'testenv',
+      header: 'backstage-kubernetes-authorization-oidc-testenv',
     });
     expect(byName['access-catalog']).toMatchObject({
       authScope: 'user',

@@ -101,6 +101,7 @@ export function createKubernetesPluginClusterSupplier(options: {
                   ...(c.oidcTokenProvider
                     ? { oidcTokenProvider: c.oidcTokenProvider }
                     : {}),
+                  header: authHeader,
                 },
               }
             : {}),

@@ -29,7 +29,11 @@ export interface ServingHealthCluster {
    * For `user` clusters: the Kubernetes plugin's auth provider whose token the caller must send (the
    * frontend gets it from the Kubernetes plugin's auth providers API).
    */
-  userAuth?: { authProvider: string; oidcTokenProvider?: string };
+  userAuth?: {
+    authProvider: string;
+    oidcTokenProvider?: string;
+    header: string;
+  };
   /**
    * How to reach the cluster; for `user` clusters, as the given caller, with the cluster credentials their
    * request carried (`callerAuth`).

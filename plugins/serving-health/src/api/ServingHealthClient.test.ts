@@ -101,15 +101,27 @@ describe('ServingHealthClient with clusters read as the user', () => {
         authScope: 'user',
         authProvider: 'oidc',
         oidcTokenProvider: 'okta',
+        header: 'Backstage-Kubernetes-Authorization-oidc-okta',
       },
       {
         name: 'okta-b',
         authScope: 'user',
         authProvider: 'oidc',
         oidcTokenProvider: 'okta',
+        header: 'Backstage-Kubernetes-Authorization-oidc-okta',
       },
-      { name: 'gke', authScope: 'user', authProvider: 'google' },
-      { name: 'aks', authScope: 'user', authProvider: 'aks' },
+      {
+        name: 'gke',
+        authScope: 'user',
+        authProvider: 'google',
+        header: 'Backstage-Kubernetes-Authorization-google',
+      },
+      {
+        name: 'aks',
+        authScope: 'user',
+        authProvider: 'aks',
+        header: 'Backstage-Kubernetes-Authorization-aks',
+      },
     ],
   };
 

@@ -12,6 +12,8 @@ interface ClusterSummary {
   authScope: 'server' | 'user';
   authProvider?: string;
   oidcTokenProvider?: string;
+  /** Where the user's token for this cluster goes (the Kubernetes plugin's header). */
+  header?: string;
 }
 
 /**
@@ -66,13 +68,11 @@ export class ServingHealthClient implements ServingHealthApi {
     );
     const providers = new Map<string, string>();
     for (const c of items) {
-      if (c.authScope !== 'user' || !c.authProvider) continue;
+      if (c.authScope !== 'user' || !c.authProvider || !c.header) continue;
       const oidc = c.authProvider === 'oidc' && c.oidcTokenProvider;
       providers.set(
         oidc ? `oidc.${c.oidcTokenProvider}` : c.authProvider,
-        `Backstage-Kubernetes-Authorization-${
-          oidc ? `oidc-${c.oidcTokenProvider}` : c.authProvider
-        }`,
+        c.header,
       );
     }
     const headers: Record<string, string> = {};

@@ -17,6 +17,8 @@ export interface ClusterSummary {
   authScope: 'server' | 'user';
   authProvider?: string;
   oidcTokenProvider?: string;
+  /** The request header that carries the user's token for this cluster. */
+  header?: string;
 }
 
 export interface TriageService {

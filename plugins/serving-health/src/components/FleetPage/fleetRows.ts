@@ -3,23 +3,14 @@ import {
   FAILURE_MODE_IDS,
   FailureModeId,
   FleetEntry,
-  OverallStatus,
-  TriageStage,
 } from '@serving-health/plugin-serving-health-common';
 
-export interface FleetRow {
+/** A fleet entry with its entity ref taken apart, as the table shows and links it. */
+export interface FleetRow extends FleetEntry {
   id: string;
   name: string;
   namespace: string;
   kind: string;
-  entityRef: string;
-  title?: string;
-  cluster?: string;
-  owner?: string;
-  overall: OverallStatus;
-  failingStage?: TriageStage;
-  failureModes: FailureModeId[];
-  error?: string;
 }
 
 /** The fleet page's filters, as kept in the URL query. */
