@@ -39,6 +39,7 @@ source scripts/env.sh
 part chromium ensure_chromium
 part typecheck corepack yarn tsc
 part lint corepack yarn lint
+part packaging bash scripts/check-packaging.sh
 part "unit+integration" corepack yarn backstage-cli repo test --json --outputFile="$PWD/artifacts/jest.json"
 part browser corepack yarn workspace @internal/e2e run --silent test:e2e --json --outputFile="$PWD/artifacts/jest-e2e.json"
 
