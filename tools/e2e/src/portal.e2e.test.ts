@@ -579,6 +579,11 @@ describe('Serving Health in the portal', () => {
                 c => c.id === id.replace(/^check-/, ''),
               )!;
               expect(result).toBeDefined();
+              // Evidence is one click away (behind a toggle, which the finding's link also opens).
+              const toggle = page.getByTestId(`${id}-evidence-toggle`);
+              if ((await toggle.getAttribute('aria-expanded')) !== 'true') {
+                await toggle.click();
+              }
               const evidence = check.getByTestId('evidence');
               expect(await evidence.first().innerText()).toContain(
                 result.evidence[0].label,
@@ -629,9 +634,21 @@ describe('Serving Health in the portal', () => {
               const href = await page
                 .getByTestId(`finding-${summary.id}-evidence-link`)
                 .getAttribute('href');
-              expect(
-                await page.locator(`[id="${href!.slice(1)}"]`).count(),
-              ).toBe(1);
+              const target = page.locator(`[id="${href!.slice(1)}"]`);
+              expect(await target.count()).toBe(1);
+              await page
+                .getByTestId(`finding-${summary.id}-evidence-link`)
+                .click();
+              // A link to evidence opens it; a check without evidence is linked to the check itself.
+              const toEvidence = href!.endsWith('-evidence');
+              await (toEvidence
+                ? target.locator('[data-testid="evidence"]').first()
+                : target
+              ).waitFor();
+              expect({
+                href,
+                open: toEvidence ? await target.getAttribute('data-open') : 'true',
+              }).toEqual({ href, open: 'true' });
             }
             // Above the stages, in the first screen.
             const box = await page

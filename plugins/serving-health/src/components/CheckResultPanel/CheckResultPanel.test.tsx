@@ -1,4 +1,5 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/test-utils';
 import { CheckResult } from '@serving-health/plugin-serving-health-common';
 import { CheckResultPanel, formatObjectRef } from './CheckResultPanel';
@@ -45,6 +46,13 @@ describe('CheckResultPanel', () => {
     expect(
       panel.getByTestId('check-webhooks.stale-failure-mode'),
     ).toHaveTextContent('Failure mode: Stale admission webhook');
+    // The evidence is one click away: a toggle that says how much was read.
+    const toggle = panel.getByTestId('check-webhooks.stale-evidence-toggle');
+    expect(toggle).toHaveTextContent('Show the evidence (1 item read)');
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(panel.queryByText('webhooks[0].failurePolicy')).not.toBeInTheDocument();
+    await userEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
     expect(
       panel.getByText(
         'admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration ingress-nginx-admission',
@@ -54,6 +62,18 @@ describe('CheckResultPanel', () => {
     expect(
       await panel.findByRole('button', { name: 'Copy text' }),
     ).toBeInTheDocument();
+  });
+
+  it("opens the evidence when the location points at it (the finding's evidence link)", async () => {
+    await renderInTestApp(<CheckResultPanel check={staleWebhook} />);
+    const panel = within(screen.getByTestId('check-webhooks.stale'));
+    expect(panel.queryByText('webhooks[0].failurePolicy')).not.toBeInTheDocument();
+    act(() => {
+      window.location.hash = '#check-webhooks.stale-evidence';
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    expect(await panel.findByText('webhooks[0].failurePolicy')).toBeInTheDocument();
+    window.location.hash = '';
   });
 
   it('opens a warning that names a failure mode, and keeps a plain warning closed', async () => {

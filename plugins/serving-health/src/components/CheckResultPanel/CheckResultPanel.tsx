@@ -1,10 +1,12 @@
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { servingHealthTranslationRef } from '../../translation';
+import { useEffect, useState } from 'react';
 import {
   Accordion,
   AccordionDetails,
   AccordionSummary,
   Box,
+  Button,
   Chip,
   makeStyles,
   Table,
@@ -158,6 +160,27 @@ export const checkAnchor = (checkId: string) => `check-${checkId}`;
 /** The element id of a check's evidence. */
 export const evidenceAnchor = (checkId: string) => `check-${checkId}-evidence`;
 
+/**
+ * True once the location points at this anchor: the finding's evidence link
+ * opens the evidence it links to, which is otherwise one click away.
+ */
+function useOpenedByAnchor(anchor: string): [boolean, (open: boolean) => void] {
+  const target = `#${anchor}`;
+  const [open, setOpen] = useState(
+    () => typeof window !== 'undefined' && window.location.hash === target,
+  );
+  useEffect(() => {
+    const onHashChange = () => {
+      if (window.location.hash === target) {
+        setOpen(true);
+      }
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, [target]);
+  return [open, setOpen];
+}
+
 /** A sentence naming the check that blocked a skipped check. */
 function useBlockedByText(
   check: CheckResult,
@@ -192,6 +215,8 @@ export const CheckResultPanel = ({
   const blocked = useBlockedByText(check, allChecks);
   const summaryId = `check-${check.id}-summary`;
   const hasEvidence = check.evidence && check.evidence.length > 0;
+  const anchor = evidenceAnchor(check.id);
+  const [evidenceOpen, setEvidenceOpen] = useOpenedByAnchor(anchor);
 
   return (
     <Accordion
@@ -292,13 +317,34 @@ export const CheckResultPanel = ({
           {hasEvidence && (
             <Box
               className={classes.section}
-              id={evidenceAnchor(check.id)}
+              id={anchor}
               data-testid={`check-${check.id}-evidence`}
+              data-open={evidenceOpen}
             >
               <Typography variant="subtitle2">{t('check.evidence')}</Typography>
-              {check.evidence.map((evidence, i) => (
-                <EvidenceItem key={i} evidence={evidence} />
-              ))}
+              <div>
+                <Button
+                  size="small"
+                  variant="outlined"
+                  aria-expanded={evidenceOpen}
+                  aria-controls={`${anchor}-items`}
+                  onClick={() => setEvidenceOpen(!evidenceOpen)}
+                  data-testid={`check-${check.id}-evidence-toggle`}
+                >
+                  {evidenceOpen
+                    ? t('check.hideEvidence')
+                    : t('check.showEvidence', {
+                        count: check.evidence.length,
+                      })}
+                </Button>
+              </div>
+              {evidenceOpen && (
+                <div id={`${anchor}-items`}>
+                  {check.evidence.map((evidence, i) => (
+                    <EvidenceItem key={i} evidence={evidence} />
+                  ))}
+                </div>
+              )}
             </Box>
           )}
           {check.remediation && check.remediation.steps.length > 0 && (

@@ -291,9 +291,13 @@ describe('ServingHealthContent', () => {
     expect(details.getByTestId(`check-${seen.id}-why`)).toHaveTextContent(
       seen.remediation!.why,
     );
+    // The evidence is one click away, from the finding at the top.
     const service = seen.evidence.find(e => e.object?.kind === 'Service')!;
+    await userEvent.click(
+      screen.getByTestId('finding-webhook-no-endpoints-evidence-link'),
+    );
     expect(
-      details.getByText(
+      await details.findByText(
         `${service.object!.apiVersion} Service ${service.object!.namespace}/${
           service.object!.name
         }`,
