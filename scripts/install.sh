@@ -18,3 +18,6 @@ corepack yarn testenv build
 
 echo "== kyverno-diff (Kyverno's engine, the oracle of the evaluator's differential test)"
 bash tools/kyverno-diff/build.sh
+
+echo "== kustomize (renders overlays for serving-health validate)"
+bash tools/kustomize/build.sh
