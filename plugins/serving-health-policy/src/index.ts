@@ -77,5 +77,36 @@ export {
 export type {
   ManifestFile,
   PolicySource,
+  RenderedKustomization,
   ValidateManifestsOptions,
 } from './validateManifests';
+export { renderedFileName } from './validateManifests';
+export type { ObjectFinding } from './types';
+export type {
+  ServingRules,
+  InferenceServiceComponent,
+  ProbeField,
+} from './servingRules';
+export {
+  DEFAULT_SERVING_RULES,
+  ServingRulesFormatError,
+  parseServingRules,
+} from './servingRules';
+export { checkInferenceServiceResources } from './inferenceServiceResources';
+export { checkInferenceServiceProbes } from './inferenceServiceProbes';
+export { isInferenceService } from './inferenceServiceContainers';
+export type { SyncOrderFinding } from './argocdSyncOrder';
+export {
+  checkArgoSyncOrder,
+  isArgoApplication,
+  SYNC_WAVE_ANNOTATION,
+} from './argocdSyncOrder';
+export type {
+  HelmChart,
+  HelmDependency,
+  HelmValuesResult,
+  UndefinedValue,
+} from './helmValuesPath';
+export { checkHelmValues } from './helmValuesPath';
+export { loadHelmCharts } from './helmCharts';
+export { kustomizationRoots } from './kustomize';
