@@ -65,7 +65,9 @@ export function loadHelmCharts(documents: ManifestDocument[]): HelmChart[] {
     };
   };
   // Vendored subcharts are judged through their parent, not as charts of their own.
-  return dirs.filter(d => !/(^|\/)charts\/[^/]+$/.test(d)).map(build);
+  const isVendored = (d: string) =>
+    basename(dirname(d)) === 'charts' && dirs.includes(dirname(dirname(d)));
+  return dirs.filter(d => !isVendored(d)).map(build);
 }
 
 /** The Chart.yaml directories among file paths, vendored ones included. */
