@@ -67,6 +67,21 @@ export {
 } from './kyverno/validatingPolicy';
 export { celErrorLine, celReferences, createCelCompiler } from './kyverno/cel';
 export { reportedResults } from './kyverno/policyReport';
+export {
+  loadKyvernoTestSuite,
+  parseKyvernoTest,
+  parseKyvernoValues,
+  runKyvernoTestSuite,
+} from './kyverno/testSuite';
+export type {
+  KyvernoTestDefinition,
+  KyvernoTestExpectation,
+  KyvernoTestResultRow,
+  KyvernoTestResultStatus,
+  KyvernoTestSuiteInput,
+  KyvernoTestSuiteReport,
+  KyvernoTestValues,
+} from './kyverno/testSuite';
 export type { ReportedResult } from './kyverno/policyReport';
 export {
   validateManifests,
