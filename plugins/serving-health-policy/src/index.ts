@@ -125,3 +125,4 @@ export type {
 export { checkHelmValues } from './helmValuesPath';
 export { loadHelmCharts } from './helmCharts';
 export { kustomizationRoots } from './kustomize';
+export { policiesWithoutFailingCase } from './kyverno/testCoverage';
