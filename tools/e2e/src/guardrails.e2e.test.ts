@@ -55,16 +55,27 @@ async function openTemplate(name: string) {
   await nameField.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
 }
 
-/** Fills the model and ownership pages; the extra label `costCenter` is typed into the labels field. */
-async function fillModelAndOwnership() {
+/** Fills the model and ownership pages, with an extra label when given. */
+async function fillModelAndOwnership(extraLabel?: { key: string; value: string }) {
   await page.locator('#root_name').fill('fraud-detector');
   await page.locator('#root_storageUri').fill('s3://ml-models/fraud-detector/v1');
-  await page.getByRole('button', { name: /^next/i }).click();
+  await next();
   await page.locator('#root_owner').fill('team-risk');
   await page.locator('#root_costCenter').fill('cc-1042');
-  await page.getByLabel('label key 1').fill('costCenter');
-  await page.getByLabel('label value 1').fill('cc-1042');
+  if (extraLabel) {
+    await page.getByLabel('label key 1').fill(extraLabel.key);
+    await page.getByLabel('label value 1').fill(extraLabel.value);
+  }
 }
+
+const next = () => page.getByRole('button', { name: /^next/i }).click();
+
+/** A text field of the repository picker (a plain text field or an autocomplete, by Backstage release). */
+const pickerField = (name: RegExp) =>
+  page
+    .getByRole('combobox', { name })
+    .or(page.getByRole('textbox', { name }))
+    .first();
 
 beforeAll(async () => {
   fs.mkdirSync(screenshotsDir, { recursive: true });
@@ -105,20 +116,23 @@ describe('guardrails in the scaffolder', () => {
     () =>
       diagnose('labels-field', async () => {
         await openTemplate('kserve-model-endpoint');
-        await fillModelAndOwnership();
-        const keyField = page.getByLabel('label key 1');
-        // The helper text under the key names the problem as the validate step would.
-        const described = page.locator('p.MuiFormHelperText-root', {
-          hasText: 'costCenter',
-        });
-        await described.first().waitFor({ state: 'visible' });
-        expect(await described.first().innerText()).toMatch(/kebab-case/);
+        await fillModelAndOwnership({ key: 'costCenter', value: 'cc-1042' });
+        const problem = 'label key `costCenter` is not kebab-case: use `cost-center`';
+        // Under the key, as it is typed: the problem and the suggested key.
+        await page.getByText(problem, { exact: true }).first().waitFor();
         const useSuggestion = page.getByRole('button', { name: 'Use cost-center' });
-        await useSuggestion.waitFor({ state: 'visible' });
+        await useSuggestion.waitFor();
         await shot('labels-field-costCenter');
+        // The field's validation keeps the form on this page, naming the rule id.
+        await next();
+        await page.getByText(`label-key-style: ${problem}`).first().waitFor();
+        await expect(page.locator('#root_costCenter').isVisible()).resolves.toBe(true);
+        await shot('labels-field-blocks-next');
         await useSuggestion.click();
-        expect(await keyField.inputValue()).toBe('cost-center');
+        expect(await page.getByLabel('label key 1').inputValue()).toBe('cost-center');
         await expect(useSuggestion.isVisible()).resolves.toBe(false);
+        await next();
+        await pickerField(/^repository/i).waitFor();
       }),
     TEST_TIMEOUT_MS,
   );
@@ -127,11 +141,13 @@ describe('guardrails in the scaffolder', () => {
     'stops a run of the legacy template at the validation step, before any publish step, naming the rule ids',
     () =>
       diagnose('legacy-run', async () => {
+        // The legacy template itself renders `costCenter`: the form has nothing to flag, the validate step does.
         await openTemplate('kserve-model-endpoint-legacy');
         await fillModelAndOwnership();
-        await page.getByRole('button', { name: /^next/i }).click();
-        await page.getByRole('textbox', { name: /^owner/i }).fill('acme');
-        await page.getByRole('textbox', { name: /^repository/i }).fill('gitops');
+        await next();
+        await pickerField(/^owner/i).fill('acme');
+        await pickerField(/^repository/i).fill('gitops');
+        await shot('legacy-repository');
         await page.getByRole('button', { name: /^review/i }).click();
         await page.getByRole('button', { name: /^create/i }).click();
         await page.waitForURL(/\/create\/tasks\//, { timeout: UI_TIMEOUT_MS });

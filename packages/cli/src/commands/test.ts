@@ -129,16 +129,8 @@ export function runTestCommand(opts: TestCommandOptions): {
     );
   const runs = suites.map(s => runSuite(s, cwd));
   writeReportFiles(
-    {
-      sarif: opts.sarif && {
-        file: path.resolve(cwd, opts.sarif),
-        content: () => testSarif(runs),
-      },
-      junit: opts.junit && {
-        file: path.resolve(cwd, opts.junit),
-        content: () => testJUnit(runs),
-      },
-    },
+    { cwd, sarif: opts.sarif, junit: opts.junit },
+    { sarif: () => testSarif(runs), junit: () => testJUnit(runs) },
     TestUsageError,
   );
   const stdout =

@@ -348,15 +348,10 @@ export async function runValidateCommand(
   // --strict: a rule nobody evaluated is not a rule that passed.
   else if (opts.strict && report.notEvaluated.length) code = EXIT_FINDINGS;
   writeReportFiles(
+    { cwd, sarif: opts.sarif, junit: opts.junit },
     {
-      sarif: opts.sarif && {
-        file: path.resolve(cwd, opts.sarif),
-        content: () => validationSarif(report),
-      },
-      junit: opts.junit && {
-        file: path.resolve(cwd, opts.junit),
-        content: () => validationJUnit(report, files.map(f => f.path)),
-      },
+      sarif: () => validationSarif(report),
+      junit: () => validationJUnit(report, files.map(f => f.path)),
     },
     ValidateUsageError,
   );
