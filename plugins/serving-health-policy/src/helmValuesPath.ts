@@ -171,6 +171,15 @@ function definedPaths(chart: HelmChart): string[][] {
   return out;
 }
 
+/** The keys one level defines, and at a chart's top level its dependencies' names or aliases. */
+const levelKeys = (level: Level, dependent?: HelmChart) => [
+  ...(isMap(level.defaults) ? Object.keys(level.defaults) : []),
+  ...(isMap(level.schema) && isMap(level.schema.properties)
+    ? Object.keys(level.schema.properties)
+    : []),
+  ...(dependent ? dependent.dependencies.map(d => d.alias ?? d.name) : []),
+];
+
 /**
  * Checks `values` given to `chart`: every key must be one the chart's values.yaml or values.schema.json
  * defines, or belong to a vendored dependency (under its alias when it has one, else its name) that defines
@@ -194,14 +203,14 @@ export function checkHelmValues(
     return candidates[0];
   };
 
-  const walk = (
+  function walk(
     level: Level,
     given: unknown,
     path: string[],
     siblings: string[],
     inChart: HelmChart,
     chartPrefix: string[],
-  ) => {
+  ) {
     if (!isMap(given)) return;
     for (const [key, value] of Object.entries(given)) {
       const here = [...path, key];
@@ -241,17 +250,9 @@ export function checkHelmValues(
       if (!isMap(child.defaults) && !isMap(child.schema)) continue;
       walk(child, value, here, levelKeys(child), inChart, chartPrefix);
     }
-  };
+  }
 
-  const levelKeys = (level: Level, chart?: HelmChart) => [
-    ...(isMap(level.defaults) ? Object.keys(level.defaults) : []),
-    ...(isMap(level.schema) && isMap(level.schema.properties)
-      ? Object.keys(level.schema.properties)
-      : []),
-    ...(chart ? chart.dependencies.map(d => d.alias ?? d.name) : []),
-  ];
-
-  const checkDependency = (dep: HelmDependency, value: unknown, at: string[]) => {
+  function checkDependency(dep: HelmDependency, value: unknown, at: string[]) {
     if (!isMap(value)) return;
     const conditionKeys = (dep.condition ?? '')
       .split(',')
@@ -268,7 +269,7 @@ export function checkHelmValues(
     }
     const level: Level = { defaults: dep.chart.values, schema: dep.chart.schema };
     walk(level, rest, at, levelKeys(level, dep.chart), dep.chart, at);
-  };
+  }
 
   const top: Level = { defaults: chart.values, schema: chart.schema };
   walk(top, values, [], levelKeys(top, chart), chart, []);

@@ -145,8 +145,15 @@ describe('guardrails in the scaffolder', () => {
         await openTemplate('kserve-model-endpoint-legacy');
         await fillModelAndOwnership();
         await next();
-        await pickerField(/^owner/i).fill('acme');
-        await pickerField(/^repository/i).fill('gitops');
+        // Typed key by key, then left: the picker takes its value from input events and blur.
+        for (const [field, value] of [
+          [/^owner/i, 'acme'],
+          [/^repository/i, 'gitops'],
+        ] as const) {
+          await pickerField(field).click();
+          await pickerField(field).pressSequentially(value);
+          await pickerField(field).press('Tab');
+        }
         await shot('legacy-repository');
         await page.getByRole('button', { name: /^review/i }).click();
         await page.getByRole('button', { name: /^create/i }).click();
