@@ -48,7 +48,7 @@ export interface ValidateCommandOptions {
   strict?: boolean;
   /** The repository's serving rules file (InferenceService resources and probes). */
   rules?: string;
-  /** The kustomize executable (default: the one scripts/install.sh builds, else `kustomize` on PATH). */
+  /** The kustomize executable (default: `$SERVING_HEALTH_KUSTOMIZE`, else `kustomize` on PATH). */
   kustomize?: string;
   /** Also write the findings as SARIF 2.1.0 to this file. */
   sarif?: string;
@@ -60,17 +60,9 @@ export interface ValidateCommandOptions {
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
-/** Built by scripts/install.sh (tools/kustomize) when the CLI runs from this repository. */
-const REPO_KUSTOMIZE = path.resolve(
-  __dirname,
-  '../../../../tools/kustomize/bin/kustomize',
-);
-
-export function defaultKustomize(): string {
-  if (process.env.SERVING_HEALTH_KUSTOMIZE)
-    return process.env.SERVING_HEALTH_KUSTOMIZE;
-  return fs.existsSync(REPO_KUSTOMIZE) ? REPO_KUSTOMIZE : 'kustomize';
-}
+/** `$SERVING_HEALTH_KUSTOMIZE` (bin/serving-health sets it to the one scripts/install.sh builds), else PATH's. */
+const defaultKustomize = () =>
+  process.env.SERVING_HEALTH_KUSTOMIZE || 'kustomize';
 
 /** A vendored Helm dependency (`charts/<name>-<version>.tgz`): its chart files are read from the archive. */
 const isChartArchive = (abs: string) =>
@@ -403,7 +395,7 @@ export function registerValidateCommand(program: Command) {
     )
     .option(
       '--kustomize <path>',
-      'kustomize executable that renders kustomizations (default: tools/kustomize/bin/kustomize, else kustomize on PATH)',
+      'kustomize executable that renders kustomizations (default: $SERVING_HEALTH_KUSTOMIZE, in this repo tools/kustomize/bin/kustomize; else kustomize on PATH)',
     )
     .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 (code scanning)')
     .option('--junit <file>', 'also write the findings as JUnit XML')

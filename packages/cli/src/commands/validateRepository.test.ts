@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { KUSTOMIZE } from '../__testUtils__/kustomize';
 import { runValidateCommand, ValidateUsageError } from './validate';
 
 const fixtures = path.join(__dirname, '__fixtures__/validate/repos');
@@ -9,6 +10,7 @@ const options = {
   output: 'json' as const,
   conventions: 'conventions-inferenceservices.yaml',
   rules: 'serving-rules.yaml',
+  kustomize: KUSTOMIZE,
 };
 
 describe('validate on a platform repository (app of apps, kustomize overlays, an umbrella chart)', () => {
@@ -103,7 +105,12 @@ describe('validate on a platform repository (app of apps, kustomize overlays, an
         'resources:\n  - missing.yaml\n',
       );
       await expect(
-        runValidateCommand({ cwd: dir, output: 'json', paths: ['.'] }),
+        runValidateCommand({
+          cwd: dir,
+          output: 'json',
+          paths: ['.'],
+          kustomize: KUSTOMIZE,
+        }),
       ).rejects.toThrow(/kustomize build .* failed: .*missing\.yaml/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

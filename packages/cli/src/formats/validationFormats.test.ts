@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseJUnit } from 'junit2json';
+import { KUSTOMIZE } from '../__testUtils__/kustomize';
 import { runValidateCommand } from '../commands/validate';
 import { sarifSchemaErrors } from '../__testUtils__/sarifSchema';
 
@@ -20,6 +21,7 @@ describe('validate --sarif / --junit', () => {
       output: 'json',
       conventions: 'conventions-inferenceservices.yaml',
       rules: 'serving-rules.yaml',
+      kustomize: KUSTOMIZE,
       paths,
       sarif: path.join(dir, 'validate.sarif'),
       junit: path.join(dir, 'validate.junit.xml'),
