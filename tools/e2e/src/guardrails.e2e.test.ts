@@ -183,8 +183,13 @@ describe('guardrails in the scaffolder', () => {
         for (const step of ['lint', 'publish']) {
           expect(stepStatus(step).filter(status => status !== 'skipped')).toEqual([]);
         }
-        const completion = events.find(e => e.type === 'completion');
-        expect(completion.body.message).toMatch(/label-near-miss/);
+        const validateLog = events
+          .filter(e => e.type === 'log' && e.body?.stepId === 'validate')
+          .map(e => String(e.body.message))
+          .join('\n');
+        expect(validateLog).toMatch(/3 violation\(s\) found before merge/);
+        expect(validateLog).toMatch(/out\/manifests \(kustomize build\):\d+: label-near-miss/);
+        expect(validateLog).toMatch(/kyverno:require-labels\/check-for-labels/);
 
         // The task page shows the failed step and the rule ids.
         await page.getByText('Validate labels, policies and serving rules').first().waitFor();
