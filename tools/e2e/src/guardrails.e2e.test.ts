@@ -55,6 +55,9 @@ async function openTemplate(name: string) {
   await nameField.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
 }
 
+/** The form's Next button. */
+const next = () => page.getByRole('button', { name: /^next/i }).click();
+
 /** Fills the model and ownership pages, with an extra label when given. */
 async function fillModelAndOwnership(extraLabel?: { key: string; value: string }) {
   await page.locator('#root_name').fill('fraud-detector');
@@ -67,8 +70,6 @@ async function fillModelAndOwnership(extraLabel?: { key: string; value: string }
     await page.getByLabel('label value 1').fill(extraLabel.value);
   }
 }
-
-const next = () => page.getByRole('button', { name: /^next/i }).click();
 
 /** A text field of the repository picker (a plain text field or an autocomplete, by Backstage release). */
 const pickerField = (name: RegExp) =>
