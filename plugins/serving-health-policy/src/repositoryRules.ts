@@ -44,14 +44,35 @@ function kindKeys(obj: KubeObject): string[] {
     : [key];
 }
 
+/**
+ * The directories an ApplicationSet's git directory generators select, as the fixed part of each path
+ * (the path up to its first wildcard): what its Applications deploy lies under them.
+ */
+function gitGeneratorDirectories(obj: KubeObject): string[] {
+  if (obj.kind !== 'ApplicationSet') return [];
+  const generators: unknown[] = Array.isArray(obj.spec?.generators)
+    ? obj.spec.generators
+    : [];
+  return generators.flatMap(g => {
+    const dirs = (g as { git?: { directories?: unknown } })?.git?.directories;
+    return (Array.isArray(dirs) ? dirs : [])
+      .filter(d => typeof d?.path === 'string' && d.exclude !== true)
+      .map(d => (d.path as string).split('*')[0].replace(/\/$/, ''))
+      .filter(prefix => prefix !== '');
+  });
+}
+
 /** @public */
 export function lintSyncOrder(objects: LocatedObject[]): Violation[] {
   const apps: Array<SyncOrderApplication & { located: LocatedObject }> = objects
     .filter(o => isArgoApplication(o.object))
     .map(o => {
-      const paths = applicationSources(o.object)
-        .filter(s => typeof s.path === 'string' && !s.path.includes('{{'))
-        .map(s => s.path as string);
+      const paths = [
+        ...applicationSources(o.object)
+          .filter(s => typeof s.path === 'string' && !s.path.includes('{{'))
+          .map(s => s.path as string),
+        ...gitGeneratorDirectories(o.object),
+      ];
       const kinds = new Set<string>();
       for (const other of objects) {
         if (paths.some(p => isUnder(other.dir, p)))
