@@ -1,5 +1,9 @@
 import { parseManifests } from './manifests';
-import { LocatedObject, lintSyncOrder } from './repositoryRules';
+import {
+  LocatedObject,
+  lintHelmValues,
+  lintSyncOrder,
+} from './repositoryRules';
 import { dirname } from './paths';
 import { KubeObject } from './types';
 
@@ -76,5 +80,33 @@ describe('lintSyncOrder', () => {
         }),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('lintHelmValues', () => {
+  it('lists the values of a chart it cannot see as not evaluated, never as checked', () => {
+    const objects = located({
+      'apps/kyverno.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: { name: kyverno }
+spec:
+  source:
+    repoURL: https://kyverno.github.io/kyverno/
+    chart: kyverno
+    helm:
+      valuesObject: { admissionController: { replicas: 3 } }
+`,
+    });
+    const result = lintHelmValues(objects.map(o => o.doc), objects);
+    expect(result.violations).toEqual([]);
+    expect(result.notEvaluated).toEqual([
+      expect.objectContaining({
+        feature: 'helm-chart-not-in-repository',
+        file: 'apps/kyverno.yaml',
+        reason: expect.stringContaining(
+          'gives Helm values to chart `kyverno` of https://kyverno.github.io/kyverno/',
+        ),
+      }),
+    ]);
   });
 });

@@ -177,16 +177,37 @@ export function lintHelmValues(
     ];
     for (const [source, at] of sources) {
       const helm = source?.helm;
-      if (typeof helm !== 'object' || helm === null || typeof source.path !== 'string')
-        continue;
-      const sourcePath = normalizePath(source.path);
-      const chart = charts.find(
-        c => c.dir === sourcePath || c.dir.endsWith(`/${sourcePath}`),
-      );
-      if (!chart) continue;
+      if (typeof helm !== 'object' || helm === null) continue;
       const base = {
         resource: resourceRef(object),
       };
+      const givesValues =
+        helm.values !== undefined ||
+        helm.valuesObject !== undefined ||
+        (Array.isArray(helm.valueFiles) && helm.valueFiles.length > 0);
+      const sourcePath =
+        typeof source.path === 'string' ? normalizePath(source.path) : undefined;
+      const chart =
+        sourcePath === undefined
+          ? undefined
+          : charts.find(
+              c => c.dir === sourcePath || c.dir.endsWith(`/${sourcePath}`),
+            );
+      if (!chart) {
+        // A chart from a Helm repository, or a path outside the files validated: its values are not judged.
+        if (givesValues)
+          notEvaluated.push({
+            feature: 'helm-chart-not-in-repository',
+            reason: `Application \`${object.metadata?.name}\` gives Helm values to ${
+              typeof source.chart === 'string'
+                ? `chart \`${source.chart}\` of ${source.repoURL}`
+                : `path \`${source.path}\``
+            }, whose chart is not among the files validated: helm-values-path did not check them`,
+            file: doc.file,
+            resource: base.resource,
+          });
+        continue;
+      }
       const fieldLine = (field: string, sub: string[] = []) =>
         doc.lineOf([...prefix, ...at, 'helm', field, ...sub]);
       if (typeof helm.values === 'string') {
