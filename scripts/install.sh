@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the portal and the tests need on a fresh machine: the yarn
-# workspace (yarn 4 through corepack), the testenv's kube-apiserver and the
-# kyverno-diff oracle (both Go).
+# workspace (yarn 4 through corepack), the testenv's kube-apiserver, the
+# kyverno-diff oracle and kustomize (all Go).
 # Idempotent and incremental: a second run takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,3 +18,6 @@ corepack yarn testenv build
 
 echo "== kyverno-diff (Kyverno's engine, the oracle of the evaluator's differential test)"
 bash tools/kyverno-diff/build.sh
+
+echo "== kustomize (renders overlays for serving-health validate)"
+bash tools/kustomize/build.sh

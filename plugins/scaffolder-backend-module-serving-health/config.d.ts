@@ -26,6 +26,25 @@ export interface Config {
       dryRunKinds?: string[];
       /** Timeout of each admission dry-run request in milliseconds (default 30000). */
       dryRunTimeoutMs?: number;
+      /**
+       * The kustomize executable `serving-health:validate` renders kustomizations with (scripts/install.sh
+       * builds one at tools/kustomize/bin/kustomize). Default: `kustomize` on PATH. When it cannot run, a step
+       * whose workspace holds a kustomization fails; it never passes unrendered overlays.
+       */
+      kustomize?: string;
+      /** Serving rules of `serving-health:validate` (a step may name a rules file instead). */
+      servingRules?: {
+        inferenceServices?: {
+          /** Components whose containers are checked. Default: predictor, transformer. */
+          components?: Array<'predictor' | 'transformer'>;
+          /** Resource names every container must request. Default: cpu, memory. */
+          requests?: string[];
+          /** Resource names every container must limit. Default: cpu, memory. */
+          limits?: string[];
+          /** Probes every container must set. Default: none. */
+          probes?: Array<'readinessProbe' | 'livenessProbe'>;
+        };
+      };
       /** Label conventions of `serving-health:validate` (a step may override them). */
       conventions?: {
         /** Keys every resource must carry with a non-empty value. Default: owner, cost-center. */

@@ -1,6 +1,7 @@
 import { toError } from '@backstage/errors';
 import { Command, CommanderError } from 'commander';
 import { registerTriageCommand } from './commands/triage';
+import { registerTestCommand } from './commands/test';
 import { registerValidateCommand } from './commands/validate';
 
 import { EXIT_CLEAN, EXIT_ERROR } from './exitCodes';
@@ -16,6 +17,7 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerTriageCommand(program);
   registerValidateCommand(program);
+  registerTestCommand(program);
   return program;
 }
 

@@ -4,7 +4,11 @@ import {
   conventionsFromObject,
   ConventionsFormatError,
   DEFAULT_LABEL_CONVENTIONS,
+  DEFAULT_SERVING_RULES,
   LabelConventions,
+  parseServingRules,
+  ServingRules,
+  ServingRulesFormatError,
 } from '@serving-health/plugin-serving-health-policy';
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import {
@@ -28,6 +32,10 @@ import {
 export interface ServingHealthActionOptions {
   /** Label conventions for `serving-health:validate` unless a step overrides them. */
   conventions: LabelConventions;
+  /** Serving rules (InferenceService resources and probes) unless a step names a rules file. */
+  servingRules: ServingRules;
+  /** The kustomize executable `serving-health:validate` renders kustomizations with. */
+  kustomize: string;
   /** The Kubernetes plugin's clusters (read through its proxy) and `servingHealth.clusters`. */
   getClusters(): Promise<ClusterConnection[]>;
   /** Cluster used when a step names none. */
@@ -74,6 +82,18 @@ export function readActionOptions(
       throw e;
     }
   }
+  let servingRules = DEFAULT_SERVING_RULES;
+  const rawRules = config.getOptional('servingHealth.scaffolder.servingRules');
+  if (rawRules !== undefined) {
+    try {
+      // The same parser as a repository's rules file: one set of field checks and messages.
+      servingRules = parseServingRules(JSON.stringify(rawRules));
+    } catch (e) {
+      if (e instanceof ServingRulesFormatError)
+        throw new InputError(`servingHealth.scaffolder.servingRules: ${e.message}`);
+      throw e;
+    }
+  }
   const readKubernetesPlugin =
     config.getOptionalBoolean('servingHealth.kubernetesPluginClusters') ??
     config.has('kubernetes.clusterLocatorMethods');
@@ -92,6 +112,10 @@ export function readActionOptions(
   );
   return {
     conventions,
+    servingRules,
+    kustomize:
+      config.getOptionalString('servingHealth.scaffolder.kustomize') ??
+      'kustomize',
     // Read on each use (located clusters come and go); a task runs as no cluster user, so clusters of user
     // sign-in (oidc, google, aks) are not offered.
     getClusters: async () =>

@@ -48,3 +48,10 @@ export { createApiDiscovery, dryRunObject, dryRunOnly } from './reads/dryRun';
 export { readAdmissionDryRun } from './reads/readAdmissionDryRun';
 export { triageTarget } from './triage/triageTarget';
 export { redactDeep, redactLog, redactLogLine, redactText } from './redact';
+export type { RenderKustomizationsOptions } from './render/renderKustomizations';
+export {
+  DEFAULT_KUSTOMIZE_TIMEOUT_MS,
+  KustomizeRenderError,
+  renderKustomizations,
+} from './render/renderKustomizations';
+export { readChartArchive } from './render/readChartArchive';

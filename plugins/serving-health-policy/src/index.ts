@@ -68,6 +68,21 @@ export {
 export { celErrorLine, celReferences, createCelCompiler } from './kyverno/cel';
 export type { ParsedCelExpression } from './kyverno/cel';
 export { reportedResults } from './kyverno/policyReport';
+export {
+  loadKyvernoTestSuite,
+  parseKyvernoTest,
+  parseKyvernoValues,
+  runKyvernoTestSuite,
+} from './kyverno/testSuite';
+export type {
+  KyvernoTestDefinition,
+  KyvernoTestExpectation,
+  KyvernoTestResultRow,
+  KyvernoTestResultStatus,
+  KyvernoTestSuiteInput,
+  KyvernoTestSuiteReport,
+  KyvernoTestValues,
+} from './kyverno/testSuite';
 export type { ReportedResult } from './kyverno/policyReport';
 export {
   validateManifests,
@@ -78,5 +93,37 @@ export {
 export type {
   ManifestFile,
   PolicySource,
+  RenderedKustomization,
   ValidateManifestsOptions,
 } from './validateManifests';
+export { renderedFileName } from './validateManifests';
+export type { ObjectFinding } from './types';
+export type {
+  ServingRules,
+  InferenceServiceComponent,
+  ProbeField,
+} from './servingRules';
+export {
+  DEFAULT_SERVING_RULES,
+  ServingRulesFormatError,
+  parseServingRules,
+} from './servingRules';
+export { checkInferenceServiceResources } from './inferenceServiceResources';
+export { checkInferenceServiceProbes } from './inferenceServiceProbes';
+export { isInferenceService } from './inferenceServiceContainers';
+export type { SyncOrderFinding } from './argocdSyncOrder';
+export {
+  checkArgoSyncOrder,
+  isArgoApplication,
+  SYNC_WAVE_ANNOTATION,
+} from './argocdSyncOrder';
+export type {
+  HelmChart,
+  HelmDependency,
+  HelmValuesResult,
+  UndefinedValue,
+} from './helmValuesPath';
+export { checkHelmValues } from './helmValuesPath';
+export { loadHelmCharts } from './helmCharts';
+export { kustomizationRoots } from './kustomize';
+export { policiesWithoutFailingCase } from './kyverno/testCoverage';

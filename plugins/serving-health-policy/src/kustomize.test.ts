@@ -1,4 +1,4 @@
-import { lintKustomize } from './kustomize';
+import { kustomizationRoots, lintKustomize } from './kustomize';
 import { parseManifests } from './manifests';
 import { fixtureFiles } from './__testUtils__/fixtures';
 
@@ -100,5 +100,22 @@ describe('lintKustomize', () => {
       f => parseManifests(f.content, f.path).documents,
     );
     expect(lintKustomize(docs)).toEqual([]);
+  });
+});
+
+describe('kustomizationRoots', () => {
+  it('renders the overlay, not the base it includes, covering the files of both', () => {
+    expect(kustomizationRoots(docsOf('kustomize'))).toEqual([
+      {
+        dir: 'kustomize/overlays/prod',
+        sources: [
+          'kustomize/base/crds.yaml',
+          'kustomize/base/kustomization.yaml',
+          'kustomize/overlays/prod/kustomization.yaml',
+          'kustomize/overlays/prod/remove-inferencegraphs.yaml',
+          'kustomize/overlays/prod/remove-trainedmodels.yaml',
+        ],
+      },
+    ]);
   });
 });

@@ -173,3 +173,43 @@ export function patchFiles(documents: ManifestDocument[]): Set<string> {
   }
   return out;
 }
+
+/**
+ * The kustomizations to render: those no other kustomization of the set includes as a resource, base or
+ * component, each with the files its rendering covers (the files of every directory it reaches, and the files
+ * it references).
+ *
+ * @public
+ */
+export function kustomizationRoots(
+  documents: ManifestDocument[],
+): Array<{ dir: string; sources: string[] }> {
+  const refsByDir = new Map<string, KustomizationRefs>();
+  for (const doc of documents.filter(isKustomizationDocument))
+    refsByDir.set(dirname(normalizePath(doc.file)), kustomizationRefs(doc));
+  const included = new Set<string>();
+  refsByDir.forEach(r => r.resources.forEach(p => included.add(p)));
+  const files = [...new Set(documents.map(d => normalizePath(d.file)))];
+  return [...refsByDir.keys()]
+    .filter(dir => !included.has(dir))
+    .sort()
+    .map(root => {
+      const dirs = new Set<string>();
+      const referenced = new Set<string>();
+      const visit = (dir: string) => {
+        if (dirs.has(dir)) return;
+        dirs.add(dir);
+        const refs = refsByDir.get(dir);
+        if (!refs) return;
+        for (const p of [...refs.resources, ...refs.patches]) {
+          referenced.add(p);
+          if (refsByDir.has(p)) visit(p);
+        }
+      };
+      visit(root);
+      return {
+        dir: root,
+        sources: files.filter(f => dirs.has(dirname(f)) || referenced.has(f)),
+      };
+    });
+}

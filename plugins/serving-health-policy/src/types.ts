@@ -32,6 +32,10 @@ export type ValidationRuleId =
   | 'label-key-style'
   | 'label-near-miss'
   | 'kustomize-patch-delete'
+  | 'argocd-sync-order'
+  | 'helm-values-path'
+  | 'inferenceservice-resources'
+  | 'inferenceservice-probes'
   | `kyverno:${string}/${string}`;
 
 /**
@@ -64,6 +68,16 @@ export interface Violation {
   /** A suggested fix, when one is obvious (the conventional key for a near miss). */
   hint?: string;
 }
+
+/**
+ * What a rule says about one object, before the caller places it in a file.
+ *
+ * @public
+ */
+export type ObjectFinding = Pick<
+  Violation,
+  'rule' | 'severity' | 'message' | 'path' | 'hint'
+>;
 
 /**
  * A policy rule (or a whole policy) this evaluator could not decide. Never counted as a pass.

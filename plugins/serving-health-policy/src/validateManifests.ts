@@ -24,7 +24,12 @@ import {
   parseManifests,
   resourceRef,
 } from './manifests';
-import { normalizePath } from './paths';
+import { dirname, normalizePath } from './paths';
+import { chartDirectories, isChartFile } from './helmCharts';
+import { checkInferenceServiceProbes } from './inferenceServiceProbes';
+import { checkInferenceServiceResources } from './inferenceServiceResources';
+import { lintHelmValues, lintSyncOrder, LocatedObject } from './repositoryRules';
+import { DEFAULT_SERVING_RULES, ServingRules } from './servingRules';
 import {
   ManifestError,
   NotEvaluated,
@@ -62,7 +67,31 @@ export interface ValidateManifestsOptions {
   namespaceLabels?: Record<string, Record<string, string>>;
   /** Run the kustomize `$patch: delete` lint (default true). */
   kustomizeLint?: boolean;
+  /** The repository's serving rules (resources, probes); default DEFAULT_SERVING_RULES. */
+  servingRules?: ServingRules;
+  /**
+   * Kustomizations rendered by the real kustomize: the rules judge the rendered objects, and the files a
+   * rendering was made from only get the `$patch: delete` lint.
+   */
+  rendered?: RenderedKustomization[];
 }
+
+/**
+ * The output of `kustomize build <dir>`.
+ *
+ * @public
+ */
+export interface RenderedKustomization {
+  /** The kustomization's directory. */
+  dir: string;
+  /** The YAML stream kustomize wrote. */
+  content: string;
+  /** The files the rendering covers (normalized paths): judged through the rendered output only. */
+  sources: string[];
+}
+
+/** How a rendered kustomization is named in findings. */
+export const renderedFileName = (dir: string) => `${dir} (kustomize build)`;
 
 /** API groups whose documents are not Kubernetes objects even though they look like ones. */
 const NOT_CLUSTER_OBJECTS = [
@@ -131,7 +160,9 @@ interface Resource {
 /**
  * The one entry point of the pre-merge checks, shared by the scaffolder actions, the CLI and the form field:
  * parses the files, checks label syntax and conventions on every Kubernetes object, evaluates the Kyverno
- * policies, and lints kustomize `$patch: delete` files.
+ * policies, lints kustomize `$patch: delete` files (on the sources), and applies the serving rules
+ * (InferenceService resources and probes, Argo CD sync order, Helm values paths) to what would be applied:
+ * rendered kustomizations in place of their sources.
  *
  * @public
  */
@@ -148,10 +179,31 @@ export function validateManifests(
   const errors: ManifestError[] = [];
   const documents: ManifestDocument[] = [];
 
+  const servingRules = (options.servingRules ?? DEFAULT_SERVING_RULES)
+    .inferenceServices;
+  const chartDirs = chartDirectories(options.files.map(f => normalizePath(f.path)));
   for (const f of options.files) {
+    // Helm templates are not YAML until rendered; the rules read only a chart's Chart.yaml and values.
+    if (
+      isChartFile(f.path, chartDirs) &&
+      normalizePath(f.path).includes('/templates/')
+    )
+      continue;
     const parsed = parseManifests(f.content, f.path);
     errors.push(...parsed.errors);
     documents.push(...parsed.documents);
+  }
+  const renderedSources = new Set(
+    (options.rendered ?? []).flatMap(r => r.sources.map(normalizePath)),
+  );
+  const renderedDir = new Map<string, string>();
+  const renderedDocuments: ManifestDocument[] = [];
+  for (const r of options.rendered ?? []) {
+    const file = renderedFileName(r.dir);
+    renderedDir.set(file, r.dir);
+    const parsed = parseManifests(r.content, file);
+    errors.push(...parsed.errors);
+    renderedDocuments.push(...parsed.documents);
   }
 
   if (options.kustomizeLint !== false)
@@ -159,8 +211,14 @@ export function validateManifests(
   const patches = patchFiles(documents);
 
   const resources: Resource[] = [];
-  for (const doc of documents) {
-    if (isKustomizationDocument(doc) || patches.has(normalizePath(doc.file)))
+  for (const doc of [...documents, ...renderedDocuments]) {
+    const file = normalizePath(doc.file);
+    if (
+      isKustomizationDocument(doc) ||
+      patches.has(file) ||
+      renderedSources.has(file) ||
+      isChartFile(file, chartDirs)
+    )
       continue;
     if (findPatchDeletes(doc.data).length) continue;
     if (!isKubeObject(doc.data)) {
@@ -208,11 +266,32 @@ export function validateManifests(
     }
   }
 
+  const located: LocatedObject[] = resources.map(r => ({
+    ...r,
+    dir: renderedDir.get(r.doc.file) ?? dirname(r.doc.file),
+  }));
+  violations.push(...lintSyncOrder(located));
+  const helm = lintHelmValues(documents, located);
+  violations.push(...helm.violations);
+  notEvaluated.push(...helm.notEvaluated);
+
   for (const { doc, object, prefix } of resources) {
     const ref = resourceRef(object);
     const lineOf = (segs: Array<string | number>) =>
       doc.lineOf([...prefix, ...segs]);
     const rawLabels = object.metadata?.labels as unknown;
+
+    for (const finding of [
+      ...checkInferenceServiceResources(object, servingRules),
+      ...checkInferenceServiceProbes(object, servingRules),
+    ]) {
+      violations.push({
+        ...finding,
+        file: doc.file,
+        line: lineOf(pathSegments(finding.path)),
+        resource: ref,
+      });
+    }
 
     if (
       rawLabels !== undefined &&

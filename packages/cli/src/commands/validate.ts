@@ -9,20 +9,28 @@ import {
   ManifestFile,
   NotEvaluated,
   PolicySource,
+  ServingRules,
+  ServingRulesFormatError,
   ValidationReport,
   loadPolicies,
   parseConventions,
+  parseServingRules,
   summarizeReport,
   validateManifests,
 } from '@serving-health/plugin-serving-health-policy';
 import {
   ClusterPolicyReadError,
   createKubernetesClient,
+  KustomizeRenderError,
   loadKubeconfig,
+  readChartArchive,
   readClusterPolicies,
   readNamespaceLabels,
+  renderKustomizations,
 } from '@serving-health/plugin-serving-health-kube';
 import { EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS } from '../exitCodes';
+import { validationJUnit, validationSarif } from '../formats/validationFormats';
+import { writeReportFiles } from '../formats/writeReportFiles';
 
 /** Bad arguments or unreadable input: exit 2. */
 export class ValidateUsageError extends Error {}
@@ -38,11 +46,27 @@ export interface ValidateCommandOptions {
   output?: 'json' | 'text';
   /** Exit 1 also when a rule could not be evaluated. */
   strict?: boolean;
+  /** The repository's serving rules file (InferenceService resources and probes). */
+  rules?: string;
+  /** The kustomize executable (default: `$SERVING_HEALTH_KUSTOMIZE`, else `kustomize` on PATH). */
+  kustomize?: string;
+  /** Also write the findings as SARIF 2.1.0 to this file. */
+  sarif?: string;
+  /** Also write the findings as JUnit XML to this file. */
+  junit?: string;
   /** Base for relative paths (default: the directory the user ran `yarn serving-health` from). */
   cwd?: string;
 }
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+/** `$SERVING_HEALTH_KUSTOMIZE` (bin/serving-health sets it to the one scripts/install.sh builds), else PATH's. */
+const defaultKustomize = () =>
+  process.env.SERVING_HEALTH_KUSTOMIZE || 'kustomize';
+
+/** A vendored Helm dependency (`charts/<name>-<version>.tgz`): its chart files are read from the archive. */
+const isChartArchive = (abs: string) =>
+  abs.endsWith('.tgz') && path.basename(path.dirname(abs)) === 'charts';
 
 /** The errno code of a failed file read (ENOENT, EACCES), else its message. */
 function fileErrorReason(e: unknown): string {
@@ -88,8 +112,22 @@ export function readManifestFiles(
         if (entry.startsWith('.') || entry === 'node_modules') continue;
         const child = path.join(abs, entry);
         const isDir = fs.statSync(child).isDirectory();
-        if (isDir || MANIFEST_EXTENSIONS.includes(path.extname(entry)))
+        if (
+          isDir ||
+          MANIFEST_EXTENSIONS.includes(path.extname(entry)) ||
+          isChartArchive(child)
+        )
           read(child, false);
+      }
+      return;
+    }
+    if (isChartArchive(abs)) {
+      try {
+        files.push(...readChartArchive(abs, display(abs)));
+      } catch (e) {
+        throw new ValidateUsageError(
+          `cannot read chart archive ${display(abs)}: ${fileErrorReason(e)}`,
+        );
       }
       return;
     }
@@ -124,6 +162,24 @@ function readConventions(file: string, cwd: string): LabelConventions {
     return parseConventions(text);
   } catch (e) {
     if (e instanceof ConventionsFormatError)
+      throw new ValidateUsageError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+function readServingRules(file: string, cwd: string): ServingRules {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (e) {
+    throw new ValidateUsageError(
+      `cannot read rules file ${file}: ${fileErrorReason(e)}`,
+    );
+  }
+  try {
+    return parseServingRules(text);
+  } catch (e) {
+    if (e instanceof ServingRulesFormatError)
       throw new ValidateUsageError(`${file}: ${e.message}`);
     throw e;
   }
@@ -207,6 +263,23 @@ export async function runValidateCommand(
   const conventions = opts.conventions
     ? readConventions(opts.conventions, cwd)
     : DEFAULT_LABEL_CONVENTIONS;
+  const servingRules = opts.rules
+    ? readServingRules(opts.rules, cwd)
+    : undefined;
+  let rendered;
+  try {
+    rendered = await renderKustomizations({
+      files,
+      root: cwd,
+      kustomize: opts.kustomize
+        ? path.resolve(cwd, opts.kustomize)
+        : defaultKustomize(),
+    });
+  } catch (e) {
+    if (e instanceof KustomizeRenderError)
+      throw new ValidateUsageError(e.message);
+    throw e;
+  }
 
   const policies: PolicySource[] = [];
   const notEvaluated: NotEvaluated[] = [];
@@ -251,6 +324,8 @@ export async function runValidateCommand(
     conventions,
     defaultNamespace: opts.namespace ?? 'default',
     namespaceLabels,
+    servingRules,
+    rendered,
   });
   report.notEvaluated.unshift(...notEvaluated);
   report.errors.unshift(...errors);
@@ -264,6 +339,14 @@ export async function runValidateCommand(
   else if (report.violations.length) code = EXIT_FINDINGS;
   // --strict: a rule nobody evaluated is not a rule that passed.
   else if (opts.strict && report.notEvaluated.length) code = EXIT_FINDINGS;
+  writeReportFiles(
+    { cwd, sarif: opts.sarif, junit: opts.junit },
+    {
+      sarif: () => validationSarif(report),
+      junit: () => validationJUnit(report, files.map(f => f.path)),
+    },
+    ValidateUsageError,
+  );
   return { code, stdout, report };
 }
 
@@ -271,7 +354,7 @@ export function registerValidateCommand(program: Command) {
   program
     .command('validate')
     .description(
-      'Validate manifests against label conventions, Kyverno policies and kustomize rules',
+      'Validate manifests against label conventions, Kyverno policies, kustomize, Helm values, Argo CD sync order and InferenceService rules',
     )
     .argument(
       '<files-or-dirs...>',
@@ -306,6 +389,16 @@ export function registerValidateCommand(program: Command) {
       '--strict',
       'exit 1 also when a policy rule could not be evaluated (unsupported feature)',
     )
+    .option(
+      '--rules <file>',
+      'serving rules of the repository (YAML or JSON: inferenceServices.{components,requests,limits,probes})',
+    )
+    .option(
+      '--kustomize <path>',
+      'kustomize executable that renders kustomizations (default: $SERVING_HEALTH_KUSTOMIZE, in this repo tools/kustomize/bin/kustomize; else kustomize on PATH)',
+    )
+    .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 (code scanning)')
+    .option('--junit <file>', 'also write the findings as JUnit XML')
     .addOption(
       new Option('--output <format>', 'output format')
         .choices(['json', 'text'])

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import yaml from 'yaml';
-import { DEFAULT_LABEL_CONVENTIONS } from '@serving-health/plugin-serving-health-policy';
+import {
+  DEFAULT_LABEL_CONVENTIONS,
+  DEFAULT_SERVING_RULES,
+} from '@serving-health/plugin-serving-health-policy';
 import {
   ClusterConnection,
   createKubernetesClient,
@@ -15,6 +18,11 @@ import {
 } from '../options';
 
 const FIXTURES = path.join(__dirname, '../__fixtures__');
+/** Built by scripts/install.sh (tools/kustomize). */
+export const KUSTOMIZE = path.resolve(
+  __dirname,
+  '../../../../tools/kustomize/bin/kustomize',
+);
 
 /** A scaffolder workspace holding fixture directories at the given places (`{ out: 'good' }`). */
 export function workspaceWith(layout: Record<string, string>) {
@@ -42,6 +50,8 @@ export function actionOptions(
 ): ServingHealthActionOptions {
   return {
     conventions: DEFAULT_LABEL_CONVENTIONS,
+    servingRules: DEFAULT_SERVING_RULES,
+    kustomize: KUSTOMIZE,
     getClusters: async () => clusters,
     defaultCluster,
     dryRunTimeoutMs: DEFAULT_DRY_RUN_TIMEOUT_MS,

@@ -63,6 +63,51 @@ describe('serving-health:validate', () => {
     }
   });
 
+  it('judges an overlay as kustomize renders it, with the repository rules file', async () => {
+    const ws = workspaceWith({
+      'out/base': 'overlay-base',
+      'out/prod': 'overlay-prod',
+    });
+    fs.writeFileSync(
+      path.join(ws, 'serving-rules.yaml'),
+      'inferenceServices: { probes: [readinessProbe] }\n',
+    );
+    const ctx = await run(action, ws, {
+      files: ['out'],
+      rulesFile: 'serving-rules.yaml',
+      failOnViolation: false,
+    });
+    // The overlay's patch adds requests: only limits and the probe are missing from what Argo CD would apply.
+    expect(
+      outputs(ctx).violations.map((v: any) => [v.rule, v.file, v.message]),
+    ).toEqual([
+      [
+        'inferenceservice-resources',
+        'out/prod (kustomize build)',
+        'predictor container `model` sets no resources.limits for `cpu`, `memory`',
+      ],
+      [
+        'inferenceservice-probes',
+        'out/prod (kustomize build)',
+        'predictor container `model` sets no readinessProbe, which this repository requires',
+      ],
+    ]);
+  });
+
+  it('fails the step when kustomize cannot run, instead of passing the unrendered overlay', async () => {
+    const ws = workspaceWith({
+      'out/base': 'overlay-base',
+      'out/prod': 'overlay-prod',
+    });
+    const noKustomize = createValidateAction({
+      ...actionOptions(),
+      kustomize: path.join(ws, 'missing-kustomize'),
+    });
+    await expect(run(noKustomize, ws, { files: ['out'] })).rejects.toThrow(
+      /^render: kustomize not found at .*missing-kustomize \(ENOENT\)/,
+    );
+  });
+
   it('reports without failing when failOnViolation is false', async () => {
     const ws = workspaceWith({ out: 'costCenter' });
     const ctx = await run(action, ws, {

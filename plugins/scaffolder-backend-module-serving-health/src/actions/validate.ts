@@ -1,4 +1,9 @@
-import { ClusterPolicyReadError, readClusterPolicies } from '@serving-health/plugin-serving-health-kube';
+import {
+  ClusterPolicyReadError,
+  KustomizeRenderError,
+  readClusterPolicies,
+  renderKustomizations,
+} from '@serving-health/plugin-serving-health-kube';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
@@ -8,7 +13,11 @@ import {
   loadPolicies,
   NotEvaluated,
   parseConventions,
+  parseServingRules,
   PolicySource,
+  RenderedKustomization,
+  ServingRules,
+  ServingRulesFormatError,
   summarizeReport,
   validateManifests,
   Violation,
@@ -39,7 +48,7 @@ export function createValidateAction(options: ServingHealthActionOptions) {
   return createTemplateAction({
     id: 'serving-health:validate',
     description:
-      'Validates the manifests in the workspace before they merge: label syntax as the API server checks it, the label conventions (required keys, key style, near misses such as costCenter for cost-center) and Kyverno ClusterPolicy patterns from the workspace and/or the target cluster.',
+      'Validates the manifests in the workspace before they merge: label syntax as the API server checks it, the label conventions (required keys, key style, near misses such as costCenter for cost-center), Kyverno ClusterPolicy patterns from the workspace and/or the target cluster, and the serving rules (InferenceService resources and probes, Argo CD sync waves, Helm values paths) on what kustomize renders.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -95,6 +104,20 @@ export function createValidateAction(options: ServingHealthActionOptions) {
             .string({
               description:
                 'Workspace path of a conventions file (YAML or JSON)',
+            })
+            .optional(),
+        rulesFile: z =>
+          z
+            .string({
+              description:
+                'Workspace path of a serving rules file (inferenceServices.{components,requests,limits,probes}; default servingHealth.scaffolder.servingRules)',
+            })
+            .optional(),
+        render: z =>
+          z
+            .boolean({
+              description:
+                'Render kustomizations with kustomize and judge what they render (default true)',
             })
             .optional(),
         defaultNamespace: z =>
@@ -191,6 +214,41 @@ export function createValidateAction(options: ServingHealthActionOptions) {
         throw e;
       }
 
+      let servingRules: ServingRules = options.servingRules;
+      if (input.rulesFile) {
+        const [file] = await readWorkspaceFiles(
+          workspacePath,
+          [input.rulesFile],
+          'rulesFile',
+        );
+        if (!file)
+          throw new InputError(
+            `rulesFile: '${input.rulesFile}' not found in the workspace`,
+          );
+        try {
+          servingRules = parseServingRules(file.content);
+        } catch (e) {
+          if (e instanceof ServingRulesFormatError)
+            throw new InputError(`rulesFile: ${e.message}`);
+          throw e;
+        }
+      }
+      let rendered: RenderedKustomization[] = [];
+      if (input.render !== false) {
+        try {
+          rendered = await renderKustomizations({
+            files,
+            root: workspacePath,
+            kustomize: options.kustomize,
+          });
+        } catch (e) {
+          // Unrendered overlays are unjudged overlays: the step fails rather than pass them.
+          if (e instanceof KustomizeRenderError)
+            throw new Error(`render: ${e.message}`);
+          throw e;
+        }
+      }
+
       const policies: PolicySource[] = [];
       const notEvaluated: NotEvaluated[] = [];
       let namespaceLabels: Record<string, Record<string, string>> = {};
@@ -237,6 +295,8 @@ export function createValidateAction(options: ServingHealthActionOptions) {
         defaultNamespace: input.defaultNamespace,
         namespaceLabels,
         kustomizeLint: input.kustomizeLint ?? false,
+        servingRules,
+        rendered,
       });
       if (report.errors.length) {
         throw new InputError(

@@ -61,6 +61,11 @@ export type PolicyEvaluationContext = AdmissionOperation & {
   /** Namespace for namespaced resources whose manifest has none (what `kubectl apply` would use). */
   defaultNamespace?: string;
   namespaceLabels?: (namespace: string) => Record<string, string> | undefined;
+  /**
+   * Values for variables and context entries by rule name (a Kyverno CLI values file): dotted names such as
+   * `request.operation` or the name of a context entry, which then counts as resolved.
+   */
+  variables?: (rule: string) => Record<string, unknown>;
 };
 
 interface Rule {
@@ -77,6 +82,9 @@ interface Rule {
 }
 
 export { effectiveNamespace, isClusterScoped } from './resource';
+
+/** The skip message of a rule whose match / exclude does not select the resource (Kyverno reports no result). */
+export const RULE_NOT_MATCHED = 'rule does not match the resource';
 
 /**
  * The policies {@link evaluatePolicy} runs: Kyverno ClusterPolicy, Policy and (1.14+) ValidatingPolicy.
@@ -387,7 +395,7 @@ function judgeRule(
   };
   const decision = ruleMatches(rule.match, rule.exclude, resource, matchCtx);
   if (decision.result === 'no')
-    return { status: 'skip', message: 'rule does not match the resource' };
+    return { status: 'skip', message: RULE_NOT_MATCHED };
   if (decision.result === 'unknown') {
     return {
       status: 'notEvaluated',
