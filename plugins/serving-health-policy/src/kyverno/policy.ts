@@ -10,8 +10,9 @@
 import { KubeObject } from '../types';
 import { FailureAction, resolveFailureAction } from './failureAction';
 import { MatchBlock, MatchContext, ruleMatches } from './match';
-import { matchPattern, unsupportedAnchors } from './pattern';
+import { unsupportedAnchors } from './pattern';
 import { effectiveNamespace } from './resource';
+import { admissionContext, RawOutcome, validateRule } from './ruleValidation';
 import {
   evaluateValidatingPolicy,
   isValidatingPolicy,
@@ -26,7 +27,15 @@ export type { FailureAction } from './failureAction';
  * @public
  */
 export type RuleOutcome =
-  | { policy: string; rule: string; status: 'pass' | 'skip'; message: string }
+  | { policy: string; rule: string; status: 'pass'; message: string }
+  | {
+      policy: string;
+      rule: string;
+      status: 'skip';
+      message: string;
+      /** Kyverno reports no result for the rule (it does not select the resource, or had nothing to check). */
+      unreported?: true;
+    }
   | {
       policy: string;
       rule: string;
@@ -54,6 +63,7 @@ export type RuleOutcome =
  */
 export type AdmissionOperation =
   | { operation: 'CREATE' }
+  | { operation: 'DELETE' }
   | { operation: 'UPDATE'; oldObject: KubeObject };
 
 /** @public */
@@ -208,54 +218,6 @@ export function autogenRules(policy: KubeObject): Rule[] {
   return out;
 }
 
-const VARIABLE_RE = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const SIMPLE_VARIABLE =
-  /^request\.(object(\.[A-Za-z_][A-Za-z0-9_]*)*|namespace|operation)$/;
-
-class UnresolvedVariable extends Error {}
-
-function resolveVariable(
-  expr: string,
-  resource: KubeObject,
-  ctx: { operation: AdmissionOperation['operation']; namespace: string },
-): unknown {
-  if (!SIMPLE_VARIABLE.test(expr)) throw new UnresolvedVariable(expr);
-  if (expr === 'request.namespace') return ctx.namespace;
-  if (expr === 'request.operation') return ctx.operation;
-  let v: unknown = resource;
-  for (const seg of expr.split('.').slice(2)) {
-    if (typeof v !== 'object' || v === null) throw new UnresolvedVariable(expr);
-    v = (v as Record<string, unknown>)[seg];
-  }
-  if (v === undefined) throw new UnresolvedVariable(expr);
-  return v;
-}
-
-/** Substitutes `{{ request.object.x.y }}`-style variables; throws UnresolvedVariable for anything else. */
-function substitute(
-  value: unknown,
-  resolve: (expr: string) => unknown,
-): unknown {
-  if (typeof value === 'string') {
-    const whole = /^\{\{\s*([^{}]*?)\s*\}\}$/.exec(value);
-    if (whole) return resolve(whole[1]);
-    return value.replace(VARIABLE_RE, (_, expr: string) => {
-      const v = resolve(expr);
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    });
-  }
-  if (Array.isArray(value)) return value.map(v => substitute(v, resolve));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        substitute(k, resolve) as string,
-        substitute(v, resolve),
-      ]),
-    );
-  }
-  return value;
-}
-
 function containsReference(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('$(');
   if (Array.isArray(value)) return value.some(containsReference);
@@ -265,32 +227,6 @@ function containsReference(value: unknown): boolean {
     );
   }
   return false;
-}
-
-/** Kyverno's message for a failed pattern (buildErrorMessage). */
-function patternFailureMessage(
-  ruleName: string,
-  message: string,
-  path: string,
-  error?: string,
-): string {
-  if (!message) {
-    return error !== undefined
-      ? `validation error: rule ${ruleName} execution error: ${error}`
-      : `validation error: rule ${ruleName} failed at path ${path}`;
-  }
-  const msg = message.endsWith('.') ? message : `${message}.`;
-  return error !== undefined
-    ? `validation error: ${msg} rule ${ruleName} execution error: ${error}`
-    : `validation error: ${msg} rule ${ruleName} failed at path ${path}`;
-}
-
-/** Kyverno's message when no anyPattern matched (buildAnyPatternErrorMessage). */
-function anyPatternFailureMessage(message: string, errors: string[]): string {
-  const errStr = errors.join(' ');
-  if (!message) return `validation error: ${errStr}`;
-  if (message.endsWith('.')) return `validation error: ${message} ${errStr}`;
-  return `validation error: ${message}. ${errStr}`;
 }
 
 const nonEmpty = (v: unknown) =>
@@ -304,17 +240,6 @@ function unsupportedFeatures(
   rule: Rule,
 ): Array<{ feature: string; reason: string }> {
   const out: Array<{ feature: string; reason: string }> = [];
-  if (nonEmpty(rule.context))
-    out.push({
-      feature: 'context',
-      reason:
-        'context entries (API calls, ConfigMaps, variables) are resolved only by Kyverno',
-    });
-  if (nonEmpty(rule.preconditions))
-    out.push({
-      feature: 'preconditions',
-      reason: 'preconditions (JMESPath conditions) are not evaluated',
-    });
   if (nonEmpty(rule.celPreconditions))
     out.push({
       feature: 'celPreconditions',
@@ -334,8 +259,6 @@ function unsupportedFeatures(
   const v = rule.validate;
   if (v) {
     for (const [field, reason] of [
-      ['deny', 'deny conditions are not evaluated'],
-      ['foreach', 'foreach declarations are not evaluated'],
       ['cel', 'CEL expressions are not evaluated'],
       ['podSecurity', 'Pod Security Standards checks are not evaluated'],
       ['manifests', 'manifest signature verification is not evaluated'],
@@ -365,12 +288,6 @@ function unsupportedFeatures(
   return out;
 }
 
-/** A rule's verdict on one object before Kyverno's admission handling (failure action, existing violations). */
-type RawOutcome =
-  | { status: 'pass' | 'skip'; message: string }
-  | { status: 'fail' | 'error'; message: string; path: string }
-  | { status: 'notEvaluated'; feature: string; reason: string };
-
 function judgeRule(
   policy: KubeObject,
   rule: Rule,
@@ -383,10 +300,15 @@ function judgeRule(
     return {
       status: 'skip',
       message: 'resource is not in the namespace of the Policy',
+      unreported: true,
     };
   }
   if (!rule.validate && !rule.mutate && !nonEmpty(rule.verifyImages)) {
-    return { status: 'skip', message: 'rule does not validate' };
+    return {
+      status: 'skip',
+      message: 'rule does not validate',
+      unreported: true,
+    };
   }
   const matchCtx: MatchContext = {
     namespace,
@@ -395,7 +317,7 @@ function judgeRule(
   };
   const decision = ruleMatches(rule.match, rule.exclude, resource, matchCtx);
   if (decision.result === 'no')
-    return { status: 'skip', message: RULE_NOT_MATCHED };
+    return { status: 'skip', message: RULE_NOT_MATCHED, unreported: true };
   if (decision.result === 'unknown') {
     return {
       status: 'notEvaluated',
@@ -411,97 +333,17 @@ function judgeRule(
       reason: unsupported.map(u => u.reason).join('; '),
     };
   }
-  const v = rule.validate ?? {};
-  if (v.pattern === undefined && v.anyPattern === undefined) {
-    return { status: 'skip', message: 'rule has no pattern' };
-  }
-
-  const resolve = (expr: string) =>
-    resolveVariable(expr, resource, { operation, namespace });
-  let pattern: unknown;
-  let anyPattern: unknown[] | undefined;
-  try {
-    pattern =
-      v.pattern === undefined ? undefined : substitute(v.pattern, resolve);
-    anyPattern =
-      v.anyPattern === undefined
-        ? undefined
-        : (substitute(v.anyPattern, resolve) as unknown[]);
-  } catch (e) {
-    if (e instanceof UnresolvedVariable) {
-      return {
-        status: 'notEvaluated',
-        feature: 'variables',
-        reason: `variable \`{{ ${e.message} }}\` is resolved only by Kyverno (supported here: request.object.<field>, request.namespace, request.operation)`,
-      };
-    }
-    throw e;
-  }
-  let message = typeof v.message === 'string' ? v.message : '';
-  try {
-    message = substitute(message, resolve) as string;
-  } catch {
-    // The message is text for humans: unresolved variables stay as written.
-  }
-
-  if (pattern !== undefined) {
-    const r = matchPattern(resource, pattern);
-    if (r.status === 'pass')
-      return {
-        status: 'pass',
-        message: `validation rule '${rule.name}' passed.`,
-      };
-    if (r.status === 'skip') return { status: 'skip', message: r.message };
-    return {
-      status: r.status,
-      path: r.path,
-      message: patternFailureMessage(
-        rule.name,
-        message,
-        r.path,
-        r.status === 'error' ? r.message : undefined,
-      ),
-    };
-  }
-
-  if (!Array.isArray(anyPattern)) {
-    return {
-      status: 'error',
-      path: '',
-      message: 'failed to deserialize anyPattern, expected type array',
-    };
-  }
-  const failed: string[] = [];
-  const skipped: string[] = [];
-  let firstPath = '';
-  for (const [idx, p] of anyPattern.entries()) {
-    const r = matchPattern(resource, p);
-    if (r.status === 'pass') {
-      return {
-        status: 'pass',
-        message: `validation rule '${rule.name}' anyPattern[${idx}] passed.`,
-      };
-    }
-    if (r.status === 'skip') {
-      skipped.push(`rule ${rule.name}[${idx}] skipped: ${r.message}`);
-    } else if (r.status === 'error') {
-      failed.push(`rule ${rule.name}[${idx}] failed: ${r.message}`);
-      firstPath ||= r.path;
-    } else {
-      failed.push(`rule ${rule.name}[${idx}] failed at path ${r.path}`);
-      firstPath ||= r.path;
-    }
-  }
-  if (skipped.length && !failed.length)
-    return { status: 'skip', message: skipped.join(' ') };
-  if (failed.length) {
-    return {
-      status: 'fail',
-      path: firstPath,
-      message: anyPatternFailureMessage(message, failed),
-    };
-  }
-  return { status: 'pass', message };
+  return validateRule(
+    rule,
+    resource,
+    admissionContext({
+      operation,
+      object: resource,
+      oldObject: ctx.operation === 'UPDATE' ? ctx.oldObject : undefined,
+      namespace,
+      values: ctx.variables?.(rule.name),
+    }),
+  );
 }
 
 function evaluateRule(

@@ -8,9 +8,9 @@ import { InputError } from '@backstage/errors';
 import { parseManifests } from '../manifests';
 import { KubeObject } from '../types';
 import {
+  AdmissionOperation,
   evaluatePolicy,
   isKyvernoPolicy,
-  RULE_NOT_MATCHED,
   RuleOutcome,
 } from './policy';
 
@@ -255,6 +255,18 @@ export function valuesFor(
   };
 }
 
+/** The admission request a suite's values describe (`request.operation`, `request.oldObject`); CREATE by default. */
+function admissionOperation(
+  variables: Record<string, unknown>,
+): AdmissionOperation {
+  const operation = variables['request.operation'];
+  const oldObject = asRecord(variables['request.oldObject']);
+  if (operation === 'UPDATE' && oldObject)
+    return { operation: 'UPDATE', oldObject: oldObject as KubeObject };
+  if (operation === 'DELETE') return { operation: 'DELETE' };
+  return { operation: 'CREATE' };
+}
+
 function verdict(outcome: RuleOutcome): {
   actual: KyvernoTestResultRow['actual'];
   message: string;
@@ -312,11 +324,8 @@ export function runKyvernoTestSuite(
           expectation.rule ?? '',
           resource,
         );
-        const oldObject = asRecord(variables['request.oldObject']);
         const outcomes = evaluatePolicy(policy, resource, {
-          ...(variables['request.operation'] === 'UPDATE' && oldObject
-            ? { operation: 'UPDATE', oldObject: oldObject as KubeObject }
-            : { operation: 'CREATE' }),
+          ...admissionOperation(variables),
           namespaceLabels,
           variables: (rule: string) =>
             valuesFor(input.values, expectation.policy, rule, resource),
@@ -335,14 +344,14 @@ export function runKyvernoTestSuite(
         }
         // Kyverno reports nothing for rules that do not select the resource, and its CLI counts that as skip.
         const applied = outcomes.filter(
-          o => o.status !== 'skip' || o.message !== RULE_NOT_MATCHED,
+          o => o.status !== 'skip' || !o.unreported,
         );
         if (!applied.length) {
           rows.push({
             ...base,
             actual: 'skip',
             agrees: expectation.result === 'skip',
-            message: RULE_NOT_MATCHED,
+            message: verdict(outcomes[0]).message,
           });
           continue;
         }
