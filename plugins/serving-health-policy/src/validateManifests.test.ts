@@ -96,7 +96,7 @@ describe('validateManifests', () => {
       report.notEvaluated.map(n => `${n.policy}/${n.rule}:${n.feature}`),
     ).toEqual([
       'mixed-features/quota-from-api:context.apiCall',
-      'mixed-features/cel-check:validate.cel',
+      'mixed-features/cel-check:validate.cel.paramKind',
       'mixed-features/jmespath-variable:userInfo',
       'mixed-features/admins-only:match.subjects',
     ]);

@@ -9,14 +9,11 @@ import { operatorOf, validateValueWithPattern } from './value';
 import { wildcardMatch } from './wildcard';
 
 /** Go's fmt.Sprint for JSON values, as Kyverno's set operators print keys and values. */
-const sprint = (v: unknown): string =>
-  typeof v === 'string'
-    ? v
-    : v === null || v === undefined
-    ? '<nil>'
-    : typeof v === 'object'
-    ? JSON.stringify(v)
-    : String(v);
+function sprint(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === null || v === undefined) return '<nil>';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -109,14 +106,22 @@ function notEquals(key: unknown, value: unknown): boolean {
   return true;
 }
 
-const compare = (a: number, b: number, op: string): boolean =>
-  op === 'greaterthanorequals'
-    ? a >= b
-    : op === 'greaterthan'
-    ? a > b
-    : op === 'lessthanorequals'
-    ? a <= b
-    : a < b;
+function compare(a: number, b: number, op: string): boolean {
+  switch (op) {
+    case 'greaterthanorequals':
+      return a >= b;
+    case 'greaterthan':
+      return a > b;
+    case 'lessthanorequals':
+      return a <= b;
+    default:
+      return a < b;
+  }
+}
+
+/** -1, 0 or 1 as `a` sorts before, with or after `b`. */
+const order = (a: string | number, b: string | number) =>
+  Number(a > b) - Number(a < b);
 
 /** A semantic version (major.minor.patch, optional pre-release) as blang/semver parses it, for comparisons. */
 function semver(s: string): [number, number, number, string] | undefined {
@@ -150,8 +155,10 @@ function numeric(key: unknown, value: unknown, op: string): boolean {
     for (let i = 0; i < 3; i++)
       if (vk[i] !== vv[i]) return compare(vk[i] as number, vv[i] as number, op);
     const [a, b] = [vk[3], vv[3]];
-    const order = a === b ? 0 : a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1;
-    return compare(order, 0, op);
+    // A version without a pre-release sorts after the same version with one.
+    if (a === '' || b === '')
+      return compare(Number(a === '') - Number(b === ''), 0, op);
+    return compare(order(a, b), 0, op);
   }
   return false;
 }

@@ -52,8 +52,10 @@ export function formatDuration(ns: bigint): string {
   let u = neg ? -ns : ns;
   let out: string;
   if (u < 1000000000n) {
-    const [unit, div] =
-      u < 1000n ? ['ns', 1n] : u < 1000000n ? ['µs', 1000n] : ['ms', 1000000n];
+    let unit = 'ms';
+    let div = 1000000n;
+    if (u < 1000n) [unit, div] = ['ns', 1n];
+    else if (u < 1000000n) [unit, div] = ['µs', 1000n];
     out = `${fraction(u, div)}${unit}`;
   } else {
     const h = u / 3600000000000n;
@@ -137,9 +139,12 @@ function arithmetic(
         throw mismatch();
     }
   }
-  const duration =
-    a.kind === 'duration' ? a : b.kind === 'duration' ? b : undefined;
-  const scalar = a.kind === 'scalar' ? a : b.kind === 'scalar' ? b : undefined;
+  const duration = [a, b].find(o => o.kind === 'duration') as
+    | { kind: 'duration'; ns: bigint }
+    | undefined;
+  const scalar = [a, b].find(o => o.kind === 'scalar') as
+    | { kind: 'scalar'; value: number }
+    | undefined;
   if (
     duration &&
     scalar &&
@@ -199,7 +204,7 @@ export const KYVERNO_FUNCTIONS: Record<string, KyvernoFunction> = {
     signature: s2,
     fn: a => {
       const [x, y] = [str('compare', a, 0), str('compare', a, 1)];
-      return x < y ? -1 : x > y ? 1 : 0;
+      return Number(x > y) - Number(x < y);
     },
   },
   equal_fold: {

@@ -309,7 +309,7 @@ describe('evaluatePolicy', () => {
     ).toEqual([
       ['quota-from-api', 'notEvaluated', 'context.apiCall'],
       ['each-container', 'skip', undefined],
-      ['cel-check', 'notEvaluated', 'validate.cel'],
+      ['cel-check', 'notEvaluated', 'validate.cel.paramKind'],
       ['jmespath-variable', 'notEvaluated', 'userInfo'],
       ['admins-only', 'notEvaluated', 'match.subjects'],
     ]);

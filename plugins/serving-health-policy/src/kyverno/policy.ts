@@ -12,6 +12,7 @@ import { FailureAction, resolveFailureAction } from './failureAction';
 import { MatchBlock, MatchContext, ruleMatches } from './match';
 import { unsupportedAnchors } from './pattern';
 import { effectiveNamespace } from './resource';
+import { validateCelRule } from './celRule';
 import { admissionContext, RawOutcome, validateRule } from './ruleValidation';
 import {
   evaluateValidatingPolicy,
@@ -164,6 +165,26 @@ function replaceKinds(
 }
 
 /**
+ * Kyverno's autogen rewrites every reference to the Pod in a generated rule (variables, conditions, foreach
+ * lists, CEL, messages) to the Pod template of the controller, by text replacement over the whole rule.
+ */
+function retarget(rule: Rule, cron: boolean, cel: boolean): Rule {
+  const template = cron ? 'spec.jobTemplate.spec.template' : 'spec.template';
+  const prefixes = cel
+    ? ['object', 'oldObject']
+    : ['request.object', 'request.oldObject'];
+  let text = JSON.stringify(rule);
+  for (const prefix of prefixes) {
+    for (const field of ['spec', 'metadata']) {
+      text = text
+        .split(`${prefix}.${field}`)
+        .join(`${prefix}.${template}.${field}`);
+    }
+  }
+  return JSON.parse(text);
+}
+
+/**
  * Kyverno auto-generates rules for Pod controllers from rules matching Pods (`autogen-<rule>` for the
  * controllers, `autogen-cronjob-<rule>` for CronJobs). Policies read from a cluster carry them in
  * `status.autogen.rules`; policies from git get them computed here the same way.
@@ -191,25 +212,30 @@ export function autogenRules(policy: KubeObject): Rule[] {
       cron
         ? { spec: { jobTemplate: { spec: { template: pattern } } } }
         : { spec: { template: pattern } };
-    const derive = (name: string, ctrls: string[], cron: boolean): Rule => ({
-      ...rule,
-      name,
-      match: replaceKinds(rule.match, ctrls),
-      exclude: replaceKinds(rule.exclude, ctrls),
-      validate: {
-        ...rule.validate,
-        ...(rule.validate!.pattern !== undefined
-          ? { pattern: wrap(rule.validate!.pattern, cron) }
-          : {}),
-        ...(Array.isArray(rule.validate!.anyPattern)
-          ? {
-              anyPattern: rule.validate!.anyPattern.map((p: unknown) =>
-                wrap(p, cron),
-              ),
-            }
-          : {}),
-      },
-    });
+    const derive = (name: string, ctrls: string[], cron: boolean): Rule =>
+      retarget(
+        {
+          ...rule,
+          name,
+          match: replaceKinds(rule.match, ctrls),
+          exclude: replaceKinds(rule.exclude, ctrls),
+          validate: {
+            ...rule.validate,
+            ...(rule.validate!.pattern !== undefined
+              ? { pattern: wrap(rule.validate!.pattern, cron) }
+              : {}),
+            ...(Array.isArray(rule.validate!.anyPattern)
+              ? {
+                  anyPattern: rule.validate!.anyPattern.map((p: unknown) =>
+                    wrap(p, cron),
+                  ),
+                }
+              : {}),
+          },
+        },
+        cron,
+        Boolean(rule.validate!.cel),
+      );
     if (controllers.length)
       out.push(derive(`autogen-${rule.name}`, controllers, false));
     if (wanted.includes('CronJob'))
@@ -240,11 +266,6 @@ function unsupportedFeatures(
   rule: Rule,
 ): Array<{ feature: string; reason: string }> {
   const out: Array<{ feature: string; reason: string }> = [];
-  if (nonEmpty(rule.celPreconditions))
-    out.push({
-      feature: 'celPreconditions',
-      reason: 'CEL preconditions are not evaluated',
-    });
   if (rule.mutate)
     out.push({
       feature: 'mutate',
@@ -259,7 +280,6 @@ function unsupportedFeatures(
   const v = rule.validate;
   if (v) {
     for (const [field, reason] of [
-      ['cel', 'CEL expressions are not evaluated'],
       ['podSecurity', 'Pod Security Standards checks are not evaluated'],
       ['manifests', 'manifest signature verification is not evaluated'],
       ['assert', 'assertion trees are not evaluated'],
@@ -332,6 +352,15 @@ function judgeRule(
       feature: unsupported.map(u => u.feature).join(', '),
       reason: unsupported.map(u => u.reason).join('; '),
     };
+  }
+  // Kyverno runs CEL rules in their own handler: celPreconditions only count there.
+  if (rule.validate?.cel) {
+    return validateCelRule(rule, resource, {
+      operation,
+      oldObject: ctx.operation === 'UPDATE' ? ctx.oldObject : undefined,
+      namespace,
+      namespaceLabels: ctx.namespaceLabels?.(namespace),
+    });
   }
   return validateRule(
     rule,

@@ -200,7 +200,10 @@ interface Frame {
   given: Record<string, any>;
 }
 
-function message(ctx: Record<string, any>, frame: Frame): string | Error {
+function substitutedMessage(
+  ctx: Record<string, any>,
+  frame: Frame,
+): string | Error {
   try {
     return substituteAll(ctx, frame.message) as string;
   } catch (e) {
@@ -238,7 +241,7 @@ function validatePatterns(
       path: r.path,
       message: patternFailureMessage(
         ruleName,
-        message(ctx, frame),
+        substitutedMessage(ctx, frame),
         r.path,
         r.status === 'error' ? r.message : undefined,
       ),
@@ -277,7 +280,7 @@ function validatePatterns(
   return {
     status: 'fail',
     path: firstPath,
-    message: anyPatternFailureMessage(message(ctx, frame), failed),
+    message: anyPatternFailureMessage(substitutedMessage(ctx, frame), failed),
   };
 }
 
@@ -491,13 +494,17 @@ export function admissionContext(options: {
   const ctx: Record<string, any> = {
     request: {
       operation: options.operation,
-      object: options.object ?? null,
+      // Values may set fields of the object (`request.object.metadata...`): never on the caller's object.
+      object: structuredClone(options.object ?? null),
       oldObject: options.oldObject ?? null,
       namespace: options.namespace,
     },
   };
-  for (const [name, value] of Object.entries(options.values ?? {}))
+  for (const [name, value] of Object.entries(options.values ?? {})) {
+    // Kyverno's CLI keeps the request's operation when a values file leaves it empty.
+    if (name === 'request.operation' && value === '') continue;
     setVariable(ctx, name, value);
+  }
   // A DELETE request carries the object being deleted as oldObject only.
   if (ctx.request.operation === 'DELETE' && ctx.request.oldObject === null) {
     ctx.request.oldObject = ctx.request.object;

@@ -160,13 +160,33 @@ export function substituteAll(
   return document;
 }
 
+/** The segments of a dotted name; a segment may be double-quoted (`annotations."example.com/team"`). */
+function segments(name: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= name.length) {
+    if (name[i] === '"') {
+      const close = name.indexOf('"', i + 1);
+      if (close < 0) return [...out, name.slice(i)];
+      out.push(name.slice(i + 1, close));
+      i = close + 2;
+    } else {
+      const dot = name.indexOf('.', i);
+      const end = dot < 0 ? name.length : dot;
+      out.push(name.slice(i, end));
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
 /** Sets `value` at a dotted name (`dictionary.data.env`) in the context, as Kyverno's CLI adds values. */
 export function setVariable(
   ctx: Record<string, any>,
   name: string,
   value: unknown,
 ): void {
-  const segs = name.split('.');
+  const segs = segments(name);
   let at = ctx;
   for (const seg of segs.slice(0, -1)) {
     if (typeof at[seg] !== 'object' || at[seg] === null) at[seg] = {};
