@@ -45,6 +45,72 @@ function regex(fn: string, pattern: string): RE2JS {
   }
 }
 
+const isNameChar = (c: string | undefined) =>
+  c !== undefined && /^[A-Za-z0-9_]$/.test(c);
+
+/**
+ * Go's Regexp.Expand of a replacement template: `$1`, `${1}`, `$name`, `${name}`, `$$`; a group that does not
+ * exist expands to nothing.
+ */
+function expand(
+  template: string,
+  groups: string[],
+  named: Record<string, number>,
+): string {
+  let out = '';
+  let i = 0;
+  while (i < template.length) {
+    const c = template[i];
+    if (c !== '$') {
+      out += c;
+      i++;
+      continue;
+    }
+    if (template[i + 1] === '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    let name = '';
+    let end = i + 1;
+    if (template[end] === '{') {
+      const close = template.indexOf('}', end);
+      name = close < 0 ? '' : template.slice(end + 1, close);
+      if (!name || ![...name].every(isNameChar)) {
+        out += c;
+        i++;
+        continue;
+      }
+      end = close + 1;
+    } else {
+      while (isNameChar(template[end])) name += template[end++];
+      if (!name) {
+        out += c;
+        i++;
+        continue;
+      }
+    }
+    const index = /^[0-9]+$/.test(name) ? Number(name) : named[name];
+    out += (index !== undefined && groups[index]) || '';
+    i = end;
+  }
+  return out;
+}
+
+function regexReplace(fn: string, args: unknown[], literal: boolean): string {
+  const re = regex(fn, str(fn, args, 0));
+  const repl = text(fn, args, 2);
+  const named = (re.namedGroups() ?? {}) as Record<string, number>;
+  const groupCount = re.groupCount();
+  return re
+    .matcher(text(fn, args, 1))
+    .replaceAll((...m: unknown[]) =>
+      literal
+        ? repl
+        : expand(repl, m.slice(0, groupCount + 1) as string[], named),
+    );
+}
+
 /** Go's time.Duration.String(). */
 export function formatDuration(ns: bigint): string {
   if (ns === 0n) return '0s';
@@ -97,7 +163,12 @@ function arithmetic(
 ): unknown {
   const a = operand(fn, args[0]);
   const b = operand(fn, args[1]);
-  if (a.kind === 'quantity' || b.kind === 'quantity') {
+  const scalarOrQuantity = (o: Operand) =>
+    o.kind === 'quantity' || o.kind === 'scalar';
+  if (
+    (a.kind === 'quantity' && scalarOrQuantity(b)) ||
+    (b.kind === 'quantity' && scalarOrQuantity(a))
+  ) {
     throw new NotEvaluatedError(
       `${fn}() on Kubernetes quantities is not evaluated here`,
       `jmespath ${fn}()`,
@@ -271,10 +342,7 @@ export const KYVERNO_FUNCTIONS: Record<string, KyvernoFunction> = {
       { types: [TYPE_STRING, TYPE_NUMBER] },
       { types: [TYPE_STRING, TYPE_NUMBER] },
     ],
-    fn: a =>
-      regex('regex_replace_all', str('regex_replace_all', a, 0))
-        .matcher(text('regex_replace_all', a, 1))
-        .replaceAll(text('regex_replace_all', a, 2)),
+    fn: a => regexReplace('regex_replace_all', a, false),
   },
   regex_replace_all_literal: {
     signature: [
@@ -282,15 +350,7 @@ export const KYVERNO_FUNCTIONS: Record<string, KyvernoFunction> = {
       { types: [TYPE_STRING, TYPE_NUMBER] },
       { types: [TYPE_STRING, TYPE_NUMBER] },
     ],
-    fn: a => {
-      const repl = text('regex_replace_all_literal', a, 2);
-      return regex(
-        'regex_replace_all_literal',
-        str('regex_replace_all_literal', a, 0),
-      )
-        .matcher(text('regex_replace_all_literal', a, 1))
-        .replaceAll(() => repl);
-    },
+    fn: a => regexReplace('regex_replace_all_literal', a, true),
   },
   regex_match: {
     signature: [
