@@ -72,7 +72,7 @@ function equals(key: unknown, value: unknown): boolean {
       const qv = parseQuantity(value);
       return qv !== undefined && compareQuantities(q, qv) === 0;
     }
-    return typeof value === 'string' && wildcardMatch(key, value);
+    return typeof value === 'string' && wildcardMatch(value, key);
   }
   if (Array.isArray(key)) return Array.isArray(value) && deepEqual(key, value);
   if (isObject(key)) return isObject(value) && deepEqual(key, value);

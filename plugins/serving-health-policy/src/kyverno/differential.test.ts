@@ -8,10 +8,12 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import {
+  ConditionCase,
   DifferentialCase,
   PatternCase,
   differentialCases,
 } from '../__testUtils__/kyvernoDifferentialCases';
+import { judgeConditions } from './ruleValidation';
 import { ruleMatches } from './match';
 import { matchPattern } from './pattern';
 
@@ -22,13 +24,23 @@ const BUILD_HINT =
 
 interface Verdict {
   status?: string;
+  message?: string;
   path?: string;
   matched?: boolean;
 }
 
 const isPatternCase = (c: DifferentialCase): c is PatternCase => 'pattern' in c;
+const isConditionCase = (c: DifferentialCase): c is ConditionCase =>
+  'conditions' in c;
 
 function ours(c: DifferentialCase): Verdict {
+  if (isConditionCase(c)) {
+    const r = judgeConditions(c.context, c.conditions);
+    // Kyverno's error texts name Go types and internals: the status is what must agree.
+    return r.status === 'error' || r.status === 'notEvaluated'
+      ? { status: r.status }
+      : { status: r.status, message: r.message };
+  }
   if (isPatternCase(c)) {
     const r = matchPattern(c.resource, c.pattern);
     return r.status === 'fail'
@@ -54,7 +66,9 @@ function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
   const input = cases
     .map(c =>
       JSON.stringify(
-        isPatternCase(c)
+        isConditionCase(c)
+          ? { id: c.id, conditions: c.conditions, context: c.context }
+          : isPatternCase(c)
           ? { id: c.id, pattern: c.pattern, resource: c.resource }
           : {
               id: c.id,
@@ -85,6 +99,8 @@ function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
     if (v.err) verdicts.set(v.id, { status: `err: ${v.err}` });
     else if (v.matched !== undefined)
       verdicts.set(v.id, { matched: v.matched });
+    else if (v.status === 'true' || v.status === 'false')
+      verdicts.set(v.id, { status: v.status, message: v.message ?? '' });
     else if (v.status === 'fail')
       verdicts.set(v.id, { status: v.status, path: v.path });
     else verdicts.set(v.id, { status: v.status });
@@ -106,7 +122,7 @@ describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-dif
       cases.filter(c => c.id.startsWith(prefix)).length;
     expect(count('fixture-')).toBeGreaterThan(100);
     expect(cases.length).toBeGreaterThanOrEqual(1000);
-    for (const prefix of ['leaf-', 'tree-', 'meta-', 'match-']) {
+    for (const prefix of ['leaf-', 'tree-', 'meta-', 'match-', 'cond-']) {
       expect(count(prefix)).toBeGreaterThan(100);
     }
     expect(new Set(cases.map(c => c.id)).size).toBe(cases.length);
@@ -139,12 +155,16 @@ describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-dif
       disagreements.push(
         [
           `${c.id} (${c.source})`,
-          isPatternCase(c)
+          isConditionCase(c)
+            ? `  conditions: ${show(c.conditions)}\n  context: ${show(
+                c.context,
+              )}`
+            : isPatternCase(c)
             ? `  pattern:  ${show(c.pattern)}`
             : `  rule:     ${show(c.rule)}\n  nsLabels: ${show(
                 c.namespaceLabels,
               )}`,
-          `  resource: ${show(c.resource)}`,
+          ...(isConditionCase(c) ? [] : [`  resource: ${show(c.resource)}`]),
           `  ours:     ${show(o)}`,
           `  kyverno:  ${show(k)}`,
         ].join('\n'),

@@ -181,6 +181,30 @@ function checkConditions(
   });
 }
 
+/**
+ * A block of conditions on a context, as Kyverno's variables.EvaluateConditions: `true` / `false` with the
+ * deciding messages, `error` with Kyverno's error text, or notEvaluated.
+ */
+export function judgeConditions(
+  ctx: Record<string, any>,
+  conditions: unknown,
+): { status: 'true' | 'false' | 'error' | 'notEvaluated'; message: string } {
+  try {
+    const r = checkConditions(structuredClone(ctx), conditions);
+    return { status: r.result ? 'true' : 'false', message: r.message };
+  } catch (e) {
+    if (e instanceof NotEvaluatedError)
+      return { status: 'notEvaluated', message: e.message };
+    if (
+      e instanceof RuleError ||
+      e instanceof UnknownKeyError ||
+      e instanceof SubstitutionError
+    )
+      return { status: 'error', message: e.message };
+    throw e;
+  }
+}
+
 interface Validator {
   context?: unknown;
   preconditions?: unknown;
