@@ -50,14 +50,24 @@ function anyPatternFailureMessage(
   return `validation error: ${message}. ${errStr}`;
 }
 
+/** An error inside one step (a context entry, a condition); the step that ran it names it (`<what>: <cause>`). */
+class StepError extends Error {}
+
+/** A rule's final error: its message is the rule's result. */
 class RuleError extends Error {}
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Rethrows what only Kyverno can decide; wraps the rest as Kyverno's rule error `<what>: <cause>`. */
 function ruleError(what: string, e: unknown): never {
-  if (e instanceof NotEvaluatedError || e instanceof RuleError) throw e;
+  if (e instanceof NotEvaluatedError) throw e;
   throw new RuleError(`${what}: ${errorText(e)}`);
+}
+
+/** Wraps a failed step as Go's fmt.Errorf("<what>: %w") does. */
+function stepError(what: string, e: unknown): never {
+  if (e instanceof NotEvaluatedError) throw e;
+  throw new StepError(`${what}: ${errorText(e)}`);
 }
 
 const CLUSTER_CONTEXT: Record<string, string> = {
@@ -101,7 +111,7 @@ function loadContext(
         return substituteAll(ctx, v);
       } catch (e) {
         if (e instanceof NotEvaluatedError) throw e;
-        throw new RuleError(
+        throw new StepError(
           `failed to substitute variables in context entry ${name} ${label}: ${errorText(
             e,
           )}`,
@@ -131,7 +141,7 @@ function loadContext(
         const r = query(path, value);
         if (r.error === undefined) output = r.value;
         else if (defaultValue === null)
-          throw new RuleError(
+          throw new StepError(
             `failed to apply jmespath ${path} to variable ${JSON.stringify(
               value,
             )}: ${r.error}`,
@@ -142,12 +152,12 @@ function loadContext(
       if (r.error === undefined) {
         if (r.value !== null && r.value !== undefined) output = r.value;
       } else if (defaultValue === null)
-        throw new RuleError(
+        throw new StepError(
           `failed to apply jmespath ${path} to variable <nil>: ${r.error}`,
         );
     }
     if (output === null || output === undefined)
-      throw new RuleError(
+      throw new StepError(
         `failed to add context entry for variable ${name} since it evaluated to nil`,
       );
     setVariable(ctx, name, output);
@@ -165,16 +175,16 @@ function checkConditions(
     try {
       key = substituteAll(ctx, c.key);
     } catch (e) {
-      ruleError('failed to substitute variables in condition key', e);
+      stepError('failed to substitute variables in condition key', e);
     }
     try {
       value = substituteAll(ctx, c.value);
     } catch (e) {
-      ruleError('failed to substitute variables in condition value', e);
+      stepError('failed to substitute variables in condition value', e);
     }
     const r = evaluateOperator(String(c.operator ?? ''), key, value);
     if (r === undefined)
-      throw new RuleError(
+      throw new StepError(
         `failed to create handler for condition operator: ${c.operator}`,
       );
     return r;
@@ -196,7 +206,7 @@ export function judgeConditions(
     if (e instanceof NotEvaluatedError)
       return { status: 'notEvaluated', message: e.message };
     if (
-      e instanceof RuleError ||
+      e instanceof StepError ||
       e instanceof UnknownKeyError ||
       e instanceof SubstitutionError
     )
