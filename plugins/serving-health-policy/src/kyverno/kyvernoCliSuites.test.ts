@@ -116,6 +116,8 @@ describe("Kyverno's CLI test suites", () => {
         })),
     );
     const disagreements = disagreeing.map(d => `${d.id}: ${d.detail}`);
+    const sum = (f: (s: KyvernoTestSuiteReport['summary']) => number): number =>
+      runs.reduce((n, r) => n + (r.report ? f(r.report.summary) : 0), 0);
     const unreadable = runs
       .filter(r => r.error)
       .map(r => `${r.dir}: ${r.error}`);
@@ -131,6 +133,11 @@ describe("Kyverno's CLI test suites", () => {
               a.notEvaluated,
             ).padStart(12)}`,
         ),
+        `all: ${runs.length} suites, ${sum(r => r.total)} results, ${sum(
+          r => r.agree,
+        )} agree, ${sum(r => r.notEvaluated)} not evaluated, ${sum(
+          r => r.notFound,
+        )} not found`,
         `unreadable: ${unreadable.length}`,
         ...unreadable,
         `disagreements: ${disagreements.length}`,
