@@ -61,25 +61,45 @@ function ours(c: DifferentialCase): Verdict {
     : { matched: d.result === 'yes' };
 }
 
+const show = (v: unknown) => JSON.stringify(v);
+
+/** A case as kyverno-diff reads it. */
+function oracleInput(c: DifferentialCase): Record<string, unknown> {
+  if (isConditionCase(c))
+    return { id: c.id, conditions: c.conditions, context: c.context };
+  if (isPatternCase(c))
+    return { id: c.id, pattern: c.pattern, resource: c.resource };
+  return {
+    id: c.id,
+    rule: c.rule,
+    resource: c.resource,
+    namespaceLabels: c.namespaceLabels,
+    operation: c.operation,
+  };
+}
+
+/** What a disagreement shows of its case, besides the two verdicts. */
+function describeCase(c: DifferentialCase): string[] {
+  if (isConditionCase(c))
+    return [
+      `  conditions: ${show(c.conditions)}`,
+      `  context: ${show(c.context)}`,
+    ];
+  if (isPatternCase(c))
+    return [
+      `  pattern:  ${show(c.pattern)}`,
+      `  resource: ${show(c.resource)}`,
+    ];
+  return [
+    `  rule:     ${show(c.rule)}`,
+    `  nsLabels: ${show(c.namespaceLabels)}`,
+    `  resource: ${show(c.resource)}`,
+  ];
+}
+
 /** Kyverno's verdicts by case id, in the shape of ours; status `err: ...` when the oracle could not judge a case. */
 function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
-  const input = cases
-    .map(c =>
-      JSON.stringify(
-        isConditionCase(c)
-          ? { id: c.id, conditions: c.conditions, context: c.context }
-          : isPatternCase(c)
-          ? { id: c.id, pattern: c.pattern, resource: c.resource }
-          : {
-              id: c.id,
-              rule: c.rule,
-              resource: c.resource,
-              namespaceLabels: c.namespaceLabels,
-              operation: c.operation,
-            },
-      ),
-    )
-    .join('\n');
+  const input = cases.map(c => JSON.stringify(oracleInput(c))).join('\n');
   const run = spawnSync(binary, {
     input,
     encoding: 'utf8',
@@ -107,8 +127,6 @@ function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
   }
   return verdicts;
 }
-
-const show = (v: unknown) => JSON.stringify(v);
 
 const kyvernoVersion = /github\.com\/kyverno\/kyverno (v\S+)/.exec(
   fs.readFileSync(path.join(toolDir, 'go.mod'), 'utf8'),
@@ -155,16 +173,7 @@ describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-dif
       disagreements.push(
         [
           `${c.id} (${c.source})`,
-          isConditionCase(c)
-            ? `  conditions: ${show(c.conditions)}\n  context: ${show(
-                c.context,
-              )}`
-            : isPatternCase(c)
-            ? `  pattern:  ${show(c.pattern)}`
-            : `  rule:     ${show(c.rule)}\n  nsLabels: ${show(
-                c.namespaceLabels,
-              )}`,
-          ...(isConditionCase(c) ? [] : [`  resource: ${show(c.resource)}`]),
+          ...describeCase(c),
           `  ours:     ${show(o)}`,
           `  kyverno:  ${show(k)}`,
         ].join('\n'),

@@ -43,10 +43,6 @@ describe('searchKyverno', () => {
     ['add(`12`, `13`)', 25],
     ["add('12s', '13s')", '25s'],
     ["subtract('1h', '30s')", '59m30s'],
-    [
-      "subtract('1h', '30m')",
-      new Error("JMESPath function 'subtract': Types mismatch"),
-    ],
     ["multiply('12s', `2`)", '24s'],
     ['divide(`12`, `5`)', 2.4],
     ["divide('12h', '4h')", 3],
@@ -77,9 +73,7 @@ describe('searchKyverno', () => {
     ],
     ['object_from_lists(`["a", "b"]`, `[1]`)', { a: 1, b: null }],
   ])('%s', (expression, expected) => {
-    if (expected instanceof Error)
-      expect(() => searchKyverno(expression, {})).toThrow(expected.message);
-    else expect(searchKyverno(expression, {})).toEqual(expected);
+    expect(searchKyverno(expression, {})).toEqual(expected);
   });
 
   it('runs policy regexes on RE2, with Go-style replacements', () => {
@@ -112,6 +106,10 @@ describe('searchKyverno', () => {
     );
     expect(() => searchKyverno('divide(`1`, `0`)', {})).toThrow(
       "JMESPath function 'divide': Zero divisor passed",
+    );
+    // '30m' is a quantity (30 milli) before it is a duration, as in Kyverno.
+    expect(() => searchKyverno("subtract('1h', '30m')", {})).toThrow(
+      "JMESPath function 'subtract': Types mismatch",
     );
     expect(() => searchKyverno("add('1s', `2`)", {})).toThrow(
       "JMESPath function 'add': Types mismatch",
