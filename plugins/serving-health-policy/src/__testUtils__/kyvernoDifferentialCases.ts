@@ -8,6 +8,7 @@ import fs from 'fs';
 import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { KubeObject } from '../types';
+import { CONDITION_OPERATORS } from '../kyverno/conditions';
 import { MatchBlock } from '../kyverno/match';
 import { parseAnchor } from '../kyverno/pattern';
 import { wildcardMatch } from '../kyverno/wildcard';
@@ -684,24 +685,8 @@ const CONDITION_VALUES: unknown[] = [
   [],
 ];
 
-const OPERATORS = [
-  'Equals',
-  'Equal',
-  'NotEquals',
-  'In',
-  'AnyIn',
-  'AllIn',
-  'NotIn',
-  'AnyNotIn',
-  'AllNotIn',
-  'GreaterThan',
-  'GreaterThanOrEquals',
-  'LessThan',
-  'LessThanOrEquals',
-  'DurationGreaterThan',
-  'DurationLessThanOrEquals',
-  'Matches',
-];
+// Every operator Kyverno knows, and one it does not (an error there).
+const OPERATORS = [...CONDITION_OPERATORS, 'Matches'];
 
 function admissionObject(r: Rng): Record<string, unknown> {
   const labels: Record<string, string> = {};

@@ -91,8 +91,8 @@ export function validateCelRule(
     return evaluateCel(expression, bindings);
   };
 
-  for (const c of (rule.celPreconditions ?? []) as Expression[]) {
-    const expression = String(c.expression ?? '');
+  /** A boolean expression's value, or the outcome that ends the rule when it has none. */
+  const decide = (expression: string): boolean | RawOutcome => {
     const r = run(expression);
     if (!r.ok) return notEvaluated(expression, r.reason);
     if (typeof r.value !== 'boolean')
@@ -101,8 +101,13 @@ export function validateCelRule(
         path: '',
         message: `expression '${expression}' resulted in a non-boolean value`,
       };
-    if (!r.value)
-      return { status: 'skip', message: 'cel preconditions not met' };
+    return r.value;
+  };
+
+  for (const c of (rule.celPreconditions ?? []) as Expression[]) {
+    const holds = decide(String(c.expression ?? ''));
+    if (typeof holds !== 'boolean') return holds;
+    if (!holds) return { status: 'skip', message: 'cel preconditions not met' };
   }
 
   const variables: Record<string, unknown> = {};
@@ -115,15 +120,9 @@ export function validateCelRule(
 
   for (const e of (cel.expressions ?? []) as Expression[]) {
     const expression = String(e.expression ?? '');
-    const r = run(expression);
-    if (!r.ok) return notEvaluated(expression, r.reason);
-    if (typeof r.value !== 'boolean')
-      return {
-        status: 'error',
-        path: '',
-        message: `expression '${expression}' resulted in a non-boolean value`,
-      };
-    if (r.value) continue;
+    const holds = decide(expression);
+    if (typeof holds !== 'boolean') return holds;
+    if (holds) continue;
     let message =
       e.message ||
       rule.validate?.message ||

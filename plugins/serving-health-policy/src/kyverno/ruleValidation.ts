@@ -8,7 +8,12 @@
 import { Condition, evaluateConditions, evaluateOperator } from './conditions';
 import { NotEvaluatedError, searchKyverno, UnknownKeyError } from './jmespath';
 import { matchPattern } from './pattern';
-import { setVariable, SubstitutionError, substituteAll } from './variables';
+import {
+  hasValue,
+  setVariable,
+  SubstitutionError,
+  substituteAll,
+} from './variables';
 
 /** A rule's verdict before Kyverno's admission handling. `unreported`: Kyverno emits no result for the rule. */
 export type RawOutcome =
@@ -77,15 +82,6 @@ const CLUSTER_CONTEXT: Record<string, string> = {
   globalReference: 'reads a global context entry of the cluster',
 };
 
-function hasName(ctx: Record<string, any>, name: string): boolean {
-  let v: any = ctx;
-  for (const seg of name.split('.')) {
-    if (typeof v !== 'object' || v === null || !(seg in v)) return false;
-    v = v[seg];
-  }
-  return true;
-}
-
 /** Loads a rule's (or a foreach's) context entries into ctx, in order. */
 function loadContext(
   ctx: Record<string, any>,
@@ -96,7 +92,7 @@ function loadContext(
   for (const entry of entries as Array<Record<string, any>>) {
     const name = String(entry?.name ?? '');
     // A value given for the entry (Kyverno CLI values file) stands for what the cluster would answer.
-    if (name && hasName(given, name)) continue;
+    if (name && hasValue(given, name)) continue;
     const clusterKind = Object.keys(CLUSTER_CONTEXT).find(k => entry?.[k]);
     if (clusterKind) {
       throw new NotEvaluatedError(

@@ -130,6 +130,19 @@ const stringList = (v: unknown, field: string): string[] => {
   return v;
 };
 
+/** The first YAML document of a file as a mapping; a syntax error is an InputError naming file and line. */
+function firstDocument(
+  text: string,
+  file: string,
+): Record<string, any> | undefined {
+  const parsed = parseManifests(text, file);
+  if (parsed.errors.length) {
+    const e = parsed.errors[0];
+    throw new InputError(`${file}:${e.line}: ${e.message}`);
+  }
+  return asRecord(parsed.documents[0]?.data);
+}
+
 /**
  * Parses a `kyverno-test.yaml` (either format) into a {@link KyvernoTestDefinition}.
  *
@@ -139,12 +152,7 @@ export function parseKyvernoTest(
   text: string,
   file = 'kyverno-test.yaml',
 ): KyvernoTestDefinition {
-  const parsed = parseManifests(text, file);
-  if (parsed.errors.length) {
-    const e = parsed.errors[0];
-    throw new InputError(`${file}:${e.line}: ${e.message}`);
-  }
-  const doc = asRecord(parsed.documents[0]?.data);
+  const doc = firstDocument(text, file);
   if (!doc) throw new InputError(`${file} holds no test definition`);
   if (doc.apiVersion !== undefined && doc.kind !== 'Test') {
     throw new InputError(
@@ -208,12 +216,7 @@ export function parseKyvernoValues(
   text: string,
   file = 'values.yaml',
 ): KyvernoTestValues {
-  const parsed = parseManifests(text, file);
-  if (parsed.errors.length) {
-    const e = parsed.errors[0];
-    throw new InputError(`${file}:${e.line}: ${e.message}`);
-  }
-  const doc = asRecord(parsed.documents[0]?.data) ?? {};
+  const doc = firstDocument(text, file) ?? {};
   return {
     globalValues: asRecord(doc.globalValues),
     policies: Array.isArray(doc.policies) ? doc.policies : [],

@@ -102,9 +102,10 @@ function resolve(ctx: Record<string, any>, expression: string, path: string) {
   }
 }
 
-function hasValue(ctx: Record<string, any>, dotted: string): boolean {
+/** Whether the context holds a value at a dotted name (`request.userInfo`, `annotations."a.b/c"`). */
+export function hasValue(ctx: Record<string, any>, dotted: string): boolean {
   let v: any = ctx;
-  for (const seg of dotted.split('.')) {
+  for (const seg of segments(dotted)) {
     if (typeof v !== 'object' || v === null || !(seg in v)) return false;
     v = v[seg];
   }
