@@ -63,6 +63,13 @@ class RuleError extends Error {}
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** An error Kyverno itself would report as the rule's (or the conditions') error. */
+const isKyvernoError = (e: unknown): e is Error =>
+  e instanceof RuleError ||
+  e instanceof StepError ||
+  e instanceof UnknownKeyError ||
+  e instanceof SubstitutionError;
+
 /** Rethrows what only Kyverno can decide; wraps the rest as Kyverno's rule error `<what>: <cause>`. */
 function ruleError(what: string, e: unknown): never {
   if (e instanceof NotEvaluatedError) throw e;
@@ -201,12 +208,7 @@ export function judgeConditions(
   } catch (e) {
     if (e instanceof NotEvaluatedError)
       return { status: 'notEvaluated', message: e.message };
-    if (
-      e instanceof StepError ||
-      e instanceof UnknownKeyError ||
-      e instanceof SubstitutionError
-    )
-      return { status: 'error', message: e.message };
+    if (isKyvernoError(e)) return { status: 'error', message: e.message };
     throw e;
   }
 }
@@ -413,11 +415,7 @@ function validate(
   try {
     return runValidator(ctx, v, frame);
   } catch (e) {
-    if (
-      e instanceof RuleError ||
-      e instanceof UnknownKeyError ||
-      e instanceof SubstitutionError
-    )
+    if (isKyvernoError(e))
       return { status: 'error', path: '', message: e.message };
     throw e;
   }
@@ -502,9 +500,7 @@ export function validateRule(
         reason: e.message,
       };
     }
-    if (e instanceof RuleError)
-      return { status: 'error', path: '', message: e.message };
-    if (e instanceof UnknownKeyError || e instanceof SubstitutionError)
+    if (isKyvernoError(e))
       return { status: 'error', path: '', message: e.message };
     throw e;
   }
