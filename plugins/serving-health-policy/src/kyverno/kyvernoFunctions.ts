@@ -112,7 +112,7 @@ function regexReplace(fn: string, args: unknown[], literal: boolean): string {
 }
 
 /** Go's time.Duration.String(). */
-export function formatDuration(ns: bigint): string {
+function formatDuration(ns: bigint): string {
   if (ns === 0n) return '0s';
   const neg = ns < 0n;
   let u = neg ? -ns : ns;

@@ -95,7 +95,7 @@ interface Rule {
 export { effectiveNamespace, isClusterScoped } from './resource';
 
 /** The skip message of a rule whose match / exclude does not select the resource (Kyverno reports no result). */
-export const RULE_NOT_MATCHED = 'rule does not match the resource';
+const RULE_NOT_MATCHED = 'rule does not match the resource';
 
 /**
  * The policies {@link evaluatePolicy} runs: Kyverno ClusterPolicy, Policy and (1.14+) ValidatingPolicy.

@@ -242,7 +242,7 @@ const ruleIs = (outcome: string, rule: string) =>
   outcome === `autogen-cronjob-${rule}`;
 
 /** The variables the values file gives for one (policy, rule, resource): global, then per resource, then per rule. */
-export function valuesFor(
+function valuesFor(
   values: KyvernoTestValues | undefined,
   policy: string,
   rule: string,

@@ -54,17 +54,6 @@ function nextVariable(s: string, from: number): Found | undefined {
   return undefined;
 }
 
-/** Whether a string holds a `{{ }}` variable. */
-export function hasVariable(value: unknown): boolean {
-  if (typeof value === 'string') return nextVariable(value, 0) !== undefined;
-  if (Array.isArray(value)) return value.some(hasVariable);
-  if (typeof value === 'object' && value !== null)
-    return Object.entries(value).some(
-      ([k, v]) => hasVariable(k) || hasVariable(v),
-    );
-  return false;
-}
-
 export class SubstitutionError extends Error {}
 
 function resolve(ctx: Record<string, any>, expression: string, path: string) {
