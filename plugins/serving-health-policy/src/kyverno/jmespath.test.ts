@@ -46,6 +46,7 @@ describe('searchKyverno', () => {
     ["multiply('12s', `2`)", '24s'],
     ['divide(`12`, `5`)', 2.4],
     ["divide('12h', '4h')", 3],
+    ["divide('1Gi', '512Mi')", 2],
     ['modulo(`13`, `5`)', 3],
     ["modulo('13s', '5s')", '3s'],
     ['round(`1.12345`, `2`)', 1.12],

@@ -144,13 +144,15 @@ function fraction(v: bigint, div: bigint): string {
 
 type Operand =
   | { kind: 'scalar'; value: number }
-  | { kind: 'quantity' }
+  | { kind: 'quantity'; value: number }
   | { kind: 'duration'; ns: bigint };
 
 function operand(fn: string, v: unknown): Operand {
   if (typeof v === 'number') return { kind: 'scalar', value: v };
   if (typeof v === 'string') {
-    if (parseQuantity(v)) return { kind: 'quantity' };
+    const q = parseQuantity(v);
+    // apimachinery's AsApproximateFloat64: what Kyverno divides quantities with.
+    if (q) return { kind: 'quantity', value: Number(q.num) / Number(q.den) };
     const ns = parseDuration(v);
     if (ns !== undefined) return { kind: 'duration', ns };
   }
@@ -163,6 +165,11 @@ function arithmetic(
 ): unknown {
   const a = operand(fn, args[0]);
   const b = operand(fn, args[1]);
+  if (fn === 'divide' && a.kind === 'quantity' && b.kind === 'quantity') {
+    if (b.value === 0) throw fail(fn, 'Zero divisor passed');
+    return a.value / b.value;
+  }
+  // Results that are quantities need apimachinery's canonical formatting, which is not reproduced here.
   const scalarOrQuantity = (o: Operand) =>
     o.kind === 'quantity' || o.kind === 'scalar';
   if (
