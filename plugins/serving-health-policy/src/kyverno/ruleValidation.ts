@@ -6,6 +6,7 @@
  * without a value given) or the requester comes back notEvaluated, naming why.
  */
 import { Condition, evaluateConditions, evaluateOperator } from './conditions';
+import { imageInfos } from './images';
 import { NotEvaluatedError, searchKyverno, UnknownKeyError } from './jmespath';
 import { matchPattern } from './pattern';
 import {
@@ -531,6 +532,8 @@ export function admissionContext(options: {
     if (name === 'request.operation' && value === '') continue;
     setVariable(ctx, name, value);
   }
+  const images = imageInfos(ctx.request.object);
+  if (images && !('images' in ctx)) ctx.images = images;
   // A DELETE request carries the object being deleted as oldObject only.
   if (ctx.request.operation === 'DELETE' && ctx.request.oldObject === null) {
     ctx.request.oldObject = ctx.request.object;

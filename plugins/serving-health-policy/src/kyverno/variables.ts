@@ -77,10 +77,6 @@ function resolve(ctx: Record<string, any>, expression: string, path: string) {
         'userInfo',
       );
   }
-  if (/(^|[^\w.])images\./.test(variable) && !hasValue(ctx, 'images'))
-    throw new NotEvaluatedError(
-      `{{${expression}}} reads the image details Kyverno computes`,
-    );
   try {
     return { value: searchKyverno(variable, ctx), shallow };
   } catch (e) {
