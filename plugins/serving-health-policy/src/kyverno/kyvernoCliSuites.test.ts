@@ -75,12 +75,11 @@ function runAll(): Array<{
 }
 
 /**
- * Results this evaluator decides differently, each for a reason outside its scope: the suite's values declare a
- * subresource (`subresources`: PodExecOptions via pods/exec, Scale via deployments/scale) or an UPDATE with no
- * old object, which the runner does not model. Any other disagreement fails the test.
+ * Results this evaluator decides differently, for a reason outside its scope: the suite's values declare a
+ * subresource (`subresources`: PodExecOptions via pods/exec, Scale via deployments/scale), which the runner does not
+ * model. Any other disagreement fails the test.
  */
 const KNOWN_DIVERGENCES = [
-  'deny-modify-platform-label-3: deny-modify-platform-label/deny-modify-platform-role Role my-role-with-platform',
   'exec-subresource: deny-exec-by-pod-label/deny-exec-by-label PodExecOptions default/execpod',
   'scale-subresource: enforce-replicas-for-scale-subresource/validate-nginx-test Scale default/nginx-test',
 ];

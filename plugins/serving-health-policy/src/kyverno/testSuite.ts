@@ -7,6 +7,7 @@
 import { InputError } from '@backstage/errors';
 import { parseManifests } from '../manifests';
 import { KubeObject } from '../types';
+import { setVariable } from './variables';
 import {
   AdmissionOperation,
   evaluatePolicy,
@@ -263,6 +264,23 @@ function valuesFor(
   };
 }
 
+/**
+ * The resource as Kyverno's CLI sees it: values that set fields of `request.object` (an annotation, a label)
+ * change the resource itself, so matching sees them too.
+ */
+function withValues(
+  resource: KubeObject,
+  variables: Record<string, unknown>,
+): KubeObject {
+  const names = Object.keys(variables).filter(n =>
+    n.startsWith('request.object.'),
+  );
+  if (!names.length) return resource;
+  const ctx = { request: { object: structuredClone(resource) } };
+  for (const name of names) setVariable(ctx, name, variables[name]);
+  return ctx.request.object;
+}
+
 /** The admission request a suite's values describe (`request.operation`, `request.oldObject`); CREATE by default. */
 function admissionOperation(
   variables: Record<string, unknown>,
@@ -332,12 +350,16 @@ export function runKyvernoTestSuite(
           expectation.rule ?? '',
           resource,
         );
-        const outcomes = evaluatePolicy(policy, resource, {
-          ...admissionOperation(variables),
-          namespaceLabels,
-          variables: (rule: string) =>
-            valuesFor(input.values, expectation.policy, rule, resource),
-        }).filter(
+        const outcomes = evaluatePolicy(
+          policy,
+          withValues(resource, variables),
+          {
+            ...admissionOperation(variables),
+            namespaceLabels,
+            variables: (rule: string) =>
+              valuesFor(input.values, expectation.policy, rule, resource),
+          },
+        ).filter(
           o =>
             expectation.rule === undefined || ruleIs(o.rule, expectation.rule),
         );
