@@ -63,6 +63,11 @@ describe('searchKyverno', () => {
     ["truncate('Lorem ipsum ipsum ipsum dolor sit amet', `11`)", 'Lorem ipsum'],
     ["truncate('Lorem ipsum', `2.6`)", 'Lo'],
     ["truncate('Lorem ipsum', `-1`)", ''],
+    ["semver_compare('4.1.3','>=4.1.x')", true],
+    ["semver_compare('4.1.3','!4.x.x')", false],
+    ["semver_compare('1.8.6','>1.0.0 <2.0.0')", true],
+    ["semver_compare('2.1.5','<2.0.0 || >=3.0.0')", false],
+    ["semver_compare('1.2.3-beta.2','>1.2.3-beta.1 <1.2.3')", true],
     ['parse_json(\'{"a": [1, 2, 3, 4]}\').a[0]', 1],
     ["parse_yaml('a: b').a", 'b'],
     [

@@ -31,7 +31,6 @@ const OUTSIDE_WORLD: Record<string, string> = {
   image_normalize: 'is not evaluated here',
   is_external_url: 'resolves host names',
   sha256: 'is not evaluated here',
-  semver_compare: 'is not evaluated here',
   time_to_cron: 'is not evaluated here',
   time_add: 'is not evaluated here',
   time_parse: 'is not evaluated here',

@@ -7,6 +7,7 @@ import jmespath, { InputSignature } from '@jmespath-community/jmespath';
 import { RE2JS } from 're2js';
 import { parse as parseYaml } from 'yaml';
 import { parseDuration, parseQuantity } from './quantity';
+import { semverCompare } from './semver';
 import { wildcardMatch } from './wildcard';
 
 const { TYPE_ANY, TYPE_ARRAY, TYPE_NUMBER, TYPE_OBJECT, TYPE_STRING } =
@@ -438,6 +439,19 @@ export const KYVERNO_FUNCTIONS: Record<string, KyvernoFunction> = {
       const s = str('truncate', a, 0);
       const n = Math.max(0, Math.trunc(a[1]));
       return Array.from(s).slice(0, n).join('');
+    },
+  },
+  semver_compare: {
+    signature: s2,
+    fn: a => {
+      try {
+        return semverCompare(
+          str('semver_compare', a, 0),
+          str('semver_compare', a, 1),
+        );
+      } catch (e) {
+        throw fail('semver_compare', (e as Error).message);
+      }
     },
   },
   parse_json: {
