@@ -414,13 +414,15 @@ function evaluateRule(
     raw.status === 'fail' &&
     rule.validate?.allowExistingViolations !== false
   ) {
+    // Kyverno judges the old object as if it were being created (validateOldObject): matched as a CREATE,
+    // `request.operation` CREATE, no old object of its own.
     const before = judgeRule(
       policy,
       rule,
       ctx.oldObject,
       effectiveNamespace(ctx.oldObject, ctx.defaultNamespace),
-      'UPDATE',
-      ctx,
+      'CREATE',
+      { ...ctx, operation: 'CREATE' },
     );
     if (before.status === 'fail') {
       return {
