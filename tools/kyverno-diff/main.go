@@ -8,12 +8,15 @@
 //	  -> {"id":"m1","matched":true}
 //	{"id":"c1","conditions":{"any":[...],"all":[...]},"context":{"request":{...}}}
 //	  -> {"id":"c1","status":"true|false|error","message":"..."}
+//	{"id":"s1","document":{...},"context":{"request":{...}}}
+//	  -> {"id":"s1","status":"ok|error","value":{...}}
 //
 // A pattern case goes through validate.MatchPattern and is classified as the validate handler does
 // (pkg/engine/handlers/validation): Skip -> skip, empty path -> error, else fail. A match case goes through
 // utils.MatchesResourceDescription with the resource's own GVK and no admission user, as the engine calls it.
 // A conditions case (preconditions / deny conditions) goes through variables.EvaluateConditions on a JSON
 // context, as the validate handler calls it: variables substituted with Kyverno's JMESPath and custom functions.
+// A document case goes through variables.SubstituteAll, as patterns and messages are substituted.
 package main
 
 import (
@@ -45,16 +48,18 @@ type input struct {
 	Operation       string            `json:"operation,omitempty"`
 	Conditions      json.RawMessage   `json:"conditions,omitempty"`
 	Context         json.RawMessage   `json:"context,omitempty"`
+	Document        json.RawMessage   `json:"document,omitempty"`
 }
 
 var jp = jmespath.New(config.NewDefaultConfiguration(false))
 
 type output struct {
-	ID      string `json:"id"`
-	Status  string `json:"status,omitempty"`
-	Path    string `json:"path,omitempty"`
-	Message string `json:"message,omitempty"`
-	Matched *bool  `json:"matched,omitempty"`
+	ID      string      `json:"id"`
+	Status  string      `json:"status,omitempty"`
+	Path    string      `json:"path,omitempty"`
+	Message string      `json:"message,omitempty"`
+	Matched *bool       `json:"matched,omitempty"`
+	Value   interface{} `json:"value,omitempty"`
 	// Set when the case could not be evaluated (bad input, or a panic in the engine).
 	Err string `json:"err,omitempty"`
 }
@@ -95,6 +100,9 @@ func evaluate(line []byte) (o output) {
 	}()
 	if c.Conditions != nil {
 		return evaluateConditions(c)
+	}
+	if c.Document != nil {
+		return substitute(c)
 	}
 	// Resources are decoded as the API server hands them to Kyverno (whole numbers as int64),
 	// patterns as the policy's apiextensions.JSON (numbers as float64).
@@ -189,5 +197,27 @@ func evaluateConditions(c input) output {
 		o.Status = "false"
 		o.Message = msg
 	}
+	return o
+}
+
+// substitute replaces the variables of one document on a JSON context (variables.SubstituteAll).
+func substitute(c input) output {
+	o := output{ID: c.ID}
+	var raw map[string]interface{}
+	if err := json.Unmarshal(c.Context, &raw); err != nil {
+		return output{ID: c.ID, Err: "bad context: " + err.Error()}
+	}
+	var document interface{}
+	if err := json.Unmarshal(c.Document, &document); err != nil {
+		return output{ID: c.ID, Err: "bad document: " + err.Error()}
+	}
+	value, err := variables.SubstituteAll(logr.Discard(), enginecontext.NewContextFromRaw(jp, raw), document)
+	if err != nil {
+		o.Status = "error"
+		o.Message = err.Error()
+		return o
+	}
+	o.Status = "ok"
+	o.Value = value
 	return o
 }

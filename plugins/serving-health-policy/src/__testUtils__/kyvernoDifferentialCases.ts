@@ -38,7 +38,19 @@ export interface ConditionCase {
   context: Record<string, unknown>;
 }
 
-export type DifferentialCase = PatternCase | MatchCase | ConditionCase;
+/** A policy document (pattern, message) whose `{{ }}` variables are substituted on an admission context. */
+export interface SubstitutionCase {
+  id: string;
+  source: string;
+  document: unknown;
+  context: Record<string, unknown>;
+}
+
+export type DifferentialCase =
+  | PatternCase
+  | MatchCase
+  | ConditionCase
+  | SubstitutionCase;
 
 export const DEFAULT_SEED = 0x5eed2026;
 
@@ -762,6 +774,57 @@ function conditionCases(r: Rng, count: number): ConditionCase[] {
   });
 }
 
+const TEMPLATES: unknown[] = [
+  'x-{{ request.object.metadata.name }}-y',
+  '{{ request.object.spec.replicas }}',
+  'n={{ request.object.spec.replicas }}',
+  '{{ request.object.metadata.labels }}',
+  'labels: {{ request.object.metadata.labels }}',
+  '\\{{ request.operation }} stays',
+  '{{- request.object.metadata.annotations.template }}!',
+  '{{ request.object.metadata.annotations.template }}!',
+  '{{ request.object.metadata.annotations.template }}',
+  '{{ request.object.metadata.labels.team }}',
+  '{{ request.object.spec.containers[].name }}',
+  '{{ request.object.metadata.name }}{{ request.operation }}',
+  "{{ request.object.metadata.labels.team || 'nobody' }}/{{ length(request.object.spec.containers) }}",
+  '{{ request.object.spec.containers[?image == `busybox`] | [0].name }}',
+  '{{ }}',
+  '{{ request.object.metadata.name',
+  'plain',
+  7,
+  true,
+];
+
+function substitutionCases(r: Rng, count: number): SubstitutionCase[] {
+  return Array.from({ length: count }, (_, i) => {
+    const object = admissionObject(r);
+    // An annotation that itself holds a variable: substituted again inside a longer string, not when alone.
+    if (r.chance(0.5))
+      (object.metadata as Record<string, any>).annotations = {
+        template: r.pick([
+          '{{ request.operation }}',
+          'plain {{',
+          '{{ request.object.kind }}',
+        ]),
+      };
+    // Keys stay plain: Kyverno renames a map entry while it iterates the Go map, so whether a renamed entry is
+    // substituted again depends on the iteration order.
+    const document =
+      r.int(3) === 0
+        ? { a: r.pick(TEMPLATES), list: r.some(TEMPLATES, 2) }
+        : r.pick(TEMPLATES);
+    return {
+      id: `subst-${i}`,
+      source: 'generated substitution',
+      document,
+      context: {
+        request: { operation: r.pick(['CREATE', 'UPDATE']), object },
+      },
+    };
+  });
+}
+
 /** All cases: the fixtures, then the generated ones. */
 export function differentialCases(seed = DEFAULT_SEED): DifferentialCase[] {
   const r = rng(seed);
@@ -772,5 +835,6 @@ export function differentialCases(seed = DEFAULT_SEED): DifferentialCase[] {
     ...metadataCases(r, 200),
     ...matchCases(r, 700),
     ...conditionCases(r, 1500),
+    ...substitutionCases(r, 500),
   ];
 }

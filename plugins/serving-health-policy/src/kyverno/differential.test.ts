@@ -11,9 +11,10 @@ import {
   ConditionCase,
   DifferentialCase,
   PatternCase,
+  SubstitutionCase,
   differentialCases,
 } from '../__testUtils__/kyvernoDifferentialCases';
-import { judgeConditions } from './ruleValidation';
+import { judgeConditions, judgeSubstitution } from './ruleValidation';
 import { ruleMatches } from './match';
 import { matchPattern } from './pattern';
 
@@ -25,6 +26,7 @@ const BUILD_HINT =
 interface Verdict {
   status?: string;
   message?: string;
+  value?: unknown;
   path?: string;
   matched?: boolean;
 }
@@ -32,8 +34,28 @@ interface Verdict {
 const isPatternCase = (c: DifferentialCase): c is PatternCase => 'pattern' in c;
 const isConditionCase = (c: DifferentialCase): c is ConditionCase =>
   'conditions' in c;
+const isSubstitutionCase = (c: DifferentialCase): c is SubstitutionCase =>
+  'document' in c;
+
+/** JSON with object keys sorted, as Go's encoder writes maps. */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (typeof v === 'object' && v !== null)
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map(k => [k, sortedKeys((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
 
 function ours(c: DifferentialCase): Verdict {
+  if (isSubstitutionCase(c)) {
+    const r = judgeSubstitution(c.context, c.document);
+    return r.status === 'ok'
+      ? { status: 'ok', value: sortedKeys(r.value) }
+      : { status: r.status };
+  }
   if (isConditionCase(c)) {
     const r = judgeConditions(c.context, c.conditions);
     // Kyverno's error texts name Go types and internals: the status is what must agree.
@@ -65,6 +87,8 @@ const show = (v: unknown) => JSON.stringify(v);
 
 /** A case as kyverno-diff reads it. */
 function oracleInput(c: DifferentialCase): Record<string, unknown> {
+  if (isSubstitutionCase(c))
+    return { id: c.id, document: c.document, context: c.context };
   if (isConditionCase(c))
     return { id: c.id, conditions: c.conditions, context: c.context };
   if (isPatternCase(c))
@@ -80,6 +104,8 @@ function oracleInput(c: DifferentialCase): Record<string, unknown> {
 
 /** What a disagreement shows of its case, besides the two verdicts. */
 function describeCase(c: DifferentialCase): string[] {
+  if (isSubstitutionCase(c))
+    return [`  document: ${show(c.document)}`, `  context: ${show(c.context)}`];
   if (isConditionCase(c))
     return [
       `  conditions: ${show(c.conditions)}`,
@@ -119,6 +145,8 @@ function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
     if (v.err) verdicts.set(v.id, { status: `err: ${v.err}` });
     else if (v.matched !== undefined)
       verdicts.set(v.id, { matched: v.matched });
+    else if (v.status === 'ok')
+      verdicts.set(v.id, { status: 'ok', value: v.value ?? null });
     else if (v.status === 'true' || v.status === 'false')
       verdicts.set(v.id, { status: v.status, message: v.message ?? '' });
     else if (v.status === 'fail')
@@ -140,7 +168,14 @@ describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-dif
       cases.filter(c => c.id.startsWith(prefix)).length;
     expect(count('fixture-')).toBeGreaterThan(100);
     expect(cases.length).toBeGreaterThanOrEqual(1000);
-    for (const prefix of ['leaf-', 'tree-', 'meta-', 'match-', 'cond-']) {
+    for (const prefix of [
+      'leaf-',
+      'tree-',
+      'meta-',
+      'match-',
+      'cond-',
+      'subst-',
+    ]) {
       expect(count(prefix)).toBeGreaterThan(100);
     }
     expect(new Set(cases.map(c => c.id)).size).toBe(cases.length);

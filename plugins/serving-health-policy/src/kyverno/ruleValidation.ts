@@ -214,6 +214,23 @@ export function judgeConditions(
   }
 }
 
+/** A document with its variables substituted, as Kyverno's variables.SubstituteAll: `ok` with the value, or `error`. */
+export function judgeSubstitution(
+  ctx: Record<string, any>,
+  document: unknown,
+): { status: 'ok'; value: unknown } | { status: 'error' | 'notEvaluated' } {
+  try {
+    return {
+      status: 'ok',
+      value: substituteAll(structuredClone(ctx), document),
+    };
+  } catch (e) {
+    if (e instanceof NotEvaluatedError) return { status: 'notEvaluated' };
+    if (isKyvernoError(e)) return { status: 'error' };
+    throw e;
+  }
+}
+
 interface Validator {
   context?: unknown;
   preconditions?: unknown;

@@ -134,12 +134,14 @@ export function substituteAll(
   if (typeof document === 'object' && document !== null) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(document)) {
-      const key = substituteString(ctx, k, `${path}/${k}`);
-      out[typeof key === 'string' ? key : JSON.stringify(key)] = substituteAll(
-        ctx,
-        v,
-        `${path}/${k}`,
-      );
+      // Kyverno keeps a key that resolves to null and refuses one that resolves to anything but a string. (It
+      // may also substitute a renamed entry a second time: Go's map iteration decides; not reproduced.)
+      const key = substituteString(ctx, k, `${path}/${k}`) ?? k;
+      if (typeof key !== 'string')
+        throw new SubstitutionError(
+          `expected string after substituting variables in key "${k}"`,
+        );
+      out[key] = substituteAll(ctx, v, `${path}/${k}`);
     }
     return out;
   }
