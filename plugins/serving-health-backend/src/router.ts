@@ -26,7 +26,10 @@ const entityRefSchema = z.string().transform((value, ctx) => {
   }
   ctx.addIssue({
     code: z.ZodIssueCode.custom,
-    message: `'${value.slice(0, 300)}' is not an entity ref of the form kind:namespace/name`,
+    message: `'${value.slice(
+      0,
+      300,
+    )}' is not an entity ref of the form kind:namespace/name`,
   });
   return z.NEVER;
 });

@@ -1,7 +1,10 @@
 import { FleetEntry } from '@serving-health/plugin-serving-health-common';
 import { createSummaryLoader, FetchSummaries } from './createSummaryLoader';
 
-const entry = (entityRef: string, overall: FleetEntry['overall'] = 'failing'): FleetEntry => ({
+const entry = (
+  entityRef: string,
+  overall: FleetEntry['overall'] = 'failing',
+): FleetEntry => ({
   entityRef,
   overall,
   failureModes: [],
@@ -9,10 +12,12 @@ const entry = (entityRef: string, overall: FleetEntry['overall'] = 'failing'): F
 
 /** Answers with an entry for every ref except those named `hidden-*` (a report the user may not read). */
 const backend = () =>
-  jest.fn<ReturnType<FetchSummaries>, Parameters<FetchSummaries>>(async refs => ({
-    entries: refs.filter(r => !r.includes('hidden-')).map(r => entry(r)),
-    generatedAt: '2026-11-30T00:00:00Z',
-  }));
+  jest.fn<ReturnType<FetchSummaries>, Parameters<FetchSummaries>>(
+    async refs => ({
+      entries: refs.filter(r => !r.includes('hidden-')).map(r => entry(r)),
+      generatedAt: '2026-11-30T00:00:00Z',
+    }),
+  );
 
 describe('createSummaryLoader', () => {
   it('sends the refs asked for in one batch window in one request, and answers each', async () => {
@@ -45,15 +50,23 @@ describe('createSummaryLoader', () => {
     const fetch = backend();
     const loader = createSummaryLoader({ ttlMs: 30_000, batchWindowMs: 5 });
     await Promise.all(
-      Array.from({ length: 250 }, (_, i) => loader.load(`component:default/e${i}`, fetch)),
+      Array.from({ length: 250 }, (_, i) =>
+        loader.load(`component:default/e${i}`, fetch),
+      ),
     );
-    expect(fetch.mock.calls.map(([refs]) => refs.length)).toEqual([100, 100, 50]);
+    expect(fetch.mock.calls.map(([refs]) => refs.length)).toEqual([
+      100, 100, 50,
+    ]);
   });
 
   it('asks nothing again within the TTL, and again after it', async () => {
     let now = 0;
     const fetch = backend();
-    const loader = createSummaryLoader({ ttlMs: 1_000, batchWindowMs: 1, now: () => now });
+    const loader = createSummaryLoader({
+      ttlMs: 1_000,
+      batchWindowMs: 1,
+      now: () => now,
+    });
     await loader.load('component:default/a', fetch);
     await loader.load('component:default/a', fetch);
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -75,7 +88,9 @@ describe('createSummaryLoader', () => {
       ]),
     ).rejects.toThrow('503 from serving-health');
     const fetch = backend();
-    await expect(loader.load('component:default/a', fetch)).resolves.toMatchObject({
+    await expect(
+      loader.load('component:default/a', fetch),
+    ).resolves.toMatchObject({
       entityRef: 'component:default/a',
     });
   });
@@ -84,7 +99,9 @@ describe('createSummaryLoader', () => {
     const fetch = backend();
     const loader = createSummaryLoader({ ttlMs: 30_000, batchWindowMs: 1 });
     loader.prime([entry('component:default/a', 'healthy')]);
-    await expect(loader.load('component:default/a', fetch)).resolves.toMatchObject({
+    await expect(
+      loader.load('component:default/a', fetch),
+    ).resolves.toMatchObject({
       overall: 'healthy',
     });
     expect(fetch).not.toHaveBeenCalled();

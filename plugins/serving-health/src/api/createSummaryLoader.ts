@@ -15,7 +15,10 @@ export type FetchSummaries = (entityRefs: string[]) => Promise<FleetSummary>;
  */
 export interface SummaryLoader {
   /** The entity's entry; undefined when it is no model endpoint, or not one whose report the user may read. */
-  load(entityRef: string, fetch: FetchSummaries): Promise<FleetEntry | undefined>;
+  load(
+    entityRef: string,
+    fetch: FetchSummaries,
+  ): Promise<FleetEntry | undefined>;
   /** What is known now without asking: an entry, `null` for "none", undefined for "not known yet". */
   peek(entityRef: string): FleetEntry | null | undefined;
   /** Keeps entries already fetched another way (the fleet summary), so their cells need no request. */

@@ -3,7 +3,10 @@ import useAsync from 'react-use/esm/useAsync';
 import { useApi, useApiHolder } from '@backstage/core-plugin-api';
 import { FleetEntry } from '@serving-health/plugin-serving-health-common';
 import { kubernetesAuthProvidersApiRef, servingHealthApiRef } from '../api';
-import { FetchSummaries, servingHealthSummaries } from '../api/createSummaryLoader';
+import {
+  FetchSummaries,
+  servingHealthSummaries,
+} from '../api/createSummaryLoader';
 
 /** Fetches summaries as the signed-in user, with their cluster tokens where the portal has them. */
 export function useFetchSummaries(): FetchSummaries {

@@ -12,8 +12,7 @@ import {
 // Components are where model endpoints are: other kinds' tables stay as the catalog makes them.
 const columns: CatalogTableColumnsFunc = context => {
   const defaults = CatalogTable.defaultColumnsFunc(context);
-  return context.filters.kind?.value?.toLocaleLowerCase('en-US') ===
-    'component'
+  return context.filters.kind?.value?.toLocaleLowerCase('en-US') === 'component'
     ? [...defaults, createServingHealthColumn()]
     : defaults;
 };

@@ -77,7 +77,9 @@ export const EntityServingHealthPicker = () => {
             fields: ['metadata.uid'],
           })
         : { items: [] };
-      const uids = items.flatMap(e => (e?.metadata.uid ? [e.metadata.uid] : []));
+      const uids = items.flatMap(e =>
+        e?.metadata.uid ? [e.metadata.uid] : [],
+      );
       if (current) {
         updateFilters({
           servingHealth: new ServingHealthFilter(selection, matching, uids),

@@ -1,5 +1,10 @@
 import useAsync from 'react-use/esm/useAsync';
-import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { catalogApiRef, useEntity } from '@backstage/plugin-catalog-react';
@@ -51,7 +56,9 @@ function useEndpointSummaries() {
         'spec.type',
       ],
     });
-    const refs = items.filter(isServingHealthEntity).map(e => stringifyEntityRef(e));
+    const refs = items
+      .filter(isServingHealthEntity)
+      .map(e => stringifyEntityRef(e));
     // Asked together, so they go in one request; a report the user may not read has no entry.
     const entries = await Promise.all(
       refs.map(ref => servingHealthSummaries.load(ref, fetchSummaries)),
@@ -73,7 +80,9 @@ export const EndpointsCard = () => {
   } else if (error) {
     content = <ResponseErrorPanel error={error} />;
   } else if (!value?.length) {
-    content = <Typography variant="body2">{t('endpointsCard.none')}</Typography>;
+    content = (
+      <Typography variant="body2">{t('endpointsCard.none')}</Typography>
+    );
   } else {
     content = (
       <Table size="small" aria-label={t('endpointsCard.title')}>
