@@ -25,7 +25,11 @@ const website: Entity = {
   spec: { type: 'website' },
 };
 
-const summary = (name: string, overall: FleetEntry['overall'], failureModes: FleetEntry['failureModes'] = []): FleetEntry => ({
+const summary = (
+  name: string,
+  overall: FleetEntry['overall'],
+  failureModes: FleetEntry['failureModes'] = [],
+): FleetEntry => ({
   entityRef: `component:default/${name}`,
   overall,
   failureModes,
@@ -97,7 +101,11 @@ describe('the Serving health column', () => {
       summary('sort-b', 'failing', ['crd-missing']),
       summary('sort-c', 'degraded', ['stale-webhook']),
     ]);
-    await renderTable(api, [endpoint('sort-a'), endpoint('sort-b'), endpoint('sort-c')]);
+    await renderTable(api, [
+      endpoint('sort-a'),
+      endpoint('sort-b'),
+      endpoint('sort-c'),
+    ]);
     await waitFor(() =>
       expect(screen.getAllByTestId('serving-health-cell')).toHaveLength(3),
     );
@@ -106,7 +114,9 @@ describe('the Serving health column', () => {
     header.click();
     await waitFor(() =>
       expect(
-        screen.getAllByTestId('serving-health-cell').map(c => c.getAttribute('data-status')),
+        screen
+          .getAllByTestId('serving-health-cell')
+          .map(c => c.getAttribute('data-status')),
       ).toEqual(['failing', 'degraded', 'healthy']),
     );
   });
@@ -115,8 +125,8 @@ describe('the Serving health column', () => {
     const api = mockApi([]);
     api.getSummaries.mockRejectedValue(new Error('HTTP 503'));
     await renderTable(api, [endpoint('err-a')]);
-    expect(await screen.findByTestId('serving-health-cell-error')).toHaveTextContent(
-      'Serving health unavailable: HTTP 503',
-    );
+    expect(
+      await screen.findByTestId('serving-health-cell-error'),
+    ).toHaveTextContent('Serving health unavailable: HTTP 503');
   });
 });

@@ -1,9 +1,8 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Link, TableColumn } from '@backstage/core-components';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { Box, Chip, makeStyles, Typography } from '@material-ui/core';
+import { Box, makeStyles, Typography } from '@material-ui/core';
 import {
-  FAILURE_MODES,
   FleetEntry,
   isServingHealthEntity,
 } from '@serving-health/plugin-serving-health-common';
@@ -12,6 +11,7 @@ import { useEntitySummary } from '../../hooks/useEntitySummaries';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
 import { OVERALL_SEVERITY } from '../../status';
 import { servingHealthTranslationRef } from '../../translation';
+import { FailureModeChips } from '../FailureModeChips';
 import { OverallStatusLabel } from '../StatusLabel';
 
 const useStyles = makeStyles(theme => ({
@@ -32,16 +32,7 @@ export const SummaryBadges = ({ entry }: { entry: FleetEntry }) => {
       <Link to={tabLink(entry.entityRef)}>
         <OverallStatusLabel status={entry.overall} />
       </Link>
-      {entry.failureModes.map(id => (
-        <Chip
-          key={id}
-          size="small"
-          // Outlined: the filled secondary (pink) chip fails WCAG AA contrast.
-          variant="outlined"
-          label={FAILURE_MODES[id]?.title ?? id}
-          data-failure-mode={id}
-        />
-      ))}
+      <FailureModeChips ids={entry.failureModes} />
     </Box>
   );
 };

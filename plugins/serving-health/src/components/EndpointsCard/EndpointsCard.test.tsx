@@ -59,7 +59,7 @@ describe('EndpointsCard', () => {
       getReport: jest.fn(),
       getFleet: jest.fn(),
       // The backend leaves out the entry of a report the user may not read.
-      getSummaries: jest.fn(async () => ({
+      getSummaries: jest.fn(async (_refs: string[]) => ({
         entries: [
           summary('card-healthy', 'healthy'),
           summary('card-failing', 'failing', ['webhook-no-endpoints']),

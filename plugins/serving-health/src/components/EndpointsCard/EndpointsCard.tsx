@@ -11,8 +11,6 @@ import { catalogApiRef, useEntity } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   Box,
-  Chip,
-  makeStyles,
   Table,
   TableBody,
   TableCell,
@@ -21,7 +19,6 @@ import {
   Typography,
 } from '@material-ui/core';
 import {
-  FAILURE_MODES,
   FleetEntry,
   isServingHealthEntity,
 } from '@serving-health/plugin-serving-health-common';
@@ -30,12 +27,9 @@ import { useFetchSummaries } from '../../hooks/useEntitySummaries';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
 import { stageTitle } from '../../status';
 import { servingHealthTranslationRef } from '../../translation';
+import { FailureModeChips } from '../FailureModeChips';
 import { OverallStatusLabel } from '../StatusLabel';
 import { endpointsQueryOf, worstFirst } from './endpointRows';
-
-const useStyles = makeStyles(theme => ({
-  chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) },
-}));
 
 /** The model endpoints of the page's group (owned) or system, with their serving health, worst first. */
 function useEndpointSummaries() {
@@ -69,7 +63,6 @@ function useEndpointSummaries() {
 
 /** The Serving Health of a group's or a system's model endpoints. */
 export const EndpointsCard = () => {
-  const classes = useStyles();
   const { t } = useTranslationRef(servingHealthTranslationRef);
   const tabLink = useServingHealthTabLink();
   const { value, loading, error } = useEndpointSummaries();
@@ -112,17 +105,7 @@ export const EndpointsCard = () => {
               </TableCell>
               <TableCell>{stageTitle(entry.failingStage) ?? '—'}</TableCell>
               <TableCell>
-                <Box className={classes.chips}>
-                  {entry.failureModes.map(id => (
-                    <Chip
-                      key={id}
-                      size="small"
-                      variant="outlined"
-                      label={FAILURE_MODES[id]?.title ?? id}
-                      data-failure-mode={id}
-                    />
-                  ))}
-                </Box>
+                <FailureModeChips ids={entry.failureModes} />
               </TableCell>
             </TableRow>
           ))}

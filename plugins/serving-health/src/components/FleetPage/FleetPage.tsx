@@ -37,6 +37,7 @@ import {
   OVERALL_STATUSES,
   stageTitle,
 } from '../../status';
+import { FailureModeChips } from '../FailureModeChips';
 import { FilterSelect } from '../FilterSelect';
 import { OverallStatusLabel } from '../StatusLabel';
 import { FleetProblems } from './FleetProblems';
@@ -279,18 +280,7 @@ const FleetTable = ({
       field: 'failureModes',
       render: row =>
         row.failureModes.length > 0 ? (
-          <Box className={classes.chips}>
-            {row.failureModes.map(id => (
-              <Chip
-                key={id}
-                size="small"
-                // Outlined: the filled secondary (pink) chip fails WCAG AA contrast.
-                variant="outlined"
-                label={FAILURE_MODES[id]?.title ?? id}
-                data-failure-mode={id}
-              />
-            ))}
-          </Box>
+          <FailureModeChips ids={row.failureModes} />
         ) : (
           '—'
         ),
