@@ -32,7 +32,7 @@ export const SummaryBadges = ({ entry }: { entry: FleetEntry }) => {
       <Link to={tabLink(entry.entityRef)}>
         <OverallStatusLabel status={entry.overall} />
       </Link>
-      <FailureModeChips ids={entry.failureModes} />
+      <FailureModeChips ids={entry.failureModes} wrap />
     </Box>
   );
 };
@@ -92,7 +92,8 @@ export function createServingHealthColumn<
   return {
     title: <ColumnTitle />,
     field: 'servingHealth',
-    width: 'auto',
+    // Wide enough for a status and a failure mode title on two lines, not so wide that names are squeezed.
+    cellStyle: { minWidth: 180, maxWidth: 260 },
     render: row => <ServingHealthCell entity={row.entity} />,
     customSort: (a, b) => {
       const [sa, ma] = rank(a.entity);
