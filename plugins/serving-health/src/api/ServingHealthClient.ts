@@ -110,14 +110,18 @@ export class ServingHealthClient implements ServingHealthApi {
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('serving-health');
     const url = `${baseUrl}/${path}`;
-    const res = await (body !== undefined
-      ? this.fetchApi.fetch(url, {
-          method: 'POST',
-          headers: { ...headers, 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      : Object.keys(headers).length
-      ? this.fetchApi.fetch(url, { headers })
+    let init: RequestInit | undefined;
+    if (body !== undefined) {
+      init = {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      };
+    } else if (Object.keys(headers).length) {
+      init = { headers };
+    }
+    const res = await (init
+      ? this.fetchApi.fetch(url, init)
       : this.fetchApi.fetch(url));
     if (!res.ok) {
       throw await ResponseError.fromResponse(res);
