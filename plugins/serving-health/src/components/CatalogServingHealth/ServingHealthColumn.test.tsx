@@ -5,6 +5,7 @@ import { Table } from '@backstage/core-components';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { FleetEntry } from '@serving-health/plugin-serving-health-common';
 import { ServingHealthApi, servingHealthApiRef } from '../../api';
+import { endpointSummary } from '../../__fixtures__/fleetEntries';
 import { createServingHealthColumn } from './ServingHealthColumn';
 
 const endpoint = (name: string): Entity => ({
@@ -24,16 +25,6 @@ const website: Entity = {
   metadata: { name: 'website', namespace: 'default' },
   spec: { type: 'website' },
 };
-
-const summary = (
-  name: string,
-  overall: FleetEntry['overall'],
-  failureModes: FleetEntry['failureModes'] = [],
-): FleetEntry => ({
-  entityRef: `component:default/${name}`,
-  overall,
-  failureModes,
-});
 
 function mockApi(entries: FleetEntry[]): jest.Mocked<ServingHealthApi> {
   return {
@@ -66,8 +57,8 @@ async function renderTable(api: ServingHealthApi, entities: Entity[]) {
 describe('the Serving health column', () => {
   it('fetches the summaries of every endpoint row in one request, and none for other entities', async () => {
     const api = mockApi([
-      summary('col-fraud', 'failing', ['webhook-no-endpoints']),
-      summary('col-churn', 'healthy'),
+      endpointSummary('col-fraud', 'failing', ['webhook-no-endpoints']),
+      endpointSummary('col-churn', 'healthy'),
     ]);
     await renderTable(api, [
       endpoint('col-fraud'),
@@ -97,9 +88,9 @@ describe('the Serving health column', () => {
 
   it('sorts rows worst first when sorted descending', async () => {
     const api = mockApi([
-      summary('sort-a', 'healthy'),
-      summary('sort-b', 'failing', ['crd-missing']),
-      summary('sort-c', 'degraded', ['stale-webhook']),
+      endpointSummary('sort-a', 'healthy'),
+      endpointSummary('sort-b', 'failing', ['crd-missing']),
+      endpointSummary('sort-c', 'degraded', ['stale-webhook']),
     ]);
     await renderTable(api, [
       endpoint('sort-a'),

@@ -7,8 +7,8 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { FleetEntry } from '@serving-health/plugin-serving-health-common';
 import { ServingHealthApi, servingHealthApiRef } from '../../api';
+import { endpointSummary } from '../../__fixtures__/fleetEntries';
 import { EndpointsCard } from './EndpointsCard';
 
 const group: Entity = {
@@ -32,18 +32,6 @@ const owned = (name: string, annotated = true): Entity => ({
   relations: [{ type: 'ownedBy', targetRef: 'group:default/card-team' }],
 });
 
-const summary = (
-  name: string,
-  overall: FleetEntry['overall'],
-  failureModes: FleetEntry['failureModes'] = [],
-): FleetEntry => ({
-  entityRef: `component:default/${name}`,
-  title: name,
-  overall,
-  failingStage: overall === 'failing' ? 'webhooks' : undefined,
-  failureModes,
-});
-
 describe('EndpointsCard', () => {
   it("lists the group's model endpoints whose report the user may read, worst first, each linking to its tab", async () => {
     const catalogApi = catalogApiMock({
@@ -61,8 +49,8 @@ describe('EndpointsCard', () => {
       // The backend leaves out the entry of a report the user may not read.
       getSummaries: jest.fn(async (_refs: string[]) => ({
         entries: [
-          summary('card-healthy', 'healthy'),
-          summary('card-failing', 'failing', ['webhook-no-endpoints']),
+          endpointSummary('card-healthy', 'healthy'),
+          endpointSummary('card-failing', 'failing', ['webhook-no-endpoints']),
         ],
         generatedAt: '2026-11-30T00:00:00Z',
       })),

@@ -1,5 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import { FleetEntry } from '@serving-health/plugin-serving-health-common';
+import { endpointSummary } from '../../__fixtures__/fleetEntries';
 import { endpointsQueryOf, worstFirst } from './endpointRows';
 
 const entity = (kind: string, name: string): Entity => ({
@@ -24,24 +24,17 @@ describe('endpointsQueryOf', () => {
 });
 
 describe('worstFirst', () => {
-  const e = (
-    name: string,
-    overall: FleetEntry['overall'],
-    failureModes: FleetEntry['failureModes'] = [],
-  ): FleetEntry => ({
-    entityRef: `component:default/${name}`,
-    overall,
-    failureModes,
-  });
-
   it('lists failing, degraded, unknown, healthy; more failure modes first; then by name', () => {
     const sorted = worstFirst([
-      e('a-healthy', 'healthy'),
-      e('b-unknown', 'unknown'),
-      e('c-failing-one', 'failing', ['crd-missing']),
-      e('d-degraded', 'degraded', ['stale-webhook']),
-      e('e-failing-two', 'failing', ['stale-webhook', 'label-policy-mismatch']),
-      e('a-failing-one', 'failing', ['webhook-no-endpoints']),
+      endpointSummary('a-healthy', 'healthy'),
+      endpointSummary('b-unknown', 'unknown'),
+      endpointSummary('c-failing-one', 'failing', ['crd-missing']),
+      endpointSummary('d-degraded', 'degraded', ['stale-webhook']),
+      endpointSummary('e-failing-two', 'failing', [
+        'stale-webhook',
+        'label-policy-mismatch',
+      ]),
+      endpointSummary('a-failing-one', 'failing', ['webhook-no-endpoints']),
     ]);
     expect(sorted.map(x => x.entityRef.split('/')[1])).toEqual([
       'e-failing-two',
