@@ -9,6 +9,11 @@ export CI=true
 mkdir -p artifacts
 declare -a SUMMARY=()
 FAILED=0
+# Parts that are not jest suites (type check, lint, packaging...) count as one
+# failed test each in the closing line.
+CHECKS_PASSED=0
+CHECKS_FAILED=0
+SUITE=
 
 part() {
   local name="$1"; shift
@@ -16,9 +21,11 @@ part() {
   echo "=================== $name"
   if "$@"; then
     SUMMARY+=("$name: ok ($((SECONDS - start)) s)")
+    [ "$name" = "$SUITE" ] || CHECKS_PASSED=$((CHECKS_PASSED + 1))
   else
     SUMMARY+=("$name: FAILED ($((SECONDS - start)) s)")
     FAILED=1
+    [ "$name" = "$SUITE" ] || CHECKS_FAILED=$((CHECKS_FAILED + 1))
   fi
 }
 
@@ -39,14 +46,16 @@ source scripts/env.sh
 part chromium ensure_chromium
 part typecheck corepack yarn tsc
 part lint corepack yarn lint
-part "unit+integration" corepack yarn backstage-cli repo test --json --outputFile="$PWD/artifacts/jest.json"
-part browser corepack yarn workspace @internal/e2e run --silent test:e2e --json --outputFile="$PWD/artifacts/jest-e2e.json"
+part packaging bash scripts/check-packaging.sh
+part "dynamic plugins" bash scripts/export-dynamic-plugins.sh
+SUITE="unit+integration" part "unit+integration" corepack yarn backstage-cli repo test --json --outputFile="$PWD/artifacts/jest.json"
+SUITE=browser part browser corepack yarn workspace @internal/e2e run --silent test:e2e --json --outputFile="$PWD/artifacts/jest-e2e.json"
 
 echo "=================== summary"
 printf '%s\n' "${SUMMARY[@]}"
-node -e '
+CHECKS_PASSED=$CHECKS_PASSED CHECKS_FAILED=$CHECKS_FAILED node -e '
   const fs = require("fs");
-  let passed = 0, failed = 0;
+  let passed = Number(process.env.CHECKS_PASSED), failed = Number(process.env.CHECKS_FAILED);
   for (const f of ["artifacts/jest.json", "artifacts/jest-e2e.json"]) {
     try { const r = JSON.parse(fs.readFileSync(f, "utf8")); passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0); }
     catch { failed += 1; console.log(`no results in ${f}`); }

@@ -185,6 +185,11 @@ func startEgress(dir string) (string, error) {
 	}
 	responder.logsDir = filepath.Join(dir, "logs")
 	sock := filepath.Join(dir, "egress.sock")
+	// A socket file left by a process that did not exit cleanly would make
+	// the bind fail with "address already in use".
+	if err := os.Remove(sock); err != nil && !os.IsNotExist(err) {
+		return "", err
+	}
 	l, err := net.Listen("unix", sock)
 	if err != nil {
 		return "", err

@@ -8,7 +8,11 @@ import { createKustomizeLintAction } from './actions/kustomizeLint';
 import { createValidateAction } from './actions/validate';
 import { readActionOptions } from './options';
 
-/** Scaffolder actions that stop the preventable serving failures before the pull request. */
+/**
+ * Scaffolder actions that stop the preventable serving failures before the pull request.
+ *
+ * @public
+ */
 export const scaffolderModuleServingHealth = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'serving-health',

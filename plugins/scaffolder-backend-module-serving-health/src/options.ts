@@ -20,7 +20,11 @@ import {
   staticCredentials,
 } from '@serving-health/plugin-serving-health-kube';
 
-/** What the actions share, built once by the module from `servingHealth.scaffolder.*`. */
+/**
+ * What the actions share, built once by the module from `servingHealth.scaffolder.*`.
+ *
+ * @public
+ */
 export interface ServingHealthActionOptions {
   /** Label conventions for `serving-health:validate` unless a step overrides them. */
   conventions: LabelConventions;
@@ -51,6 +55,7 @@ export const DEFAULT_DRY_RUN_KINDS = [
 
 export const DEFAULT_DRY_RUN_TIMEOUT_MS = 30_000;
 
+/** @public */
 export function readActionOptions(
   config: Config,
   services: { discovery: DiscoveryService; auth: AuthService },

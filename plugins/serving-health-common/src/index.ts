@@ -63,7 +63,7 @@ export type {
   EntityLike,
   TargetResolution,
 } from './engine/resolveTriageTarget';
-export type { NamespaceOwnership } from './engine/bindTarget';
+export type { BindableEntity, NamespaceOwnership } from './engine/bindTarget';
 export { bindTarget } from './engine/bindTarget';
 export {
   runTriage,

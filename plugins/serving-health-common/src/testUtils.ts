@@ -20,3 +20,13 @@ export {
   withKyvernoAdmissionNotReady,
   withClusterUnreachable,
 } from './checks/__fixtures__/snapshots';
+export type { TriageTarget } from './types';
+export type {
+  ClusterSnapshot,
+  ClusterVersion,
+  ControlPlaneNamespaces,
+  ReadError,
+  ReadErrorReason,
+  ReadResult,
+  SnapshotCollection,
+} from './snapshot';

@@ -62,7 +62,7 @@ export interface Evidence {
   object?: ObjectRef;
   /** A short label for what this evidence shows. */
   label: string;
-  /** Field path -> value as read, e.g. `status.conditions[Ready].status` -> `False`. */
+  /** Field path to value as read, e.g. `status.conditions[Ready].status` to `False`. */
   fields?: Record<string, string>;
   /** Verbatim lines (log lines are redacted). */
   lines?: string[];

@@ -168,7 +168,7 @@ export function normalizeLabelKey(key: string): string {
 }
 
 /**
- * The required key `key` is a near miss of, if any (`costCenter` -> `cost-center`).
+ * The required key `key` is a near miss of, if any (`costCenter` for `cost-center`).
  *
  * @public
  */

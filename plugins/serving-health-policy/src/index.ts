@@ -66,6 +66,7 @@ export {
   validatingPolicyAction,
 } from './kyverno/validatingPolicy';
 export { celErrorLine, celReferences, createCelCompiler } from './kyverno/cel';
+export type { ParsedCelExpression } from './kyverno/cel';
 export { reportedResults } from './kyverno/policyReport';
 export type { ReportedResult } from './kyverno/policyReport';
 export {

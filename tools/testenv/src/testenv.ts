@@ -383,7 +383,13 @@ export async function startTestEnv(
           throw e;
         }
         await stopProcess(spawned.child.pid!);
-        fs.rmSync(path.join(dataDir, 'etcd'), { recursive: true, force: true });
+        // The next attempt starts from a clean data dir: the failed one left
+        // its etcd data and its egress socket behind.
+        for (const entry of fs.readdirSync(dataDir)) {
+          if (entry !== path.basename(tokenFile)) {
+            fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+          }
+        }
       }
     }
   } catch (e) {

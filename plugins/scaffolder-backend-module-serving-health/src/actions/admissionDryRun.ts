@@ -22,7 +22,11 @@ import {
 } from '../workspace';
 import { examples } from './admissionDryRun.examples';
 
-/** The API server's answer to one server-side dry run of one file's object. */
+/**
+ * The API server's answer to one server-side dry run of one file's object.
+ *
+ * @public
+ */
 export interface DryRunResult extends Omit<DryRunAnswer, 'error'> {
   file: string;
 }
@@ -38,6 +42,7 @@ const NOT_CLUSTER_OBJECTS = [
   /^config\.kubernetes\.io\//,
 ];
 
+/** @public */
 export function createAdmissionDryRunAction(
   options: ServingHealthActionOptions,
 ) {

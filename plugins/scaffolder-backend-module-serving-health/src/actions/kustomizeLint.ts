@@ -8,6 +8,7 @@ import {
 import { examples } from './kustomizeLint.examples';
 import { violationsMessage } from './validate';
 
+/** @public */
 export function createKustomizeLintAction() {
   return createTemplateAction({
     id: 'serving-health:kustomize-lint',

@@ -34,6 +34,7 @@ export function violationsMessage(violations: Violation[], limit = 20): string {
   )}`;
 }
 
+/** @public */
 export function createValidateAction(options: ServingHealthActionOptions) {
   return createTemplateAction({
     id: 'serving-health:validate',

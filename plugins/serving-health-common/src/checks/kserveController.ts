@@ -6,6 +6,7 @@ import {
 import { TriageCheck } from './types';
 import { detailSuffix, findCondition, readCollection, ref } from './util';
 
+/** @public */
 export const KSERVE_CONTROLLER = 'kserve-controller-manager';
 
 export const kserveController: TriageCheck = {

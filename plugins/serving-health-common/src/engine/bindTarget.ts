@@ -18,8 +18,12 @@ export interface NamespaceOwnership {
   owners: string[];
 }
 
-/** The entity fields binding reads. */
-interface BindableEntity {
+/**
+ * The entity fields binding reads.
+ *
+ * @public
+ */
+export interface BindableEntity {
   kind?: string;
   metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
   spec?: unknown;

@@ -12,7 +12,11 @@ import { ServingHealthCluster, ServingHealthClusterSupplier } from './types';
  */
 const USER_AUTH_PROVIDERS = new Set(['oidc', 'google', 'aks']);
 
-/** The Kubernetes plugin's proxy headers (`KubernetesProxy` in @backstage/plugin-kubernetes-backend). */
+/**
+ * The Kubernetes plugin's proxy headers (`KubernetesProxy` in `@backstage/plugin-kubernetes-backend`).
+ *
+ * @public
+ */
 export const KUBERNETES_CLUSTER_HEADER = 'Backstage-Kubernetes-Cluster';
 const KUBERNETES_AUTH_HEADER_PREFIX = 'backstage-kubernetes-authorization-';
 /** Sent as the cluster's Authorization as is, instead of the cluster's auth strategy. */
@@ -27,6 +31,8 @@ interface ListedCluster {
 /**
  * The header a caller's cluster token travels in, as the Kubernetes plugin names it:
  * `Backstage-Kubernetes-Authorization-<authProvider>[-<oidcTokenProvider>]`.
+ *
+ * @public
  */
 export function callerAuthHeader(cluster: {
   authProvider?: string;

@@ -12,7 +12,12 @@ export type CelResult =
   | { ok: true; value: unknown }
   | { ok: false; reason: string };
 
-type Parsed = ReturnType<Environment['parse']>;
+/**
+ * A CEL expression parsed once by the shared environment, ready to evaluate.
+ *
+ * @public
+ */
+export type ParsedCelExpression = ReturnType<Environment['parse']>;
 
 const REGEX_FUNCTIONS = new Set(['matches', 'find', 'findAll']);
 
@@ -33,7 +38,11 @@ function walk(node: unknown, visit: (n: AstNode) => void): void {
   walk(node.args, visit);
 }
 
-/** The first line of an evaluator error (its messages carry the expression and a caret below). */
+/**
+ * The first line of an evaluator error (its messages carry the expression and a caret below).
+ *
+ * @public
+ */
 export function celErrorLine(e: unknown): string {
   const s = (e as { summary?: unknown })?.summary;
   if (typeof s === 'string' && s) return s;
@@ -54,13 +63,13 @@ export function createCelCompiler(
   options: { typeCheck: boolean },
 ) {
   const MAX_CACHED = 500;
-  const cache = new Map<string, Parsed | Error>();
+  const cache = new Map<string, ParsedCelExpression | Error>();
   let env: Environment | undefined;
   return {
-    compile(expression: string): Parsed | Error {
+    compile(expression: string): ParsedCelExpression | Error {
       const hit = cache.get(expression);
       if (hit) return hit;
-      let result: Parsed | Error;
+      let result: ParsedCelExpression | Error;
       try {
         env ??= createEnvironment();
         const parsed = env.parse(expression);
@@ -77,7 +86,7 @@ export function createCelCompiler(
       cache.set(expression, result);
       return result;
     },
-    regexFunction(parsed: Parsed): string | undefined {
+    regexFunction(parsed: ParsedCelExpression): string | undefined {
       let found: string | undefined;
       walk(parsed.ast, n => {
         const args = n.args as unknown[];
@@ -103,7 +112,7 @@ const kyvernoCel = createCelCompiler(
   { typeCheck: false },
 );
 
-function parse(expression: string): Parsed | Error {
+function parse(expression: string): ParsedCelExpression | Error {
   const p = kyvernoCel.compile(expression);
   return p instanceof Error
     ? new Error(`cannot be parsed: ${celErrorLine(p)}`)
@@ -113,6 +122,8 @@ function parse(expression: string): Parsed | Error {
 /**
  * What an expression refers to: the functions it calls, the `variables.<name>` it reads, the fields it selects,
  * and the string literals it uses as map keys (`'k' in m`, `m['k']`).
+ *
+ * @public
  */
 export function celReferences(expression: string): {
   functions: Set<string>;

@@ -57,6 +57,8 @@ function overrideMatches(
 /**
  * The action Kyverno takes at admission when this rule fails on a resource in `namespace` ('' for cluster-scoped
  * resources, for which overrides do not apply).
+ *
+ * @public
  */
 export function resolveFailureAction(
   policy: KubeObject,

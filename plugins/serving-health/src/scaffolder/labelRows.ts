@@ -8,7 +8,11 @@ import {
   labelKeyNotes,
 } from '@serving-health/plugin-serving-health-policy';
 
-/** `ui:options` of the ServingHealthLabels field; unset fields fall back to the default conventions. */
+/**
+ * `ui:options` of the ServingHealthLabels field; unset fields fall back to the default conventions.
+ *
+ * @public
+ */
 export type LabelsFieldOptions = {
   requiredLabels?: string[];
   keyStyle?: LabelKeyStyle;

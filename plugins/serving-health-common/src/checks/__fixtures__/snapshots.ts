@@ -13,15 +13,20 @@ import {
 } from '../../snapshot';
 import { KubeObject, TriageTarget } from '../../types';
 
+/** @public */
 export const CLUSTER = 'ml-prod';
 export const READ_AT = '2025-11-24T09:30:00.000Z';
 
+/** @public */
 export const ISVC_NAMESPACE = 'models';
+/** @public */
 export const ISVC_NAME = 'fraud-detector';
+/** @public */
 export const ARGO_APP = 'fraud-detector';
 
 export const KSERVE_NS = 'kserve';
 export const KSERVE_DEPLOYMENT = 'kserve-controller-manager';
+/** @public */
 export const KSERVE_POD = 'kserve-controller-manager-7d9c5b8f6-x2x4q';
 export const KSERVE_WEBHOOK_SERVICE = 'kserve-webhook-server-service';
 export const KSERVE_IMAGE = 'kserve/kserve-controller:v0.12.1';
@@ -49,7 +54,11 @@ export const CRD_MISSING_ARGO_MESSAGE = `The Kubernetes API could not find servi
 
 export const LABEL_POLICY_DENIAL = `admission webhook "${KYVERNO_VALIDATE_FAIL}" denied the request: \n\nresource InferenceService/${ISVC_NAMESPACE}/${ISVC_NAME} was blocked due to the following policies \n\nrequire-cost-center:\n  check-cost-center: 'validation error: label cost-center is required. rule check-cost-center failed at path /metadata/labels/cost-center/'`;
 
-/** The target of an entity annotated `serving.kserve.io/inferenceservice: models/fraud-detector` and `argocd/app-name: fraud-detector`. */
+/**
+ * The target of an entity annotated `serving.kserve.io/inferenceservice: models/fraud-detector` and `argocd/app-name: fraud-detector`.
+ *
+ * @public
+ */
 export function defaultTarget(
   overrides: Partial<TriageTarget> = {},
 ): TriageTarget {
@@ -418,7 +427,11 @@ function ok(items: KubeObject[]): ReadResult {
   return { ok: true, items };
 }
 
-/** A working stack: KServe, Kyverno and Argo CD installed and healthy, one Ready InferenceService. */
+/**
+ * A working stack: KServe, Kyverno and Argo CD installed and healthy, one Ready InferenceService.
+ *
+ * @public
+ */
 export function healthySnapshot(): ClusterSnapshot {
   return {
     cluster: CLUSTER,
@@ -813,7 +826,11 @@ export function withReadError(
   });
 }
 
-/** The API server does not answer at all: /version times out, and so does every LIST. */
+/**
+ * The API server does not answer at all: /version times out, and so does every LIST.
+ *
+ * @public
+ */
 export function withClusterUnreachable(s: ClusterSnapshot): ClusterSnapshot {
   return mutate(s, c => {
     const error: ReadError = {
@@ -858,6 +875,8 @@ export function withArgoCdNotInstalled(s: ClusterSnapshot): ClusterSnapshot {
  * webhook-no-endpoints: the kube-rbac-proxy sidecar cannot pull its image (403 from
  * the registry), the pod is 1/2 ready, so it drops out of the webhook Service's
  * ready endpoints although `manager` runs.
+ *
+ * @public
  */
 export function withKServeSidecarPullForbidden(
   s: ClusterSnapshot,
@@ -1010,7 +1029,11 @@ export function withKServeRolloutStuck(s: ClusterSnapshot): ClusterSnapshot {
   });
 }
 
-/** crd-missing: `kubectl apply -f` of a `$patch: delete` file removed the CRD, and every InferenceService with it. */
+/**
+ * crd-missing: `kubectl apply -f` of a `$patch: delete` file removed the CRD, and every InferenceService with it.
+ *
+ * @public
+ */
 export function withoutInferenceServiceCrd(
   s: ClusterSnapshot,
 ): ClusterSnapshot {
@@ -1068,7 +1091,11 @@ export function withoutServingRuntimeCrd(s: ClusterSnapshot): ClusterSnapshot {
   });
 }
 
-/** policy-engine-not-ready: Kyverno's webhooks are registered, its admission controller crash-loops. */
+/**
+ * policy-engine-not-ready: Kyverno's webhooks are registered, its admission controller crash-loops.
+ *
+ * @public
+ */
 export function withKyvernoAdmissionNotReady(
   s: ClusterSnapshot,
 ): ClusterSnapshot {
@@ -1395,7 +1422,11 @@ export function withKyvernoPolicyAndCleanupWebhooks(
   });
 }
 
-/** The ingress-nginx admission webhook left behind: it matches Ingresses only. */
+/**
+ * The ingress-nginx admission webhook left behind: it matches Ingresses only.
+ *
+ * @public
+ */
 export function withStaleIngressNginxWebhook(
   s: ClusterSnapshot,
 ): ClusterSnapshot {
@@ -1557,6 +1588,8 @@ export function withNoReadyNode(s: ClusterSnapshot): ClusterSnapshot {
 /**
  * label-policy-mismatch: the template rendered `costCenter`, the Kyverno policy
  * requires `cost-center` (here the live object predates the Enforce policy).
+ *
+ * @public
  */
 export function withCostCenterNearMiss(s: ClusterSnapshot): ClusterSnapshot {
   return withInferenceService(s, i => {
@@ -1586,7 +1619,11 @@ export function withKyvernoNotInstalled(s: ClusterSnapshot): ClusterSnapshot {
   });
 }
 
-/** Changes the `validate` block of every rule of the ClusterPolicy (e.g. 1.13+ failureAction fields). */
+/**
+ * Changes the `validate` block of every rule of the ClusterPolicy (e.g. 1.13+ failureAction fields).
+ *
+ * @public
+ */
 export function withPolicyValidate(
   s: ClusterSnapshot,
   validate: Record<string, unknown>,
