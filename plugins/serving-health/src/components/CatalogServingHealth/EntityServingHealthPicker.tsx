@@ -25,7 +25,11 @@ import {
   ServingHealthSelection,
 } from './servingHealthFilter';
 
-/** The catalog's filters with this one. */
+/**
+ * The catalog's filters with this one.
+ *
+ * @public
+ */
 export type ServingHealthEntityFilters = DefaultEntityFilters & {
   servingHealth?: ServingHealthFilter;
 };

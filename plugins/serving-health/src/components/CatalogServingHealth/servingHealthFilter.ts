@@ -8,7 +8,11 @@ import {
 } from '@serving-health/plugin-serving-health-common';
 import { OVERALL_STATUSES } from '../../status';
 
-/** What the sidebar filter selects; both parts must hold when both are set. */
+/**
+ * What the sidebar filter selects; both parts must hold when both are set.
+ *
+ * @public
+ */
 export interface ServingHealthSelection {
   status?: OverallStatus;
   failureMode?: FailureModeId;
@@ -62,6 +66,8 @@ const refKey = (ref: string) => ref.toLocaleLowerCase('en-US');
  * The catalog filter "Serving health": the entities whose summary matches the selection. It narrows the
  * catalog's own query by uid (paginated catalogs filter on the backend only) and checks each entity on the
  * frontend, so it composes with the catalog's other filters either way.
+ *
+ * @public
  */
 export class ServingHealthFilter implements EntityFilter {
   private readonly refs: Set<string>;
