@@ -24,6 +24,13 @@ const endpoint = (name: string): Entity => ({
   spec: { type: 'model-endpoint', owner: 'ml', lifecycle: 'production' },
 });
 
+const notAnEndpoint: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'website', namespace: 'default' },
+  spec: { type: 'website', owner: 'ml', lifecycle: 'production' },
+};
+
 const clusterModule = unreachableClusterModule('prod');
 
 async function start(...extra: ReturnType<typeof createBackendModule>[]) {
@@ -33,7 +40,7 @@ async function start(...extra: ReturnType<typeof createBackendModule>[]) {
       clusterModule,
       ...extra,
       catalogServiceMock.factory({
-        entities: [endpoint('fraud'), endpoint('churn')],
+        entities: [endpoint('fraud'), endpoint('churn'), notAnEndpoint],
       }),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       mockServices.rootConfig.factory({ data: {} }),
@@ -106,5 +113,70 @@ describe('serving-health routes and credentials', () => {
       'group:default/ml',
       'group:default/ml',
     ]);
+  });
+
+  describe('POST /summaries', () => {
+    const post = (server: Awaited<ReturnType<typeof start>>, body: unknown) =>
+      request(server)
+        .post('/api/serving-health/summaries')
+        .set('Authorization', mockCredentials.user.header())
+        .send(body as object);
+
+    it('summarizes the model endpoints among the refs in one answer, in the order asked, leaving out the rest', async () => {
+      const server = await start();
+      const res = await post(server, {
+        entityRefs: [
+          'component:default/fraud',
+          'component:default/website',
+          'component:default/no-such-entity',
+          'Component:default/churn',
+          'component:default/fraud',
+        ],
+      });
+      expect(res.status).toBe(200);
+      expect(
+        (res.body as FleetSummary).entries.map(e => [e.entityRef, e.cluster]),
+      ).toEqual([
+        ['component:default/fraud', 'prod'],
+        ['component:default/churn', 'prod'],
+      ]);
+    });
+
+    it('answers 401 without credentials', async () => {
+      const server = await start();
+      const res = await request(server)
+        .post('/api/serving-health/summaries')
+        .set('Authorization', mockCredentials.none.header())
+        .send({ entityRefs: ['component:default/fraud'] });
+      expect(res.status).toBe(401);
+    });
+
+    it.each([
+      [{}, "Invalid body 'entityRefs': Required"],
+      [{ entityRefs: [] }, "Invalid body 'entityRefs'"],
+      [
+        { entityRefs: ['component:default/fraud', 'fraud'] },
+        "Invalid body 'entityRefs.1': 'fraud' is not an entity ref of the form kind:namespace/name",
+      ],
+      [
+        { entityRefs: ['component:default/a b'] },
+        "Invalid body 'entityRefs.0': 'component:default/a b' is not an entity ref",
+      ],
+      [
+        {
+          entityRefs: Array.from(
+            { length: 101 },
+            (_, i) => `component:default/e${i}`,
+          ),
+        },
+        "Invalid body 'entityRefs': Array must contain at most 100 element(s)",
+      ],
+    ])('answers 400 naming what is wrong for %j', async (body, message) => {
+      const server = await start();
+      const res = await post(server, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain(message);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -13,6 +13,29 @@ const part = z
   .max(253)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
 const paramsSchema = z.object({ namespace: part, kind: part, name: part });
+/** Entities summarized by one POST /summaries: a catalog table page (its largest page size is 100). */
+export const MAX_SUMMARY_REFS = 100;
+// A full ref (`kind:namespace/name`): each part as the catalog accepts it, so nothing else reaches a lookup.
+const entityRefSchema = z.string().transform((value, ctx) => {
+  try {
+    const ref = parseEntityRef(value);
+    const parsed = paramsSchema.safeParse(ref);
+    if (parsed.success) return stringifyEntityRef(ref);
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    message: `'${value.slice(
+      0,
+      300,
+    )}' is not an entity ref of the form kind:namespace/name`,
+  });
+  return z.NEVER;
+});
+const summariesBodySchema = z.object({
+  entityRefs: z.array(entityRefSchema).min(1).max(MAX_SUMMARY_REFS),
+});
 const querySchema = z.object({ refresh: z.enum(['true', 'false']).optional() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -90,6 +113,20 @@ export async function createRouter(options: {
       await triage.fleet({
         credentials,
         refresh: refresh === 'true',
+        callerAuth: callerAuthOf(req),
+      }),
+    );
+  });
+
+  // The summaries of the entities a page shows (a catalog table page, a group's endpoints) in one request.
+  router.post('/summaries', async (req, res) => {
+    const { entityRefs } = parse(summariesBodySchema, req.body, 'body');
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      await triage.summaries([...new Set(entityRefs)], {
+        credentials,
         callerAuth: callerAuthOf(req),
       }),
     );

@@ -16,6 +16,8 @@ describe('serving-health alpha plugin', () => {
       'api:serving-health',
       'entity-content:serving-health',
       'entity-card:serving-health',
+      'entity-card:serving-health/endpoints',
+      'catalog-filter:serving-health/serving-health',
       'page:serving-health',
       'scaffolder-form-field:serving-health/labels',
     ]) {

@@ -52,3 +52,11 @@ export function stageTitle(stage: TriageStage | undefined): string | undefined {
 }
 
 export const OVERALL_STATUSES = Object.keys(OVERALL_LABELS) as OverallStatus[];
+
+/** How bad an overall status is, for listing the worst first. */
+export const OVERALL_SEVERITY: Record<OverallStatus, number> = {
+  healthy: 0,
+  unknown: 1,
+  degraded: 2,
+  failing: 3,
+};

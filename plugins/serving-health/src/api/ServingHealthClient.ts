@@ -53,6 +53,17 @@ export class ServingHealthClient implements ServingHealthApi {
     );
   }
 
+  async getSummaries(
+    entityRefs: string[],
+    options?: CallerClusterAuth,
+  ): Promise<FleetSummary> {
+    return this.request<FleetSummary>(
+      'summaries',
+      await this.callerClusterHeaders(options),
+      { entityRefs },
+    );
+  }
+
   /**
    * The user's own tokens for the clusters read as the user, in the Kubernetes plugin's headers. A provider the
    * user is not signed in to is left out: the report then says which sign-in is missing.
@@ -87,14 +98,30 @@ export class ServingHealthClient implements ServingHealthApi {
     return headers;
   }
 
-  private async get<T>(
+  private get<T>(path: string, headers: Record<string, string> = {}) {
+    return this.request<T>(path, headers);
+  }
+
+  /** A GET, or with `body` a POST of it as JSON. */
+  private async request<T>(
     path: string,
-    headers: Record<string, string> = {},
+    headers: Record<string, string>,
+    body?: unknown,
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('serving-health');
     const url = `${baseUrl}/${path}`;
-    const res = await (Object.keys(headers).length
-      ? this.fetchApi.fetch(url, { headers })
+    let init: RequestInit | undefined;
+    if (body !== undefined) {
+      init = {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      };
+    } else if (Object.keys(headers).length) {
+      init = { headers };
+    }
+    const res = await (init
+      ? this.fetchApi.fetch(url, init)
       : this.fetchApi.fetch(url));
     if (!res.ok) {
       throw await ResponseError.fromResponse(res);

@@ -33,6 +33,14 @@ export interface ServingHealthApi {
     options?: GetReportOptions,
   ): Promise<TriageReport>;
   getFleet(options?: CallerClusterAuth): Promise<FleetSummary>;
+  /**
+   * The fleet entries of the given entities (at most 100) in one request: only model endpoints the user may read
+   * whose report the user may read.
+   */
+  getSummaries(
+    entityRefs: string[],
+    options?: CallerClusterAuth,
+  ): Promise<FleetSummary>;
 }
 
 /** @public */

@@ -26,6 +26,14 @@ export interface TriageService {
   report(entityRef: string, options: TriageCallOptions): Promise<TriageReport>;
   /** Every serving entity the caller may read, with its overall status. */
   fleet(options: TriageCallOptions): Promise<FleetSummary>;
+  /**
+   * The fleet entries of the given entities: only those the caller may read (catalog) whose report the caller
+   * may read; others, and entities that are not model endpoints, are left out. Entries keep the order given.
+   */
+  summaries(
+    entityRefs: string[],
+    options: TriageCallOptions,
+  ): Promise<FleetSummary>;
   /** The clusters, and for those read as the user, whose token the caller must send. */
   clusters(): Promise<ClusterSummary[]>;
 }

@@ -62,6 +62,7 @@ const fleet = bigFleet();
 const api: ServingHealthApi = {
   getReport: jest.fn(),
   getFleet: jest.fn(async () => fleet),
+  getSummaries: jest.fn(),
 };
 
 const LocationProbe = () => (

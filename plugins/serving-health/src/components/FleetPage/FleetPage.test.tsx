@@ -15,7 +15,11 @@ import {
 function mockApi(
   getFleet: ServingHealthApi['getFleet'],
 ): jest.Mocked<ServingHealthApi> {
-  return { getReport: jest.fn(), getFleet: jest.fn(getFleet) };
+  return {
+    getReport: jest.fn(),
+    getFleet: jest.fn(getFleet),
+    getSummaries: jest.fn(),
+  };
 }
 
 async function renderFleet(api: ServingHealthApi, route = '/serving-health') {

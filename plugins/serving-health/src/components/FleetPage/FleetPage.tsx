@@ -26,13 +26,19 @@ import {
   FAILURE_MODE_IDS,
   FAILURE_MODES,
   FleetSummary,
-  OverallStatus,
 } from '@serving-health/plugin-serving-health-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { useFleetSummary } from '../../hooks/useFleetSummary';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
-import { OVERALL_LABELS, OVERALL_STATUSES, stageTitle } from '../../status';
+import {
+  OVERALL_LABELS,
+  OVERALL_SEVERITY,
+  OVERALL_STATUSES,
+  stageTitle,
+} from '../../status';
+import { FailureModeChips } from '../FailureModeChips';
+import { FilterSelect } from '../FilterSelect';
 import { OverallStatusLabel } from '../StatusLabel';
 import { FleetProblems } from './FleetProblems';
 import {
@@ -67,14 +73,6 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(0.5),
   },
 }));
-
-// How bad an overall status is: the table lists the worst first.
-const SEVERITY: Record<OverallStatus, number> = {
-  healthy: 0,
-  unknown: 1,
-  degraded: 2,
-  failing: 3,
-};
 
 // Owners are groups mostly: `team-ml` reads better than `group:default/team-ml`, as on the catalog's pages.
 // A shared link can carry any owner: show it as given when it is not a ref.
@@ -133,42 +131,6 @@ const SearchField = ({
   );
 };
 
-/** One filter of the table: a native select whose empty option means "all". */
-const FilterSelect = (props: {
-  className: string;
-  labelClassName: string;
-  label: string;
-  testId: string;
-  value: string;
-  onChange: (value: string) => void;
-  all: string;
-  options: Array<{ value: string; label: string }>;
-}) => (
-  <TextField
-    select
-    className={props.className}
-    variant="outlined"
-    size="small"
-    label={props.label}
-    value={props.value}
-    onChange={e => props.onChange(e.target.value)}
-    SelectProps={{ native: true }}
-    // The empty option shows a value: keep the label above it, not on it.
-    InputLabelProps={{ shrink: true, className: props.labelClassName }}
-    inputProps={{
-      'data-testid': props.testId,
-      'aria-label': `Filter by ${props.label.toLocaleLowerCase('en-US')}`,
-    }}
-  >
-    <option value="">{props.all}</option>
-    {props.options.map(o => (
-      <option key={o.value} value={o.value}>
-        {o.label}
-      </option>
-    ))}
-  </TextField>
-);
-
 const FleetTable = ({
   summary,
   onReload,
@@ -223,7 +185,7 @@ const FleetTable = ({
         // Worst first, then by entity: the order a platform team works in.
         .sort(
           (a, b) =>
-            SEVERITY[b.overall] - SEVERITY[a.overall] ||
+            OVERALL_SEVERITY[b.overall] - OVERALL_SEVERITY[a.overall] ||
             a.entityRef.localeCompare(b.entityRef),
         ),
     [allRows, q, cluster, owner, status, failureMode],
@@ -318,18 +280,7 @@ const FleetTable = ({
       field: 'failureModes',
       render: row =>
         row.failureModes.length > 0 ? (
-          <Box className={classes.chips}>
-            {row.failureModes.map(id => (
-              <Chip
-                key={id}
-                size="small"
-                // Outlined: the filled secondary (pink) chip fails WCAG AA contrast.
-                variant="outlined"
-                label={FAILURE_MODES[id]?.title ?? id}
-                data-failure-mode={id}
-              />
-            ))}
-          </Box>
+          <FailureModeChips ids={row.failureModes} />
         ) : (
           '—'
         ),

@@ -17,7 +17,11 @@ import { ServingHealthCard } from './ServingHealthCard';
 function mockApi(
   getReport: ServingHealthApi['getReport'],
 ): jest.Mocked<ServingHealthApi> {
-  return { getReport: jest.fn(getReport), getFleet: jest.fn() };
+  return {
+    getReport: jest.fn(getReport),
+    getFleet: jest.fn(),
+    getSummaries: jest.fn(),
+  };
 }
 
 async function renderCard(

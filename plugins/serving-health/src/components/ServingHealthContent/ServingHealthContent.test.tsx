@@ -29,7 +29,11 @@ import { ServingHealthContent } from './ServingHealthContent';
 function mockApi(
   getReport: ServingHealthApi['getReport'],
 ): jest.Mocked<ServingHealthApi> {
-  return { getReport: jest.fn(getReport), getFleet: jest.fn() };
+  return {
+    getReport: jest.fn(getReport),
+    getFleet: jest.fn(),
+    getSummaries: jest.fn(),
+  };
 }
 
 /** The report API and a permission API; each render with its own permission cache (usePermission's SWR). */
