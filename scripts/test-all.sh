@@ -39,7 +39,8 @@ source scripts/env.sh
 part chromium ensure_chromium
 part typecheck corepack yarn tsc
 part lint corepack yarn lint
-part "unit+integration" corepack yarn backstage-cli repo test --json --outputFile="$PWD/artifacts/jest.json"
+# The history store's tests also run against a throwaway PostgreSQL (Debian's), besides better-sqlite3.
+part "unit+integration" bash scripts/with-postgres.sh corepack yarn backstage-cli repo test --json --outputFile="$PWD/artifacts/jest.json"
 part browser corepack yarn workspace @internal/e2e run --silent test:e2e --json --outputFile="$PWD/artifacts/jest-e2e.json"
 
 echo "=================== summary"

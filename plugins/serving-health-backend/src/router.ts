@@ -4,6 +4,7 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { TriageHistoryStore } from './database/TriageHistoryStore';
 import { TriageService } from './services/TriageService';
 
 // Entity ref parts as the catalog accepts them; anything else is a 400, not a lookup.
@@ -14,6 +15,10 @@ const part = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
 const paramsSchema = z.object({ namespace: part, kind: part, name: part });
 const querySchema = z.object({ refresh: z.enum(['true', 'false']).optional() });
+const historyQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const HISTORY_LIMIT = 100;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
@@ -45,8 +50,9 @@ function callerAuthOf(
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   triage: TriageService;
+  history: TriageHistoryStore;
 }): Promise<express.Router> {
-  const { httpAuth, triage } = options;
+  const { httpAuth, triage, history } = options;
   const router = Router();
   router.use(express.json());
 
@@ -73,6 +79,58 @@ export async function createRouter(options: {
       },
     );
     res.json(report);
+  });
+
+  router.get('/entities/:namespace/:kind/:name/history', async (req, res) => {
+    const { namespace, kind, name } = parse(
+      paramsSchema,
+      req.params,
+      'path parameter',
+    );
+    const { limit = HISTORY_LIMIT } = parse(
+      historyQuerySchema,
+      req.query,
+      'query parameter',
+    );
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = await triage.authorizeRead(
+      stringifyEntityRef({ kind, namespace, name }),
+      credentials,
+    );
+    const [state, transitions] = await Promise.all([
+      history.state(entityRef),
+      history.transitions({ entityRef, limit }),
+    ]);
+    res.json({ ...(state ? { state } : {}), transitions });
+  });
+
+  // Only the entities whose reports the caller may read.
+  router.get('/fleet/history', async (req, res) => {
+    const { limit = HISTORY_LIMIT } = parse(
+      historyQuerySchema,
+      req.query,
+      'query parameter',
+    );
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [states, transitions] = await Promise.all([
+      history.states(),
+      history.transitions({ limit }),
+    ]);
+    const refs = [
+      ...new Set([
+        ...states.map(s => s.entityRef),
+        ...transitions.map(t => t.entityRef),
+      ]),
+    ];
+    const readable = new Set(await triage.readable(refs, credentials));
+    res.json({
+      states: states.filter(s => readable.has(s.entityRef)),
+      transitions: transitions.filter(t => readable.has(t.entityRef)),
+    });
   });
 
   // Names and sign-in kinds only (no addresses): which cluster tokens a caller's browser should send.

@@ -252,17 +252,35 @@ export function createTriageService(options: {
     return decisions.map(d => d.result === AuthorizeResult.ALLOW);
   }
 
+  async function readableEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    const ref = stringifyEntityRef(entity);
+    const [ok] = await allowed([ref], credentials);
+    if (!ok)
+      throw new NotAllowedError(
+        `Not allowed to read the serving-health report of ${ref}`,
+      );
+    return entity;
+  }
+
   return {
+    async authorizeRead(entityRef, credentials) {
+      return stringifyEntityRef(await readableEntity(entityRef, credentials));
+    },
+
+    async readable(entityRefs, credentials) {
+      const ok = await allowed(entityRefs, credentials);
+      return entityRefs.filter((_, i) => ok[i]);
+    },
+
     async report(entityRef, { credentials, refresh = false, callerAuth }) {
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity)
-        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      const entity = await readableEntity(entityRef, credentials);
       const ref = stringifyEntityRef(entity);
-      const [ok] = await allowed([ref], credentials);
-      if (!ok)
-        throw new NotAllowedError(
-          `Not allowed to read the serving-health report of ${ref}`,
-        );
       await clusters.refresh();
       const resolution = await locate(entity, {
         caller: credentials,

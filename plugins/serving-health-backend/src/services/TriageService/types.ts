@@ -24,6 +24,16 @@ export interface ClusterSummary {
 export interface TriageService {
   /** Throws NotFoundError (unknown entity), NotAllowedError (no permission), InputError (malformed annotation). */
   report(entityRef: string, options: TriageCallOptions): Promise<TriageReport>;
+  /** The entity's canonical ref; throws as `report` does when the caller may not read its report. */
+  authorizeRead(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<string>;
+  /** The refs among `entityRefs` whose reports the caller may read. */
+  readable(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<string[]>;
   /** Every serving entity the caller may read, with its overall status. */
   fleet(options: TriageCallOptions): Promise<FleetSummary>;
   /** The clusters, and for those read as the user, whose token the caller must send. */

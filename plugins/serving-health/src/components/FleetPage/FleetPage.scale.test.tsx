@@ -62,6 +62,8 @@ const fleet = bigFleet();
 const api: ServingHealthApi = {
   getReport: jest.fn(),
   getFleet: jest.fn(async () => fleet),
+  getHistory: jest.fn(async () => ({ transitions: [] })),
+  getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
 };
 
 const LocationProbe = () => (

@@ -1,3 +1,4 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -15,7 +16,14 @@ import {
 function mockApi(
   getFleet: ServingHealthApi['getFleet'],
 ): jest.Mocked<ServingHealthApi> {
-  return { getReport: jest.fn(), getFleet: jest.fn(getFleet) };
+  return {
+    getReport: jest.fn(),
+    getFleet: jest.fn(getFleet),
+    getHistory: jest.fn(async (_entity: CompoundEntityRef) => ({
+      transitions: [],
+    })),
+    getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
+  };
 }
 
 async function renderFleet(api: ServingHealthApi, route = '/serving-health') {

@@ -35,6 +35,7 @@ import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
 import { OVERALL_LABELS, OVERALL_STATUSES, stageTitle } from '../../status';
 import { OverallStatusLabel } from '../StatusLabel';
 import { FleetProblems } from './FleetProblems';
+import { FleetTimeInState } from './FleetTimeInState';
 import {
   FILTER_KEYS,
   FleetRow,
@@ -339,6 +340,7 @@ const FleetTable = ({
   return (
     <>
       <FleetProblems groups={groups} />
+      <FleetTimeInState />
       <Box className={classes.filters}>
         <SearchField
           className={classes.search}

@@ -1,3 +1,4 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReactNode } from 'react';
@@ -29,7 +30,14 @@ import { ServingHealthContent } from './ServingHealthContent';
 function mockApi(
   getReport: ServingHealthApi['getReport'],
 ): jest.Mocked<ServingHealthApi> {
-  return { getReport: jest.fn(getReport), getFleet: jest.fn() };
+  return {
+    getReport: jest.fn(getReport),
+    getFleet: jest.fn(),
+    getHistory: jest.fn(async (_entity: CompoundEntityRef) => ({
+      transitions: [],
+    })),
+    getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
+  };
 }
 
 /** The report API and a permission API; each render with its own permission cache (usePermission's SWR). */
