@@ -43,7 +43,12 @@ export function registerGetReportAction(options: {
                 check: z.string(),
                 status: z.string(),
                 summary: z.string(),
-                fix: z.array(z.string()),
+                fix: z.array(
+                  z.object({
+                    text: z.string(),
+                    command: z.string().optional(),
+                  }),
+                ),
               }),
             )
             .describe('Checks that did not pass, worst first'),
@@ -73,9 +78,10 @@ export function registerGetReportAction(options: {
           check: c.id,
           status: c.status,
           summary: c.summary,
-          fix: (c.remediation?.steps ?? []).map(s =>
-            s.command ? `${s.text}: ${s.command}` : s.text,
-          ),
+          fix: (c.remediation?.steps ?? []).map(s => ({
+            text: s.text,
+            ...(s.command ? { command: s.command } : {}),
+          })),
         }));
       return {
         output: {
