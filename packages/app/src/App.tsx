@@ -16,6 +16,8 @@ import {
   ServingHealthPage,
 } from '@serving-health/plugin-serving-health';
 import { ScaffolderFieldExtensions } from '@backstage/plugin-scaffolder-react';
+import { NotificationsPage } from '@backstage/plugin-notifications';
+import { signalsPlugin } from '@backstage/plugin-signals';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
@@ -32,6 +34,8 @@ import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/
 
 const app = createApp({
   apis,
+  // Signals carry the backend's "report changed" to open Serving Health tabs.
+  plugins: [signalsPlugin],
   bindRoutes({ bind }) {
     bind(catalogPlugin.externalRoutes, {
       createComponent: scaffolderPlugin.routes.root,
@@ -73,6 +77,7 @@ const routes = (
       }
     />
     <Route path="/serving-health" element={<ServingHealthPage />} />
+    <Route path="/notifications" element={<NotificationsPage />} />
     <Route path="/settings" element={<UserSettingsPage />} />
   </FlatRoutes>
 );
