@@ -119,8 +119,12 @@ function readSchedule(
 ): SchedulerServiceTaskScheduleDefinition | undefined {
   if (c?.getOptionalBoolean('enabled') === false) return undefined;
   if (!c?.has('frequency')) return DEFAULTS.schedule;
+  const read = readSchedulerServiceTaskScheduleDefinitionFromConfig(c);
+  // What the config leaves out keeps its default (the reader returns those keys as undefined).
   return {
     ...DEFAULTS.schedule,
-    ...readSchedulerServiceTaskScheduleDefinitionFromConfig(c),
-  };
+    ...Object.fromEntries(
+      Object.entries(read).filter(([, value]) => value !== undefined),
+    ),
+  } as SchedulerServiceTaskScheduleDefinition;
 }
