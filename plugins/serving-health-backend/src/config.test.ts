@@ -1,6 +1,16 @@
 import { ConfigReader } from '@backstage/config';
 import { readServingHealthConfig } from './config';
 
+const continuousTriageDefaults = {
+  schedule: {
+    frequency: { minutes: 5 },
+    timeout: { minutes: 4 },
+    initialDelay: { seconds: 30 },
+  },
+  historyRetentionMs: 30 * 24 * 3600 * 1000,
+  notifications: false,
+};
+
 describe('readServingHealthConfig', () => {
   it('gives the documented defaults for an empty configuration', () => {
     expect(readServingHealthConfig(new ConfigReader({}))).toEqual({
@@ -13,13 +23,7 @@ describe('readServingHealthConfig', () => {
       namespaceOwners: [],
       argocdInstances: [],
       kubernetesPluginClusters: false,
-      schedule: {
-        frequency: { minutes: 5 },
-        timeout: { minutes: 4 },
-        initialDelay: { seconds: 30 },
-      },
-      historyRetentionMs: 30 * 24 * 3600 * 1000,
-      notifications: false,
+      ...continuousTriageDefaults,
     });
   });
 
@@ -105,13 +109,7 @@ describe('readServingHealthConfig', () => {
         },
       ],
       kubernetesPluginClusters: false,
-      schedule: {
-        frequency: { minutes: 5 },
-        timeout: { minutes: 4 },
-        initialDelay: { seconds: 30 },
-      },
-      historyRetentionMs: 30 * 24 * 3600 * 1000,
-      notifications: false,
+      ...continuousTriageDefaults,
     });
   });
 

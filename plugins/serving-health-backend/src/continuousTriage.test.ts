@@ -20,7 +20,7 @@ import {
   SignalPayload,
 } from '@backstage/plugin-signals-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { KubeClient, useTestEnv } from '@internal/testenv';
+import { takeKserveWebhookOffline, useTestEnv } from '@internal/testenv';
 import {
   FleetHistory,
   servingHealthReportChannel,
@@ -54,8 +54,6 @@ const entities = [
     },
   },
 ];
-const SLICE =
-  '/apis/discovery.k8s.io/v1/namespaces/kserve/endpointslices/kserve-webhook-server-service-7hx4k';
 
 /** The notifications and signals backends' side of the two services: what the plugin handed them. */
 const sent: NotificationSendOptions[] = [];
@@ -137,10 +135,8 @@ describe('continuous triage of a real cluster', () => {
     expect(sent).toEqual([]);
 
     // The change: KServe's webhook Service loses its only ready endpoint.
-    const admin = new KubeClient(env().access('admin'));
-    const slice = await admin.get(SLICE);
     const changedAt = Date.now();
-    await admin.delete(SLICE);
+    const change = await takeKserveWebhookOffline(env().access('admin'));
 
     const failing = await waitFor('the failing transition', async () =>
       (
@@ -233,18 +229,7 @@ describe('continuous triage of a real cluster', () => {
     await client.close();
 
     // The endpoint comes back: a recovery, notified once more.
-    const { metadata, ...rest } = slice as any;
-    await admin.post(
-      '/apis/discovery.k8s.io/v1/namespaces/kserve/endpointslices',
-      {
-        ...rest,
-        metadata: {
-          name: metadata.name,
-          namespace: metadata.namespace,
-          labels: metadata.labels,
-        },
-      },
-    );
+    await change.restore();
     const recovered = await waitFor('the recovery', async () =>
       (
         await fleetHistory()

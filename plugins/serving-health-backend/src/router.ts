@@ -19,6 +19,9 @@ const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 const HISTORY_LIMIT = 100;
+const historyLimit = (req: express.Request) =>
+  parse(historyQuerySchema, req.query, 'query parameter').limit ??
+  HISTORY_LIMIT;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
@@ -87,11 +90,7 @@ export async function createRouter(options: {
       req.params,
       'path parameter',
     );
-    const { limit = HISTORY_LIMIT } = parse(
-      historyQuerySchema,
-      req.query,
-      'query parameter',
-    );
+    const limit = historyLimit(req);
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -108,11 +107,7 @@ export async function createRouter(options: {
 
   // Only the entities whose reports the caller may read.
   router.get('/fleet/history', async (req, res) => {
-    const { limit = HISTORY_LIMIT } = parse(
-      historyQuerySchema,
-      req.query,
-      'query parameter',
-    );
+    const limit = historyLimit(req);
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import {
   DemoClusters,
-  KubeClient,
   buildApiServer,
   startDemoClusters,
+  takeKserveWebhookOffline,
 } from '@internal/testenv';
 import {
   FleetHistory,
@@ -26,8 +26,6 @@ const workDir = path.join(artifactsDir, 'e2e', 'continuous-triage');
 const screenshotsDir = path.join(artifactsDir, 'screenshots');
 const ENTITY = 'component:default/fraud-detector';
 const TAB = '/catalog/default/component/fraud-detector/serving-health';
-const SLICE =
-  '/apis/discovery.k8s.io/v1/namespaces/kserve/endpointslices/kserve-webhook-server-service-7hx4k';
 const UI_TIMEOUT_MS = 90_000;
 const log = (line: string) => process.stderr.write(`[e2e] ${line}\n`);
 
@@ -116,11 +114,10 @@ describe('continuous triage', () => {
     });
 
     // The change: KServe's webhook Service loses its only ready endpoint.
-    const env = demo!.clusters[0];
-    const admin = new KubeClient(env.access('admin'));
-    const slice = await admin.get(SLICE);
     const changedAt = Date.now();
-    await admin.delete(SLICE);
+    const change = await takeKserveWebhookOffline(
+      demo!.clusters[0].access('admin'),
+    );
 
     let failing: HistoryTransition | undefined;
     await waitFor(
@@ -173,24 +170,29 @@ describe('continuous triage', () => {
       window.dispatchEvent(new PopStateEvent('popstate', { state: {} }));
     });
     await page
+      .locator('table')
       .getByText(/fraud-detector is failing/)
       .first()
       .waitFor({ timeout: UI_TIMEOUT_MS });
     await shot('3-notification');
 
+    // The fleet page: the dead webhook once for its cluster, and how long each endpoint has been failing.
+    await page.evaluate(() => {
+      window.history.pushState({}, '', '/serving-health');
+      window.dispatchEvent(new PopStateEvent('popstate', { state: {} }));
+    });
+    const inState = page.getByTestId(`fleet-state-${ENTITY}`);
+    await inState.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await inState.getAttribute('data-since')).toBe(failing!.at);
+    await expect(
+      page
+        .getByTestId('fleet-problem-healthy-webhook-no-endpoints-failing')
+        .getAttribute('data-count'),
+    ).resolves.toBe('2');
+    await shot('4-fleet-time-in-state');
+
     // Back: the endpoint returns; the history strip shows failing then healthy.
-    const { metadata, ...rest } = slice;
-    await admin.post(
-      '/apis/discovery.k8s.io/v1/namespaces/kserve/endpointslices',
-      {
-        ...rest,
-        metadata: {
-          name: metadata.name,
-          namespace: metadata.namespace,
-          labels: metadata.labels,
-        },
-      },
-    );
+    await change.restore();
     await page.evaluate(to => {
       window.history.pushState({}, '', to);
       window.dispatchEvent(new PopStateEvent('popstate', { state: {} }));
@@ -206,6 +208,6 @@ describe('continuous triage', () => {
         .locator('[role="listitem"]')
         .evaluateAll(items => items.map(i => i.getAttribute('data-status'))),
     ).resolves.toEqual(['healthy', 'failing', 'healthy']);
-    await shot('4-tab-recovered-history');
+    await shot('5-tab-recovered-history');
   });
 });
