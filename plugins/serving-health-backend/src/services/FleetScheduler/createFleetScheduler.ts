@@ -45,7 +45,8 @@ export async function createFleetScheduler(options: {
   async function run(): Promise<FleetRunResult> {
     const started = Date.now();
     const credentials = await options.auth.getOwnServiceCredentials();
-    const fleet = await triage.fleet({ credentials });
+    // Fresh reads, so a change shows within one period, not one period plus the snapshot TTL.
+    const fleet = await triage.fleet({ credentials, scheduledRun: true });
     const transitions: HistoryTransition[] = [];
     for (const entry of fleet.entries) {
       const transition = await history.record(

@@ -176,7 +176,7 @@ export function createTriageService(options: {
     entity: Entity,
     entityRef: string,
     target: TriageTarget,
-    wantRefresh: boolean,
+    wantRefresh: boolean | 'unlimited',
     caller: BackstageCredentials,
     callerAuth: KubernetesCallerAuth | undefined,
   ): Promise<TriageReport> {
@@ -188,7 +188,8 @@ export function createTriageService(options: {
     // Concurrent requests for one entity share one triage, whether they asked for a refresh or not.
     return flight(`${scope}\u0000${entityRef}`, async () => {
       const refresh =
-        wantRefresh && options.refreshLimiter.allow(entityRef, caller);
+        wantRefresh === 'unlimited' ||
+        (wantRefresh && options.refreshLimiter.allow(entityRef, caller));
       if (!refresh) {
         const stored = await reports.get({ entityRef, scope });
         if (stored) return stored;
@@ -306,7 +307,12 @@ export function createTriageService(options: {
       });
     },
 
-    async fleet({ credentials, refresh = false, callerAuth }) {
+    async fleet({
+      credentials,
+      refresh = false,
+      callerAuth,
+      scheduledRun = false,
+    }) {
       await clusters.refresh();
       const { items } = await catalog.getEntities(
         {
@@ -354,7 +360,7 @@ export function createTriageService(options: {
               entity,
               entityRef,
               resolution.target,
-              refresh,
+              scheduledRun ? 'unlimited' : refresh,
               credentials,
               callerAuth,
             );

@@ -35,7 +35,15 @@ export interface TriageService {
     credentials: BackstageCredentials,
   ): Promise<string[]>;
   /** Every serving entity the caller may read, with its overall status. */
-  fleet(options: TriageCallOptions): Promise<FleetSummary>;
+  fleet(
+    options: TriageCallOptions & {
+      /**
+       * The plugin's own scheduled run: every report made from a fresh read, past the per-user refresh limit.
+       * The snapshot cache still reads each cluster at most once per `refreshMinIntervalSeconds`.
+       */
+      scheduledRun?: boolean;
+    },
+  ): Promise<FleetSummary>;
   /** The clusters, and for those read as the user, whose token the caller must send. */
   clusters(): Promise<ClusterSummary[]>;
 }
