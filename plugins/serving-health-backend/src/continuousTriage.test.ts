@@ -1,15 +1,6 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import {
-  actionsRegistryServiceFactory,
-  actionsServiceFactory,
-} from '@backstage/backend-defaults/alpha';
-import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   NotificationSendOptions,
@@ -25,10 +16,9 @@ import {
   FleetHistory,
   servingHealthReportChannel,
 } from '@serving-health/plugin-serving-health-common';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import request from 'supertest';
 import { testenvClusterConfig } from './__testUtils__/clusters';
+import { connectMcpClient, mcpActionsFeatures } from './__testUtils__/mcp';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(120_000);
@@ -98,10 +88,8 @@ describe('continuous triage of a real cluster', () => {
     const { server } = await startTestBackend({
       features: [
         servingHealthPlugin,
-        mcpActionsPlugin,
+        ...mcpActionsFeatures,
         schedulerServiceFactory,
-        actionsRegistryServiceFactory,
-        actionsServiceFactory,
         recordingNotifications,
         recordingSignals,
         catalogServiceMock.factory({ entities }),
@@ -183,20 +171,7 @@ describe('continuous triage of a real cluster', () => {
     expect(sent).toHaveLength(1);
 
     // An AI assistant asks why, through the MCP actions backend.
-    const client = new Client({
-      name: 'serving-health-test',
-      version: '1.0.0',
-    });
-    await client.connect(
-      new StreamableHTTPClientTransport(
-        new URL(`http://localhost:${server.port()}/api/mcp-actions/v1`),
-        {
-          requestInit: {
-            headers: { Authorization: mockCredentials.user.header() },
-          },
-        },
-      ),
-    );
+    const client = await connectMcpClient(server);
     const { tools } = await client.listTools();
     expect(tools.map(t => t.name)).toEqual(
       expect.arrayContaining([

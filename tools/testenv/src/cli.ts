@@ -213,6 +213,11 @@ async function down(args: string[]): Promise<void> {
   }
 }
 
+const CLUSTER_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+} as const;
+
 /** The cluster apply and change act on: --kubeconfig, else the one detached testenv, else $KUBECONFIG. */
 function targetCluster(values: { kubeconfig?: string; context?: string }) {
   let kubeconfig = values.kubeconfig;
@@ -240,10 +245,7 @@ async function change(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-    },
+    options: CLUSTER_OPTIONS,
   });
   const what = positionals[0];
   if (
@@ -292,10 +294,7 @@ async function apply(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-    },
+    options: CLUSTER_OPTIONS,
   });
   if (positionals.length !== 1) {
     throw new UsageError('apply takes exactly one scenario name or directory');

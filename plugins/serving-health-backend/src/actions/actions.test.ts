@@ -1,18 +1,8 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  actionsRegistryServiceFactory,
-  actionsServiceFactory,
-} from '@backstage/backend-defaults/alpha';
-import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { unreachableClusterModule } from '../__testUtils__/clusters';
+import { connectMcpClient, mcpActionsFeatures } from '../__testUtils__/mcp';
 import { servingHealthPlugin } from '../plugin';
 
 const entity = {
@@ -37,9 +27,7 @@ async function mcpClient(
     features: [
       servingHealthPlugin,
       unreachableClusterModule('nowhere'),
-      mcpActionsPlugin,
-      actionsRegistryServiceFactory,
-      actionsServiceFactory,
+      ...mcpActionsFeatures,
       catalogServiceMock.factory({ entities: [entity] }),
       mockServices.permissions.factory({ result: permission }),
       mockServices.rootConfig.factory({
@@ -50,17 +38,7 @@ async function mcpClient(
       }),
     ],
   });
-  const client = new Client({ name: 'serving-health-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(
-      new URL(`http://localhost:${server.port()}/api/mcp-actions/v1`),
-      {
-        requestInit: {
-          headers: { Authorization: mockCredentials.user.header() },
-        },
-      },
-    ),
-  );
+  const client = await connectMcpClient(server);
   return client;
 }
 
