@@ -89,6 +89,14 @@ describe('continuous triage', () => {
       () => `\n${portal!.logTail()}`,
     );
 
+    // What the signals websocket carries, to tell a lost signal from a tab that ignored one.
+    const frames: string[] = [];
+    page.on('websocket', ws => {
+      frames.push(`open ${ws.url()}`);
+      ws.on('framereceived', f => frames.push(String(f.payload)));
+      ws.on('framesent', f => frames.push(`sent ${f.payload}`));
+      ws.on('close', () => frames.push('closed'));
+    });
     await page.goto(`${portal!.appUrl}${TAB}`, {
       waitUntil: 'domcontentloaded',
     });
@@ -113,6 +121,19 @@ describe('continuous triage', () => {
         reportRequests.push(Date.now());
     });
 
+    // Signals are not replayed: the tab must be subscribed before the change (a reconnect on a loaded machine
+    // can take seconds).
+    await waitFor(
+      'the tab subscribed to its signals channel',
+      60_000,
+      async () =>
+        frames.some(
+          f =>
+            f.startsWith('sent ') &&
+            f.includes('"subscribe"') &&
+            f.includes(`serving-health:report:${ENTITY}`),
+        ),
+    );
     // The change: KServe's webhook Service loses its only ready endpoint.
     const changedAt = Date.now();
     const change = await takeKserveWebhookOffline(
@@ -135,7 +156,13 @@ describe('continuous triage', () => {
 
     await page
       .locator('[data-testid="serving-health-overall"][data-status="failing"]')
-      .waitFor({ timeout: UI_TIMEOUT_MS });
+      .waitFor({ timeout: UI_TIMEOUT_MS })
+      .catch(async e => {
+        await shot('FAILED-tab-not-updated');
+        throw new Error(
+          `${e.message}\nsignals websocket: ${JSON.stringify(frames)}`,
+        );
+      });
     const tabMs = Date.now() - changedAt;
     await expect(
       page.getByTestId('serving-health-since').textContent(),
