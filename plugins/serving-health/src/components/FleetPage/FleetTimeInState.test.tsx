@@ -32,11 +32,12 @@ async function render(states: EntityState[]) {
 }
 
 describe('FleetTimeInState', () => {
-  it('lists the endpoints that are not healthy, longest in their state first, with how long', async () => {
+  it('lists the endpoints that are not healthy, worst first, then longest in their state, with how long', async () => {
     await render([
+      state('unreadable', 'unknown', hoursAgo(40)),
       state('recent', 'failing', hoursAgo(1)),
       state('fine', 'healthy', hoursAgo(30)),
-      state('oldest', 'degraded', hoursAgo(26)),
+      state('oldest', 'failing', hoursAgo(26)),
     ]);
     await screen.findByTestId('fleet-time-in-state');
     const rows = screen
@@ -46,6 +47,7 @@ describe('FleetTimeInState', () => {
     expect(rows).toEqual([
       'fleet-state-component:default/oldest',
       'fleet-state-component:default/recent',
+      'fleet-state-component:default/unreadable',
     ]);
     expect(
       screen.getByTestId('fleet-state-component:default/oldest'),

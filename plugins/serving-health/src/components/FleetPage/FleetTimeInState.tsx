@@ -10,7 +10,13 @@ import { servingHealthTranslationRef } from '../../translation';
 import { formatDuration } from '../../history';
 import { OverallStatusLabel } from '../StatusLabel';
 
-/** Endpoints that are not healthy, longest in their state first, as the scheduled fleet triage recorded them. */
+const WORST_FIRST: EntityState['overall'][] = [
+  'failing',
+  'degraded',
+  'unknown',
+];
+
+/** Endpoints that are not healthy, worst first, then longest in their state, as the scheduled fleet triage recorded them. */
 export const FleetTimeInState = () => {
   const api = useApi(servingHealthApiRef);
   const { t } = useTranslationRef(servingHealthTranslationRef);
@@ -19,7 +25,11 @@ export const FleetTimeInState = () => {
   const now = Date.now();
   const unhealthy: EntityState[] = value.states
     .filter(s => s.overall !== 'healthy')
-    .sort((a, b) => a.since.localeCompare(b.since));
+    .sort(
+      (a, b) =>
+        WORST_FIRST.indexOf(a.overall) - WORST_FIRST.indexOf(b.overall) ||
+        a.since.localeCompare(b.since),
+    );
   return (
     <Box mb={2} data-testid="fleet-time-in-state">
       <InfoCard title={t('history.fleetTitle')}>
