@@ -130,7 +130,7 @@ describe('history routes', () => {
           authorize: async (requests, { credentials }) =>
             requests.map(() => ({
               result:
-                credentials.principal.type === 'service'
+                (credentials.principal as { type: string }).type === 'service'
                   ? AuthorizeResult.ALLOW
                   : permission,
             })),
