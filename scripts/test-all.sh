@@ -48,7 +48,8 @@ part typecheck corepack yarn tsc
 part lint corepack yarn lint
 part packaging bash scripts/check-packaging.sh
 part "dynamic plugins" bash scripts/export-dynamic-plugins.sh
-SUITE="unit+integration" part "unit+integration" corepack yarn backstage-cli repo test --json --outputFile="$PWD/artifacts/jest.json"
+# The history store's tests also run against a throwaway PostgreSQL (Debian's), besides better-sqlite3.
+SUITE="unit+integration" part "unit+integration" bash scripts/with-postgres.sh corepack yarn backstage-cli repo test --json --outputFile="$PWD/artifacts/jest.json"
 SUITE=browser part browser corepack yarn workspace @internal/e2e run --silent test:e2e --json --outputFile="$PWD/artifacts/jest-e2e.json"
 
 echo "=================== summary"

@@ -12,6 +12,8 @@ import {
   ServingHealthPage,
 } from '@serving-health/plugin-serving-health';
 import { ScaffolderFieldExtensions } from '@backstage/plugin-scaffolder-react';
+import { NotificationsPage } from '@backstage/plugin-notifications';
+import { signalsPlugin } from '@backstage/plugin-signals';
 import { apis } from './apis';
 import { catalogIndexPage } from './components/catalog/CatalogIndex';
 import { entityPage } from './components/catalog/EntityPage';
@@ -29,6 +31,8 @@ import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/
 
 const app = createApp({
   apis,
+  // Signals carry the backend's "report changed" to open Serving Health tabs.
+  plugins: [signalsPlugin],
   bindRoutes({ bind }) {
     bind(catalogPlugin.externalRoutes, {
       createComponent: scaffolderPlugin.routes.root,
@@ -70,6 +74,7 @@ const routes = (
       }
     />
     <Route path="/serving-health" element={<ServingHealthPage />} />
+    <Route path="/notifications" element={<NotificationsPage />} />
     <Route path="/settings" element={<UserSettingsPage />} />
   </FlatRoutes>
 );

@@ -61,7 +61,8 @@ describe('serving-health routes and credentials', () => {
 
   it('answers 401 to /report and /fleet without credentials, and 200 with a user', async () => {
     const server = await start();
-    const report = '/api/serving-health/entities/default/component/fraud/report';
+    const report =
+      '/api/serving-health/entities/default/component/fraud/report';
     for (const route of [report, '/api/serving-health/fleet']) {
       const anonymous = await request(server)
         .get(route)
@@ -103,7 +104,11 @@ describe('serving-health routes and credentials', () => {
     expect(res.status).toBe(200);
     const entries = (res.body as FleetSummary).entries;
     expect(entries.map(e => [e.entityRef, e.overall, e.error])).toEqual([
-      ['component:default/churn', 'unknown', 'report store unavailable for churn'],
+      [
+        'component:default/churn',
+        'unknown',
+        'report store unavailable for churn',
+      ],
       ['component:default/fraud', 'unknown', undefined],
     ]);
     // fraud's own report was made (its cluster is unreachable, which the report says), not replaced by an error.
@@ -178,5 +183,90 @@ describe('serving-health routes and credentials', () => {
       expect(res.body.error.name).toBe('InputError');
       expect(res.body.error.message).toContain(message);
     });
+  });
+});
+
+describe('history routes', () => {
+  /** Users get `permission`; the plugin's own service principal is allowed, as the real permission client does. */
+  async function startWithHistory(
+    permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  ) {
+    const { server } = await startTestBackend({
+      features: [
+        servingHealthPlugin,
+        clusterModule,
+        catalogServiceMock.factory({
+          entities: [endpoint('fraud'), endpoint('churn')],
+        }),
+        mockServices.permissions.mock({
+          authorize: async (requests, { credentials }) =>
+            requests.map(() => ({
+              result:
+                (credentials.principal as { type: string }).type === 'service'
+                  ? AuthorizeResult.ALLOW
+                  : permission,
+            })),
+        }).factory,
+        mockServices.rootConfig.factory({ data: {} }),
+        // The fleet triage runs once at startup: both entities recorded (unknown: the cluster is unreachable).
+        mockServices.scheduler.factory({
+          includeInitialDelayedTasksOnStartup: true,
+        }),
+      ],
+    });
+    return server;
+  }
+  const history =
+    '/api/serving-health/entities/default/component/fraud/history';
+
+  it("serves an entity's recorded state and transitions, and the fleet's", async () => {
+    const server = await startWithHistory(AuthorizeResult.ALLOW);
+    const res = await request(server).get(history);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      state: { entityRef: 'component:default/fraud', overall: 'unknown' },
+      transitions: [{ from: null, to: 'unknown', kind: 'changed' }],
+    });
+    const fleet = await request(server).get(
+      '/api/serving-health/fleet/history?limit=1',
+    );
+    expect(fleet.status).toBe(200);
+    expect(fleet.body.states.map((s: any) => s.entityRef)).toEqual([
+      'component:default/churn',
+      'component:default/fraud',
+    ]);
+    expect(fleet.body.transitions).toHaveLength(1);
+  });
+
+  it('answers 401 without credentials, 404 for an unknown entity, 400 for a bad limit', async () => {
+    const server = await startWithHistory(AuthorizeResult.ALLOW);
+    const anonymous = await request(server)
+      .get(history)
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+    expect(
+      (
+        await request(server).get(
+          '/api/serving-health/entities/default/component/nope/history',
+        )
+      ).status,
+    ).toBe(404);
+    const bad = await request(server).get(`${history}?limit=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("Invalid query parameter 'limit'");
+  });
+
+  it('shows a caller without servingHealth.report.read no history, of the entity or in the fleet', async () => {
+    const server = await startWithHistory(AuthorizeResult.DENY);
+    expect((await request(server).get(history)).status).toBe(403);
+    const fleet = await request(server).get(
+      '/api/serving-health/fleet/history',
+    );
+    // The scheduler recorded both entities; the caller sees neither.
+    expect(fleet.body).toEqual({ states: [], transitions: [] });
+    const service = await request(server)
+      .get('/api/serving-health/fleet/history')
+      .set('Authorization', mockCredentials.service.header());
+    expect(service.body.states).toHaveLength(2);
   });
 });

@@ -4,6 +4,7 @@ import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { TriageHistoryStore } from './database/TriageHistoryStore';
 import { TriageService } from './services/TriageService';
 
 // Entity ref parts as the catalog accepts them; anything else is a 400, not a lookup.
@@ -37,6 +38,13 @@ const summariesBodySchema = z.object({
   entityRefs: z.array(entityRefSchema).min(1).max(MAX_SUMMARY_REFS),
 });
 const querySchema = z.object({ refresh: z.enum(['true', 'false']).optional() });
+const historyQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const HISTORY_LIMIT = 100;
+const historyLimit = (req: express.Request) =>
+  parse(historyQuerySchema, req.query, 'query parameter').limit ??
+  HISTORY_LIMIT;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
@@ -68,8 +76,9 @@ function callerAuthOf(
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   triage: TriageService;
+  history: TriageHistoryStore;
 }): Promise<express.Router> {
-  const { httpAuth, triage } = options;
+  const { httpAuth, triage, history } = options;
   const router = Router();
   router.use(express.json());
 
@@ -96,6 +105,50 @@ export async function createRouter(options: {
       },
     );
     res.json(report);
+  });
+
+  router.get('/entities/:namespace/:kind/:name/history', async (req, res) => {
+    const { namespace, kind, name } = parse(
+      paramsSchema,
+      req.params,
+      'path parameter',
+    );
+    const limit = historyLimit(req);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = await triage.authorizeRead(
+      stringifyEntityRef({ kind, namespace, name }),
+      credentials,
+    );
+    const [state, transitions] = await Promise.all([
+      history.state(entityRef),
+      history.transitions({ entityRef, limit }),
+    ]);
+    res.json({ ...(state ? { state } : {}), transitions });
+  });
+
+  // Only the entities whose reports the caller may read.
+  router.get('/fleet/history', async (req, res) => {
+    const limit = historyLimit(req);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [states, transitions] = await Promise.all([
+      history.states(),
+      history.transitions({ limit }),
+    ]);
+    const refs = [
+      ...new Set([
+        ...states.map(s => s.entityRef),
+        ...transitions.map(t => t.entityRef),
+      ]),
+    ];
+    const readable = new Set(await triage.readable(refs, credentials));
+    res.json({
+      states: states.filter(s => readable.has(s.entityRef)),
+      transitions: transitions.filter(t => readable.has(t.entityRef)),
+    });
   });
 
   // Names and sign-in kinds only (no addresses): which cluster tokens a caller's browser should send.

@@ -29,6 +29,8 @@ describe('serving-health alpha plugin', () => {
     const api = {
       getReport: jest.fn(),
       getFleet: jest.fn(async () => fleetSummary),
+      getHistory: jest.fn(async () => ({ transitions: [] })),
+      getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
     };
     const tester = createExtensionTester(
       plugin.getExtension('page:serving-health'),

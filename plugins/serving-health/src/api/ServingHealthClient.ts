@@ -2,6 +2,8 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
+  EntityHistory,
+  FleetHistory,
   FleetSummary,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
@@ -15,6 +17,14 @@ interface ClusterSummary {
   /** Where the user's token for this cluster goes (the Kubernetes plugin's header). */
   header?: string;
 }
+
+// Catalog refs are case-insensitive in kind; the lower-case form is the one URLs use.
+const entityPath = (entity: CompoundEntityRef) =>
+  `entities/${encodeURIComponent(
+    entity.namespace || 'default',
+  )}/${encodeURIComponent(
+    entity.kind.toLocaleLowerCase('en-US'),
+  )}/${encodeURIComponent(entity.name)}`;
 
 /**
  * Talks to the serving-health backend plugin.
@@ -34,12 +44,7 @@ export class ServingHealthClient implements ServingHealthApi {
     entity: CompoundEntityRef,
     options?: GetReportOptions,
   ): Promise<TriageReport> {
-    // Catalog refs are case-insensitive in kind; the lower-case form is the one URLs use.
-    const path = `entities/${encodeURIComponent(
-      entity.namespace || 'default',
-    )}/${encodeURIComponent(
-      entity.kind.toLocaleLowerCase('en-US'),
-    )}/${encodeURIComponent(entity.name)}/report`;
+    const path = `${entityPath(entity)}/report`;
     return this.get<TriageReport>(
       options?.refresh ? `${path}?refresh=true` : path,
       await this.callerClusterHeaders(options),
@@ -62,6 +67,14 @@ export class ServingHealthClient implements ServingHealthApi {
       await this.callerClusterHeaders(options),
       { entityRefs },
     );
+  }
+
+  async getHistory(entity: CompoundEntityRef): Promise<EntityHistory> {
+    return this.get<EntityHistory>(`${entityPath(entity)}/history`);
+  }
+
+  async getFleetHistory(): Promise<FleetHistory> {
+    return this.get<FleetHistory>('fleet/history');
   }
 
   /**

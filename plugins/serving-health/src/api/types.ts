@@ -1,6 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  EntityHistory,
+  FleetHistory,
   FleetSummary,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
@@ -41,6 +43,10 @@ export interface ServingHealthApi {
     entityRefs: string[],
     options?: CallerClusterAuth,
   ): Promise<FleetSummary>;
+  /** The entity's state and transitions as the scheduled fleet triage recorded them, newest first. */
+  getHistory(entity: CompoundEntityRef): Promise<EntityHistory>;
+  /** Every readable entity's state (time in state) and the fleet's latest transitions. */
+  getFleetHistory(): Promise<FleetHistory>;
 }
 
 /** @public */

@@ -176,7 +176,7 @@ export function createTriageService(options: {
     entity: Entity,
     entityRef: string,
     target: TriageTarget,
-    wantRefresh: boolean,
+    wantRefresh: boolean | 'unlimited',
     caller: BackstageCredentials,
     callerAuth: KubernetesCallerAuth | undefined,
   ): Promise<TriageReport> {
@@ -188,7 +188,8 @@ export function createTriageService(options: {
     // Concurrent requests for one entity share one triage, whether they asked for a refresh or not.
     return flight(`${scope}\u0000${entityRef}`, async () => {
       const refresh =
-        wantRefresh && options.refreshLimiter.allow(entityRef, caller);
+        wantRefresh === 'unlimited' ||
+        (wantRefresh && options.refreshLimiter.allow(entityRef, caller));
       if (!refresh) {
         const stored = await reports.get({ entityRef, scope });
         if (stored) return stored;
@@ -255,7 +256,12 @@ export function createTriageService(options: {
   /** One fleet entry per serving entity the caller may read the report of, in the order given. */
   async function summarize(
     entities: Entity[],
-    { credentials, refresh = false, callerAuth }: TriageCallOptions,
+    {
+      credentials,
+      refresh = false,
+      callerAuth,
+      scheduledRun = false,
+    }: TriageCallOptions & { scheduledRun?: boolean },
   ): Promise<FleetEntry[]> {
     const serving = entities.filter(isServingHealthEntity);
     const refs = serving.map(e => stringifyEntityRef(e));
@@ -287,7 +293,7 @@ export function createTriageService(options: {
             entity,
             entityRef,
             resolution.target,
-            refresh,
+            scheduledRun ? 'unlimited' : refresh,
             credentials,
             callerAuth,
           );
@@ -320,17 +326,35 @@ export function createTriageService(options: {
     );
   }
 
+  async function readableEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    const ref = stringifyEntityRef(entity);
+    const [ok] = await allowed([ref], credentials);
+    if (!ok)
+      throw new NotAllowedError(
+        `Not allowed to read the serving-health report of ${ref}`,
+      );
+    return entity;
+  }
+
   return {
+    async authorizeRead(entityRef, credentials) {
+      return stringifyEntityRef(await readableEntity(entityRef, credentials));
+    },
+
+    async readable(entityRefs, credentials) {
+      const ok = await allowed(entityRefs, credentials);
+      return entityRefs.filter((_, i) => ok[i]);
+    },
+
     async report(entityRef, { credentials, refresh = false, callerAuth }) {
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity)
-        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      const entity = await readableEntity(entityRef, credentials);
       const ref = stringifyEntityRef(entity);
-      const [ok] = await allowed([ref], credentials);
-      if (!ok)
-        throw new NotAllowedError(
-          `Not allowed to read the serving-health report of ${ref}`,
-        );
       await clusters.refresh();
       const resolution = await locate(entity, {
         caller: credentials,
@@ -356,7 +380,12 @@ export function createTriageService(options: {
       });
     },
 
-    async fleet({ credentials, refresh = false, callerAuth }) {
+    async fleet({
+      credentials,
+      refresh = false,
+      callerAuth,
+      scheduledRun = false,
+    }) {
       await clusters.refresh();
       const { items } = await catalog.getEntities(
         {
@@ -378,6 +407,7 @@ export function createTriageService(options: {
         credentials,
         refresh,
         callerAuth,
+        scheduledRun,
       });
       entries.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
       return { entries, generatedAt: new Date().toISOString() };

@@ -29,6 +29,8 @@ async function renderPicker(queryParameters = {}) {
   const updateFilters = jest.fn();
   const api: jest.Mocked<ServingHealthApi> = {
     getReport: jest.fn(),
+    getHistory: jest.fn(),
+    getFleetHistory: jest.fn(),
     getFleet: jest.fn(async () => ({
       entries: fleet,
       generatedAt: '2026-11-30T00:00:00Z',

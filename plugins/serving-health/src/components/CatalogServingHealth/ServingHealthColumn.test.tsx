@@ -29,6 +29,8 @@ const website: Entity = {
 function mockApi(entries: FleetEntry[]): jest.Mocked<ServingHealthApi> {
   return {
     getReport: jest.fn(),
+    getHistory: jest.fn(),
+    getFleetHistory: jest.fn(),
     getFleet: jest.fn(),
     getSummaries: jest.fn(async refs => ({
       entries: entries.filter(e => refs.includes(e.entityRef)),

@@ -45,6 +45,8 @@ describe('EndpointsCard', () => {
     });
     const api: jest.Mocked<ServingHealthApi> = {
       getReport: jest.fn(),
+      getHistory: jest.fn(),
+      getFleetHistory: jest.fn(),
       getFleet: jest.fn(),
       // The backend leaves out the entry of a report the user may not read.
       getSummaries: jest.fn(async (_refs: string[]) => ({

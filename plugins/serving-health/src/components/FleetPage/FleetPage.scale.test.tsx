@@ -63,6 +63,8 @@ const api: ServingHealthApi = {
   getReport: jest.fn(),
   getFleet: jest.fn(async () => fleet),
   getSummaries: jest.fn(),
+  getHistory: jest.fn(async () => ({ transitions: [] })),
+  getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
 };
 
 const LocationProbe = () => (

@@ -1,3 +1,4 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -19,6 +20,10 @@ function mockApi(
     getReport: jest.fn(),
     getFleet: jest.fn(getFleet),
     getSummaries: jest.fn(),
+    getHistory: jest.fn(async (_entity: CompoundEntityRef) => ({
+      transitions: [],
+    })),
+    getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
   };
 }
 

@@ -41,6 +41,7 @@ import { FailureModeChips } from '../FailureModeChips';
 import { FilterSelect } from '../FilterSelect';
 import { OverallStatusLabel } from '../StatusLabel';
 import { FleetProblems } from './FleetProblems';
+import { FleetTimeInState } from './FleetTimeInState';
 import {
   FILTER_KEYS,
   FleetRow,
@@ -290,6 +291,7 @@ const FleetTable = ({
   return (
     <>
       <FleetProblems groups={groups} />
+      <FleetTimeInState />
       <Box className={classes.filters}>
         <SearchField
           className={classes.search}

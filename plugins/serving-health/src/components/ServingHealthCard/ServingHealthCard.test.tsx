@@ -1,3 +1,4 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
@@ -21,6 +22,10 @@ function mockApi(
     getReport: jest.fn(getReport),
     getFleet: jest.fn(),
     getSummaries: jest.fn(),
+    getHistory: jest.fn(async (_entity: CompoundEntityRef) => ({
+      transitions: [],
+    })),
+    getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
   };
 }
 

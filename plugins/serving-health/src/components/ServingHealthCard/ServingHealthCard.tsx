@@ -7,7 +7,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { getCompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import {
   MissingAnnotationEmptyState,
   useEntity,
@@ -22,6 +22,7 @@ import { useServingHealthReport } from '../../hooks/useServingHealthReport';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
 import { findingOf } from '../../finding';
 import { stageTitle } from '../../status';
+import { ServingHealthHistory } from '../ServingHealthHistory';
 import { OverallStatusLabel } from '../StatusLabel';
 
 const useStyles = makeStyles(theme => ({
@@ -57,6 +58,7 @@ const CardBody = ({ report }: { report: TriageReport }) => {
           testId="serving-health-card-overall"
         />
       </Typography>
+      <ServingHealthHistory entityRef={parseEntityRef(report.entityRef)} />
       {report.failingStage && (
         <Typography
           variant="body2"

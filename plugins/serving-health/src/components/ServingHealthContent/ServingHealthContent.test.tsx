@@ -1,3 +1,4 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReactNode } from 'react';
@@ -33,6 +34,10 @@ function mockApi(
     getReport: jest.fn(getReport),
     getFleet: jest.fn(),
     getSummaries: jest.fn(),
+    getHistory: jest.fn(async (_entity: CompoundEntityRef) => ({
+      transitions: [],
+    })),
+    getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
   };
 }
 
