@@ -9,7 +9,6 @@ import {
 import { Box, makeStyles, Typography } from '@material-ui/core';
 import {
   FAILURE_MODE_IDS,
-  FAILURE_MODES,
   FailureModeId,
   OverallStatus,
 } from '@serving-health/plugin-serving-health-common';
@@ -24,6 +23,7 @@ import {
   ServingHealthFilter,
   ServingHealthSelection,
 } from './servingHealthFilter';
+import { useServingHealthLabels } from '../../hooks/useServingHealthLabels';
 
 /**
  * The catalog's filters with this one.
@@ -48,6 +48,7 @@ const useStyles = makeStyles(theme => ({
  * @public
  */
 export const EntityServingHealthPicker = () => {
+  const { failureModeTitle } = useServingHealthLabels();
   const classes = useStyles();
   const { t } = useTranslationRef(servingHealthTranslationRef);
   const api = useApi(servingHealthApiRef);
@@ -136,7 +137,7 @@ export const EntityServingHealthPicker = () => {
         all={t('catalog.any')}
         options={FAILURE_MODE_IDS.map(id => ({
           value: id,
-          label: FAILURE_MODES[id].title,
+          label: failureModeTitle(id),
         }))}
       />
     </Box>

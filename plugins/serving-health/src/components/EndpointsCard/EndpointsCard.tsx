@@ -25,11 +25,11 @@ import {
 import { servingHealthSummaries } from '../../api/createSummaryLoader';
 import { useFetchSummaries } from '../../hooks/useEntitySummaries';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
-import { stageTitle } from '../../status';
 import { servingHealthTranslationRef } from '../../translation';
 import { FailureModeChips } from '../FailureModeChips';
 import { OverallStatusLabel } from '../StatusLabel';
 import { endpointsQueryOf, worstFirst } from './endpointRows';
+import { useServingHealthLabels } from '../../hooks/useServingHealthLabels';
 
 /** The model endpoints of the page's group (owned) or system, with their serving health, worst first. */
 function useEndpointSummaries() {
@@ -63,6 +63,7 @@ function useEndpointSummaries() {
 
 /** The Serving Health of a group's or a system's model endpoints. */
 export const EndpointsCard = () => {
+  const { stageTitle } = useServingHealthLabels();
   const { t } = useTranslationRef(servingHealthTranslationRef);
   const tabLink = useServingHealthTabLink();
   const { value, loading, error } = useEndpointSummaries();

@@ -1,8 +1,6 @@
 import { Box, Chip, makeStyles } from '@material-ui/core';
-import {
-  FAILURE_MODES,
-  FailureModeId,
-} from '@serving-health/plugin-serving-health-common';
+import { FailureModeId } from '@serving-health/plugin-serving-health-common';
+import { useServingHealthLabels } from '../../hooks/useServingHealthLabels';
 
 const useStyles = makeStyles(theme => ({
   chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) },
@@ -20,6 +18,7 @@ export const FailureModeChips = ({
   wrap?: boolean;
 }) => {
   const classes = useStyles();
+  const { failureModeTitle } = useServingHealthLabels();
   return (
     <Box className={classes.chips}>
       {ids.map(id => (
@@ -28,7 +27,7 @@ export const FailureModeChips = ({
           size="small"
           // Outlined: the filled secondary (pink) chip fails WCAG AA contrast.
           variant="outlined"
-          label={FAILURE_MODES[id]?.title ?? id}
+          label={failureModeTitle(id)}
           data-failure-mode={id}
           classes={
             wrap

@@ -14,16 +14,15 @@ import {
 } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_INFERENCESERVICE,
-  FAILURE_MODES,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
 import { isServingHealthAvailable } from '../../conditions';
 import { useServingHealthReport } from '../../hooks/useServingHealthReport';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
 import { findingOf } from '../../finding';
-import { stageTitle } from '../../status';
 import { ServingHealthHistory } from '../ServingHealthHistory';
 import { OverallStatusLabel } from '../StatusLabel';
+import { useServingHealthLabels } from '../../hooks/useServingHealthLabels';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -48,6 +47,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 const CardBody = ({ report }: { report: TriageReport }) => {
+  const { stageTitle, failureModeTitle } = useServingHealthLabels();
   const classes = useStyles();
   const { t } = useTranslationRef(servingHealthTranslationRef);
   return (
@@ -82,7 +82,7 @@ const CardBody = ({ report }: { report: TriageReport }) => {
                 <Chip
                   size="small"
                   variant="outlined"
-                  label={FAILURE_MODES[mode.id]?.title ?? mode.title}
+                  label={failureModeTitle(mode.id)}
                   data-testid={`serving-health-card-failure-mode-${mode.id}`}
                 />
                 {/* The same one-sentence finding the tab leads with. */}

@@ -51,7 +51,8 @@ function signalsOf() {
         return { unsubscribe: () => subscribers.delete(channel) };
       },
     },
-    send: (channel: string, message: any) => subscribers.get(channel)?.(message),
+    send: (channel: string, message: any) =>
+      subscribers.get(channel)?.(message),
   };
 }
 
@@ -72,9 +73,9 @@ async function render(api: Partial<ServingHealthApi>, signals = signalsOf()) {
 describe('ServingHealthHistory', () => {
   it('says since when it is failing and draws each state in time order', async () => {
     await render({ getHistory: jest.fn(async () => healthyThenFailing) });
-    expect(
-      await screen.findByTestId('serving-health-since'),
-    ).toHaveTextContent(/^Failing since 2h 5m ago/);
+    expect(await screen.findByTestId('serving-health-since')).toHaveTextContent(
+      /^Failing since 2h 5m ago/,
+    );
     const strip = screen.getByTestId('serving-health-history-strip');
     expect(
       Array.from(strip.querySelectorAll('[role="listitem"]')).map(e =>
@@ -100,9 +101,9 @@ describe('ServingHealthHistory', () => {
         entityRef: 'component:default/fraud',
       });
     });
-    expect(
-      await screen.findByTestId('serving-health-since'),
-    ).toHaveTextContent(/^Failing since/);
+    expect(await screen.findByTestId('serving-health-since')).toHaveTextContent(
+      /^Failing since/,
+    );
     expect(getHistory).toHaveBeenCalledTimes(2);
   });
 });
