@@ -142,8 +142,16 @@ const VIEWPORT = { width: 1440, height: 900 };
  * page (horizontal overflow included, so it shows), then restore the window.
  * With `top`, also saves what a user sees first (<name>-top.png).
  */
+/** Back to the top of the page, as a user opening it sees it (a followed link may have scrolled it). */
+const scrollToTop = () =>
+  page.evaluate(() => {
+    document.querySelector('main')?.scrollTo(0, 0);
+    window.scrollTo(0, 0);
+  });
+
 async function screenshot(name: string, options: { top?: boolean } = {}) {
   if (options.top) {
+    await scrollToTop();
     await page.screenshot({
       path: path.join(screenshotsDir, `${name}-top.png`),
     });
@@ -651,9 +659,11 @@ describe('Serving Health in the portal', () => {
               }).toEqual({ href, open: 'true' });
             }
             // Above the stages, in the first screen.
+            await scrollToTop();
             const box = await page
               .getByTestId(`finding-${report.failureModes[0].id}`)
               .boundingBox();
+            expect(box!.y).toBeGreaterThanOrEqual(0);
             expect(box!.y + box!.height).toBeLessThan(VIEWPORT.height);
             await expectStagesFolded();
             await expectKubernetesLink(entity);
