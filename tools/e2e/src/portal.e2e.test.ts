@@ -550,6 +550,9 @@ describe('Serving Health in the portal', () => {
               await page.locator('[data-failing-stage="true"]').count(),
             ).toBe(1);
 
+            // As the tab opens, before any evidence is shown.
+            log(`tab height ${scenario} (as opened): ${await pageHeight()} px`);
+
             // Each failure mode's check fails (or warns, for a degraded report), is open, and shows the
             // failure mode, why, the evidence and the fix.
             for (const fm of entity.failureModes) {
@@ -655,7 +658,9 @@ describe('Serving Health in the portal', () => {
               ).waitFor();
               expect({
                 href,
-                open: toEvidence ? await target.getAttribute('data-open') : 'true',
+                open: toEvidence
+                  ? await target.getAttribute('data-open')
+                  : 'true',
               }).toEqual({ href, open: 'true' });
             }
             // Above the stages, in the first screen.
@@ -668,7 +673,9 @@ describe('Serving Health in the portal', () => {
             await expectStagesFolded();
             await expectKubernetesLink(entity);
 
-            log(`tab height ${scenario}: ${await pageHeight()} px`);
+            log(
+              `tab height ${scenario} (evidence of each finding open): ${await pageHeight()} px`,
+            );
             await screenshot(`tab-${scenario}`, { top: true });
           }),
         TEST_TIMEOUT_MS,
