@@ -136,11 +136,7 @@ export function runTriage(options: {
   return {
     entityRef: options.entityRef,
     target: options.target,
-    // Without the target's own objects, passing cluster checks do not make the endpoint healthy.
-    overall:
-      withheld && overallStatus(checks) === 'healthy'
-        ? 'unknown'
-        : overallStatus(checks),
+    overall: overallStatus(checks),
     failingStage:
       firstStage(checks, ['fail']) ??
       firstStage(checks, ['error']) ??
