@@ -1,4 +1,3 @@
-import { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -12,19 +11,12 @@ import {
   groupProblems,
   toFleetRows,
 } from './fleetRows';
+import { mockServingHealthApi } from '../../__testUtils__/mockServingHealthApi';
 
 function mockApi(
   getFleet: ServingHealthApi['getFleet'],
 ): jest.Mocked<ServingHealthApi> {
-  return {
-    getReport: jest.fn(),
-    getFleet: jest.fn(getFleet),
-    getSummaries: jest.fn(),
-    getHistory: jest.fn(async (_entity: CompoundEntityRef) => ({
-      transitions: [],
-    })),
-    getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
-  };
+  return mockServingHealthApi({ getFleet });
 }
 
 async function renderFleet(api: ServingHealthApi, route = '/serving-health') {

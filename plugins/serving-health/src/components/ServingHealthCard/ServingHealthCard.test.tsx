@@ -1,4 +1,3 @@
-import { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { Entity } from '@backstage/catalog-model';
@@ -14,19 +13,12 @@ import {
   webhookFailingReport,
 } from '../../__fixtures__/reports';
 import { ServingHealthCard } from './ServingHealthCard';
+import { mockServingHealthApi } from '../../__testUtils__/mockServingHealthApi';
 
 function mockApi(
   getReport: ServingHealthApi['getReport'],
 ): jest.Mocked<ServingHealthApi> {
-  return {
-    getReport: jest.fn(getReport),
-    getFleet: jest.fn(),
-    getSummaries: jest.fn(),
-    getHistory: jest.fn(async (_entity: CompoundEntityRef) => ({
-      transitions: [],
-    })),
-    getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
-  };
+  return mockServingHealthApi({ getReport });
 }
 
 async function renderCard(

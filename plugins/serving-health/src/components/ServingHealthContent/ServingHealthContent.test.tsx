@@ -1,4 +1,3 @@
-import { CompoundEntityRef } from '@backstage/catalog-model';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReactNode } from 'react';
@@ -26,19 +25,12 @@ import {
   webhookFailingReport,
 } from '../../__fixtures__/reports';
 import { ServingHealthContent } from './ServingHealthContent';
+import { mockServingHealthApi } from '../../__testUtils__/mockServingHealthApi';
 
 function mockApi(
   getReport: ServingHealthApi['getReport'],
 ): jest.Mocked<ServingHealthApi> {
-  return {
-    getReport: jest.fn(getReport),
-    getFleet: jest.fn(),
-    getSummaries: jest.fn(),
-    getHistory: jest.fn(async (_entity: CompoundEntityRef) => ({
-      transitions: [],
-    })),
-    getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
-  };
+  return mockServingHealthApi({ getReport });
 }
 
 /** The report API and a permission API; each render with its own permission cache (usePermission's SWR). */
