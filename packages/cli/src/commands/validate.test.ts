@@ -8,6 +8,9 @@ import { runValidateCommand, ValidateUsageError } from './validate';
 const fixtures = path.join(__dirname, '__fixtures__/validate');
 const bin = path.resolve(__dirname, '../../bin/serving-health');
 const base = { cwd: fixtures, output: 'json' as const };
+// One scratch dir for the files these tests write, removed when they end.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-validate-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 describe('runValidateCommand', () => {
   it('exits 0 with empty violations for conventional manifests', async () => {
@@ -113,7 +116,7 @@ describe('runValidateCommand', () => {
   });
 
   it('rejects a malformed conventions file as a usage error', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-validate-'));
+    const dir = fs.mkdtempSync(path.join(scratch, 'conventions-'));
     fs.writeFileSync(path.join(dir, 'c.yaml'), 'keyStyle: SCREAMING\n');
     await expect(
       runValidateCommand({
@@ -126,10 +129,7 @@ describe('runValidateCommand', () => {
 });
 
 describe('serving-health validate as a process in a pipeline', () => {
-  const out = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), 'sh-validate-')),
-    'out',
-  );
+  const out = path.join(fs.mkdtempSync(path.join(scratch, 'pipeline-')), 'out');
   const shell = (script: string) =>
     spawnSync('bash', ['-c', script], {
       cwd: fixtures,
