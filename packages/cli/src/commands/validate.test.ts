@@ -91,11 +91,16 @@ describe('runValidateCommand', () => {
       new ValidateUsageError('cannot read missing.yaml: ENOENT'),
     );
     const saved = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = path.join(os.tmpdir(), 'serving-health-no-such-kubeconfig');
+    process.env.KUBECONFIG = path.join(
+      os.tmpdir(),
+      'serving-health-no-such-kubeconfig',
+    );
     try {
       await expect(
         runValidateCommand({ ...base, paths: ['good'], clusterPolicies: true }),
-      ).rejects.toThrow(/No kubeconfig: none given, and no file of \$KUBECONFIG/);
+      ).rejects.toThrow(
+        /No kubeconfig: none given, and no file of \$KUBECONFIG/,
+      );
     } finally {
       if (saved === undefined) delete process.env.KUBECONFIG;
       else process.env.KUBECONFIG = saved;
@@ -194,8 +199,19 @@ describe('serving-health validate --cluster-policies against the testenv', () =>
   it('reads the cluster of $KUBECONFIG when --cluster-policies comes without --kubeconfig', () => {
     const r = spawnSync(
       process.execPath,
-      [bin, 'validate', path.join(fixtures, 'bad'), '--cluster-policies', '--output', 'json'],
-      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, KUBECONFIG: env.kubeconfigPath } },
+      [
+        bin,
+        'validate',
+        path.join(fixtures, 'bad'),
+        '--cluster-policies',
+        '--output',
+        'json',
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, KUBECONFIG: env.kubeconfigPath },
+      },
     );
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).violations.map((v: any) => v.rule)).toContain(
