@@ -9,6 +9,7 @@ import {
   withArgoAppStatus,
   withCostCenterNearMiss,
   withInferenceService,
+  withoutInferenceServiceCrd,
 } from '../checks/__fixtures__/snapshots';
 import { bindTarget } from './bindTarget';
 import { runTriage } from './runTriage';
@@ -98,5 +99,28 @@ describe('runTriage with an unbound target', () => {
     const checks = JSON.stringify(report.checks);
     expect(checks).not.toContain('costCenter');
     expect(checks).not.toContain(`${ISVC_NAME}.${ISVC_NAMESPACE}.example.com`);
+  });
+
+  it('says unknown, not healthy, when every check it could run passed: the endpoint itself was not looked at', () => {
+    const binding = { bound: false as const, detail: 'not yours' };
+    const run = (snapshot = healthySnapshot()) =>
+      runTriage({
+        entityRef: 'component:default/curious',
+        target: defaultTarget(),
+        snapshot,
+        checks: DEFAULT_CHECKS,
+        binding,
+      }).overall;
+    expect(run()).toBe('unknown');
+    // A cluster-wide failure still decides: it breaks every endpoint on the cluster.
+    expect(run(withoutInferenceServiceCrd(healthySnapshot()))).toBe('failing');
+    expect(
+      runTriage({
+        entityRef: 'component:default/curious',
+        target: defaultTarget(),
+        snapshot: healthySnapshot(),
+        checks: DEFAULT_CHECKS,
+      }).overall,
+    ).toBe('healthy');
   });
 });
