@@ -35,7 +35,9 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
       ca: env.caData,
       ...testEnvServingCert(env.dataDir),
     });
-    const scenario = listScenarios().find(s => s.name === 'webhook-no-endpoints')!;
+    const scenario = listScenarios().find(
+      s => s.name === 'webhook-no-endpoints',
+    )!;
     const catalog = fs.readFileSync(
       path.join(scenario.dir, 'catalog-info.yaml'),
       'utf8',
@@ -61,7 +63,9 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
               clusters: testenvClusterConfig(env, env.tokens.reader, proxy.url),
               requestTimeoutMs: 10_000,
               refreshMinIntervalSeconds,
-              namespaceOwners: [{ namespace: '*', owners: [String(entity.spec!.owner)] }],
+              namespaceOwners: [
+                { namespace: '*', owners: [String(entity.spec!.owner)] },
+              ],
             },
           },
         }),
@@ -71,7 +75,9 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
   }
 
   const reportPath = () =>
-    `/api/serving-health/entities/${entity.metadata.namespace ?? 'default'}/${entity.kind.toLowerCase()}/${entity.metadata.name}/report?refresh=true`;
+    `/api/serving-health/entities/${
+      entity.metadata.namespace ?? 'default'
+    }/${entity.kind.toLowerCase()}/${entity.metadata.name}/report?refresh=true`;
 
   it('costs the cluster one snapshot, and every caller gets the complete report', async () => {
     const server = await start(60);
@@ -81,13 +87,17 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
     proxy.reset();
 
     const results = await Promise.all(
-      Array.from({ length: CONCURRENT }, () => request(server).get(reportPath())),
+      Array.from({ length: CONCURRENT }, () =>
+        request(server).get(reportPath()),
+      ),
     );
     const statuses = new Set(results.map(r => r.status));
     expect([...statuses]).toEqual([200]);
-    expect(new Set(results.map(r => r.body.failureModes.map((m: any) => m.id).join()))).toEqual(
-      new Set(['webhook-no-endpoints']),
-    );
+    expect(
+      new Set(
+        results.map(r => r.body.failureModes.map((m: any) => m.id).join()),
+      ),
+    ).toEqual(new Set(['webhook-no-endpoints']));
     // Within the refresh interval the burst is served the report at hand: no request reaches the cluster.
     const seen = proxy.requests().length;
     process.stderr.write(
@@ -102,7 +112,9 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
     const perSnapshot = proxy.requests().length;
     proxy.reset();
     const results = await Promise.all(
-      Array.from({ length: CONCURRENT }, () => request(server).get(reportPath())),
+      Array.from({ length: CONCURRENT }, () =>
+        request(server).get(reportPath()),
+      ),
     );
     expect(results.every(r => r.status === 200)).toBe(true);
     const seen = proxy.requests().length;

@@ -20,7 +20,8 @@ export function isServingHealthEntity(entity: Entity): boolean {
   return (
     !!a[ANNOTATION_INFERENCESERVICE] ||
     (!!a[ANNOTATION_KUBERNETES_ID] &&
-      (entity.spec as { type?: unknown } | undefined)?.type === 'model-endpoint')
+      (entity.spec as { type?: unknown } | undefined)?.type ===
+        'model-endpoint')
   );
 }
 
@@ -34,7 +35,10 @@ export function ownerEntityRef(owner: unknown): string | undefined {
   if (typeof owner !== 'string' || !owner) return undefined;
   try {
     return stringifyEntityRef(
-      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
     );
   } catch {
     return undefined;

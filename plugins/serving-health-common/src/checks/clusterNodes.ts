@@ -29,7 +29,10 @@ export const clusterNodes: TriageCheck = {
         remediation: {
           why: 'Controllers and webhook servers need a Ready node.',
           steps: [
-            { text: 'Inspect the node conditions.', command: 'kubectl describe nodes' },
+            {
+              text: 'Inspect the node conditions.',
+              command: 'kubectl describe nodes',
+            },
           ],
         },
       };

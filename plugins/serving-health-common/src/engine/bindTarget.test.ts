@@ -22,10 +22,18 @@ const entity = (owner = 'team-fraud', name = 'fraud-model') => ({
 describe('bindTarget', () => {
   it('binds an InferenceService that names the entity back with backstage.io/kubernetes-id', () => {
     const snapshot = withInferenceService(healthySnapshot(), i => {
-      i.metadata.labels = { ...i.metadata.labels, 'backstage.io/kubernetes-id': 'fraud-model' };
+      i.metadata.labels = {
+        ...i.metadata.labels,
+        'backstage.io/kubernetes-id': 'fraud-model',
+      };
     });
     expect(
-      bindTarget({ entity: entity(), target: defaultTarget(), snapshot, namespaceOwners: [] }),
+      bindTarget({
+        entity: entity(),
+        target: defaultTarget(),
+        snapshot,
+        namespaceOwners: [],
+      }),
     ).toMatchObject({ bound: true, by: 'label' });
   });
 
@@ -50,7 +58,9 @@ describe('bindTarget', () => {
       entity: entity('team-intruder', 'curious'),
       target: defaultTarget(),
       snapshot: healthySnapshot(),
-      namespaceOwners: [{ namespace: ISVC_NAMESPACE, owners: ['group:default/team-fraud'] }],
+      namespaceOwners: [
+        { namespace: ISVC_NAMESPACE, owners: ['group:default/team-fraud'] },
+      ],
     });
     expect(binding).toEqual({
       bound: false,
@@ -70,7 +80,9 @@ describe('bindTarget', () => {
       entity: entity(),
       target: defaultTarget(),
       snapshot,
-      namespaceOwners: [{ namespace: '*', owners: ['group:default/team-fraud'] }],
+      namespaceOwners: [
+        { namespace: '*', owners: ['group:default/team-fraud'] },
+      ],
     });
     expect(binding.bound).toBe(false);
     expect(binding.detail).toContain('deploys to namespace payments');
@@ -88,9 +100,16 @@ describe('runTriage with an unbound target', () => {
       checks: DEFAULT_CHECKS,
       binding,
     });
-    const withheld = report.checks.filter(c => c.summary === 'Not shown: not yours').map(c => c.id);
+    const withheld = report.checks
+      .filter(c => c.summary === 'Not shown: not yours')
+      .map(c => c.id);
     expect(withheld.sort()).toEqual(
-      ['argocd.sync', 'kserve.controller-logs', 'kserve.inferenceservice', 'policy.labels'].sort(),
+      [
+        'argocd.sync',
+        'kserve.controller-logs',
+        'kserve.inferenceservice',
+        'policy.labels',
+      ].sort(),
     );
     expect(report.failureModes).toEqual([]);
     expect(report.binding).toEqual(binding);
