@@ -174,6 +174,8 @@ describe('guardrails in the scaffolder', () => {
           )
           .waitFor();
         await field.getByText(KYVERNO_DENIAL, { exact: false }).waitFor();
+        // Backstage scrolls inside <main>: bring the verdict into the screenshot.
+        await field.scrollIntoViewIfNeeded();
         await shot('labels-kyverno-denied');
         // Enforce: the step does not go on.
         await next();
@@ -182,9 +184,9 @@ describe('guardrails in the scaffolder', () => {
         // The fix the conventions suggest is also what the policy wants.
         await page.getByRole('button', { name: 'Use data-classification' }).click();
         await field.getByText(/none denies these labels/).waitFor();
-        await expect(
-          page.getByText(KYVERNO_DENIAL, { exact: false }).count(),
-        ).resolves.toBe(0);
+        // Gone from the field as the key changes (the form's error list above keeps the last Next's errors).
+        await expect(field.getByText(KYVERNO_DENIAL, { exact: false }).count()).resolves.toBe(0);
+        await field.scrollIntoViewIfNeeded();
         await shot('labels-kyverno-fixed');
         await next();
         await pickerField(/^repository/i).waitFor();
