@@ -195,6 +195,7 @@ export interface FleetSummary {
  * @public
  */
 export interface ClusterKyvernoPolicies {
+  /** The configured cluster the policies were read from. */
   cluster: string;
   /** The namespace whose namespaced Policies are included; absent: ClusterPolicies only. */
   namespace?: string;

@@ -1,6 +1,6 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { NotAllowedError } from '@backstage/errors';
+import { ResponseError } from '@backstage/errors';
 import { LabelsField } from './LabelsField';
 import { labelsFieldValidation } from '../validation';
 import { servingHealthApiRef } from '../../api';
@@ -235,8 +235,25 @@ describe('LabelsField with ui:options.kyverno', () => {
   it('says so when the user may not read the policies', async () => {
     await renderWithKyverno(
       mockServingHealthApi({
+        // What ServingHealthClient throws for the backend's 403 NotAllowedError.
         getKyvernoPolicies: async () => {
-          throw new NotAllowedError('no');
+          throw await ResponseError.fromResponse(
+            new Response(
+              JSON.stringify({
+                error: {
+                  name: 'NotAllowedError',
+                  message:
+                    "Not allowed to read the Kyverno policies of cluster 'policies-demo'",
+                },
+                response: { statusCode: 403 },
+              }),
+              {
+                status: 403,
+                statusText: 'Forbidden',
+                headers: { 'Content-Type': 'application/json' },
+              },
+            ),
+          );
         },
       }),
       {},
