@@ -12,8 +12,7 @@ import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(120_000);
 
-const ISVC =
-  '/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/fraud-detector';
+const ISVC = '/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/fraud-detector';
 
 function entity(cluster: string): Entity {
   return {
@@ -50,17 +49,13 @@ describe('the opt-in admission.dry-run check against real API servers', () => {
     ({ server } = await startTestBackend({
       features: [
         servingHealthPlugin,
-        catalogServiceMock.factory({
-          entities: [entity(healthy.name), entity(stale.name)],
-        }),
+        catalogServiceMock.factory({ entities: [entity(healthy.name), entity(stale.name)] }),
         mockServices.rootConfig.factory({
           data: {
             servingHealth: {
               clusters: [cluster(healthy), cluster(stale)],
               admissionDryRun: true,
-              namespaceOwners: [
-                { namespace: '*', owners: ['group:default/team-ml'] },
-              ],
+              namespaceOwners: [{ namespace: '*', owners: ['group:default/team-ml'] }],
             },
           },
         }),

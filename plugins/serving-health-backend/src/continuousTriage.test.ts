@@ -99,6 +99,10 @@ describe('continuous triage of a real cluster', () => {
             backend: { actions: { pluginSources: ['serving-health'] } },
             servingHealth: {
               clusters: testenvClusterConfig(env(), env().tokens.reader),
+              // The scenario's namespace is team-risk's, as the demo's config gives it: an unbound endpoint is unknown.
+              namespaceOwners: [
+                { namespace: 'models', owners: ['group:default/team-risk'] },
+              ],
               snapshotTtlSeconds: 1,
               schedule: {
                 frequency: { seconds: 1 },

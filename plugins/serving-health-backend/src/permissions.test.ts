@@ -40,9 +40,7 @@ function permissionsFor(reportAllowed: string[]) {
           ? createCatalogConditionalDecision(
               r.permission as ResourcePermission<'catalog-entity'>,
               catalogConditions.isEntityOwner({
-                claims: principal.userEntityRef
-                  ? [principal.userEntityRef]
-                  : [],
+                claims: principal.userEntityRef ? [principal.userEntityRef] : [],
               }),
             )
           : { result: AuthorizeResult.ALLOW },
@@ -96,10 +94,7 @@ describe('permissions: the real catalog applying ownership conditions, reports d
         servingHealthPlugin,
         clusterModule,
         catalogPlugin,
-        permissionsFor([
-          'component:default/alice-open',
-          'component:default/bob-open',
-        ]).factory,
+        permissionsFor(['component:default/alice-open', 'component:default/bob-open']).factory,
         mockServices.rootConfig.factory({
           data: {
             catalog: {
@@ -117,8 +112,7 @@ describe('permissions: the real catalog applying ownership conditions, reports d
         .get('/api/catalog/entities/by-query?filter=kind=component')
         .set('Authorization', mockCredentials.service.header());
       if ((res.body.items ?? []).length === 3) break;
-      if (Date.now() > deadline)
-        throw new Error(`catalog not ready: ${res.status}`);
+      if (Date.now() > deadline) throw new Error(`catalog not ready: ${res.status}`);
       await new Promise(r => setTimeout(r, 250));
     }
     return server;

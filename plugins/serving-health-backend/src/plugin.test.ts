@@ -150,9 +150,7 @@ describe('serving-health extension points', () => {
       moduleWith('clusters', ({ clusters }) =>
         clusters.setClusterSupplier(unreachableSupplier),
       ),
-      moduleWith('extra-check', ({ checks }) =>
-        checks.addCheck(check('extra.check')),
-      ),
+      moduleWith('extra-check', ({ checks }) => checks.addCheck(check('extra.check'))),
     );
     const res = await request(server).get(REPORT_PATH);
     const ids = (res.body as TriageReport).checks.map(c => c.id);
@@ -163,27 +161,17 @@ describe('serving-health extension points', () => {
   it('refuses a check whose id is already registered, naming it', async () => {
     await expect(
       backendWith(
-        moduleWith('dup', ({ checks }) =>
-          checks.addCheck(check('kserve.crds')),
-        ),
+        moduleWith('dup', ({ checks }) => checks.addCheck(check('kserve.crds'))),
       ),
-    ).rejects.toThrow(
-      "A serving-health check with id 'kserve.crds' is already registered",
-    );
+    ).rejects.toThrow("A serving-health check with id 'kserve.crds' is already registered");
   });
 
   it('refuses a second cluster supplier', async () => {
     await expect(
       backendWith(
-        moduleWith('a', ({ clusters }) =>
-          clusters.setClusterSupplier(unreachableSupplier),
-        ),
-        moduleWith('b', ({ clusters }) =>
-          clusters.setClusterSupplier(unreachableSupplier),
-        ),
+        moduleWith('a', ({ clusters }) => clusters.setClusterSupplier(unreachableSupplier)),
+        moduleWith('b', ({ clusters }) => clusters.setClusterSupplier(unreachableSupplier)),
       ),
-    ).rejects.toThrow(
-      'The serving-health cluster supplier was already set by another module',
-    );
+    ).rejects.toThrow('The serving-health cluster supplier was already set by another module');
   });
 });

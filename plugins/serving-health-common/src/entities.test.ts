@@ -22,9 +22,7 @@ describe('isServingHealthEntity', () => {
 
   it('accepts a kubernetes-id only on a model endpoint', () => {
     const id = { 'backstage.io/kubernetes-id': 'fraud' };
-    expect(isServingHealthEntity(entity(id, { type: 'model-endpoint' }))).toBe(
-      true,
-    );
+    expect(isServingHealthEntity(entity(id, { type: 'model-endpoint' }))).toBe(true);
     expect(isServingHealthEntity(entity(id, { type: 'service' }))).toBe(false);
     expect(isServingHealthEntity(entity(id, {}))).toBe(false);
   });
@@ -32,9 +30,7 @@ describe('isServingHealthEntity', () => {
   it('rejects an entity with neither annotation, or an empty one', () => {
     expect(isServingHealthEntity(entity({}))).toBe(false);
     expect(
-      isServingHealthEntity(
-        entity({ 'serving.kserve.io/inferenceservice': '' }),
-      ),
+      isServingHealthEntity(entity({ 'serving.kserve.io/inferenceservice': '' })),
     ).toBe(false);
   });
 });

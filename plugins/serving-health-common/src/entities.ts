@@ -20,8 +20,7 @@ export function isServingHealthEntity(entity: Entity): boolean {
   return (
     !!a[ANNOTATION_INFERENCESERVICE] ||
     (!!a[ANNOTATION_KUBERNETES_ID] &&
-      (entity.spec as { type?: unknown } | undefined)?.type ===
-        'model-endpoint')
+      (entity.spec as { type?: unknown } | undefined)?.type === 'model-endpoint')
   );
 }
 
@@ -35,10 +34,7 @@ export function ownerEntityRef(owner: unknown): string | undefined {
   if (typeof owner !== 'string' || !owner) return undefined;
   try {
     return stringifyEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      }),
+      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }),
     );
   } catch {
     return undefined;

@@ -7,9 +7,7 @@ import {
 } from '@serving-health/plugin-serving-health-node';
 
 /** A cluster nothing listens on: its reports come back with cluster.reachable in error, no API server needed. */
-export function unreachableClusterSupplier(
-  name: string,
-): ServingHealthClusterSupplier {
+export function unreachableClusterSupplier(name: string): ServingHealthClusterSupplier {
   return {
     getClusters: async () => [
       {

@@ -13,11 +13,7 @@ describe('createSingleFlight', () => {
       await gate;
       return runs;
     };
-    const calls = Promise.all([
-      flight('a', fn),
-      flight('a', fn),
-      flight('b', fn),
-    ]);
+    const calls = Promise.all([flight('a', fn), flight('a', fn), flight('b', fn)]);
     release();
     expect(await calls).toEqual([2, 2, 2]);
     expect(runs).toBe(2);
@@ -26,9 +22,7 @@ describe('createSingleFlight', () => {
 
   it('lets the next caller retry after a failure', async () => {
     const flight = createSingleFlight<string>();
-    await expect(
-      flight('a', async () => Promise.reject(new Error('boom'))),
-    ).rejects.toThrow('boom');
+    await expect(flight('a', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await flight('a', async () => 'ok')).toBe('ok');
   });
 });

@@ -29,12 +29,7 @@ export function readScope(
   callerAuth?: KubernetesCallerAuth,
 ): string {
   if (clusters.cluster(cluster)?.authScope !== 'user') return 'shared';
-  const sent = Object.entries(callerAuth ?? {}).sort(([a], [b]) =>
-    a.localeCompare(b),
-  );
-  const digest = createHash('sha256')
-    .update(JSON.stringify(sent))
-    .digest('hex')
-    .slice(0, 16);
+  const sent = Object.entries(callerAuth ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const digest = createHash('sha256').update(JSON.stringify(sent)).digest('hex').slice(0, 16);
   return `${principalKey(caller)}:${digest}`;
 }

@@ -21,21 +21,12 @@ describe('admission.dry-run', () => {
 
   it("fails with the API server's denial verbatim and names its failure mode", () => {
     const r = runCheck(admissionDryRun, healthySnapshot(), {
-      reads: {
-        admissionDryRun: {
-          outcome: 'denied',
-          object,
-          httpStatus: 500,
-          message: denial,
-        },
-      },
+      reads: { admissionDryRun: { outcome: 'denied', object, httpStatus: 500, message: denial } },
     });
     expect(r.status).toBe('fail');
     expect(r.failureMode).toBe('webhook-no-endpoints');
     expect(r.evidence[0].lines).toEqual([denial]);
-    expect(r.remediation!.steps[0].command).toContain(
-      'kubectl -n models get inferenceservice fraud-detector',
-    );
+    expect(r.remediation!.steps[0].command).toContain('kubectl -n models get inferenceservice fraud-detector');
   });
 
   it('is an error naming the missing rule when the identity may not create', () => {
@@ -48,11 +39,7 @@ describe('admission.dry-run', () => {
             reason: 'forbidden',
             request: 'POST inferenceservices',
             message: 'forbidden',
-            missingRule: {
-              apiGroup: 'serving.kserve.io',
-              resource: 'inferenceservices',
-              verb: 'create',
-            },
+            missingRule: { apiGroup: 'serving.kserve.io', resource: 'inferenceservices', verb: 'create' },
           },
         },
       },

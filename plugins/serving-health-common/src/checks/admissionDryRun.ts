@@ -16,39 +16,19 @@ export const admissionDryRun: TriageCheck = {
   run({ reads }) {
     const r = reads.admissionDryRun;
     if (!r) {
-      return {
-        status: 'skipped',
-        summary: 'The dry run was not made.',
-        evidence: [],
-      };
+      return { status: 'skipped', summary: 'The dry run was not made.', evidence: [] };
     }
     if (r.outcome === 'not-run') {
-      return r.error
-        ? readErrorOutcome(r.error)
-        : { status: 'skipped', summary: r.reason, evidence: [] };
+      return r.error ? readErrorOutcome(r.error) : { status: 'skipped', summary: r.reason, evidence: [] };
     }
     const { namespace, name } = r.object;
-    const object = {
-      apiVersion: 'serving.kserve.io/v1beta1',
-      kind: 'InferenceService',
-      namespace,
-      name,
-    };
+    const object = { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', namespace, name };
     const request = `kubectl -n ${namespace} get inferenceservice ${name} -o yaml | kubectl create --dry-run=server -f -`;
     if (r.outcome === 'admitted') {
       return {
         status: 'pass',
         summary: `Admission passes for ${namespace}/${name}: every webhook and policy a create meets admits it (server-side dry run; nothing was persisted).`,
-        evidence: [
-          {
-            object,
-            label: 'Dry-run create',
-            fields: {
-              request,
-              answer: 'admitted (AlreadyExists after admission)',
-            },
-          },
-        ],
+        evidence: [{ object, label: 'Dry-run create', fields: { request, answer: 'admitted (AlreadyExists after admission)' } }],
       };
     }
     const mode = classifyMessage(r.message);
@@ -59,11 +39,8 @@ export const admissionDryRun: TriageCheck = {
       evidence: [
         {
           object,
-          label: "Dry-run create (the API server's answer, verbatim)",
-          fields: {
-            request,
-            ...(r.httpStatus ? { httpStatus: String(r.httpStatus) } : {}),
-          },
+          label: 'Dry-run create (the API server\'s answer, verbatim)',
+          fields: { request, ...(r.httpStatus ? { httpStatus: String(r.httpStatus) } : {}) },
           lines: [r.message],
         },
       ],

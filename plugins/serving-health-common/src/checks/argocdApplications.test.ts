@@ -1,12 +1,6 @@
 import { argocdApplications } from './argocdApplications';
 import { runCheck } from './__fixtures__/context';
-import {
-  forbidden,
-  healthySnapshot,
-  timeout,
-  withArgoCdNotInstalled,
-  withReadError,
-} from './__fixtures__/snapshots';
+import { forbidden, healthySnapshot, timeout, withArgoCdNotInstalled, withReadError } from './__fixtures__/snapshots';
 
 describe('argocd.applications', () => {
   it('passes when applications.argoproj.io can be listed, counting them', () => {
@@ -16,10 +10,7 @@ describe('argocd.applications', () => {
   });
 
   it('is skipped (not failed) when Argo CD is not installed', () => {
-    const out = runCheck(
-      argocdApplications,
-      withArgoCdNotInstalled(healthySnapshot()),
-    );
+    const out = runCheck(argocdApplications, withArgoCdNotInstalled(healthySnapshot()));
     expect(out.status).toBe('skipped');
     expect(out.summary).toContain('Argo CD is not installed');
     expect(out.evidence[0]).toEqual({
@@ -31,33 +22,19 @@ describe('argocd.applications', () => {
   it('is an error naming the argoproj.io RBAC rule when listing applications is forbidden', () => {
     const out = runCheck(
       argocdApplications,
-      withReadError(
-        healthySnapshot(),
-        'applications',
-        forbidden('applications', 'argoproj.io'),
-      ),
+      withReadError(healthySnapshot(), 'applications', forbidden('applications', 'argoproj.io')),
     );
     expect(out.status).toBe('error');
-    expect(out.summary).toContain(
-      '{apiGroups: ["argoproj.io"], resources: ["applications"], verbs: ["list"]}',
-    );
-    expect(out.remediation?.steps[0].command).toBe(
-      'kubectl apply -f deploy/rbac.yaml',
-    );
+    expect(out.summary).toContain('{apiGroups: ["argoproj.io"], resources: ["applications"], verbs: ["list"]}');
+    expect(out.remediation?.steps[0].command).toBe('kubectl apply -f deploy/rbac.yaml');
   });
 
   it('is an error when listing applications times out', () => {
     const out = runCheck(
       argocdApplications,
-      withReadError(
-        healthySnapshot(),
-        'applications',
-        timeout('list applications.argoproj.io -A'),
-      ),
+      withReadError(healthySnapshot(), 'applications', timeout('list applications.argoproj.io -A')),
     );
     expect(out.status).toBe('error');
-    expect(out.summary).toContain(
-      "did not answer 'list applications.argoproj.io -A' in time",
-    );
+    expect(out.summary).toContain("did not answer 'list applications.argoproj.io -A' in time");
   });
 });

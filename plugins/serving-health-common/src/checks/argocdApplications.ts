@@ -13,9 +13,7 @@ export const argocdApplications: TriageCheck = {
         status: 'skipped',
         summary:
           'Argo CD is not installed (no applications.argoproj.io): Argo CD checks are skipped.',
-        evidence: [
-          { label: r.error.request, fields: { result: r.error.message } },
-        ],
+        evidence: [{ label: r.error.request, fields: { result: r.error.message } }],
       };
     }
     const apps = readCollection(snapshot, 'applications');

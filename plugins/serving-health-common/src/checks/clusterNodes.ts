@@ -29,10 +29,7 @@ export const clusterNodes: TriageCheck = {
         remediation: {
           why: 'Controllers and webhook servers need a Ready node.',
           steps: [
-            {
-              text: 'Inspect the node conditions.',
-              command: 'kubectl describe nodes',
-            },
+            { text: 'Inspect the node conditions.', command: 'kubectl describe nodes' },
           ],
         },
       };

@@ -81,9 +81,7 @@ export const clusterReachable: TriageCheck = {
       remediation: {
         why: 'Without the API server nothing else can be read.',
         steps: [
-          {
-            text: `Check the url of cluster '${snapshot.cluster}' in app-config and that the backend can reach it.`,
-          },
+          { text: `Check the url of cluster '${snapshot.cluster}' in app-config and that the backend can reach it.` },
         ],
       },
     };

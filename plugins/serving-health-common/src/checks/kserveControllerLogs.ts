@@ -3,8 +3,7 @@ import { TriageCheck } from './types';
 import { readErrorOutcome } from './util';
 
 // Severity markers only: an info line that mentions "error" is not an error line.
-const ERROR_LINE =
-  /(\bERROR\b|^E\d{4} |"level":"error"|\blevel=error\b|\bpanic:|Reconciler error)/;
+const ERROR_LINE = /(\bERROR\b|^E\d{4} |"level":"error"|\blevel=error\b|\bpanic:|Reconciler error)/;
 const MAX_LINES_SHOWN = 20;
 
 export const kserveControllerLogs: TriageCheck = {
@@ -18,15 +17,12 @@ export const kserveControllerLogs: TriageCheck = {
     if (!logs) {
       return {
         status: 'skipped',
-        summary:
-          'Logs are read only when a control-plane, webhook or application check finds a problem; none did.',
+        summary: 'Logs are read only when a control-plane, webhook or application check finds a problem; none did.',
         evidence: [],
       };
     }
     if (!logs.ok) return readErrorOutcome(logs.error);
-    const where = `${snapshot.namespaces.kserve}/${
-      logs.pod ?? KSERVE_CONTROLLER
-    } container ${logs.container ?? 'manager'}`;
+    const where = `${snapshot.namespaces.kserve}/${logs.pod ?? KSERVE_CONTROLLER} container ${logs.container ?? 'manager'}`;
     const errors = logs.items.filter(l => ERROR_LINE.test(l));
     const name = target.inferenceService?.name ?? target.kubernetesId;
     // The controller logs every team's models: an entity is shown only the lines that name its own.
@@ -34,19 +30,13 @@ export const kserveControllerLogs: TriageCheck = {
     const counts = {
       'lines read': String(logs.items.length),
       'error lines': String(errors.length),
-      [`error lines naming ${name ?? 'this InferenceService'}`]: String(
-        naming.length,
-      ),
+      [`error lines naming ${name ?? 'this InferenceService'}`]: String(naming.length),
     };
     if (naming.length === 0) {
       return {
         status: errors.length ? 'warn' : 'pass',
         summary: errors.length
-          ? `${
-              errors.length
-            } error line(s) in ${where}, none naming this InferenceService${
-              name ? ` (${name})` : ''
-            }; lines about other InferenceServices are not shown.`
+          ? `${errors.length} error line(s) in ${where}, none naming this InferenceService${name ? ` (${name})` : ''}; lines about other InferenceServices are not shown.`
           : `No error lines in the last ${logs.items.length} line(s) of ${where}.`,
         evidence: [{ label: `Lines of ${where}`, fields: counts }],
       };
@@ -56,10 +46,7 @@ export const kserveControllerLogs: TriageCheck = {
       summary: `${naming.length} error line(s) in ${where} name this InferenceService (${name}).`,
       evidence: [
         { label: `Lines of ${where}`, fields: counts },
-        {
-          label: `Error lines naming ${name} (redacted)`,
-          lines: naming.slice(-MAX_LINES_SHOWN),
-        },
+        { label: `Error lines naming ${name} (redacted)`, lines: naming.slice(-MAX_LINES_SHOWN) },
       ],
       remediation: {
         why: 'The controller logs say why it could not reconcile.',

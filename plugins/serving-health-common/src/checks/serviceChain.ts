@@ -4,10 +4,7 @@ import { matchesLabelSelector } from '@serving-health/plugin-serving-health-poli
 import { detailSuffix, findCondition, ref } from './util';
 
 /** What resolving a webhook's Service reads; when one is unreadable the chain cannot be judged. */
-export const SERVICE_CHAIN_COLLECTIONS: SnapshotCollection[] = [
-  'services',
-  'endpointSlices',
-];
+export const SERVICE_CHAIN_COLLECTIONS: SnapshotCollection[] = ['services', 'endpointSlices'];
 
 export interface ContainerProblem {
   pod: string;
@@ -70,10 +67,7 @@ export interface ServiceChain {
   evidence: Evidence[];
 }
 
-function items(
-  snapshot: ClusterSnapshot,
-  name: keyof ClusterSnapshot['collections'],
-) {
+function items(snapshot: ClusterSnapshot, name: keyof ClusterSnapshot['collections']) {
   const r = snapshot.collections[name];
   return r && r.ok ? r.items : undefined;
 }
@@ -83,17 +77,11 @@ export function isPodReady(pod: KubeObject): boolean {
 }
 
 /** The ReplicaSet a Deployment rolled out last, as its Progressing condition names it: `ReplicaSet "<name>-<hash>" ...`. */
-function currentTemplateHash(
-  deployment: KubeObject | undefined,
-): string | undefined {
+function currentTemplateHash(deployment: KubeObject | undefined): string | undefined {
   const name = deployment?.metadata.name;
-  const message = String(
-    findCondition(deployment, 'Progressing')?.message ?? '',
-  );
+  const message = String(findCondition(deployment, 'Progressing')?.message ?? '');
   const rs = /ReplicaSet "([^"]+)"/.exec(message)?.[1];
-  return name && rs?.startsWith(`${name}-`)
-    ? rs.slice(name.length + 1)
-    : undefined;
+  return name && rs?.startsWith(`${name}-`) ? rs.slice(name.length + 1) : undefined;
 }
 
 /**
@@ -109,15 +97,11 @@ export function supersededReason(
 ): string | undefined {
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return `phase ${phase}`;
-  if (pod.metadata.deletionTimestamp)
-    return `terminating since ${pod.metadata.deletionTimestamp}`;
+  if (pod.metadata.deletionTimestamp) return `terminating since ${pod.metadata.deletionTimestamp}`;
   const hash = pod.metadata.labels?.['pod-template-hash'];
   if (!hash) return undefined;
   const current = currentTemplateHash(deployment);
-  if (current)
-    return hash === current
-      ? undefined
-      : `old ReplicaSet (pod-template-hash ${hash}, current ${current})`;
+  if (current) return hash === current ? undefined : `old ReplicaSet (pod-template-hash ${hash}, current ${current})`;
   if (isPodReady(pod)) return undefined;
   const created = String(pod.metadata.creationTimestamp ?? '');
   const newer = siblings.find(
@@ -130,9 +114,7 @@ export function supersededReason(
       created !== '' &&
       String(o.metadata.creationTimestamp ?? '') > created,
   );
-  return newer
-    ? `old ReplicaSet (a newer Ready pod ${newer.metadata.name} replaced it)`
-    : undefined;
+  return newer ? `old ReplicaSet (a newer Ready pod ${newer.metadata.name} replaced it)` : undefined;
 }
 
 function newestEvent(events: KubeObject[], pod: KubeObject, needle?: string) {
@@ -188,11 +170,7 @@ export function containerProblems(
 function slicePortMatches(slicePort: any, servicePort: any): boolean {
   if ((slicePort?.name ?? '') !== (servicePort.name ?? '')) return false;
   const target = servicePort.targetPort ?? servicePort.port;
-  return (
-    typeof target !== 'number' ||
-    slicePort?.port === undefined ||
-    slicePort.port === target
-  );
+  return typeof target !== 'number' || slicePort?.port === undefined || slicePort.port === target;
 }
 
 /** EndpointSlice semantics: a nil ready condition means ready; a terminating endpoint is not. */
@@ -226,22 +204,14 @@ export function analyzeServiceChain(
     s => s.metadata.name === name && s.metadata.namespace === namespace,
   );
   if (!chain.service) {
-    const namespaceGone =
-      namespaces !== undefined &&
-      !namespaces.some(n => n.metadata.name === namespace);
-    stop(
-      chain,
-      namespaceGone ? 'namespace-gone' : 'service-gone',
-      `service "${name}" not found`,
-    );
+    const namespaceGone = namespaces !== undefined && !namespaces.some(n => n.metadata.name === namespace);
+    stop(chain, namespaceGone ? 'namespace-gone' : 'service-gone', `service "${name}" not found`);
     chain.evidence.push({
       object: { kind: 'Service', namespace, name },
       label: 'Service',
       fields: {
         exists: services ? 'false' : 'unknown (services not readable)',
-        ...(namespaceGone
-          ? { [`namespace ${namespace}`]: 'does not exist' }
-          : {}),
+        ...(namespaceGone ? { [`namespace ${namespace}`]: 'does not exist' } : {}),
       },
     });
     return chain;
@@ -252,49 +222,27 @@ export function analyzeServiceChain(
     object: ref(chain.service, 'Service'),
     label: 'Service',
     fields: {
-      ...(spec.type && spec.type !== 'ClusterIP'
-        ? { 'spec.type': String(spec.type) }
-        : {}),
+      ...(spec.type && spec.type !== 'ClusterIP' ? { 'spec.type': String(spec.type) } : {}),
       ...(spec.clusterIP ? { 'spec.clusterIP': String(spec.clusterIP) } : {}),
-      ...(spec.externalName
-        ? { 'spec.externalName': String(spec.externalName) }
-        : {}),
+      ...(spec.externalName ? { 'spec.externalName': String(spec.externalName) } : {}),
       'spec.selector': JSON.stringify(spec.selector ?? {}),
       'spec.ports': JSON.stringify(
-        ports.map(p => ({
-          ...(p.name ? { name: p.name } : {}),
-          port: p.port,
-          targetPort: p.targetPort,
-        })),
+        ports.map(p => ({ ...(p.name ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort })),
       ),
       'webhook port': String(port),
     },
   });
   if (spec.type === 'ExternalName') {
-    stop(
-      chain,
-      'external-name',
-      `ExternalName Service: the API server calls ${spec.externalName}:${port} through DNS, which no EndpointSlice describes`,
-    );
+    stop(chain, 'external-name', `ExternalName Service: the API server calls ${spec.externalName}:${port} through DNS, which no EndpointSlice describes`);
     return chain;
   }
   if (spec.clusterIP === 'None') {
-    stop(
-      chain,
-      'headless',
-      'cannot route to service with ClusterIP "None" (a headless Service cannot be called)',
-    );
+    stop(chain, 'headless', 'cannot route to service with ClusterIP "None" (a headless Service cannot be called)');
     return chain;
   }
   const servicePort = ports.find(p => p.port === port);
   if (!servicePort) {
-    stop(
-      chain,
-      'no-port',
-      `no service port ${port} found for service "${name}" (ports: ${
-        ports.map(p => p.port).join(', ') || 'none'
-      })`,
-    );
+    stop(chain, 'no-port', `no service port ${port} found for service "${name}" (ports: ${ports.map(p => p.port).join(', ') || 'none'})`);
     return chain;
   }
 
@@ -306,9 +254,7 @@ export function analyzeServiceChain(
   const podNames = new Set<string>();
   for (const slice of mine) {
     const endpoints: any[] = slice.endpoints ?? [];
-    const carriesPort = ((slice.ports ?? []) as any[]).some(p =>
-      slicePortMatches(p, servicePort),
-    );
+    const carriesPort = ((slice.ports ?? []) as any[]).some(p => slicePortMatches(p, servicePort));
     for (const ep of endpoints) {
       if (carriesPort && endpointReady(ep)) chain.readyEndpoints += 1;
       else chain.notReadyEndpoints += 1;
@@ -329,11 +275,7 @@ export function analyzeServiceChain(
         ...(carriesPort
           ? {}
           : {
-              ports: `${JSON.stringify(
-                slice.ports ?? [],
-              )}: none carries service port ${
-                servicePort.name ? `"${servicePort.name}" ` : ''
-              }${port}`,
+              ports: `${JSON.stringify(slice.ports ?? [])}: none carries service port ${servicePort.name ? `"${servicePort.name}" ` : ''}${port}`,
             }),
       },
     });
@@ -349,11 +291,7 @@ export function analyzeServiceChain(
     });
   }
   if (chain.readyEndpoints === 0) {
-    stop(
-      chain,
-      'no-ready-endpoints',
-      `no endpoints available for service "${name}"`,
-    );
+    stop(chain, 'no-ready-endpoints', `no endpoints available for service "${name}"`);
   }
 
   const selector = spec.selector;
@@ -403,11 +341,7 @@ export function analyzeServiceChain(
 /** One line that says why the chain is broken, down to the container. */
 export function describeChainCause(chain: ServiceChain): string {
   if (!chain.service) {
-    return `Service ${chain.namespace}/${chain.name} does not exist${
-      chain.problem === 'namespace-gone'
-        ? ` (namespace ${chain.namespace} is gone)`
-        : ''
-    }`;
+    return `Service ${chain.namespace}/${chain.name} does not exist${chain.problem === 'namespace-gone' ? ` (namespace ${chain.namespace} is gone)` : ''}`;
   }
   if (chain.problem && chain.problem !== 'no-ready-endpoints') {
     return `Service ${chain.namespace}/${chain.name}: ${chain.cause}`;
@@ -415,16 +349,11 @@ export function describeChainCause(chain: ServiceChain): string {
   const parts = [
     `Service ${chain.namespace}/${chain.name} has ${chain.readyEndpoints} ready endpoint(s)`,
   ];
-  if (chain.notReadyEndpoints)
-    parts.push(`${chain.notReadyEndpoints} not ready`);
+  if (chain.notReadyEndpoints) parts.push(`${chain.notReadyEndpoints} not ready`);
   const p = chain.containerProblems[0];
   if (p) {
     parts.push(
-      `pod ${p.pod}: container ${p.container} is ${p.reason}${detailSuffix(
-        p.event ?? p.message,
-        ' (',
-        ')',
-      )}`,
+      `pod ${p.pod}: container ${p.container} is ${p.reason}${detailSuffix(p.event ?? p.message, ' (', ')')}`,
     );
   } else if (chain.pods.length === 0) {
     parts.push('no pod backs it');

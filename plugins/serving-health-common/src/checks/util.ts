@@ -1,4 +1,8 @@
-import { ClusterSnapshot, ReadError, SnapshotCollection } from '../snapshot';
+import {
+  ClusterSnapshot,
+  ReadError,
+  SnapshotCollection,
+} from '../snapshot';
 import { Evidence, KubeObject, ObjectRef } from '../types';
 import { CheckContext, CheckOutcome } from './types';
 
@@ -11,9 +15,7 @@ export function ref(obj: KubeObject, fallbackKind?: string): ObjectRef {
   };
 }
 
-export function qualifiedName(obj: {
-  metadata: { namespace?: string; name: string };
-}) {
+export function qualifiedName(obj: { metadata: { namespace?: string; name: string } }) {
   return obj.metadata.namespace
     ? `${obj.metadata.namespace}/${obj.metadata.name}`
     : obj.metadata.name;
@@ -104,8 +106,7 @@ export function readCollection(
     };
     return { ok: false, error, outcome: readErrorOutcome(error) };
   }
-  if (!r.ok)
-    return { ok: false, error: r.error, outcome: readErrorOutcome(r.error) };
+  if (!r.ok) return { ok: false, error: r.error, outcome: readErrorOutcome(r.error) };
   return { ok: true, items: r.items };
 }
 
@@ -117,9 +118,7 @@ export function findCondition(obj: KubeObject | undefined, type: string) {
 /** Shorten anything read from the cluster before it is shown as evidence. */
 export function clip(text: unknown, max = 500): string {
   const s = typeof text === 'string' ? text : JSON.stringify(text);
-  return s.length > max
-    ? `${s.slice(0, max)}… (${s.length - max} more characters)`
-    : s;
+  return s.length > max ? `${s.slice(0, max)}… (${s.length - max} more characters)` : s;
 }
 
 export function conditionEvidence(
@@ -161,16 +160,11 @@ export function targetInferenceServices(
 
 export function describeTargetIsvc(ctx: CheckContext): string {
   const { inferenceService, kubernetesId } = ctx.target;
-  if (inferenceService)
-    return `${inferenceService.namespace}/${inferenceService.name}`;
+  if (inferenceService) return `${inferenceService.namespace}/${inferenceService.name}`;
   return `labelled backstage.io/kubernetes-id=${kubernetesId}`;
 }
 
 /** `<prefix><detail><suffix>` when there is a detail, else nothing. */
-export function detailSuffix(
-  detail: string | undefined,
-  prefix: string,
-  suffix = '',
-): string {
+export function detailSuffix(detail: string | undefined, prefix: string, suffix = ''): string {
   return detail ? `${prefix}${detail}${suffix}` : '';
 }

@@ -9,6 +9,7 @@ import {
   withArgoAppStatus,
   withCostCenterNearMiss,
   withInferenceService,
+  withoutInferenceServiceCrd,
 } from '../checks/__fixtures__/snapshots';
 import { bindTarget } from './bindTarget';
 import { runTriage } from './runTriage';
@@ -22,18 +23,10 @@ const entity = (owner = 'team-fraud', name = 'fraud-model') => ({
 describe('bindTarget', () => {
   it('binds an InferenceService that names the entity back with backstage.io/kubernetes-id', () => {
     const snapshot = withInferenceService(healthySnapshot(), i => {
-      i.metadata.labels = {
-        ...i.metadata.labels,
-        'backstage.io/kubernetes-id': 'fraud-model',
-      };
+      i.metadata.labels = { ...i.metadata.labels, 'backstage.io/kubernetes-id': 'fraud-model' };
     });
     expect(
-      bindTarget({
-        entity: entity(),
-        target: defaultTarget(),
-        snapshot,
-        namespaceOwners: [],
-      }),
+      bindTarget({ entity: entity(), target: defaultTarget(), snapshot, namespaceOwners: [] }),
     ).toMatchObject({ bound: true, by: 'label' });
   });
 
@@ -58,9 +51,7 @@ describe('bindTarget', () => {
       entity: entity('team-intruder', 'curious'),
       target: defaultTarget(),
       snapshot: healthySnapshot(),
-      namespaceOwners: [
-        { namespace: ISVC_NAMESPACE, owners: ['group:default/team-fraud'] },
-      ],
+      namespaceOwners: [{ namespace: ISVC_NAMESPACE, owners: ['group:default/team-fraud'] }],
     });
     expect(binding).toEqual({
       bound: false,
@@ -80,9 +71,7 @@ describe('bindTarget', () => {
       entity: entity(),
       target: defaultTarget(),
       snapshot,
-      namespaceOwners: [
-        { namespace: '*', owners: ['group:default/team-fraud'] },
-      ],
+      namespaceOwners: [{ namespace: '*', owners: ['group:default/team-fraud'] }],
     });
     expect(binding.bound).toBe(false);
     expect(binding.detail).toContain('deploys to namespace payments');
@@ -100,16 +89,9 @@ describe('runTriage with an unbound target', () => {
       checks: DEFAULT_CHECKS,
       binding,
     });
-    const withheld = report.checks
-      .filter(c => c.summary === 'Not shown: not yours')
-      .map(c => c.id);
+    const withheld = report.checks.filter(c => c.summary === 'Not shown: not yours').map(c => c.id);
     expect(withheld.sort()).toEqual(
-      [
-        'argocd.sync',
-        'kserve.controller-logs',
-        'kserve.inferenceservice',
-        'policy.labels',
-      ].sort(),
+      ['argocd.sync', 'kserve.controller-logs', 'kserve.inferenceservice', 'policy.labels'].sort(),
     );
     expect(report.failureModes).toEqual([]);
     expect(report.binding).toEqual(binding);
@@ -117,5 +99,28 @@ describe('runTriage with an unbound target', () => {
     const checks = JSON.stringify(report.checks);
     expect(checks).not.toContain('costCenter');
     expect(checks).not.toContain(`${ISVC_NAME}.${ISVC_NAMESPACE}.example.com`);
+  });
+
+  it('says unknown, not healthy, when every check it could run passed: the endpoint itself was not looked at', () => {
+    const binding = { bound: false as const, detail: 'not yours' };
+    const run = (snapshot = healthySnapshot()) =>
+      runTriage({
+        entityRef: 'component:default/curious',
+        target: defaultTarget(),
+        snapshot,
+        checks: DEFAULT_CHECKS,
+        binding,
+      }).overall;
+    expect(run()).toBe('unknown');
+    // A cluster-wide failure still decides: it breaks every endpoint on the cluster.
+    expect(run(withoutInferenceServiceCrd(healthySnapshot()))).toBe('failing');
+    expect(
+      runTriage({
+        entityRef: 'component:default/curious',
+        target: defaultTarget(),
+        snapshot: healthySnapshot(),
+        checks: DEFAULT_CHECKS,
+      }).overall,
+    ).toBe('healthy');
   });
 });

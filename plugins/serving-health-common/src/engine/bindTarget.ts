@@ -25,17 +25,12 @@ export interface NamespaceOwnership {
  */
 export interface BindableEntity {
   kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    annotations?: Record<string, string>;
-  };
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
   spec?: unknown;
 }
 
 // Refs compare case-insensitively, as the catalog compares them; a malformed owner owns nothing.
-const ownerRef = (owner: unknown) =>
-  ownerEntityRef(owner)?.toLocaleLowerCase('en-US');
+const ownerRef = (owner: unknown) => ownerEntityRef(owner)?.toLocaleLowerCase('en-US');
 
 /**
  * Whether what the entity's annotations point at is the entity's own. An annotation is written by whoever can
@@ -53,8 +48,7 @@ export function bindTarget(options: {
 }): TargetBinding {
   const { entity, target, snapshot } = options;
   const id =
-    entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID] ??
-    entity.metadata.name;
+    entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID] ?? entity.metadata.name;
   const namespace = target.inferenceService?.namespace;
   const apps = snapshot.collections.applications;
   const app =
@@ -69,21 +63,14 @@ export function bindTarget(options: {
   if (app && namespace && appDestination && appDestination !== namespace) {
     return {
       bound: false,
-      detail: `Application ${target.argoApp!.namespace}/${
-        target.argoApp!.name
-      } deploys to namespace ${appDestination}, not to ${namespace}, the namespace of this entity's InferenceService.`,
+      detail: `Application ${target.argoApp!.namespace}/${target.argoApp!.name} deploys to namespace ${appDestination}, not to ${namespace}, the namespace of this entity's InferenceService.`,
     };
   }
   // Selected by label: the objects name the entity themselves.
   if (target.kubernetesId) {
-    return {
-      bound: true,
-      by: 'label',
-      detail: `InferenceServices labelled ${ANNOTATION_KUBERNETES_ID}=${target.kubernetesId}.`,
-    };
+    return { bound: true, by: 'label', detail: `InferenceServices labelled ${ANNOTATION_KUBERNETES_ID}=${target.kubernetesId}.` };
   }
-  if (!namespace)
-    return { bound: false, detail: 'The entity names no InferenceService.' };
+  if (!namespace) return { bound: false, detail: 'The entity names no InferenceService.' };
   const isvcs = snapshot.collections.inferenceServices;
   const isvc = isvcs?.ok
     ? isvcs.items.find(
@@ -99,9 +86,7 @@ export function bindTarget(options: {
       detail: `InferenceService ${namespace}/${isvc.metadata.name} carries ${ANNOTATION_KUBERNETES_ID}=${id}.`,
     };
   }
-  const owner = ownerRef(
-    (entity.spec as { owner?: unknown } | undefined)?.owner,
-  );
+  const owner = ownerRef((entity.spec as { owner?: unknown } | undefined)?.owner);
   const grant = options.namespaceOwners.find(
     o =>
       (o.cluster === undefined || o.cluster === target.cluster) &&
@@ -118,12 +103,8 @@ export function bindTarget(options: {
   }
   return {
     bound: false,
-    detail: `Nothing ties namespace ${namespace} on ${
-      target.cluster
-    } to this entity: the InferenceService does not carry ${ANNOTATION_KUBERNETES_ID}=${id}${
+    detail: `Nothing ties namespace ${namespace} on ${target.cluster} to this entity: the InferenceService does not carry ${ANNOTATION_KUBERNETES_ID}=${id}${
       isvc ? '' : ' (it does not exist)'
-    }, and servingHealth.namespaceOwners does not give the namespace to ${
-      owner ?? 'its owner'
-    }.`,
+    }, and servingHealth.namespaceOwners does not give the namespace to ${owner ?? 'its owner'}.`,
   };
 }

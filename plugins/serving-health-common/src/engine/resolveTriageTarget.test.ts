@@ -15,19 +15,14 @@ function resolved(annotations: Record<string, string>, options = ONE) {
 
 function rejected(annotations: Record<string, string>, options = ONE) {
   const r = resolveTriageTarget(entity(annotations), options);
-  if (r.ok)
-    throw new Error(`expected an error, got ${JSON.stringify(r.target)}`);
+  if (r.ok) throw new Error(`expected an error, got ${JSON.stringify(r.target)}`);
   return r;
 }
 
 describe('resolveTriageTarget', () => {
   describe('serving.kserve.io/inferenceservice', () => {
     it('reads <namespace>/<name>', () => {
-      expect(
-        resolved({
-          'serving.kserve.io/inferenceservice': 'models/fraud-detector',
-        }).inferenceService,
-      ).toEqual({
+      expect(resolved({ 'serving.kserve.io/inferenceservice': 'models/fraud-detector' }).inferenceService).toEqual({
         namespace: 'models',
         name: 'fraud-detector',
       });
@@ -38,17 +33,11 @@ describe('resolveTriageTarget', () => {
         'serving.kserve.io/inferenceservice': 'fraud-detector',
         'backstage.io/kubernetes-namespace': 'models',
       });
-      expect(t.inferenceService).toEqual({
-        namespace: 'models',
-        name: 'fraud-detector',
-      });
+      expect(t.inferenceService).toEqual({ namespace: 'models', name: 'fraud-detector' });
     });
 
     it('defaults the namespace of a bare name to "default"', () => {
-      expect(
-        resolved({ 'serving.kserve.io/inferenceservice': 'fraud-detector' })
-          .inferenceService,
-      ).toEqual({
+      expect(resolved({ 'serving.kserve.io/inferenceservice': 'fraud-detector' }).inferenceService).toEqual({
         namespace: 'default',
         name: 'fraud-detector',
       });
@@ -63,11 +52,7 @@ describe('resolveTriageTarget', () => {
     });
 
     it('trims surrounding whitespace', () => {
-      expect(
-        resolved({
-          'serving.kserve.io/inferenceservice': '  models/fraud-detector \n',
-        }).inferenceService?.name,
-      ).toBe('fraud-detector');
+      expect(resolved({ 'serving.kserve.io/inferenceservice': '  models/fraud-detector \n' }).inferenceService?.name).toBe('fraud-detector');
     });
 
     it.each([
@@ -77,21 +62,14 @@ describe('resolveTriageTarget', () => {
       ['upper case', 'Models/FraudDetector'],
       ['an underscore', 'models/fraud_detector'],
       ['a leading dash', 'models/-fraud'],
-    ])(
-      'rejects a value with %s, naming the annotation and the value',
-      (_, value) => {
-        const r = rejected({ 'serving.kserve.io/inferenceservice': value });
-        expect(r.annotation).toBe('serving.kserve.io/inferenceservice');
-        expect(r.message).toContain(`got '${value}'`);
-      },
-    );
+    ])('rejects a value with %s, naming the annotation and the value', (_, value) => {
+      const r = rejected({ 'serving.kserve.io/inferenceservice': value });
+      expect(r.annotation).toBe('serving.kserve.io/inferenceservice');
+      expect(r.message).toContain(`got '${value}'`);
+    });
 
     it('rejects a namespace longer than 63 characters', () => {
-      const r = rejected({
-        'serving.kserve.io/inferenceservice': `${'a'.repeat(
-          64,
-        )}/fraud-detector`,
-      });
+      const r = rejected({ 'serving.kserve.io/inferenceservice': `${'a'.repeat(64)}/fraud-detector` });
       expect(r.annotation).toBe('serving.kserve.io/inferenceservice');
     });
 
@@ -120,29 +98,20 @@ describe('resolveTriageTarget', () => {
         'backstage.io/kubernetes-id': 'fraud-detector',
       });
       expect(t.kubernetesId).toBeUndefined();
-      expect(t.inferenceService).toEqual({
-        namespace: 'models',
-        name: 'fraud-detector',
-      });
+      expect(t.inferenceService).toEqual({ namespace: 'models', name: 'fraud-detector' });
     });
 
-    it.each([
-      ['a space', 'fraud detector'],
-      ['a slash', 'ml/fraud'],
-      ['64 characters', 'a'.repeat(64)],
-      ['a trailing dot', 'fraud.'],
-    ])('rejects a value that is not a valid label value (%s)', (_, value) => {
-      expect(rejected({ 'backstage.io/kubernetes-id': value }).annotation).toBe(
-        'backstage.io/kubernetes-id',
-      );
-    });
+    it.each([['a space', 'fraud detector'], ['a slash', 'ml/fraud'], ['64 characters', 'a'.repeat(64)], ['a trailing dot', 'fraud.']])(
+      'rejects a value that is not a valid label value (%s)',
+      (_, value) => {
+        expect(rejected({ 'backstage.io/kubernetes-id': value }).annotation).toBe('backstage.io/kubernetes-id');
+      },
+    );
   });
 
   it('rejects an entity with neither annotation', () => {
     const r = rejected({ 'argocd/app-name': 'fraud-detector' });
-    expect(r.message).toContain(
-      'neither a serving.kserve.io/inferenceservice nor a backstage.io/kubernetes-id annotation',
-    );
+    expect(r.message).toContain('neither a serving.kserve.io/inferenceservice nor a backstage.io/kubernetes-id annotation');
   });
 
   it('rejects an entity with no annotations at all', () => {
@@ -151,14 +120,8 @@ describe('resolveTriageTarget', () => {
 
   describe('argocd/app-name', () => {
     it('defaults the Application namespace to argocd', () => {
-      const t = resolved({
-        'serving.kserve.io/inferenceservice': 'models/fraud-detector',
-        'argocd/app-name': 'fraud-detector',
-      });
-      expect(t.argoApp).toEqual({
-        namespace: 'argocd',
-        name: 'fraud-detector',
-      });
+      const t = resolved({ 'serving.kserve.io/inferenceservice': 'models/fraud-detector', 'argocd/app-name': 'fraud-detector' });
+      expect(t.argoApp).toEqual({ namespace: 'argocd', name: 'fraud-detector' });
     });
 
     it('reads argocd/app-namespace', () => {
@@ -167,25 +130,15 @@ describe('resolveTriageTarget', () => {
         'argocd/app-name': 'fraud-detector',
         'argocd/app-namespace': 'team-apps',
       });
-      expect(t.argoApp).toEqual({
-        namespace: 'team-apps',
-        name: 'fraud-detector',
-      });
+      expect(t.argoApp).toEqual({ namespace: 'team-apps', name: 'fraud-detector' });
     });
 
     it('leaves argoApp unset without the annotation', () => {
-      expect(
-        resolved({
-          'serving.kserve.io/inferenceservice': 'models/fraud-detector',
-        }).argoApp,
-      ).toBeUndefined();
+      expect(resolved({ 'serving.kserve.io/inferenceservice': 'models/fraud-detector' }).argoApp).toBeUndefined();
     });
 
     it('rejects a malformed app name, naming the annotation', () => {
-      const r = rejected({
-        'serving.kserve.io/inferenceservice': 'models/fraud-detector',
-        'argocd/app-name': 'Fraud Detector',
-      });
+      const r = rejected({ 'serving.kserve.io/inferenceservice': 'models/fraud-detector', 'argocd/app-name': 'Fraud Detector' });
       expect(r.annotation).toBe('argocd/app-name');
       expect(r.message).toContain("'argocd/Fraud Detector'");
     });
@@ -202,52 +155,28 @@ describe('resolveTriageTarget', () => {
 
   describe('backstage.io/kubernetes-cluster', () => {
     it('uses the single configured cluster when the annotation is absent', () => {
-      expect(
-        resolved({
-          'serving.kserve.io/inferenceservice': 'models/fraud-detector',
-        }).cluster,
-      ).toBe('ml-prod');
+      expect(resolved({ 'serving.kserve.io/inferenceservice': 'models/fraud-detector' }).cluster).toBe('ml-prod');
     });
 
     it('uses the annotated cluster when it is configured', () => {
-      const t = resolved(
-        {
-          'serving.kserve.io/inferenceservice': 'models/fraud-detector',
-          'backstage.io/kubernetes-cluster': 'ml-staging',
-        },
-        TWO,
-      );
+      const t = resolved({ 'serving.kserve.io/inferenceservice': 'models/fraud-detector', 'backstage.io/kubernetes-cluster': 'ml-staging' }, TWO);
       expect(t.cluster).toBe('ml-staging');
     });
 
     it('rejects an unknown cluster, listing the known ones', () => {
-      const r = rejected(
-        {
-          'serving.kserve.io/inferenceservice': 'models/fraud-detector',
-          'backstage.io/kubernetes-cluster': 'ml-dev',
-        },
-        TWO,
-      );
+      const r = rejected({ 'serving.kserve.io/inferenceservice': 'models/fraud-detector', 'backstage.io/kubernetes-cluster': 'ml-dev' }, TWO);
       expect(r.annotation).toBe('backstage.io/kubernetes-cluster');
-      expect(r.message).toContain(
-        "names cluster 'ml-dev', which is not configured (known: ml-prod, ml-staging)",
-      );
+      expect(r.message).toContain("names cluster 'ml-dev', which is not configured (known: ml-prod, ml-staging)");
     });
 
     it('requires the annotation when several clusters are configured', () => {
-      const r = rejected(
-        { 'serving.kserve.io/inferenceservice': 'models/fraud-detector' },
-        TWO,
-      );
+      const r = rejected({ 'serving.kserve.io/inferenceservice': 'models/fraud-detector' }, TWO);
       expect(r.annotation).toBe('backstage.io/kubernetes-cluster');
       expect(r.message).toContain('required when 2 clusters are configured');
     });
 
     it('rejects every entity when no cluster is configured', () => {
-      const r = rejected(
-        { 'serving.kserve.io/inferenceservice': 'models/fraud-detector' },
-        { clusters: [] },
-      );
+      const r = rejected({ 'serving.kserve.io/inferenceservice': 'models/fraud-detector' }, { clusters: [] });
       expect(r.message).toContain('known: none');
     });
   });

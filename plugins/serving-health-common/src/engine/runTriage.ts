@@ -136,7 +136,11 @@ export function runTriage(options: {
   return {
     entityRef: options.entityRef,
     target: options.target,
-    overall: overallStatus(checks),
+    // Without the target's own objects, passing cluster checks do not make the endpoint healthy.
+    overall:
+      withheld && overallStatus(checks) === 'healthy'
+        ? 'unknown'
+        : overallStatus(checks),
     failingStage:
       firstStage(checks, ['fail']) ??
       firstStage(checks, ['error']) ??

@@ -33,9 +33,7 @@ export function createClusterClients(options: {
   let inflight: Promise<void> | undefined;
 
   async function read() {
-    const results = await Promise.allSettled(
-      suppliers.map(s => s.getClusters()),
-    );
+    const results = await Promise.allSettled(suppliers.map(s => s.getClusters()));
     const problems: string[] = [];
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') lastGood[i] = r.value;
@@ -45,21 +43,14 @@ export function createClusterClients(options: {
     for (const list of lastGood) for (const c of list) next.set(c.name, c);
     const names = (m: Map<string, unknown>) => [...m.keys()].join(', ');
     if (names(next) !== names(byName) || problems.join() !== (problem ?? '')) {
-      logger.info('Serving Health clusters', {
-        clusters: names(next) || 'none',
-      });
+      logger.info('Serving Health clusters', { clusters: names(next) || 'none' });
       for (const p of problems) logger.warn(p);
     }
     // A cluster whose address changed (a catalog cluster moved) gets a new client; the others keep theirs.
     for (const name of [...shared.keys()]) {
       const before = byName.get(name);
       const after = next.get(name);
-      if (
-        !before ||
-        !after ||
-        after.authScope !== 'server' ||
-        after.connection().url !== before.connection().url
-      ) {
+      if (!before || !after || after.authScope !== 'server' || after.connection().url !== before.connection().url) {
         shared.delete(name);
       }
     }

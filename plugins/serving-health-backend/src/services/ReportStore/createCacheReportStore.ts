@@ -10,9 +10,7 @@ export function createCacheReportStore(options: {
     `report:${k.scope}:${k.entityRef}`;
   return {
     async get(key) {
-      return (await options.cache.get<any>(keyOf(key))) as
-        | TriageReport
-        | undefined;
+      return (await options.cache.get<any>(keyOf(key))) as TriageReport | undefined;
     },
     async set(key, report, { ttlMs }) {
       await options.cache.set(keyOf(key), report as any, { ttl: ttlMs });

@@ -50,22 +50,13 @@ export function createSnapshotCache(options: {
     callerAuth: KubernetesCallerAuth | undefined,
   ): Slot {
     const client = clusters.client(cluster, caller, callerAuth);
-    if (!client)
-      throw new NotFoundError(`Cluster '${cluster}' is not configured`);
-    const slot: Slot = {
-      startedAt: now(),
-      ttlMs,
-      promise: Promise.resolve(undefined as any),
-    };
+    if (!client) throw new NotFoundError(`Cluster '${cluster}' is not configured`);
+    const slot: Slot = { startedAt: now(), ttlMs, promise: Promise.resolve(undefined as any) };
     slot.promise = (async () => {
-      const snapshot = await createClusterSnapshotLoader({
-        client,
-        namespaces,
-      }).load();
+      const snapshot = await createClusterSnapshotLoader({ client, namespaces }).load();
       slot.loadedAt = now();
       // An unreachable cluster is asked again soon: recovery should show without a refresh.
-      if (!snapshot.version.ok)
-        slot.ttlMs = Math.min(ttlMs, UNREACHABLE_TTL_MS);
+      if (!snapshot.version.ok) slot.ttlMs = Math.min(ttlMs, UNREACHABLE_TTL_MS);
       logger.info('Cluster snapshot loaded', {
         cluster,
         requests: snapshot.requestCount,
@@ -95,18 +86,12 @@ export function createSnapshotCache(options: {
   return {
     async get(cluster, opts) {
       await clusters.refresh();
-      const key = `${cluster}\u0000${readScope(
-        clusters,
-        cluster,
-        opts?.caller,
-        opts?.callerAuth,
-      )}`;
+      const key = `${cluster}\u0000${readScope(clusters, cluster, opts?.caller, opts?.callerAuth)}`;
       const slot = slots.get(key);
       const t = now();
       if (slot) {
         const inFlight = slot.loadedAt === undefined;
-        const fresh =
-          slot.loadedAt !== undefined && t - slot.loadedAt < slot.ttlMs;
+        const fresh = slot.loadedAt !== undefined && t - slot.loadedAt < slot.ttlMs;
         // Refreshes are rate-limited per cluster: a burst of them shares one read.
         const refreshAllowed = t - slot.startedAt >= refreshMinIntervalMs;
         if (inFlight || (fresh && (!opts?.refresh || !refreshAllowed))) {

@@ -1,22 +1,15 @@
 /* Running one check on a snapshot, outside the engine. */
 import { ClusterSnapshot, TargetReads } from '../../snapshot';
-import {
-  CheckResult,
-  CheckStatus,
-  FailureModeId,
-  TriageTarget,
-} from '../../types';
+import { CheckResult, CheckStatus, FailureModeId, TriageTarget } from '../../types';
 import { CheckContext, CheckOutcome, TriageCheck } from '../types';
 import { defaultTarget, healthySnapshot } from './snapshots';
 
-export function checkContext(
-  o: {
-    snapshot?: ClusterSnapshot;
-    target?: TriageTarget;
-    reads?: TargetReads;
-    results?: CheckResult[];
-  } = {},
-): CheckContext {
+export function checkContext(o: {
+  snapshot?: ClusterSnapshot;
+  target?: TriageTarget;
+  reads?: TargetReads;
+  results?: CheckResult[];
+} = {}): CheckContext {
   return {
     entityRef: 'component:default/fraud-detector',
     target: o.target ?? defaultTarget(),
@@ -29,21 +22,13 @@ export function checkContext(
 export function runCheck(
   check: TriageCheck,
   snapshot: ClusterSnapshot,
-  o: {
-    target?: TriageTarget;
-    reads?: TargetReads;
-    results?: CheckResult[];
-  } = {},
+  o: { target?: TriageTarget; reads?: TargetReads; results?: CheckResult[] } = {},
 ): CheckOutcome {
   return check.run(checkContext({ snapshot, ...o }));
 }
 
 /** A prior check's result, as the engine would have stored it. */
-export function priorResult(
-  id: string,
-  status: CheckStatus,
-  failureMode?: FailureModeId,
-): CheckResult {
+export function priorResult(id: string, status: CheckStatus, failureMode?: FailureModeId): CheckResult {
   return {
     id,
     stage: 'webhooks',
@@ -67,7 +52,5 @@ export function evidenceLines(outcome: CheckOutcome): string[] {
 
 /** Every remediation command of an outcome. */
 export function commands(outcome: CheckOutcome): string[] {
-  return (outcome.remediation?.steps ?? []).flatMap(s =>
-    s.command ? [s.command] : [],
-  );
+  return (outcome.remediation?.steps ?? []).flatMap(s => (s.command ? [s.command] : []));
 }
