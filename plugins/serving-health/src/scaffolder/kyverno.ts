@@ -1,6 +1,11 @@
 import { ClusterKyvernoPolicies } from '@serving-health/plugin-serving-health-common';
 import type { KubeObject } from '@serving-health/plugin-serving-health-policy';
-import { ServingHealthApi } from '../api';
+import { ApiHolder } from '@backstage/core-plugin-api';
+import {
+  kubernetesAuthProvidersApiRef,
+  ServingHealthApi,
+  servingHealthApiRef,
+} from '../api';
 import type { KyvernoVerdict } from './kyvernoEvaluation';
 
 /**
@@ -40,12 +45,19 @@ const loads = new WeakMap<
 
 /**
  * Fetches the policies and loads the evaluator once per API, cluster and namespace: the field and its validator
- * share one load. A failed load is forgotten, so the next attempt asks again.
+ * share one load. A failed load is forgotten, so the next attempt asks again. For clusters read as the user, the
+ * user's token goes along as the tab sends it (the Kubernetes plugin's auth providers, when the app has them).
  */
 export function loadKyverno(
-  api: ServingHealthApi,
-  options: LabelsFieldKyvernoOptions,
+  apis: ApiHolder,
+  options: Pick<LabelsFieldKyvernoOptions, 'cluster' | 'namespace'>,
 ): Promise<KyvernoEvaluator> {
+  const api = apis.get(servingHealthApiRef);
+  if (!api) {
+    return Promise.reject(
+      new Error('the Serving Health API is not installed in this app'),
+    );
+  }
   let byKey = loads.get(api);
   if (!byKey) {
     byKey = new Map();
@@ -54,9 +66,12 @@ export function loadKyverno(
   const key = `${options.cluster}\u0000${options.namespace ?? ''}`;
   let load = byKey.get(key);
   if (!load) {
+    const kubernetesAuth = apis.get(kubernetesAuthProvidersApiRef);
     load = Promise.all([
       api.getKyvernoPolicies(options.cluster, {
         namespace: options.namespace,
+        clusterCredentials:
+          kubernetesAuth && (p => kubernetesAuth.getCredentials(p)),
       }),
       import('./kyvernoEvaluation'),
     ]).then(([policies, { evaluateKyverno }]) => ({

@@ -1,6 +1,5 @@
 import { CustomFieldValidator } from '@backstage/plugin-scaffolder-react';
 import { checkLabels } from '@serving-health/plugin-serving-health-policy';
-import { servingHealthApiRef } from '../api';
 import { kyvernoResource, loadKyverno } from './kyverno';
 import { conventionsFor, LabelsFieldOptions } from './labelRows';
 
@@ -18,11 +17,10 @@ export const labelsFieldValidation: CustomFieldValidator<
   for (const issue of checkLabels(data ?? {}, { conventions })) {
     field.addError(`${issue.rule}: ${issue.message}`);
   }
-  const api = options?.kyverno && context.apiHolder.get(servingHealthApiRef);
-  if (!options?.kyverno || !api) return;
+  if (!options?.kyverno) return;
   let evaluator;
   try {
-    evaluator = await loadKyverno(api, options.kyverno);
+    evaluator = await loadKyverno(context.apiHolder, options.kyverno);
   } catch {
     return;
   }

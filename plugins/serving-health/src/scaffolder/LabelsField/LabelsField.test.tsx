@@ -287,7 +287,10 @@ describe('labelsFieldValidation with ui:options.kyverno', () => {
     ({
       uiSchema: { 'ui:options': { requiredLabels: [], kyverno: KYVERNO } },
       formData: { owner: 'team-risk' },
-      apiHolder: { get: () => api },
+      apiHolder: {
+        get: (ref: { id: string }) =>
+          ref.id === servingHealthApiRef.id ? api : undefined,
+      },
     } as any);
 
   it('blocks the step on Enforce denials with Kyverno message, not on Audit ones', async () => {

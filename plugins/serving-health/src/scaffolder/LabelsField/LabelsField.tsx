@@ -26,7 +26,6 @@ import {
   newRow,
   rowsToLabels,
 } from '../labelRows';
-import { servingHealthApiRef } from '../../api';
 import {
   KyvernoEvaluator,
   kyvernoResource,
@@ -42,29 +41,22 @@ type KyvernoLoad =
 /** The policies and evaluator of `ui:options.kyverno`, loaded once; undefined when the option is not set. */
 function useKyverno(options: LabelsFieldKyvernoOptions | undefined) {
   // Optional: a field without `kyverno` must work in apps that do not install the Serving Health API.
-  const api = useApiHolder().get(servingHealthApiRef);
+  const apis = useApiHolder();
   const [load, setLoad] = useState<KyvernoLoad>({ state: 'loading' });
   const cluster = options?.cluster;
   const namespace = options?.namespace;
   useEffect(() => {
     if (!cluster) return undefined;
-    if (!api) {
-      setLoad({
-        state: 'error',
-        error: new Error('the Serving Health API is not installed in this app'),
-      });
-      return undefined;
-    }
     let current = true;
     setLoad({ state: 'loading' });
-    loadKyverno(api, { cluster, namespace }).then(
+    loadKyverno(apis, { cluster, namespace }).then(
       evaluator => current && setLoad({ state: 'loaded', evaluator }),
       error => current && setLoad({ state: 'error', error }),
     );
     return () => {
       current = false;
     };
-  }, [api, cluster, namespace]);
+  }, [apis, cluster, namespace]);
   return cluster ? load : undefined;
 }
 
