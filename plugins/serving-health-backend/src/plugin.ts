@@ -41,6 +41,7 @@ import { createTransitionNotifier } from './services/TransitionNotifier';
 import { createRefreshLimiter } from './services/RefreshLimiter';
 import { createCacheReportStore } from './services/ReportStore';
 import { createSnapshotCache } from './services/SnapshotCache';
+import { createPolicyReader } from './services/PolicyReader';
 import { createTriageService } from './services/TriageService';
 
 /** `?refresh=true` calls one user may make per refresh interval, across entities. */
@@ -230,7 +231,14 @@ export const servingHealthPlugin = createBackendPlugin({
         });
         registerGetReportAction({ actionsRegistry, triage, history });
         registerValidateManifestsAction({ actionsRegistry });
-        httpRouter.use(await createRouter({ httpAuth, triage, history }));
+        httpRouter.use(
+          await createRouter({
+            httpAuth,
+            triage,
+            history,
+            policies: createPolicyReader({ permissions, clusters, snapshots }),
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -270,3 +270,74 @@ describe('history routes', () => {
     expect(service.body.states).toHaveLength(2);
   });
 });
+
+describe('GET /clusters/:cluster/kyverno-policies', () => {
+  const route = (cluster: string, query = '') =>
+    `/api/serving-health/clusters/${cluster}/kyverno-policies${query}`;
+
+  /** Decides servingHealth.policies.read as given, every other permission allowed. */
+  async function startDeciding(policiesRead: AuthorizeResult) {
+    const { server } = await startTestBackend({
+      features: [
+        servingHealthPlugin,
+        clusterModule,
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.permissions.mock({
+          async authorize(requests) {
+            return requests.map(r => ({
+              result:
+                r.permission.name === 'servingHealth.policies.read'
+                  ? policiesRead
+                  : AuthorizeResult.ALLOW,
+            })) as any;
+          },
+        }).factory,
+        mockServices.rootConfig.factory({ data: {} }),
+      ],
+    });
+    return server;
+  }
+
+  it('answers 401 without credentials and 403 NotAllowedError without servingHealth.policies.read', async () => {
+    const denied = await startDeciding(AuthorizeResult.DENY);
+    const anonymous = await request(denied)
+      .get(route('prod'))
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+    const user = await request(denied).get(route('prod'));
+    expect(user.status).toBe(403);
+    expect(user.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining('servingHealth.policies.read'),
+    });
+  });
+
+  it('answers 400 InputError for a malformed cluster or namespace, 404 for a cluster not configured, 503 for one it cannot read', async () => {
+    const server = await startDeciding(AuthorizeResult.ALLOW);
+    const malformed = await request(server).get(route('-prod'));
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining("Invalid path parameter 'cluster'"),
+    });
+    const badNamespace = await request(server).get(
+      route('prod', '?namespace=Not_A_Namespace'),
+    );
+    expect(badNamespace.status).toBe(400);
+    expect(badNamespace.body.error.message).toContain(
+      "Invalid query parameter 'namespace'",
+    );
+    const unknown = await request(server).get(route('staging'));
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({
+      name: 'NotFoundError',
+      message: "Cluster 'staging' is not configured (known: prod)",
+    });
+    // prod is configured but nothing listens: no verdict may be made from policies that were not read.
+    const unreachable = await request(server).get(route('prod'));
+    expect(unreachable.status).toBe(503);
+    expect(unreachable.body.error.message).toContain(
+      "The Kyverno ClusterPolicies of cluster 'prod' could not be read",
+    );
+  });
+});

@@ -5,6 +5,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { TriageHistoryStore } from './database/TriageHistoryStore';
+import { PolicyReader } from './services/PolicyReader';
 import { TriageService } from './services/TriageService';
 
 // Entity ref parts as the catalog accepts them; anything else is a 400, not a lookup.
@@ -36,6 +37,15 @@ const entityRefSchema = z.string().transform((value, ctx) => {
 });
 const summariesBodySchema = z.object({
   entityRefs: z.array(entityRefSchema).min(1).max(MAX_SUMMARY_REFS),
+});
+// A cluster name as config and the catalog spell them; a namespace as Kubernetes does (DNS-1123 label).
+const policiesParamsSchema = z.object({ cluster: part });
+const policiesQuerySchema = z.object({
+  namespace: z
+    .string()
+    .max(63)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+    .optional(),
 });
 const querySchema = z.object({ refresh: z.enum(['true', 'false']).optional() });
 const historyQuerySchema = z.object({
@@ -77,8 +87,9 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   triage: TriageService;
   history: TriageHistoryStore;
+  policies: PolicyReader;
 }): Promise<express.Router> {
-  const { httpAuth, triage, history } = options;
+  const { httpAuth, triage, history, policies } = options;
   const router = Router();
   router.use(express.json());
 
@@ -155,6 +166,30 @@ export async function createRouter(options: {
   router.get('/clusters', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     res.json({ items: await triage.clusters() });
+  });
+
+  // The Kyverno policies the scaffolder's labels field evaluates in the browser, with the evaluator's fields only.
+  router.get('/clusters/:cluster/kyverno-policies', async (req, res) => {
+    const { cluster } = parse(
+      policiesParamsSchema,
+      req.params,
+      'path parameter',
+    );
+    const { namespace } = parse(
+      policiesQuerySchema,
+      req.query,
+      'query parameter',
+    );
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      await policies.policies(cluster, {
+        namespace,
+        credentials,
+        callerAuth: callerAuthOf(req),
+      }),
+    );
   });
 
   router.get('/fleet', async (req, res) => {

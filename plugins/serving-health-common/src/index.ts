@@ -21,6 +21,7 @@ export type {
   TriageReport,
   FleetEntry,
   FleetSummary,
+  ClusterKyvernoPolicies,
   TargetBinding,
   ReportSource,
 } from './types';
@@ -51,6 +52,7 @@ export {
 export { isServingHealthEntity, ownerEntityRef } from './entities';
 export {
   servingHealthReportReadPermission,
+  servingHealthPoliciesReadPermission,
   servingHealthPermissions,
 } from './permissions';
 export type { TriageCheck, CheckContext, CheckOutcome } from './checks';

@@ -11,5 +11,19 @@ export const servingHealthReportReadPermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Read the Kyverno policies of a configured cluster (for the scaffolder's labels field, which evaluates them in
+ * the browser). Not tied to an entity: a template author's form asks before any entity exists.
+ *
+ * @public
+ */
+export const servingHealthPoliciesReadPermission = createPermission({
+  name: 'servingHealth.policies.read',
+  attributes: { action: 'read' },
+});
+
 /** @public */
-export const servingHealthPermissions = [servingHealthReportReadPermission];
+export const servingHealthPermissions = [
+  servingHealthReportReadPermission,
+  servingHealthPoliciesReadPermission,
+];

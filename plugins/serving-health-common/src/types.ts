@@ -187,3 +187,22 @@ export interface FleetSummary {
   entries: FleetEntry[];
   generatedAt: string;
 }
+
+/**
+ * The Kyverno policies of one cluster that act on a namespace, as the backend gives them to the browser: only
+ * the fields the evaluator reads, redacted.
+ *
+ * @public
+ */
+export interface ClusterKyvernoPolicies {
+  /** The configured cluster the policies were read from. */
+  cluster: string;
+  /** The namespace whose namespaced Policies are included; absent: ClusterPolicies only. */
+  namespace?: string;
+  /** kyverno.io/v1 ClusterPolicies, then the namespace's Policies. */
+  policies: KubeObject[];
+  /** The namespace's labels, for namespaceSelectors and failure-action overrides; absent when unknown. */
+  namespaceLabels?: Record<string, string>;
+  /** What could not be read (namespaced Policies, namespace labels): the browser lists it, never passes it. */
+  notEvaluated: Array<{ feature: string; reason: string }>;
+}

@@ -183,6 +183,17 @@ export const servingHealthTranslationRef = createTranslationRef({
       duplicateKey: 'duplicate key `{{key}}`',
       useSuggestion: 'Use {{key}}',
       addLabel: 'Add label',
+      kyvernoLoading: 'Loading the Kyverno policies of cluster {{cluster}}…',
+      kyvernoError:
+        'The Kyverno policies of cluster {{cluster}} could not be loaded: {{message}}',
+      kyvernoNotAllowed:
+        'You may not read the Kyverno policies of cluster {{cluster}} (permission servingHealth.policies.read): they are checked when the template runs.',
+      kyvernoPass:
+        'Kyverno on {{cluster}}: {{rules}} rule(s) of {{policies}} policies evaluated in the browser, none denies these labels.',
+      kyvernoEnforce:
+        'Kyverno on {{cluster}} would deny this {{kind}} (Enforce)',
+      kyvernoAudit: 'Kyverno on {{cluster}} would report (Audit, not denied)',
+      kyvernoNotEvaluated: 'Not evaluated in the browser',
     },
   },
 });

@@ -1,13 +1,15 @@
 /**
  * The pre-merge guardrails in the real scaffolder UI: the demo portal (real backend with its database, the
- * frontend dev server) and Debian's Chromium. No cluster is needed: the templates' validate step runs on the
- * rendered workspace, and the admission dry run is skipped when no cluster is chosen.
+ * frontend dev server) and Debian's Chromium. One testenv cluster, kyverno-enforcement: the labels field reads its
+ * Kyverno policies and evaluates them in the browser. The templates' validate step runs on the rendered
+ * workspace, and the admission dry run is skipped when no cluster is chosen.
  *
  * Run: yarn workspace @internal/e2e test:e2e -t guardrails   (screenshots: artifacts/screenshots/guardrails-*)
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Browser, Page } from 'playwright-core';
+import { DemoClusters, startDemoClusters } from '@internal/testenv';
 import { launchChromium } from './browser';
 import { artifactsDir, createPortal, Portal } from './portal';
 
@@ -18,6 +20,7 @@ const VIEWPORT = { width: 1440, height: 900 };
 const screenshotsDir = path.join(artifactsDir, 'screenshots');
 
 let portal: Portal | undefined;
+let demo: DemoClusters | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let token = '';
@@ -58,6 +61,10 @@ async function openTemplate(name: string) {
 /** The form's Next button. */
 const next = () => page.getByRole('button', { name: /^next/i }).click();
 
+/** The policy of namespace models-regulated on kyverno-enforcement that the template's labels field evaluates. */
+const KYVERNO_DENIAL =
+  "require-data-classification:\n  check-data-classification: 'validation error: InferenceServices must carry a data-classification label.";
+
 /** Fills the model and ownership pages, with an extra label when given. */
 async function fillModelAndOwnership(extraLabel?: { key: string; value: string }) {
   await page.locator('#root_name').fill('fraud-detector');
@@ -85,7 +92,12 @@ beforeAll(async () => {
     (async () => {
       const p = await createPortal({ workDir });
       portal = p;
-      p.startBackend([]);
+      demo = await startDemoClusters({
+        scenarios: ['kyverno-enforcement'],
+        appConfigPath: path.join(workDir, 'app-config.demo.yaml'),
+        log,
+      });
+      p.startBackend([demo.appConfigPath]);
       const t = await p.waitReady(READY_TIMEOUT_MS);
       log(`portal ready: backend ${t.backendMs} ms, frontend ${t.frontendMs} ms`);
       return p;
@@ -109,6 +121,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close().catch(() => {});
   await portal?.stop();
+  await demo?.stop();
 }, 60_000);
 
 describe('guardrails in the scaffolder', () => {
@@ -132,6 +145,49 @@ describe('guardrails in the scaffolder', () => {
         await useSuggestion.click();
         expect(await page.getByLabel('label key 1').inputValue()).toBe('cost-center');
         await expect(useSuggestion.isVisible()).resolves.toBe(false);
+        // The namespace's Kyverno policy wants data-classification: with it, the page lets the user on.
+        await page.getByRole('button', { name: 'Add label' }).click();
+        await page.getByLabel('label key 2').fill('data-classification');
+        await page.getByLabel('label value 2').fill('internal');
+        await next();
+        await pickerField(/^repository/i).waitFor();
+      }),
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "shows the cluster's Kyverno denial in the labels field as the label is typed, and lets the step on once fixed",
+    () =>
+      diagnose('labels-kyverno', async () => {
+        await openTemplate('kserve-model-endpoint');
+        await fillModelAndOwnership();
+        const field = page.getByLabel('Kyverno verdict');
+        // Fetched once from the backend, evaluated in the browser: no label yet, so the Enforce rule denies.
+        await field.getByText(KYVERNO_DENIAL, { exact: false }).waitFor();
+        await page.getByLabel('label key 1').fill('dataClassification');
+        await page.getByLabel('label value 1').fill('confidential');
+        // Kyverno's own admission message, as kubectl would print it, for the key as typed.
+        await field
+          .getByText(
+            'resource InferenceService/models-regulated/new was blocked due to the following policies',
+            { exact: false },
+          )
+          .waitFor();
+        await field.getByText(KYVERNO_DENIAL, { exact: false }).waitFor();
+        // Backstage scrolls inside <main>: bring the verdict into the screenshot.
+        await field.scrollIntoViewIfNeeded();
+        await shot('labels-kyverno-denied');
+        // Enforce: the step does not go on.
+        await next();
+        await page.getByText(KYVERNO_DENIAL, { exact: false }).first().waitFor();
+        await expect(page.locator('#root_costCenter').isVisible()).resolves.toBe(true);
+        // The fix the conventions suggest is also what the policy wants.
+        await page.getByRole('button', { name: 'Use data-classification' }).click();
+        await field.getByText(/none denies these labels/).waitFor();
+        // Gone from the field as the key changes (the form's error list above keeps the last Next's errors).
+        await expect(field.getByText(KYVERNO_DENIAL, { exact: false }).count()).resolves.toBe(0);
+        await field.scrollIntoViewIfNeeded();
+        await shot('labels-kyverno-fixed');
         await next();
         await pickerField(/^repository/i).waitFor();
       }),

@@ -16,6 +16,9 @@ export function mockServingHealthApi(
     },
     getHistory: async () => ({ transitions: [] }),
     getFleetHistory: async () => ({ states: [], transitions: [] }),
+    getKyvernoPolicies: async () => {
+      throw new Error('getKyvernoPolicies not mocked');
+    },
     ...overrides,
   };
   return {
@@ -24,5 +27,6 @@ export function mockServingHealthApi(
     getSummaries: jest.fn(api.getSummaries),
     getHistory: jest.fn(api.getHistory),
     getFleetHistory: jest.fn(api.getFleetHistory),
+    getKyvernoPolicies: jest.fn(api.getKyvernoPolicies),
   };
 }

@@ -49,6 +49,21 @@ describe('ServingHealthClient', () => {
     );
   });
 
+  it("reads a cluster's Kyverno policies, with the namespace as a query parameter", async () => {
+    const body = { cluster: 'prod', policies: [], notEvaluated: [] };
+    fetch.mockImplementation(async () => jsonResponse(body));
+    await expect(
+      client.getKyvernoPolicies('prod', { namespace: 'models' }),
+    ).resolves.toEqual(body);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/serving-health/clusters/prod/kyverno-policies?namespace=models',
+    );
+    await client.getKyvernoPolicies('prod');
+    expect(fetch).toHaveBeenLastCalledWith(
+      'http://backend.test/api/serving-health/clusters/prod/kyverno-policies',
+    );
+  });
+
   it('reads the fleet summary', async () => {
     fetch.mockResolvedValue(jsonResponse(fleetSummary));
     await expect(client.getFleet()).resolves.toEqual(fleetSummary);

@@ -2,6 +2,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
+  ClusterKyvernoPolicies,
   EntityHistory,
   FleetHistory,
   FleetSummary,
@@ -75,6 +76,19 @@ export class ServingHealthClient implements ServingHealthApi {
 
   async getFleetHistory(): Promise<FleetHistory> {
     return this.get<FleetHistory>('fleet/history');
+  }
+
+  async getKyvernoPolicies(
+    cluster: string,
+    options?: CallerClusterAuth & { namespace?: string },
+  ): Promise<ClusterKyvernoPolicies> {
+    const path = `clusters/${encodeURIComponent(cluster)}/kyverno-policies`;
+    return this.get<ClusterKyvernoPolicies>(
+      options?.namespace
+        ? `${path}?namespace=${encodeURIComponent(options.namespace)}`
+        : path,
+      await this.callerClusterHeaders(options),
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  ClusterKyvernoPolicies,
   EntityHistory,
   FleetHistory,
   FleetSummary,
@@ -47,6 +48,14 @@ export interface ServingHealthApi {
   getHistory(entity: CompoundEntityRef): Promise<EntityHistory>;
   /** Every readable entity's state (time in state) and the fleet's latest transitions. */
   getFleetHistory(): Promise<FleetHistory>;
+  /**
+   * A configured cluster's Kyverno ClusterPolicies, and the Policies of `namespace` when given, with the fields
+   * the evaluator reads (permission servingHealth.policies.read).
+   */
+  getKyvernoPolicies(
+    cluster: string,
+    options?: CallerClusterAuth & { namespace?: string },
+  ): Promise<ClusterKyvernoPolicies>;
 }
 
 /** @public */

@@ -6,6 +6,7 @@ import { labelsFieldSchema } from './schema';
 import { labelsFieldValidation } from './validation';
 
 export type { LabelsFieldOptions } from './labelRows';
+export type { LabelsFieldKyvernoOptions } from './kyverno';
 
 /**
  * Scaffolder form field `ServingHealthLabels`: a labels editor (an object of string values) that applies the

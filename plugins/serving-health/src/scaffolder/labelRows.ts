@@ -7,6 +7,7 @@ import {
   LabelKeyStyle,
   labelKeyNotes,
 } from '@serving-health/plugin-serving-health-policy';
+import type { LabelsFieldKyvernoOptions } from './kyverno';
 
 /**
  * `ui:options` of the ServingHealthLabels field; unset fields fall back to the default conventions.
@@ -17,6 +18,8 @@ export type LabelsFieldOptions = {
   requiredLabels?: string[];
   keyStyle?: LabelKeyStyle;
   exemptPrefixes?: string[];
+  /** Also evaluate this cluster's Kyverno policies, in the browser, on the resource the labels go to. */
+  kyverno?: LabelsFieldKyvernoOptions;
 };
 
 export interface LabelRow {

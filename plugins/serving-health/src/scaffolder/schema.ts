@@ -17,5 +17,29 @@ export const labelsFieldSchema = makeFieldSchema({
         .array(z.string())
         .optional()
         .describe('Key prefixes the key style does not apply to'),
+      kyverno: z
+        .object({
+          cluster: z
+            .string()
+            .describe('Configured cluster to read policies from'),
+          namespace: z
+            .string()
+            .optional()
+            .describe("The resource's namespace (its Policies apply too)"),
+          apiVersion: z
+            .string()
+            .optional()
+            .describe('Default serving.kserve.io/v1beta1'),
+          kind: z.string().optional().describe('Default InferenceService'),
+          name: z.string().optional().describe('Default new'),
+          labelsFrom: z
+            .record(z.string())
+            .optional()
+            .describe(
+              'Labels set from other form fields: label key to field name',
+            ),
+        })
+        .optional()
+        .describe("Evaluate the cluster's Kyverno policies in the browser"),
     }),
 });

@@ -31,6 +31,7 @@ async function renderPicker(queryParameters = {}) {
     getReport: jest.fn(),
     getHistory: jest.fn(),
     getFleetHistory: jest.fn(),
+    getKyvernoPolicies: jest.fn(),
     getFleet: jest.fn(async () => ({
       entries: fleet,
       generatedAt: '2026-11-30T00:00:00Z',

@@ -31,6 +31,7 @@ function mockApi(entries: FleetEntry[]): jest.Mocked<ServingHealthApi> {
     getReport: jest.fn(),
     getHistory: jest.fn(),
     getFleetHistory: jest.fn(),
+    getKyvernoPolicies: jest.fn(),
     getFleet: jest.fn(),
     getSummaries: jest.fn(async refs => ({
       entries: entries.filter(e => refs.includes(e.entityRef)),

@@ -47,6 +47,7 @@ describe('EndpointsCard', () => {
       getReport: jest.fn(),
       getHistory: jest.fn(),
       getFleetHistory: jest.fn(),
+      getKyvernoPolicies: jest.fn(),
       getFleet: jest.fn(),
       // The backend leaves out the entry of a report the user may not read.
       getSummaries: jest.fn(async (_refs: string[]) => ({

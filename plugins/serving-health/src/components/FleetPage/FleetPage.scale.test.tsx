@@ -65,6 +65,7 @@ const api: ServingHealthApi = {
   getSummaries: jest.fn(),
   getHistory: jest.fn(async () => ({ transitions: [] })),
   getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
+  getKyvernoPolicies: jest.fn(),
 };
 
 const LocationProbe = () => (

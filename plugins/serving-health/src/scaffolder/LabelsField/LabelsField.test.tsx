@@ -1,7 +1,11 @@
 import { fireEvent, screen } from '@testing-library/react';
-import { renderInTestApp } from '@backstage/test-utils';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { ResponseError } from '@backstage/errors';
 import { LabelsField } from './LabelsField';
 import { labelsFieldValidation } from '../validation';
+import { servingHealthApiRef } from '../../api';
+import { mockServingHealthApi } from '../../__testUtils__/mockServingHealthApi';
+import { kyvernoPolicies } from '../../__fixtures__/kyvernoPolicies';
 
 function renderField(
   formData: Record<string, string> | undefined,
@@ -114,9 +118,9 @@ describe('LabelsField', () => {
 });
 
 describe('labelsFieldValidation', () => {
-  it('blocks the step on the findings serving-health:validate fails on', () => {
+  it('blocks the step on the findings serving-health:validate fails on', async () => {
     const field = { addError: jest.fn() } as any;
-    labelsFieldValidation({ owner: 'a', costCenter: 'b' }, field, {
+    await labelsFieldValidation({ owner: 'a', costCenter: 'b' }, field, {
       uiSchema: { 'ui:options': {} },
     } as any);
     expect(field.addError.mock.calls.map((c: any[]) => c[0])).toEqual([
@@ -125,7 +129,206 @@ describe('labelsFieldValidation', () => {
       ),
     ]);
     const ok = { addError: jest.fn() } as any;
-    labelsFieldValidation({ owner: 'a', 'cost-center': 'b' }, ok, {} as any);
+    await labelsFieldValidation(
+      { owner: 'a', 'cost-center': 'b' },
+      ok,
+      {} as any,
+    );
     expect(ok.addError).not.toHaveBeenCalled();
+  });
+});
+
+const KYVERNO = {
+  cluster: 'policies-demo',
+  namespace: 'models-pricing',
+  labelsFrom: { owner: 'owner' },
+};
+const PII_DENIAL =
+  /resource InferenceService\/models-pricing\/new was blocked due to the following policies\s+require-pii-review:\s+check-pii-review: 'Record the PII review: label pii-reviewed must be "true"\.'/;
+
+async function renderWithKyverno(
+  api: ReturnType<typeof mockServingHealthApi>,
+  formData: Record<string, string>,
+) {
+  const props: any = {
+    formData,
+    onChange: jest.fn(),
+    uiSchema: { 'ui:options': { requiredLabels: [], kyverno: KYVERNO } },
+    schema: { title: 'Labels', type: 'object' },
+    idSchema: { $id: 'root_extraLabels' },
+    rawErrors: [],
+    // The template's owner field: labelsFrom puts it on the resource.
+    formContext: { formData: { owner: 'team-risk' } },
+  };
+  await renderInTestApp(
+    <TestApiProvider apis={[[servingHealthApiRef, api]]}>
+      <LabelsField {...props} />
+    </TestApiProvider>,
+  );
+}
+
+describe('LabelsField with ui:options.kyverno', () => {
+  it("evaluates the cluster's policies in the browser as labels are typed: pattern, deny, foreach and CEL rules", async () => {
+    const api = mockServingHealthApi({
+      getKyvernoPolicies: async () => kyvernoPolicies,
+    });
+    await renderWithKyverno(api, { 'cost-center': 'cc-1042' });
+    expect(api.getKyvernoPolicies).toHaveBeenCalledWith('policies-demo', {
+      namespace: 'models-pricing',
+    });
+
+    // deny (JMESPath): no pii-reviewed label, Kyverno's admission message.
+    expect(await screen.findByText(PII_DENIAL)).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Kyverno on policies-demo would deny this InferenceService (Enforce)',
+      ),
+    ).toBeInTheDocument();
+    // A rule that reads the cluster is listed, never passed.
+    expect(
+      screen.getByText(
+        /^known-teams\/owner-is-a-team: .*calls the Kubernetes API/,
+      ),
+    ).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add label' }));
+    fireEvent.change(keyInput(2), { target: { value: 'pii-reviewed' } });
+    fireEvent.change(valueInput(2), { target: { value: 'false' } });
+    expect(screen.getByText(PII_DENIAL)).toBeInTheDocument();
+    fireEvent.change(valueInput(2), { target: { value: 'true' } });
+    expect(screen.queryByText(PII_DENIAL)).not.toBeInTheDocument();
+    expect(screen.getByText(/none denies these labels/)).toBeInTheDocument();
+
+    // CEL (validate.cel): the cost-center format.
+    fireEvent.change(valueInput(1), { target: { value: '1042' } });
+    expect(
+      screen.getByText(
+        /cost-center-format:\s+check-cost-center-format: 'cost-center must start with cc-'/,
+      ),
+    ).toBeInTheDocument();
+    fireEvent.change(valueInput(1), { target: { value: 'cc-1042' } });
+    expect(
+      screen.queryByText(/cost-center must start with cc-/),
+    ).not.toBeInTheDocument();
+
+    // foreach over the label values, Audit: a warning, not a denial.
+    fireEvent.click(screen.getByRole('button', { name: 'Add label' }));
+    fireEvent.change(keyInput(3), { target: { value: 'model-version' } });
+    fireEvent.change(valueInput(3), { target: { value: 'latest' } });
+    expect(
+      screen.getByText(/Audit, not denied.*no-latest-labels\/no-latest-value/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText(/would deny this InferenceService/),
+    ).not.toBeInTheDocument();
+
+    // require-labels (pattern): owner comes from the owner field; without cost-center the rule denies.
+    fireEvent.click(screen.getByRole('button', { name: 'remove label 1' }));
+    expect(
+      screen.getByText(
+        /require-labels:\s+check-for-labels: 'validation error: The labels `owner` and `cost-center` are required\./,
+      ),
+    ).toBeInTheDocument();
+    expect(api.getKyvernoPolicies).toHaveBeenCalledTimes(1);
+  });
+
+  it('says so when the user may not read the policies', async () => {
+    await renderWithKyverno(
+      mockServingHealthApi({
+        // What ServingHealthClient throws for the backend's 403 NotAllowedError.
+        getKyvernoPolicies: async () => {
+          throw await ResponseError.fromResponse(
+            new Response(
+              JSON.stringify({
+                error: {
+                  name: 'NotAllowedError',
+                  message:
+                    "Not allowed to read the Kyverno policies of cluster 'policies-demo'",
+                },
+                response: { statusCode: 403 },
+              }),
+              {
+                status: 403,
+                statusText: 'Forbidden',
+                headers: { 'Content-Type': 'application/json' },
+              },
+            ),
+          );
+        },
+      }),
+      {},
+    );
+    expect(
+      await screen.findByText(
+        /You may not read the Kyverno policies of cluster policies-demo \(permission servingHealth\.policies\.read\)/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('names the load error', async () => {
+    await renderWithKyverno(
+      mockServingHealthApi({
+        getKyvernoPolicies: async () => {
+          throw new Error("Cluster 'policies-demo' is not configured");
+        },
+      }),
+      {},
+    );
+    expect(
+      await screen.findByText(
+        "The Kyverno policies of cluster policies-demo could not be loaded: Cluster 'policies-demo' is not configured",
+      ),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('labelsFieldValidation with ui:options.kyverno', () => {
+  const context = (api: ReturnType<typeof mockServingHealthApi>) =>
+    ({
+      uiSchema: { 'ui:options': { requiredLabels: [], kyverno: KYVERNO } },
+      formData: { owner: 'team-risk' },
+      apiHolder: {
+        get: (ref: { id: string }) =>
+          ref.id === servingHealthApiRef.id ? api : undefined,
+      },
+    } as any);
+
+  it('blocks the step on Enforce denials with Kyverno message, not on Audit ones', async () => {
+    const api = mockServingHealthApi({
+      getKyvernoPolicies: async () => kyvernoPolicies,
+    });
+    const denied = { addError: jest.fn() } as any;
+    await labelsFieldValidation(
+      { 'cost-center': 'cc-1042' },
+      denied,
+      context(api),
+    );
+    expect(denied.addError.mock.calls).toEqual([
+      [expect.stringMatching(PII_DENIAL)],
+    ]);
+    const audited = { addError: jest.fn() } as any;
+    await labelsFieldValidation(
+      { 'cost-center': 'cc-1042', 'pii-reviewed': 'true', tag: 'latest' },
+      audited,
+      context(api),
+    );
+    expect(audited.addError).not.toHaveBeenCalled();
+    expect(api.getKyvernoPolicies).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not block when the policies cannot be loaded (the validate step reads them again)', async () => {
+    const field = { addError: jest.fn() } as any;
+    await labelsFieldValidation(
+      { 'cost-center': 'cc-1042' },
+      field,
+      context(
+        mockServingHealthApi({
+          getKyvernoPolicies: async () => {
+            throw new Error('503');
+          },
+        }),
+      ),
+    );
+    expect(field.addError).not.toHaveBeenCalled();
   });
 });

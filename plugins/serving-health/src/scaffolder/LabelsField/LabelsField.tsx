@@ -1,6 +1,7 @@
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { servingHealthTranslationRef } from '../../translation';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useApiHolder } from '@backstage/core-plugin-api';
 import {
   Box,
   Button,
@@ -12,6 +13,7 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
+import { Alert } from '@material-ui/lab';
 import AddIcon from '@material-ui/icons/Add';
 import DeleteIcon from '@material-ui/icons/Delete';
 import { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
@@ -24,6 +26,42 @@ import {
   newRow,
   rowsToLabels,
 } from '../labelRows';
+import {
+  KyvernoEvaluator,
+  kyvernoResource,
+  LabelsFieldKyvernoOptions,
+  loadKyverno,
+} from '../kyverno';
+
+type KyvernoLoad =
+  | { state: 'loading' }
+  | { state: 'error'; error: Error }
+  | { state: 'loaded'; evaluator: KyvernoEvaluator };
+
+/** The policies and evaluator of `ui:options.kyverno`, loaded once; undefined when the option is not set. */
+function useKyverno(options: LabelsFieldKyvernoOptions | undefined) {
+  // Optional: a field without `kyverno` must work in apps that do not install the Serving Health API.
+  const apis = useApiHolder();
+  const [load, setLoad] = useState<KyvernoLoad>({ state: 'loading' });
+  const cluster = options?.cluster;
+  const namespace = options?.namespace;
+  useEffect(() => {
+    if (!cluster) return undefined;
+    let current = true;
+    setLoad({ state: 'loading' });
+    loadKyverno(apis, { cluster, namespace }).then(
+      evaluator => current && setLoad({ state: 'loaded', evaluator }),
+      error => current && setLoad({ state: 'error', error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [apis, cluster, namespace]);
+  return cluster ? load : undefined;
+}
+
+const ruleName = (n: { policy?: string; rule?: string }) =>
+  n.policy ? `${n.policy}${n.rule ? `/${n.rule}` : ''}: ` : '';
 
 /**
  * A labels editor that checks every key and value as it is typed, with the rules of
@@ -46,7 +84,9 @@ export const LabelsField = (
     idSchema,
     disabled,
     readonly,
+    formContext,
   } = props;
+  const kyvernoOptions = uiSchema?.['ui:options']?.kyverno;
   const conventions = useMemo(
     () => conventionsFor(uiSchema?.['ui:options']),
     [uiSchema],
@@ -60,6 +100,31 @@ export const LabelsField = (
   );
   const id = idSchema?.$id ?? 'labels';
   const { t } = useTranslationRef(servingHealthTranslationRef);
+  const kyverno = useKyverno(kyvernoOptions);
+  const labels = useMemo(() => rowsToLabels(rows), [rows]);
+  // The labels other fields give the resource (labelsFrom), as a stable key: the verdict is not redone on
+  // every render, only when the labels change.
+  const otherFields = JSON.stringify(
+    Object.values(kyvernoOptions?.labelsFrom ?? {}).map(
+      f => (formContext?.formData as Record<string, unknown>)?.[f] ?? null,
+    ),
+  );
+  const verdict = useMemo(
+    () =>
+      kyvernoOptions && kyverno?.state === 'loaded'
+        ? kyverno.evaluator.evaluate(
+            kyvernoResource(
+              kyvernoOptions,
+              labels,
+              formContext?.formData as Record<string, unknown>,
+            ),
+          )
+        : undefined,
+    // formContext.formData is new on every render; otherFields stands for what is read from it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [kyverno, kyvernoOptions, labels, otherFields],
+  );
+  const kyvernoCluster = kyvernoOptions?.cluster ?? '';
 
   const update = (next: LabelRow[]) => {
     setRows(next);
@@ -165,6 +230,75 @@ export const LabelsField = (
           {m.message}
         </Typography>
       ))}
+      {kyverno?.state === 'loading' && (
+        <Typography variant="caption" component="p" role="status">
+          {t('labelsField.kyvernoLoading', { cluster: kyvernoCluster })}
+        </Typography>
+      )}
+      {kyverno?.state === 'error' && (
+        <Box mt={1}>
+          <Alert severity="warning">
+            {kyverno.error.name === 'NotAllowedError' ||
+            (kyverno.error as { statusCode?: number }).statusCode === 403
+              ? t('labelsField.kyvernoNotAllowed', { cluster: kyvernoCluster })
+              : t('labelsField.kyvernoError', {
+                  cluster: kyvernoCluster,
+                  message: kyverno.error.message,
+                })}
+          </Alert>
+        </Box>
+      )}
+      {verdict && kyverno?.state === 'loaded' && (
+        <Box mt={1} aria-label="Kyverno verdict">
+          {verdict.enforceMessage && (
+            <Alert severity="error">
+              <Typography variant="subtitle2">
+                {t('labelsField.kyvernoEnforce', {
+                  cluster: kyvernoCluster,
+                  kind: kyvernoOptions?.kind ?? 'InferenceService',
+                })}
+              </Typography>
+              <Typography
+                component="pre"
+                variant="body2"
+                style={{ whiteSpace: 'pre-wrap', margin: 0 }}
+              >
+                {verdict.enforceMessage}
+              </Typography>
+            </Alert>
+          )}
+          {verdict.denials
+            .filter(d => d.failureAction === 'Audit')
+            .map(d => (
+              <Alert severity="warning" key={`${d.policy}/${d.rule}`}>
+                {t('labelsField.kyvernoAudit', { cluster: kyvernoCluster })}:{' '}
+                {d.policy}/{d.rule}: {d.message}
+              </Alert>
+            ))}
+          {verdict.denials.length === 0 && (
+            <Typography variant="caption" component="p">
+              {t('labelsField.kyvernoPass', {
+                cluster: kyvernoCluster,
+                rules: String(verdict.rules),
+                policies: String(kyverno.evaluator.policies.policies.length),
+              })}
+            </Typography>
+          )}
+          {verdict.notEvaluated.length > 0 && (
+            <Alert severity="info">
+              <Typography variant="subtitle2">
+                {t('labelsField.kyvernoNotEvaluated')}
+              </Typography>
+              {verdict.notEvaluated.map((n, i) => (
+                <Typography variant="body2" key={i}>
+                  {ruleName(n)}
+                  {n.reason}
+                </Typography>
+              ))}
+            </Alert>
+          )}
+        </Box>
+      )}
     </FormControl>
   );
 };

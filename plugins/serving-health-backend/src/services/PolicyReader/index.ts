@@ -1,0 +1,2 @@
+export { createPolicyReader } from './createPolicyReader';
+export type { PolicyReader } from './createPolicyReader';
