@@ -444,8 +444,9 @@ export function createKubernetesClient(
 
   function watch(req: KubeWatchRequest): KubeWatch {
     const query = {
-      timeoutSeconds: DEFAULT_WATCH_TIMEOUT_SECONDS,
       ...req.query,
+      timeoutSeconds:
+        req.query?.timeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS,
       watch: 1,
     };
     const path = buildPath({ path: req.path, query });
