@@ -30,6 +30,7 @@ import { createClusterClients } from './services/ClusterClients';
 import { createRefreshLimiter } from './services/RefreshLimiter';
 import { createCacheReportStore } from './services/ReportStore';
 import { createSnapshotCache } from './services/SnapshotCache';
+import { createSnapshotWatcher } from './services/SnapshotWatcher';
 import { createTriageService } from './services/TriageService';
 
 /** `?refresh=true` calls one user may make per refresh interval, across entities. */
@@ -112,6 +113,7 @@ export const servingHealthPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         cache: coreServices.cache,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init({
@@ -124,6 +126,7 @@ export const servingHealthPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         cache,
+        lifecycle,
         catalog,
       }) {
         permissionsRegistry.addPermissions(servingHealthPermissions);
@@ -152,18 +155,32 @@ export const servingHealthPlugin = createBackendPlugin({
             : defaultSuppliers,
           logger,
         });
-        const snapshots = await snapshotSource.build({ clusters }, async () =>
-          createSnapshotCache({
+        const snapshots = await snapshotSource.build({ clusters }, async () => {
+          const polled = createSnapshotCache({
             clusters,
             logger,
             namespaces: settings.namespaces,
             ttlMs: settings.snapshotTtlMs,
             refreshMinIntervalMs: settings.refreshMinIntervalMs,
             logTailLines: settings.logTailLines,
-          }),
-        );
+          });
+          if (settings.snapshotMode === 'poll') return polled;
+          const watcher = createSnapshotWatcher({
+            clusters,
+            logger,
+            namespaces: settings.namespaces,
+            pollIntervalMs: settings.snapshotTtlMs,
+            logTailLines: settings.logTailLines,
+            perCaller: polled,
+          });
+          lifecycle.addShutdownHook(() => watcher.stop());
+          return watcher;
+        });
         const reports = await reportStore.build({}, async () =>
-          createCacheReportStore({ cache }),
+          createCacheReportStore({
+            cache,
+            maxEntries: settings.reportCacheMaxEntries,
+          }),
         );
         const checks = orderChecks([
           ...DEFAULT_CHECKS,

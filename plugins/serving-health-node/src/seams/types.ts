@@ -20,6 +20,8 @@ export interface SnapshotEntry {
   controllerLogs(): Promise<NonNullable<TargetReads['controllerLogs']>>;
   /** How much longer this snapshot is served; a report made from it must not be kept longer. */
   expiresInMs(): number;
+  /** Changes exactly when the snapshot's objects do (watched snapshots); reports are keyed by it. */
+  version?: string;
 }
 
 /**
@@ -38,6 +40,17 @@ export interface ServingHealthSnapshotSource {
       callerAuth?: KubernetesCallerAuth;
     },
   ): Promise<SnapshotEntry>;
+  /**
+   * The version `get` would serve now, without reading the cluster; undefined when not known (not watched,
+   * or not yet). A report stored for another version is not served.
+   */
+  version?(
+    cluster: string,
+    options?: {
+      caller?: BackstageCredentials;
+      callerAuth?: KubernetesCallerAuth;
+    },
+  ): Promise<string | undefined>;
 }
 
 /**

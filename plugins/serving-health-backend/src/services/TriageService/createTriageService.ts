@@ -189,8 +189,26 @@ export function createTriageService(options: {
     return flight(`${scope}\u0000${entityRef}`, async () => {
       const refresh =
         wantRefresh && options.refreshLimiter.allow(entityRef, caller);
+      const clustersRead = [target.cluster, target.argocd?.cluster].filter(
+        (c): c is string => Boolean(c),
+      );
+      // A watched snapshot has a version: a report is served only for the objects it was made from.
+      const versioned = (versions: Array<string | undefined>) =>
+        versions.every(v => v !== undefined)
+          ? `${scope}@${versions.join('|')}`
+          : scope;
       if (!refresh) {
-        const stored = await reports.get({ entityRef, scope });
+        const versions = snapshots.version
+          ? await Promise.all(
+              clustersRead.map(c =>
+                snapshots.version!(c, { caller, callerAuth }),
+              ),
+            )
+          : [undefined];
+        const stored = await reports.get({
+          entityRef,
+          scope: versioned(versions),
+        });
         if (stored) return stored;
       }
       const entry = await snapshots.get(target.cluster, {
@@ -235,7 +253,15 @@ export function createTriageService(options: {
         entry.expiresInMs(),
         hub?.expiresInMs() ?? Infinity,
       );
-      if (ttlMs > 0) await reports.set({ entityRef, scope }, report, { ttlMs });
+      const readVersions = hub
+        ? [entry.version, hub.version]
+        : [entry.version];
+      if (ttlMs > 0)
+        await reports.set(
+          { entityRef, scope: versioned(readVersions) },
+          report,
+          { ttlMs },
+        );
       return report;
     });
   }
