@@ -1,6 +1,7 @@
 import { KubeClient, TestEnv, useTestEnv } from '@internal/testenv';
 import { createKubernetesClient } from '../client/createKubernetesClient';
 import { staticCredentials } from '../credentials/staticCredentials';
+import { createClusterSnapshotLoader } from './createClusterSnapshotLoader';
 import { WatchedSnapshot, createWatchedSnapshot } from './createWatchedSnapshot';
 
 jest.setTimeout(120_000);
@@ -49,6 +50,22 @@ describe('createWatchedSnapshot against a real API server', () => {
   const env = useTestEnv({ scenario: 'healthy' });
   let store: WatchedSnapshot | undefined;
   afterEach(() => store?.stop());
+
+  it('holds what one round of LIST calls reads, collection by collection', async () => {
+    const client = clientAs(env(), env().tokens.reader);
+    const listed = await createClusterSnapshotLoader({ client, namespaces }).load();
+    store = createWatchedSnapshot({ client, namespaces, pollIntervalMs: 600_000 });
+    await store.ready();
+    const names = (r: any) =>
+      r?.ok
+        ? r.items.map((i: any) => `${i.metadata.namespace ?? ''}/${i.metadata.name}`).sort()
+        : r?.error.reason;
+    const watched = store.snapshot();
+    expect(Object.keys(watched.collections).sort()).toEqual(Object.keys(listed.collections).sort());
+    for (const [collection, result] of Object.entries(listed.collections)) {
+      expect([collection, names((watched.collections as any)[collection])]).toEqual([collection, names(result)]);
+    }
+  });
 
   it('applies a change to the next snapshot within a second, without a new LIST', async () => {
     const admin = new KubeClient(env().access('admin'));

@@ -160,12 +160,16 @@ export function createWatchedSnapshot(
       };
     });
 
+  const reachOf = (v: ClusterSnapshot['version'] | undefined) =>
+    v === undefined ? 'unknown' : v.ok ? 'ok' : v.error.reason;
+
   async function readVersion() {
     const res = await client.request<any>({ path: '/version' });
+    const before = reachOf(version);
     version = res.ok
       ? { ok: true, value: res.body }
       : { ok: false, error: { ...res.error, request: 'kubectl version' } };
-    changed();
+    if (reachOf(version) !== before || !version.ok) changed();
   }
 
   function replace(feed: Feed, items: KubeObject[]) {
@@ -262,8 +266,10 @@ export function createWatchedSnapshot(
         changed();
         return 'poll';
       }
-      // A broken connection: resume from the same version after a pause; a too-old one answers 410.
       await sleep(feed, retryMs);
+      // A cluster gone away is listed again, so the snapshot says so (and is complete when it is back).
+      if (CONNECTIVITY.includes(res.error.reason)) return 'relist';
+      // Otherwise resume from the same version; a too-old one answers 410.
     }
   }
 
@@ -326,8 +332,11 @@ export function createWatchedSnapshot(
         changed();
       }
     }
-    const started = wanted.filter(s => !feeds.has(s.path)).map(start);
-    return Promise.all(started.map(f => f.firstList)).then(() => undefined);
+    for (const spec of wanted) if (!feeds.has(spec.path)) start(spec);
+    // Every scoped feed, not only the ones started now: a call that started none must not settle first.
+    return Promise.all(
+      wanted.map(spec => feeds.get(spec.path)?.firstList),
+    ).then(() => undefined);
   }
 
   const ready = (async () => {
@@ -346,7 +355,15 @@ export function createWatchedSnapshot(
     await startAll();
   })();
 
+  /**
+   * A watch on a silent cluster looks the same as one on a dead cluster until its idle timeout: /version every
+   * poll interval (one small GET, no LIST) bounds how long a report may say reachable after it is not.
+   */
+  let heartbeat: NodeJS.Timeout | undefined;
+
   async function startAll() {
+    heartbeat = setInterval(() => void readVersion(), options.pollIntervalMs);
+    heartbeat.unref();
     const first = snapshotCollections(namespaces)
       .filter(s => !s.webhookScoped)
       .map(start);
@@ -421,6 +438,7 @@ export function createWatchedSnapshot(
     },
     stop() {
       stopped = true;
+      clearInterval(heartbeat);
       listeners.clear();
       for (const feed of [...feeds.values()]) stopFeed(feed);
     },
