@@ -55,7 +55,8 @@ export interface ServingHealthSnapshotSource {
 
 /**
  * Finished reports. `scope` is `shared` for reports read with server credentials, else the caller's
- * principal, so a report made with one user's credentials is never served to another.
+ * principal, so a report made with one user's credentials is never served to another; with watched snapshots
+ * it ends in `@<snapshot version>`, so a report is only served for the cluster state it was made from.
  *
  * @public
  */
