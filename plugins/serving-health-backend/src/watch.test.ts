@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { KubeProxy, startKubeProxy, testEnvServingCert } from '@internal/fault-proxy';
 import { KubeClient, TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
 import { snapshotCollections } from '@serving-health/plugin-serving-health-kube';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
-import { testenvClusterConfig } from './__testUtils__/clusters';
+import { testenvBackendFeatures } from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(180_000);
@@ -44,18 +42,12 @@ describe('watched snapshots (servingHealth.snapshots.mode: watch, the default)',
     const { server } = await startTestBackend({
       features: [
         servingHealthPlugin,
-        catalogServiceMock.factory({ entities: [entity] }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        mockServices.rootConfig.factory({
-          data: {
-            servingHealth: {
-              clusters: testenvClusterConfig(env, env.tokens.reader, proxy.url),
-              requestTimeoutMs: 10_000,
-              // Long, so only the watch can explain a fresh report.
-              snapshotTtlSeconds: 600,
-              namespaceOwners: [{ namespace: '*', owners: [String(entity.spec!.owner)] }],
-            },
-          },
+        ...testenvBackendFeatures({
+          env,
+          url: proxy.url,
+          entity,
+          // Long, so only the watch can explain a fresh report.
+          servingHealth: { snapshotTtlSeconds: 600 },
         }),
       ],
     });
