@@ -108,6 +108,43 @@ describe('createWatchedSnapshot against a real API server', () => {
     expect(store.stats().lists).toBe(listsAfterWarmUp);
   });
 
+  it('lists a custom resource again when its CRD is installed, not every poll interval', async () => {
+    const admin = new KubeClient(env().access('admin'));
+    store = createWatchedSnapshot({
+      client: clientAs(env(), env().tokens.reader),
+      namespaces,
+      pollIntervalMs: 300,
+    });
+    await store.ready();
+    expect(store.snapshot().collections.validatingPolicies).toMatchObject({
+      ok: false,
+      error: { reason: 'not-installed' },
+    });
+    const lists = store.stats().lists;
+    await new Promise(r => setTimeout(r, 1_000));
+    expect(store.stats().lists).toBe(lists);
+
+    await admin.post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'validatingpolicies.policies.kyverno.io' },
+      spec: {
+        group: 'policies.kyverno.io',
+        scope: 'Cluster',
+        names: { plural: 'validatingpolicies', singular: 'validatingpolicy', kind: 'ValidatingPolicy' },
+        versions: [
+          {
+            name: 'v1alpha1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    });
+    await timeUntil(store, () => store!.snapshot().collections.validatingPolicies?.ok === true, 10_000);
+  });
+
   it('two stores holding the same objects have the same version', async () => {
     const a = createWatchedSnapshot({
       client: clientAs(env(), env().tokens.reader),

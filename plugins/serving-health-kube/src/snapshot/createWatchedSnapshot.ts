@@ -81,6 +81,8 @@ export interface WatchedSnapshotOptions {
 }
 
 const DEFAULT_RETRY_MS = 5_000;
+/** A safety net only: a custom resource that is not installed is listed again when the CRDs change. */
+const NOT_INSTALLED_RECHECK_MS = 30 * 60_000;
 const CONNECTIVITY = ['unreachable', 'timeout', 'tls', 'unauthorized'];
 
 /** 64 bits of a hash, XOR-able: the set's digest is updated per object in O(1). */
@@ -239,6 +241,7 @@ export function createWatchedSnapshot(
           if (event.type === 'BOOKMARK') return;
           stats.events += 1;
           apply(feed, event.type, event.object);
+          if (feed.spec.collection === 'customResourceDefinitions') crdsChanged();
           changed();
         },
       });
@@ -273,6 +276,32 @@ export function createWatchedSnapshot(
     }
   }
 
+  /**
+   * After a failed LIST: soon when the cluster was unreachable; a custom resource whose CRD is not installed is
+   * listed again when the watched CRDs change (woken by them), not every poll interval.
+   */
+  function retryAfter(feed: Feed): number {
+    if (feed.error && CONNECTIVITY.includes(feed.error.reason)) return retryMs;
+    if (feed.error?.reason === 'not-installed' && crdsWatched())
+      return NOT_INSTALLED_RECHECK_MS;
+    return options.pollIntervalMs;
+  }
+
+  const crdsWatched = () =>
+    [...feeds.values()].some(
+      f =>
+        f.spec.collection === 'customResourceDefinitions' &&
+        f.freshness.mode === 'watch' &&
+        !f.error,
+    );
+
+  /** A CRD appeared, changed or went: the custom resources it may serve are listed again. */
+  function crdsChanged() {
+    for (const f of feeds.values()) {
+      if (f.error?.reason === 'not-installed') f.wake?.();
+    }
+  }
+
   async function run(feed: Feed, listedOnce: () => void) {
     let poll = !canWatch;
     while (!feed.stopped && !stopped) {
@@ -280,7 +309,7 @@ export function createWatchedSnapshot(
       listedOnce();
       if (feed.stopped) return;
       if (rv === undefined) {
-        await sleep(feed, feed.error && CONNECTIVITY.includes(feed.error.reason) ? retryMs : options.pollIntervalMs);
+        await sleep(feed, retryAfter(feed));
         continue;
       }
       if (!poll && (await watchFrom(feed, rv)) === 'poll') poll = true;
