@@ -2,8 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { KubeProxy, startKubeProxy, testEnvServingCert } from '@internal/fault-proxy';
-import { KubeClient, TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
+import {
+  KubeProxy,
+  startKubeProxy,
+  testEnvServingCert,
+} from '@internal/fault-proxy';
+import {
+  KubeClient,
+  TestEnv,
+  listScenarios,
+  startTestEnv,
+} from '@internal/testenv';
 import { snapshotCollections } from '@serving-health/plugin-serving-health-kube';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
@@ -17,7 +26,10 @@ const ISVC =
 
 /** The snapshot's collection paths: a GET of one of them without `watch` is a LIST. */
 const snapshotPaths = new Set(
-  snapshotCollections({ kserve: 'kserve', kyverno: 'kyverno' }, ['kserve', 'kyverno']).map(s => s.path),
+  snapshotCollections({ kserve: 'kserve', kyverno: 'kyverno' }, [
+    'kserve',
+    'kyverno',
+  ]).map(s => s.path),
 );
 
 describe('watched snapshots (servingHealth.snapshots.mode: watch, the default)', () => {
@@ -27,9 +39,15 @@ describe('watched snapshots (servingHealth.snapshots.mode: watch, the default)',
 
   beforeAll(async () => {
     env = await startTestEnv({ scenario: 'healthy' });
-    proxy = await startKubeProxy({ target: env.url, ca: env.caData, ...testEnvServingCert(env.dataDir) });
+    proxy = await startKubeProxy({
+      target: env.url,
+      ca: env.caData,
+      ...testEnvServingCert(env.dataDir),
+    });
     const scenario = listScenarios().find(s => s.name === 'healthy')!;
-    entity = parseAllDocuments(fs.readFileSync(path.join(scenario.dir, 'catalog-info.yaml'), 'utf8'))
+    entity = parseAllDocuments(
+      fs.readFileSync(path.join(scenario.dir, 'catalog-info.yaml'), 'utf8'),
+    )
       .map(d => d.toJS())
       .find(e => e?.metadata?.name === 'fraud-detector');
   });
@@ -70,12 +88,18 @@ describe('watched snapshots (servingHealth.snapshots.mode: watch, the default)',
     let status = 'pass';
     while (status === 'pass' && Date.now() - changedAt < 10_000) {
       await new Promise(r => setTimeout(r, 50));
-      status = isvcCheck((await request(server).get(reportPath).expect(200)).body);
+      status = isvcCheck(
+        (await request(server).get(reportPath).expect(200)).body,
+      );
     }
     const ms = Date.now() - changedAt;
     const lists = proxy
       .requests()
-      .filter(r => snapshotPaths.has(r.path.split('?')[0]) && !r.path.includes('watch=1'));
+      .filter(
+        r =>
+          snapshotPaths.has(r.path.split('?')[0]) &&
+          !r.path.includes('watch=1'),
+      );
     process.stderr.write(
       `[watch] change to report: ${ms} ms; warm-up ${warmUp.length} requests; LISTs after the change: ${lists.length}\n`,
     );

@@ -61,6 +61,17 @@ export const DEFAULT_SCENARIOS = [
   'combo-stale-and-policy-engine',
 ];
 
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const fmtMs = (ms: number) => {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
+};
+const fmtMb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const fmtX = (x: number) =>
+  x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(1)}x`;
+
 /** Columns padded to their widest cell, the header underlined. */
 function table(t: string[][]): string {
   const widths = t[0].map((_, i) => Math.max(...t.map(r => r[i].length)));
@@ -104,17 +115,6 @@ function scaleTable(results: DesignResult[]): string[] {
       : '',
   ];
 }
-
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-const fmtMs = (ms: number) => {
-  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
-  return ms >= 10 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`;
-};
-const fmtMb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-const fmtX = (x: number) =>
-  x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(1)}x`;
 
 interface Cluster {
   fleet: ClusterFleet;

@@ -25,7 +25,10 @@ export interface DesignResult {
   steady: {
     seconds: number;
     scanEverySeconds: number;
-    perClusterPerMinute: Record<string, { requests: number; lists: number; bytes: number }>;
+    perClusterPerMinute: Record<
+      string,
+      { requests: number; lists: number; bytes: number }
+    >;
   };
   rss: { afterWarmUp: number; afterSteady: number };
 }
@@ -36,7 +39,9 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  return s[
+    Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))
+  ];
 }
 
 const reportPath = (e: Entity) =>
@@ -102,25 +107,46 @@ export async function measureDesign(options: {
       snapshots: { mode: design },
     },
   };
-  const backend = await startBenchBackend({ config, entities: options.entities, workDir: options.workDir });
+  const backend = await startBenchBackend({
+    config,
+    entities: options.entities,
+    workDir: options.workDir,
+  });
   try {
     const cold = await backend.get('/api/serving-health/fleet');
-    if (cold.status !== 200) throw new Error(`${design}: cold fleet scan HTTP ${cold.status}`);
+    if (cold.status !== 200)
+      throw new Error(`${design}: cold fleet scan HTTP ${cold.status}`);
     await backend.get('/api/serving-health/fleet');
     const warmLat: number[] = [];
-    const step = Math.max(1, Math.floor(options.entities.length / options.warmSample));
+    const step = Math.max(
+      1,
+      Math.floor(options.entities.length / options.warmSample),
+    );
     for (let i = 0; i < options.entities.length; i += step) {
       warmLat.push((await backend.get(reportPath(options.entities[i]))).ms);
     }
     const rssAfterWarmUp = backend.rss();
-    log(`${design}: cold fleet scan ${cold.ms.toFixed(0)} ms, warm report p50 ${percentile(warmLat, 50).toFixed(1)} ms`);
+    log(
+      `${design}: cold fleet scan ${cold.ms.toFixed(
+        0,
+      )} ms, warm report p50 ${percentile(warmLat, 50).toFixed(1)} ms`,
+    );
 
     const changes: number[] = [];
     for (const { cluster, entity } of options.changes) {
-      const ms = await changeToReport(backend, cluster, entity, (options.snapshotTtlSeconds + 30) * 1000);
+      const ms = await changeToReport(
+        backend,
+        cluster,
+        entity,
+        (options.snapshotTtlSeconds + 30) * 1000,
+      );
       if (ms !== undefined) changes.push(ms);
     }
-    log(`${design}: change to report p50 ${percentile(changes, 50).toFixed(0)} ms (n=${changes.length})`);
+    log(
+      `${design}: change to report p50 ${percentile(changes, 50).toFixed(
+        0,
+      )} ms (n=${changes.length})`,
+    );
 
     for (const c of clusters) c.proxy.reset();
     const scanEverySeconds = 5;
@@ -137,7 +163,9 @@ export async function measureDesign(options: {
           c.name,
           {
             requests: r.length / minutes,
-            lists: r.filter(q => q.list && !q.path.includes('watch=')).length / minutes,
+            lists:
+              r.filter(q => q.list && !q.path.includes('watch=')).length /
+              minutes,
             bytes: c.proxy.bytesDown() / minutes,
           },
         ];
@@ -147,14 +175,22 @@ export async function measureDesign(options: {
       design,
       snapshotTtlSeconds: options.snapshotTtlSeconds,
       coldFleetScanMs: cold.ms,
-      warmReport: { n: warmLat.length, p50: percentile(warmLat, 50), p95: percentile(warmLat, 95) },
+      warmReport: {
+        n: warmLat.length,
+        p50: percentile(warmLat, 50),
+        p95: percentile(warmLat, 95),
+      },
       changeToReport: {
         n: changes.length,
         p50: percentile(changes, 50),
         p95: percentile(changes, 95),
         max: Math.max(...changes),
       },
-      steady: { seconds: options.steadySeconds, scanEverySeconds, perClusterPerMinute },
+      steady: {
+        seconds: options.steadySeconds,
+        scanEverySeconds,
+        perClusterPerMinute,
+      },
       rss: { afterWarmUp: rssAfterWarmUp, afterSteady: backend.rss() },
     };
   } finally {

@@ -11,7 +11,9 @@ import {
 } from '@serving-health/plugin-serving-health-node';
 
 /** A cluster nothing listens on: its reports come back with cluster.reachable in error, no API server needed. */
-export function unreachableClusterSupplier(name: string): ServingHealthClusterSupplier {
+export function unreachableClusterSupplier(
+  name: string,
+): ServingHealthClusterSupplier {
   return {
     getClusters: async () => [
       {
@@ -83,7 +85,9 @@ export function testenvBackendFeatures(options: {
         servingHealth: {
           clusters: testenvClusterConfig(env, env.tokens.reader, url),
           requestTimeoutMs: 10_000,
-          namespaceOwners: [{ namespace: '*', owners: [String(entity.spec!.owner)] }],
+          namespaceOwners: [
+            { namespace: '*', owners: [String(entity.spec!.owner)] },
+          ],
           ...options.servingHealth,
         },
       },

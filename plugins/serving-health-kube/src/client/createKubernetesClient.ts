@@ -101,8 +101,12 @@ function classifyRequestError(
 ): [ReadErrorReason, string] {
   const code = err.code ?? '';
   // A peer that hangs up mid-handshake says "TLS" in its message but is a network failure.
-  if (UNREACHABLE_CODES.has(code)) return ['unreachable', `${code}: ${err.message}`];
-  if (TLS_ERROR_CODES.has(code) || /certificate|SSL routines/i.test(err.message))
+  if (UNREACHABLE_CODES.has(code))
+    return ['unreachable', `${code}: ${err.message}`];
+  if (
+    TLS_ERROR_CODES.has(code) ||
+    /certificate|SSL routines/i.test(err.message)
+  )
     return ['tls', `TLS handshake failed: ${err.message}`];
   return ['unreachable', err.message];
 }
@@ -125,7 +129,8 @@ function failureOf(status: number, body: any, description: string): ReadError {
     (typeof body === 'string' && body.trim()) ||
     `HTTP ${status}`;
   return {
-    reason: backstageError && status === 404 ? 'failed' : reasonForStatus(status),
+    reason:
+      backstageError && status === 404 ? 'failed' : reasonForStatus(status),
     request: description,
     message: String(message),
     httpStatus: status,
@@ -441,7 +446,6 @@ export function createKubernetesClient(
     });
   }
 
-
   function watch(req: KubeWatchRequest): KubeWatch {
     const query = {
       ...req.query,
@@ -534,7 +538,11 @@ export function createKubernetesClient(
             try {
               event = JSON.parse(line);
             } catch {
-              fail('failed', `a watch event is not JSON: ${line.slice(0, 120)}`, status);
+              fail(
+                'failed',
+                `a watch event is not JSON: ${line.slice(0, 120)}`,
+                status,
+              );
               return;
             }
             if (event.type === 'ERROR') {

@@ -62,7 +62,10 @@ export const WEBHOOK_CONFIGURATIONS: SnapshotCollection[] = [
 ];
 
 /** Two reads of one collection (two namespaces) as one: an error wins. */
-export function mergeReads(a: ReadResult | undefined, b: ReadResult): ReadResult {
+export function mergeReads(
+  a: ReadResult | undefined,
+  b: ReadResult,
+): ReadResult {
   if (!a) return b;
   if (!a.ok) return a;
   if (!b.ok) return b;

@@ -2,7 +2,10 @@ import { KubeClient, TestEnv, useTestEnv } from '@internal/testenv';
 import { createKubernetesClient } from '../client/createKubernetesClient';
 import { staticCredentials } from '../credentials/staticCredentials';
 import { createClusterSnapshotLoader } from './createClusterSnapshotLoader';
-import { WatchedSnapshot, createWatchedSnapshot } from './createWatchedSnapshot';
+import {
+  WatchedSnapshot,
+  createWatchedSnapshot,
+} from './createWatchedSnapshot';
 
 jest.setTimeout(120_000);
 
@@ -20,20 +23,25 @@ function clientAs(env: TestEnv, token: string) {
 }
 
 /** Resolves with the ms from now until `seen` holds for the store's snapshot. */
-function timeUntil(store: WatchedSnapshot, seen: () => boolean, limitMs: number) {
+function timeUntil(
+  store: WatchedSnapshot,
+  seen: () => boolean,
+  limitMs: number,
+) {
   const started = Date.now();
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`not seen within ${limitMs} ms`));
-    }, limitMs);
+    const listening: { off?: () => void; timer?: NodeJS.Timeout } = {};
     const check = () => {
       if (!seen()) return;
-      clearTimeout(timer);
-      off();
+      clearTimeout(listening.timer);
+      listening.off?.();
       resolve(Date.now() - started);
     };
-    const off = store.onChange(check);
+    listening.timer = setTimeout(() => {
+      listening.off?.();
+      reject(new Error(`not seen within ${limitMs} ms`));
+    }, limitMs);
+    listening.off = store.onChange(check);
     check();
   });
 }
@@ -53,17 +61,31 @@ describe('createWatchedSnapshot against a real API server', () => {
 
   it('holds what one round of LIST calls reads, collection by collection', async () => {
     const client = clientAs(env(), env().tokens.reader);
-    const listed = await createClusterSnapshotLoader({ client, namespaces }).load();
-    store = createWatchedSnapshot({ client, namespaces, pollIntervalMs: 600_000 });
+    const listed = await createClusterSnapshotLoader({
+      client,
+      namespaces,
+    }).load();
+    store = createWatchedSnapshot({
+      client,
+      namespaces,
+      pollIntervalMs: 600_000,
+    });
     await store.ready();
     const names = (r: any) =>
       r?.ok
-        ? r.items.map((i: any) => `${i.metadata.namespace ?? ''}/${i.metadata.name}`).sort()
+        ? r.items
+            .map((i: any) => `${i.metadata.namespace ?? ''}/${i.metadata.name}`)
+            .sort()
         : r?.error.reason;
     const watched = store.snapshot();
-    expect(Object.keys(watched.collections).sort()).toEqual(Object.keys(listed.collections).sort());
+    expect(Object.keys(watched.collections).sort()).toEqual(
+      Object.keys(listed.collections).sort(),
+    );
     for (const [collection, result] of Object.entries(listed.collections)) {
-      expect([collection, names((watched.collections as any)[collection])]).toEqual([collection, names(result)]);
+      expect([
+        collection,
+        names((watched.collections as any)[collection]),
+      ]).toEqual([collection, names(result)]);
     }
   });
 
@@ -77,23 +99,33 @@ describe('createWatchedSnapshot against a real API server', () => {
     await store.ready();
     const first = store.snapshot();
     expect(first.version.ok).toBe(true);
-    expect(Object.values(store.freshness()).every(f => f.mode === 'watch')).toBe(true);
+    expect(
+      Object.values(store.freshness()).every(f => f.mode === 'watch'),
+    ).toBe(true);
     // The same object until something changes: a report reads it for free.
     expect(store.snapshot()).toBe(first);
     const listsAfterWarmUp = store.stats().lists;
     const versionBefore = store.version();
 
     const isvc = await admin.get(ISVC);
-    isvc.metadata.labels = { ...isvc.metadata.labels, 'cost-center': 'cc-4711' };
+    isvc.metadata.labels = {
+      ...isvc.metadata.labels,
+      'cost-center': 'cc-4711',
+    };
     await admin.put(ISVC, isvc);
-    const ms = await timeUntil(store, () => labelOf(store!) === 'cc-4711', 5_000);
+    const ms = await timeUntil(
+      store,
+      () => labelOf(store!) === 'cc-4711',
+      5_000,
+    );
 
     expect(ms).toBeLessThan(1_000);
     expect(store.stats().lists).toBe(listsAfterWarmUp);
     expect(store.version()).not.toBe(versionBefore);
     expect(store.snapshot()).not.toBe(first);
     // What is kept is slimmed: no managedFields.
-    const kept = (store.snapshot().collections.inferenceServices as any).items[0];
+    const kept = (store.snapshot().collections.inferenceServices as any)
+      .items[0];
     expect(kept.metadata.managedFields).toBeUndefined();
 
     await admin.delete(ISVC);
@@ -124,25 +156,41 @@ describe('createWatchedSnapshot against a real API server', () => {
     await new Promise(r => setTimeout(r, 1_000));
     expect(store.stats().lists).toBe(lists);
 
-    await admin.post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'validatingpolicies.policies.kyverno.io' },
-      spec: {
-        group: 'policies.kyverno.io',
-        scope: 'Cluster',
-        names: { plural: 'validatingpolicies', singular: 'validatingpolicy', kind: 'ValidatingPolicy' },
-        versions: [
-          {
-            name: 'v1alpha1',
-            served: true,
-            storage: true,
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+    await admin.post(
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+      {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'validatingpolicies.policies.kyverno.io' },
+        spec: {
+          group: 'policies.kyverno.io',
+          scope: 'Cluster',
+          names: {
+            plural: 'validatingpolicies',
+            singular: 'validatingpolicy',
+            kind: 'ValidatingPolicy',
           },
-        ],
+          versions: [
+            {
+              name: 'v1alpha1',
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  'x-kubernetes-preserve-unknown-fields': true,
+                },
+              },
+            },
+          ],
+        },
       },
-    });
-    await timeUntil(store, () => store!.snapshot().collections.validatingPolicies?.ok === true, 10_000);
+    );
+    await timeUntil(
+      store,
+      () => store!.snapshot().collections.validatingPolicies?.ok === true,
+      10_000,
+    );
   });
 
   it('two stores holding the same objects have the same version', async () => {
@@ -177,8 +225,18 @@ describe('createWatchedSnapshot against a real API server', () => {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: 'nobody-list-only' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'list-only' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'testenv-nobody' }],
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'list-only',
+      },
+      subjects: [
+        {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'User',
+          name: 'testenv-nobody',
+        },
+      ],
     });
     store = createWatchedSnapshot({
       client: clientAs(env(), env().tokens.nobody),
@@ -188,13 +246,18 @@ describe('createWatchedSnapshot against a real API server', () => {
     await store.ready();
     await timeUntil(
       store,
-      () => store!.freshness()['/apis/serving.kserve.io/v1beta1/inferenceservices']?.mode === 'poll',
+      () =>
+        store!.freshness()['/apis/serving.kserve.io/v1beta1/inferenceservices']
+          ?.mode === 'poll',
       5_000,
     );
-    const freshness = store.freshness()['/apis/serving.kserve.io/v1beta1/inferenceservices'];
+    const freshness =
+      store.freshness()['/apis/serving.kserve.io/v1beta1/inferenceservices'];
     expect(freshness).toEqual({
       mode: 'poll',
-      reason: expect.stringContaining('verb watch on inferenceservices.serving.kserve.io'),
+      reason: expect.stringContaining(
+        'verb watch on inferenceservices.serving.kserve.io',
+      ),
     });
     const lists = store.stats().lists;
     await new Promise(r => setTimeout(r, 1_000));

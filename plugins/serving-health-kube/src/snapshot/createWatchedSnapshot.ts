@@ -89,7 +89,11 @@ const CONNECTIVITY = ['unreachable', 'timeout', 'tls', 'unauthorized'];
 function objectDigest(path: string, item: KubeObject): bigint {
   const m = item.metadata ?? {};
   const h = createHash('sha1')
-    .update(`${path}\u0000${m.namespace ?? ''}/${m.name}\u0000${m.uid ?? ''}\u0000${m.resourceVersion ?? ''}`)
+    .update(
+      `${path}\u0000${m.namespace ?? ''}/${m.name}\u0000${m.uid ?? ''}\u0000${
+        m.resourceVersion ?? ''
+      }`,
+    )
     .digest();
   return h.readBigUInt64BE(0);
 }
@@ -162,8 +166,10 @@ export function createWatchedSnapshot(
       };
     });
 
-  const reachOf = (v: ClusterSnapshot['version'] | undefined) =>
-    v === undefined ? 'unknown' : v.ok ? 'ok' : v.error.reason;
+  const reachOf = (v: ClusterSnapshot['version'] | undefined) => {
+    if (v === undefined) return 'unknown';
+    return v.ok ? 'ok' : v.error.reason;
+  };
 
   async function readVersion() {
     const res = await client.request<any>({ path: '/version' });
@@ -210,7 +216,10 @@ export function createWatchedSnapshot(
       feed.items = new Map();
       feed.digest = 0n;
       if (CONNECTIVITY.includes(res.error.reason)) {
-        version = { ok: false, error: { ...res.error, request: 'kubectl version' } };
+        version = {
+          ok: false,
+          error: { ...res.error, request: 'kubectl version' },
+        };
       }
       changed();
       return undefined;
@@ -222,26 +231,31 @@ export function createWatchedSnapshot(
     return res.resourceVersion;
   }
 
-  async function watchFrom(feed: Feed, from: string): Promise<'relist' | 'poll'> {
-    let resourceVersion = from;
+  async function watchFrom(
+    feed: Feed,
+    from: string,
+  ): Promise<'relist' | 'poll'> {
+    // Held in an object: the event handler of each watch in the loop advances it.
+    const cursor = { resourceVersion: from };
     for (;;) {
       if (feed.stopped) return 'relist';
       stats.watches += 1;
       const w = (client as WatchingKubernetesClient).watch({
         path: feed.spec.path,
         query: {
-          resourceVersion,
+          resourceVersion: cursor.resourceVersion,
           allowWatchBookmarks: true,
           labelSelector: feed.spec.labelSelector,
           timeoutSeconds: options.watchTimeoutSeconds,
         },
         onEvent(event) {
           const rv = event.object?.metadata?.resourceVersion;
-          if (rv) resourceVersion = rv;
+          if (rv) cursor.resourceVersion = rv;
           if (event.type === 'BOOKMARK') return;
           stats.events += 1;
           apply(feed, event.type, event.object);
-          if (feed.spec.collection === 'customResourceDefinitions') crdsChanged();
+          if (feed.spec.collection === 'customResourceDefinitions')
+            crdsChanged();
           changed();
         },
       });
@@ -276,6 +290,14 @@ export function createWatchedSnapshot(
     }
   }
 
+  const crdsWatched = () =>
+    [...feeds.values()].some(
+      f =>
+        f.spec.collection === 'customResourceDefinitions' &&
+        f.freshness.mode === 'watch' &&
+        !f.error,
+    );
+
   /**
    * After a failed LIST: soon when the cluster was unreachable; a custom resource whose CRD is not installed is
    * listed again when the watched CRDs change (woken by them), not every poll interval.
@@ -286,14 +308,6 @@ export function createWatchedSnapshot(
       return NOT_INSTALLED_RECHECK_MS;
     return options.pollIntervalMs;
   }
-
-  const crdsWatched = () =>
-    [...feeds.values()].some(
-      f =>
-        f.spec.collection === 'customResourceDefinitions' &&
-        f.freshness.mode === 'watch' &&
-        !f.error,
-    );
 
   /** A CRD appeared, changed or went: the custom resources it may serve are listed again. */
   function crdsChanged() {

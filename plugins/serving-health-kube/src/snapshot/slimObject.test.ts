@@ -37,7 +37,12 @@ describe('slimObject', () => {
       spec: {
         group: 'serving.kserve.io',
         versions: [
-          { name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } },
+          {
+            name: 'v1beta1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object' } },
+          },
         ],
       },
       status: { conditions: [{ type: 'Established', status: 'True' }] },

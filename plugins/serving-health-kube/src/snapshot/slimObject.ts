@@ -17,7 +17,10 @@ export function slimObject(item: KubeObject): KubeObject {
     metadata.annotations = annotations;
   }
   const slim: any = { ...item, metadata };
-  if (item.kind === 'CustomResourceDefinition' && Array.isArray(slim.spec?.versions)) {
+  if (
+    item.kind === 'CustomResourceDefinition' &&
+    Array.isArray(slim.spec?.versions)
+  ) {
     slim.spec = {
       ...slim.spec,
       versions: slim.spec.versions.map(({ schema: _schema, ...v }: any) => v),

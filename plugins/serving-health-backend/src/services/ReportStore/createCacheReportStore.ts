@@ -36,7 +36,8 @@ export function createCacheReportStore(options: {
       const evicted: string[] = [];
       const now = Date.now();
       for (const [old, expiresAt] of recent) {
-        if (recent.size - evicted.length <= maxEntries && expiresAt > now) break;
+        if (recent.size - evicted.length <= maxEntries && expiresAt > now)
+          break;
         evicted.push(old);
       }
       for (const old of evicted) recent.delete(old);

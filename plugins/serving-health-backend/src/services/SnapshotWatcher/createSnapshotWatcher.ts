@@ -46,7 +46,8 @@ export function createSnapshotWatcher(options: {
     const existing = watched.get(cluster);
     if (existing) return existing;
     const client = clusters.client(cluster, undefined, undefined);
-    if (!client) throw new NotFoundError(`Cluster '${cluster}' is not configured`);
+    if (!client)
+      throw new NotFoundError(`Cluster '${cluster}' is not configured`);
     const started = now();
     const store = createWatchedSnapshot({ client, namespaces, pollIntervalMs });
     const entry: Watched = { store, client };
@@ -62,13 +63,20 @@ export function createSnapshotWatcher(options: {
         polled: polled.map(([path]) => path).join(', ') || 'none',
       });
       for (const [path, f] of polled) {
-        if (f.mode === 'poll') logger.warn(`Not watched, listed every ${pollIntervalMs} ms: ${path}: ${f.reason}`, { cluster });
+        if (f.mode === 'poll')
+          logger.warn(
+            `Not watched, listed every ${pollIntervalMs} ms: ${path}: ${f.reason}`,
+            { cluster },
+          );
       }
     });
     return entry;
   }
 
-  const shared = (cluster: string, opts?: Parameters<ServingHealthSnapshotSource['get']>[1]) =>
+  const shared = (
+    cluster: string,
+    opts?: Parameters<ServingHealthSnapshotSource['get']>[1],
+  ) =>
     readScope(clusters, cluster, opts?.caller, opts?.callerAuth) === 'shared';
 
   return {
@@ -86,7 +94,11 @@ export function createSnapshotWatcher(options: {
         expiresInMs: () => pollIntervalMs,
         controllerLogs() {
           // Logs are not watched: read once per snapshot version and poll interval, shared by every entity.
-          if (!w.logs || w.logs.version !== version || now() - w.logs.at >= pollIntervalMs) {
+          if (
+            !w.logs ||
+            w.logs.version !== version ||
+            now() - w.logs.at >= pollIntervalMs
+          ) {
             w.logs = {
               version,
               at: now(),

@@ -253,9 +253,7 @@ export function createTriageService(options: {
         entry.expiresInMs(),
         hub?.expiresInMs() ?? Infinity,
       );
-      const readVersions = hub
-        ? [entry.version, hub.version]
-        : [entry.version];
+      const readVersions = hub ? [entry.version, hub.version] : [entry.version];
       if (ttlMs > 0)
         await reports.set(
           { entityRef, scope: versioned(readVersions) },
