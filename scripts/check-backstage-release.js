@@ -10,8 +10,12 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const release = JSON.parse(fs.readFileSync(path.join(root, 'backstage.json'), 'utf8')).version;
-const pinned = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).resolutions ?? {};
+const release = JSON.parse(
+  fs.readFileSync(path.join(root, 'backstage.json'), 'utf8'),
+).version;
+const pinned =
+  JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
+    .resolutions ?? {};
 const lock = fs.readFileSync(path.join(root, 'yarn.lock'), 'utf8');
 
 // yarn.lock (v8): `"@scope/name@npm:range, ...":` followed by `  version: x.y.z`.
@@ -35,16 +39,32 @@ const problems = [];
 for (const [name, versions] of [...installed].sort()) {
   const want = pinned[name];
   if (versions.size > 1) {
-    problems.push(`${name}: ${versions.size} versions installed (${[...versions].join(', ')})`);
+    problems.push(
+      `${name}: ${versions.size} versions installed (${[...versions].join(
+        ', ',
+      )})`,
+    );
   } else if (!want) {
-    problems.push(`${name}: ${[...versions][0]} installed but not pinned in package.json "resolutions"`);
+    problems.push(
+      `${name}: ${
+        [...versions][0]
+      } installed but not pinned in package.json "resolutions"`,
+    );
   } else if (!versions.has(want)) {
-    problems.push(`${name}: ${[...versions][0]} installed, the release set pins ${want}`);
+    problems.push(
+      `${name}: ${[...versions][0]} installed, the release set pins ${want}`,
+    );
   }
 }
 
 if (problems.length) {
-  console.error(`@backstage/* packages off the Backstage ${release} release set:\n  ${problems.join('\n  ')}`);
+  console.error(
+    `@backstage/* packages off the Backstage ${release} release set:\n  ${problems.join(
+      '\n  ',
+    )}`,
+  );
   process.exit(1);
 }
-console.log(`${installed.size} @backstage/* packages, one version each, all on the Backstage ${release} release set`);
+console.log(
+  `${installed.size} @backstage/* packages, one version each, all on the Backstage ${release} release set`,
+);

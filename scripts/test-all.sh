@@ -38,6 +38,17 @@ ensure_chromium() {
   fi
 }
 
+# A full disk fails the install with ENOSPC deep in yarn's link step; say it first, plainly.
+check_disk() {
+  local avail_kb
+  avail_kb=$(df -Pk . | awk 'NR==2 {print $4}')
+  echo "free space here: $((avail_kb / 1024 / 1024)) GiB; in $(node -p 'require("os").tmpdir()' 2>/dev/null || echo /tmp): $(df -Pk "${TMPDIR:-/tmp}" | awk 'NR==2 {print int($4 / 1024 / 1024)}') GiB"
+  if [ "$avail_kb" -lt $((6 * 1024 * 1024)) ]; then
+    echo "not enough free disk space for a full run (needs about 6 GiB: dependencies 2.3 GiB, Go build cache, test clusters)" >&2
+    return 1
+  fi
+}
+part "disk space" check_disk
 part install bash scripts/install.sh || true
 if [ "$FAILED" = 1 ]; then
   printf '%s\n' "${SUMMARY[@]}"; echo "0 passed, 1 failed"; exit 1
@@ -48,7 +59,8 @@ part typecheck corepack yarn tsc
 part lint corepack yarn lint
 part packaging bash scripts/check-packaging.sh
 part "dynamic plugins" bash scripts/export-dynamic-plugins.sh
-SUITE="unit+integration" part "unit+integration" corepack yarn backstage-cli repo test --json --outputFile="$PWD/artifacts/jest.json"
+# The history store's tests also run against a throwaway PostgreSQL (Debian's), besides better-sqlite3.
+SUITE="unit+integration" part "unit+integration" bash scripts/with-postgres.sh corepack yarn backstage-cli repo test --cacheDirectory="$PWD/node_modules/.cache/jest" --json --outputFile="$PWD/artifacts/jest.json"
 SUITE=browser part browser corepack yarn workspace @internal/e2e run --silent test:e2e --json --outputFile="$PWD/artifacts/jest-e2e.json"
 
 echo "=================== summary"

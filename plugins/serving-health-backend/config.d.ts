@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Serving Health: triage of KServe model endpoints deployed through Argo CD. */
   servingHealth?: {
@@ -104,6 +106,21 @@ export interface Config {
       /** Entity refs of the owners, e.g. group:default/team-ml. */
       owners: string[];
     }>;
+    /**
+     * The scheduled fleet triage that records each entity's state and transitions (one runner across
+     * replicas). Default: every 5 minutes, timeout 4 minutes, first run 30 seconds after start.
+     */
+    schedule?: Partial<SchedulerServiceTaskScheduleDefinitionConfig> & {
+      /** Set false to turn the fleet triage (and so the history, notifications and live tab updates) off. */
+      enabled?: boolean;
+    };
+    /** Days transitions are kept (and states of entities not seen for as long). Default 30. */
+    historyRetentionDays?: number;
+    /** Backstage notifications to an entity's owner when its endpoint starts failing and when it recovers. */
+    notifications?: {
+      /** Opt-in. Default false. Needs the notifications backend in the portal. */
+      enabled?: boolean;
+    };
     /** Where the control planes run. */
     namespaces?: {
       /** Default `kserve`. */

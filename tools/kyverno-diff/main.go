@@ -6,10 +6,17 @@
 //	  -> {"id":"p1","status":"pass|skip|fail|error","path":"/spec/replicas/"}
 //	{"id":"m1","rule":{"name":"r","match":{...},"exclude":{...}},"resource":{...},"namespaceLabels":{...},"operation":"CREATE"}
 //	  -> {"id":"m1","matched":true}
+//	{"id":"c1","conditions":{"any":[...],"all":[...]},"context":{"request":{...}}}
+//	  -> {"id":"c1","status":"true|false|error","message":"..."}
+//	{"id":"s1","document":{...},"context":{"request":{...}}}
+//	  -> {"id":"s1","status":"ok|error","value":{...}}
 //
 // A pattern case goes through validate.MatchPattern and is classified as the validate handler does
 // (pkg/engine/handlers/validation): Skip -> skip, empty path -> error, else fail. A match case goes through
 // utils.MatchesResourceDescription with the resource's own GVK and no admission user, as the engine calls it.
+// A conditions case (preconditions / deny conditions) goes through variables.EvaluateConditions on a JSON
+// context, as the validate handler calls it: variables substituted with Kyverno's JMESPath and custom functions.
+// A document case goes through variables.SubstituteAll, as patterns and messages are substituted.
 package main
 
 import (
@@ -21,8 +28,12 @@ import (
 	"github.com/go-logr/logr"
 	kyvernov1 "github.com/kyverno/kyverno/api/kyverno/v1"
 	kyvernov2 "github.com/kyverno/kyverno/api/kyverno/v2"
+	"github.com/kyverno/kyverno/pkg/config"
+	enginecontext "github.com/kyverno/kyverno/pkg/engine/context"
+	"github.com/kyverno/kyverno/pkg/engine/jmespath"
 	engineutils "github.com/kyverno/kyverno/pkg/engine/utils"
 	"github.com/kyverno/kyverno/pkg/engine/validate"
+	"github.com/kyverno/kyverno/pkg/engine/variables"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 )
@@ -35,14 +46,20 @@ type input struct {
 	// Labels of the resource's namespace, for namespaceSelector.
 	NamespaceLabels map[string]string `json:"namespaceLabels,omitempty"`
 	Operation       string            `json:"operation,omitempty"`
+	Conditions      json.RawMessage   `json:"conditions,omitempty"`
+	Context         json.RawMessage   `json:"context,omitempty"`
+	Document        json.RawMessage   `json:"document,omitempty"`
 }
 
+var jp = jmespath.New(config.NewDefaultConfiguration(false))
+
 type output struct {
-	ID      string `json:"id"`
-	Status  string `json:"status,omitempty"`
-	Path    string `json:"path,omitempty"`
-	Message string `json:"message,omitempty"`
-	Matched *bool  `json:"matched,omitempty"`
+	ID      string      `json:"id"`
+	Status  string      `json:"status,omitempty"`
+	Path    string      `json:"path,omitempty"`
+	Message string      `json:"message,omitempty"`
+	Matched *bool       `json:"matched,omitempty"`
+	Value   interface{} `json:"value,omitempty"`
 	// Set when the case could not be evaluated (bad input, or a panic in the engine).
 	Err string `json:"err,omitempty"`
 }
@@ -81,6 +98,12 @@ func evaluate(line []byte) (o output) {
 			o = output{ID: c.ID, Err: fmt.Sprintf("panic: %v", r)}
 		}
 	}()
+	if c.Conditions != nil {
+		return evaluateConditions(c)
+	}
+	if c.Document != nil {
+		return substitute(c)
+	}
 	// Resources are decoded as the API server hands them to Kyverno (whole numbers as int64),
 	// patterns as the policy's apiextensions.JSON (numbers as float64).
 	var resource map[string]interface{}
@@ -131,4 +154,70 @@ func evaluate(line []byte) (o output) {
 	default:
 		return output{ID: c.ID, Err: "a case needs a pattern or a rule"}
 	}
+}
+
+// evaluateConditions judges one block of conditions on a JSON context, as the validate handler does for
+// preconditions and deny conditions (internal.CheckPreconditions / CheckDenyPreconditions).
+func evaluateConditions(c input) output {
+	o := output{ID: c.ID}
+	var raw map[string]interface{}
+	if err := json.Unmarshal(c.Context, &raw); err != nil {
+		return output{ID: c.ID, Err: "bad context: " + err.Error()}
+	}
+	// Typed as the policy's Go types hold them: a list of conditions, or an any/all block.
+	var conditions interface{}
+	if len(c.Conditions) > 0 && c.Conditions[0] == '[' {
+		var list []kyvernov1.Condition
+		if err := json.Unmarshal(c.Conditions, &list); err != nil {
+			return output{ID: c.ID, Err: "bad conditions: " + err.Error()}
+		}
+		conditions = list
+	} else {
+		var block kyvernov1.AnyAllConditions
+		if err := json.Unmarshal(c.Conditions, &block); err != nil {
+			return output{ID: c.ID, Err: "bad conditions: " + err.Error()}
+		}
+		conditions = block
+	}
+	typed, err := engineutils.TransformConditions(conditions)
+	if err != nil {
+		o.Status = "error"
+		o.Message = err.Error()
+		return o
+	}
+	ok, msg, err := variables.EvaluateConditions(logr.Discard(), enginecontext.NewContextFromRaw(jp, raw), typed)
+	switch {
+	case err != nil:
+		o.Status = "error"
+		o.Message = err.Error()
+	case ok:
+		o.Status = "true"
+		o.Message = msg
+	default:
+		o.Status = "false"
+		o.Message = msg
+	}
+	return o
+}
+
+// substitute replaces the variables of one document on a JSON context (variables.SubstituteAll).
+func substitute(c input) output {
+	o := output{ID: c.ID}
+	var raw map[string]interface{}
+	if err := json.Unmarshal(c.Context, &raw); err != nil {
+		return output{ID: c.ID, Err: "bad context: " + err.Error()}
+	}
+	var document interface{}
+	if err := json.Unmarshal(c.Document, &document); err != nil {
+		return output{ID: c.ID, Err: "bad document: " + err.Error()}
+	}
+	value, err := variables.SubstituteAll(logr.Discard(), enginecontext.NewContextFromRaw(jp, raw), document)
+	if err != nil {
+		o.Status = "error"
+		o.Message = err.Error()
+		return o
+	}
+	o.Status = "ok"
+	o.Value = value
+	return o
 }

@@ -1,9 +1,5 @@
 import { Navigate, Route } from 'react-router-dom';
-import {
-  CatalogEntityPage,
-  CatalogIndexPage,
-  catalogPlugin,
-} from '@backstage/plugin-catalog';
+import { CatalogEntityPage, catalogPlugin } from '@backstage/plugin-catalog';
 import {
   CatalogImportPage,
   catalogImportPlugin,
@@ -16,7 +12,10 @@ import {
   ServingHealthPage,
 } from '@serving-health/plugin-serving-health';
 import { ScaffolderFieldExtensions } from '@backstage/plugin-scaffolder-react';
+import { NotificationsPage } from '@backstage/plugin-notifications';
+import { signalsPlugin } from '@backstage/plugin-signals';
 import { apis } from './apis';
+import { catalogIndexPage } from './components/catalog/CatalogIndex';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
 
@@ -32,6 +31,8 @@ import { catalogEntityCreatePermission } from '@backstage/plugin-catalog-common/
 
 const app = createApp({
   apis,
+  // Signals carry the backend's "report changed" to open Serving Health tabs.
+  plugins: [signalsPlugin],
   bindRoutes({ bind }) {
     bind(catalogPlugin.externalRoutes, {
       createComponent: scaffolderPlugin.routes.root,
@@ -52,7 +53,7 @@ const app = createApp({
 const routes = (
   <FlatRoutes>
     <Route path="/" element={<Navigate to="catalog" />} />
-    <Route path="/catalog" element={<CatalogIndexPage />} />
+    <Route path="/catalog" element={catalogIndexPage} />
     <Route
       path="/catalog/:namespace/:kind/:name"
       element={<CatalogEntityPage />}
@@ -73,6 +74,7 @@ const routes = (
       }
     />
     <Route path="/serving-health" element={<ServingHealthPage />} />
+    <Route path="/notifications" element={<NotificationsPage />} />
     <Route path="/settings" element={<UserSettingsPage />} />
   </FlatRoutes>
 );

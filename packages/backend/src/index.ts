@@ -29,4 +29,9 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 backend.add(import('@serving-health/plugin-serving-health-backend'));
 
+// What Serving Health's continuous triage talks to: owners' notifications, live tabs, AI assistants.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

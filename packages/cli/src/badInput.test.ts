@@ -144,15 +144,15 @@ describe('serving-health validate with bad input', () => {
         '    - name: deny-rule',
         '      match: {any: [{resources: {kinds: [InferenceService]}}]}',
         '      validate:',
-        '        deny: {conditions: {any: [{key: "{{ request.object.metadata.labels.team }}", operator: Equals, value: ""}]}}',
+        '        deny: {conditions: {any: [{key: "{{ request.userInfo.username }}", operator: Equals, value: ""}]}}',
         '    - name: foreach-rule',
         '      match: {any: [{resources: {kinds: [InferenceService]}}]}',
         '      validate:',
-        '        foreach: [{list: "request.object.spec.predictor.containers", pattern: {image: "!*:latest"}}]',
+        '        foreach: [{list: "request.object.metadata.labels", context: [{name: quota, apiCall: {urlPath: /api/v1/resourcequotas}}], deny: {conditions: {any: [{key: "{{ quota.items }}", operator: Equals, value: []}]}}}]',
         '    - name: cel-rule',
         '      match: {any: [{resources: {kinds: [InferenceService]}}]}',
         '      validate:',
-        '        cel: {expressions: [{expression: "has(object.metadata.labels.team)"}]}',
+        '        cel: {paramKind: {apiVersion: v1, kind: ConfigMap}, paramRef: {name: teams}, expressions: [{expression: "object.metadata.labels.team in params.data"}]}',
         '    - name: context-rule',
         '      match: {any: [{resources: {kinds: [InferenceService]}}]}',
         '      context: [{name: cm, configMap: {name: allowed, namespace: kyverno}}]',
@@ -171,9 +171,10 @@ describe('serving-health validate with bad input', () => {
     const byRule = Object.fromEntries(
       notEvaluated.map((n: any) => [n.rule, n.feature]),
     );
-    expect(byRule['deny-rule']).toContain('validate.deny');
-    expect(byRule['foreach-rule']).toContain('validate.foreach');
-    expect(byRule['cel-rule']).toContain('validate.cel');
+    // Each needs what only the cluster or the admission request has.
+    expect(byRule['deny-rule']).toBe('userInfo');
+    expect(byRule['foreach-rule']).toBe('context.apiCall');
+    expect(byRule['cel-rule']).toBe('validate.cel.paramKind');
     expect(byRule['context-rule']).toContain('context');
 
     const text = await runValidateCommand({

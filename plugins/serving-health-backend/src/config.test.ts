@@ -1,6 +1,16 @@
 import { ConfigReader } from '@backstage/config';
 import { readServingHealthConfig } from './config';
 
+const continuousTriageDefaults = {
+  schedule: {
+    frequency: { minutes: 5 },
+    timeout: { minutes: 4 },
+    initialDelay: { seconds: 30 },
+  },
+  historyRetentionMs: 30 * 24 * 3600 * 1000,
+  notifications: false,
+};
+
 describe('readServingHealthConfig', () => {
   it('gives the documented defaults for an empty configuration', () => {
     expect(readServingHealthConfig(new ConfigReader({}))).toEqual({
@@ -15,7 +25,29 @@ describe('readServingHealthConfig', () => {
       namespaceOwners: [],
       argocdInstances: [],
       kubernetesPluginClusters: false,
+      ...continuousTriageDefaults,
     });
+  });
+
+  it('reads the fleet schedule, retention and notifications, or turns the schedule off', () => {
+    const read = (servingHealth: object) =>
+      readServingHealthConfig(new ConfigReader({ servingHealth }));
+    expect(
+      read({
+        schedule: { frequency: { seconds: 10 }, timeout: 'PT1M' },
+        historyRetentionDays: 2,
+        notifications: { enabled: true },
+      }),
+    ).toMatchObject({
+      schedule: {
+        frequency: { seconds: 10 },
+        timeout: { minutes: 1 },
+        initialDelay: { seconds: 30 },
+      },
+      historyRetentionMs: 2 * 24 * 3600 * 1000,
+      notifications: true,
+    });
+    expect(read({ schedule: { enabled: false } }).schedule).toBeUndefined();
   });
 
   it('reads the Kubernetes plugin clusters by default when it is configured, unless turned off', () => {
@@ -83,6 +115,7 @@ describe('readServingHealthConfig', () => {
         },
       ],
       kubernetesPluginClusters: false,
+      ...continuousTriageDefaults,
     });
   });
 

@@ -1,3 +1,7 @@
+import {
+  SchedulerServiceTaskScheduleDefinition,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
@@ -28,6 +32,12 @@ export interface ServingHealthConfig {
   argocdInstances: ArgocdInstance[];
   /** Read the clusters of the Backstage Kubernetes plugin through its proxy (default: when it is configured). */
   kubernetesPluginClusters: boolean;
+  /** The scheduled fleet triage that keeps the history; absent when `servingHealth.schedule.enabled` is false. */
+  schedule?: SchedulerServiceTaskScheduleDefinition;
+  /** How long transitions (and states of entities no longer seen) are kept. */
+  historyRetentionMs: number;
+  /** Notify entity owners when an endpoint starts failing or recovers. */
+  notifications: boolean;
 }
 
 export const DEFAULTS = {
@@ -39,6 +49,13 @@ export const DEFAULTS = {
   logTailLines: DEFAULT_LOG_TAIL_LINES,
   admissionDryRun: false,
   namespaces: { kserve: 'kserve', kyverno: 'kyverno' },
+  schedule: {
+    frequency: { minutes: 5 },
+    timeout: { minutes: 4 },
+    initialDelay: { seconds: 30 },
+  },
+  historyRetentionDays: 30,
+  notifications: false,
 } as const;
 
 function readSnapshotMode(value: string | undefined): 'watch' | 'poll' {
@@ -105,6 +122,15 @@ export function readServingHealthConfig(config: Config): ServingHealthConfig {
     kubernetesPluginClusters:
       c?.getOptionalBoolean('kubernetesPluginClusters') ??
       config.has('kubernetes.clusterLocatorMethods'),
+    schedule: readSchedule(c?.getOptionalConfig('schedule')),
+    historyRetentionMs:
+      (c?.getOptionalNumber('historyRetentionDays') ??
+        DEFAULTS.historyRetentionDays) *
+      24 *
+      3600 *
+      1000,
+    notifications:
+      c?.getOptionalBoolean('notifications.enabled') ?? DEFAULTS.notifications,
     namespaceOwners: (c?.getOptionalConfigArray('namespaceOwners') ?? []).map(
       o => ({
         cluster: o.getOptionalString('cluster'),
@@ -113,4 +139,19 @@ export function readServingHealthConfig(config: Config): ServingHealthConfig {
       }),
     ),
   };
+}
+
+function readSchedule(
+  c: Config | undefined,
+): SchedulerServiceTaskScheduleDefinition | undefined {
+  if (c?.getOptionalBoolean('enabled') === false) return undefined;
+  if (!c?.has('frequency')) return DEFAULTS.schedule;
+  const read = readSchedulerServiceTaskScheduleDefinitionFromConfig(c);
+  // What the config leaves out keeps its default (the reader returns those keys as undefined).
+  return {
+    ...DEFAULTS.schedule,
+    ...Object.fromEntries(
+      Object.entries(read).filter(([, value]) => value !== undefined),
+    ),
+  } as SchedulerServiceTaskScheduleDefinition;
 }

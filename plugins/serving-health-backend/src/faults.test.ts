@@ -144,7 +144,7 @@ function application(name: string, isvcNamespace: string) {
   };
 }
 
-/** A ClusterPolicy whose only rule uses features the evaluator does not run; it matches namespace fault-policy only. */
+/** A ClusterPolicy whose only rule needs the cluster (a ConfigMap context entry); it matches namespace fault-policy only. */
 const unsupportedPolicy = {
   apiVersion: 'kyverno.io/v1',
   kind: 'ClusterPolicy',
@@ -154,7 +154,7 @@ const unsupportedPolicy = {
     background: true,
     rules: [
       {
-        name: 'deny-and-foreach',
+        name: 'configmap-context',
         match: {
           any: [
             {
@@ -165,6 +165,13 @@ const unsupportedPolicy = {
             },
           ],
         },
+        // The allowed teams come from a ConfigMap: only Kyverno, reading the cluster, can resolve them.
+        context: [
+          {
+            name: 'allowed',
+            configMap: { name: 'allowed-teams', namespace: 'kyverno' },
+          },
+        ],
         validate: {
           message: 'team must be allowed',
           deny: {
@@ -173,17 +180,11 @@ const unsupportedPolicy = {
                 {
                   key: '{{ request.object.metadata.labels.team }}',
                   operator: 'AnyNotIn',
-                  value: ['ml'],
+                  value: '{{ allowed.data.teams }}',
                 },
               ],
             },
           },
-          foreach: [
-            {
-              list: 'request.object.spec.predictor.containers',
-              pattern: { image: '!*:latest' },
-            },
-          ],
         },
       },
     ],
@@ -299,7 +300,9 @@ async function startBackend(
             // These faults are measured per round of LIST calls (the TTL design); watch.test.ts covers watches.
             snapshots: { mode: 'poll' },
             // The test entities' owner owns the test namespaces (tenancy has its own tests).
-            namespaceOwners: [{ namespace: '*', owners: ['group:default/team-ml'] }],
+            namespaceOwners: [
+              { namespace: '*', owners: ['group:default/team-ml'] },
+            ],
           },
         },
       }),
@@ -614,25 +617,22 @@ describe('a stalled or dropping connection to one cluster', () => {
 
   // Node words this ECONNRESET "... before secure TLS connection was established":
   // the code, not the wording, must decide (else the fix offered is "set caData").
-  it(
-    'a connection closed during the TLS handshake is unreachable (error), not a TLS misconfiguration',
-    async () => {
-      const server = await startBackend([viaProxy('stalled')], [stalledEntity]);
-      proxy.setMode('hangup');
-      try {
-        const [res, ms] = await timed('cluster hanging up mid-handshake', () =>
-          request(server).get(reportPath(stalledEntity, true)),
-        );
-        expect(res.status).toBe(200);
-        expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
-        const reachable = check(res.body, 'cluster.reachable')!;
-        expect(reachable.status).toBe('error');
-        expect(reachable.summary).toContain('ECONNRESET');
-      } finally {
-        proxy.setMode('pass');
-      }
-    },
-  );
+  it('a connection closed during the TLS handshake is unreachable (error), not a TLS misconfiguration', async () => {
+    const server = await startBackend([viaProxy('stalled')], [stalledEntity]);
+    proxy.setMode('hangup');
+    try {
+      const [res, ms] = await timed('cluster hanging up mid-handshake', () =>
+        request(server).get(reportPath(stalledEntity, true)),
+      );
+      expect(res.status).toBe(200);
+      expect(ms).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+      const reachable = check(res.body, 'cluster.reachable')!;
+      expect(reachable.status).toBe('error');
+      expect(reachable.summary).toContain('ECONNRESET');
+    } finally {
+      proxy.setMode('pass');
+    }
+  });
 });
 
 // ---------------------------------------------------------------- (d) bad input
@@ -744,7 +744,9 @@ describe('bad input', () => {
     const res = await request(server).get(reportPath(huge));
     expect(res.status).toBe(400);
     expect(res.body.error.message.length).toBeLessThan(1000);
-    expect(res.body.error.message).toMatch(/serving\.kserve\.io\/inferenceservice .*\(\d+ characters\)/);
+    expect(res.body.error.message).toMatch(
+      /serving\.kserve\.io\/inferenceservice .*\(\d+ characters\)/,
+    );
   });
 
   it('the fleet lists malformed entities as unknown with the reason, and still triages the good one', async () => {
@@ -827,9 +829,8 @@ describe('bad input', () => {
     const labelsCheck = check(res.body, 'policy.labels')!;
     expect(labelsCheck.status).toBe('warn');
     const lines = labelsCheck.evidence.flatMap(e => e.lines ?? []).join('\n');
-    expect(lines).toContain('fault-unsupported-features/deny-and-foreach');
-    expect(lines).toContain('validate.deny');
-    expect(lines).toContain('validate.foreach');
+    expect(lines).toContain('fault-unsupported-features/configmap-context');
+    expect(lines).toContain('context.configMap');
   });
 
   it.each([

@@ -147,4 +147,22 @@ describe('permissions: the real catalog applying ownership conditions, reports d
       .set('Authorization', auth);
     expect(hidden.status).toBe(404);
   });
+
+  it('summarizes, of the refs asked, only entities the caller may read whose report the caller may read', async () => {
+    const server = await start();
+    const res = await request(server)
+      .post('/api/serving-health/summaries')
+      .set('Authorization', mockCredentials.user.header(ALICE))
+      .send({
+        entityRefs: [
+          'component:default/alice-open',
+          'component:default/alice-closed',
+          'component:default/bob-open',
+        ],
+      });
+    expect([res.status, res.body.error?.message]).toEqual([200, undefined]);
+    expect((res.body as FleetSummary).entries.map(e => e.entityRef)).toEqual([
+      'component:default/alice-open',
+    ]);
+  });
 });

@@ -2,7 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   DEFAULT_CHECKS,
   OPTIONAL_CHECKS,
@@ -24,9 +27,17 @@ import {
   servingHealthReportStoreExtensionPoint,
   servingHealthSnapshotSourceExtensionPoint,
 } from '@serving-health/plugin-serving-health-node';
+import {
+  registerGetReportAction,
+  registerValidateManifestsAction,
+} from './actions';
 import { readServingHealthConfig } from './config';
+import { createTriageHistoryStore } from './database/TriageHistoryStore';
 import { createRouter } from './router';
 import { createClusterClients } from './services/ClusterClients';
+import { createFleetScheduler } from './services/FleetScheduler';
+import { createReportSignals } from './services/ReportSignals';
+import { createTransitionNotifier } from './services/TransitionNotifier';
 import { createRefreshLimiter } from './services/RefreshLimiter';
 import { createCacheReportStore } from './services/ReportStore';
 import { createSnapshotCache } from './services/SnapshotCache';
@@ -114,7 +125,12 @@ export const servingHealthPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         cache: coreServices.cache,
         lifecycle: coreServices.lifecycle,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        notifications: notificationService,
+        signals: signalsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -127,7 +143,12 @@ export const servingHealthPlugin = createBackendPlugin({
         permissionsRegistry,
         cache,
         lifecycle,
+        database,
+        scheduler,
         catalog,
+        notifications,
+        signals,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(servingHealthPermissions);
         const settings = readServingHealthConfig(config);
@@ -206,7 +227,27 @@ export const servingHealthPlugin = createBackendPlugin({
           logger,
           reportTtlMs: settings.snapshotTtlMs,
         });
-        httpRouter.use(await createRouter({ httpAuth, triage }));
+        const history = await createTriageHistoryStore({ database });
+        const notifier = settings.notifications
+          ? createTransitionNotifier({ notifications, history, logger })
+          : undefined;
+        const reportSignals = createReportSignals({ signals });
+        await createFleetScheduler({
+          scheduler,
+          schedule: settings.schedule,
+          auth,
+          triage,
+          history,
+          retentionMs: settings.historyRetentionMs,
+          logger,
+          async onTransition(transition, entry) {
+            await reportSignals.reportChanged(transition);
+            await notifier?.notify(transition, entry);
+          },
+        });
+        registerGetReportAction({ actionsRegistry, triage, history });
+        registerValidateManifestsAction({ actionsRegistry });
+        httpRouter.use(await createRouter({ httpAuth, triage, history }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -24,6 +24,13 @@ const endpoint = (name: string): Entity => ({
   spec: { type: 'model-endpoint', owner: 'ml', lifecycle: 'production' },
 });
 
+const notAnEndpoint: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'website', namespace: 'default' },
+  spec: { type: 'website', owner: 'ml', lifecycle: 'production' },
+};
+
 const clusterModule = unreachableClusterModule('prod');
 
 async function start(...extra: ReturnType<typeof createBackendModule>[]) {
@@ -33,7 +40,7 @@ async function start(...extra: ReturnType<typeof createBackendModule>[]) {
       clusterModule,
       ...extra,
       catalogServiceMock.factory({
-        entities: [endpoint('fraud'), endpoint('churn')],
+        entities: [endpoint('fraud'), endpoint('churn'), notAnEndpoint],
       }),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       mockServices.rootConfig.factory({ data: {} }),
@@ -54,7 +61,8 @@ describe('serving-health routes and credentials', () => {
 
   it('answers 401 to /report and /fleet without credentials, and 200 with a user', async () => {
     const server = await start();
-    const report = '/api/serving-health/entities/default/component/fraud/report';
+    const report =
+      '/api/serving-health/entities/default/component/fraud/report';
     for (const route of [report, '/api/serving-health/fleet']) {
       const anonymous = await request(server)
         .get(route)
@@ -96,7 +104,11 @@ describe('serving-health routes and credentials', () => {
     expect(res.status).toBe(200);
     const entries = (res.body as FleetSummary).entries;
     expect(entries.map(e => [e.entityRef, e.overall, e.error])).toEqual([
-      ['component:default/churn', 'unknown', 'report store unavailable for churn'],
+      [
+        'component:default/churn',
+        'unknown',
+        'report store unavailable for churn',
+      ],
       ['component:default/fraud', 'unknown', undefined],
     ]);
     // fraud's own report was made (its cluster is unreachable, which the report says), not replaced by an error.
@@ -106,5 +118,155 @@ describe('serving-health routes and credentials', () => {
       'group:default/ml',
       'group:default/ml',
     ]);
+  });
+
+  describe('POST /summaries', () => {
+    const post = (server: Awaited<ReturnType<typeof start>>, body: unknown) =>
+      request(server)
+        .post('/api/serving-health/summaries')
+        .set('Authorization', mockCredentials.user.header())
+        .send(body as object);
+
+    it('summarizes the model endpoints among the refs in one answer, in the order asked, leaving out the rest', async () => {
+      const server = await start();
+      const res = await post(server, {
+        entityRefs: [
+          'component:default/fraud',
+          'component:default/website',
+          'component:default/no-such-entity',
+          'Component:default/churn',
+          'component:default/fraud',
+        ],
+      });
+      expect(res.status).toBe(200);
+      expect(
+        (res.body as FleetSummary).entries.map(e => [e.entityRef, e.cluster]),
+      ).toEqual([
+        ['component:default/fraud', 'prod'],
+        ['component:default/churn', 'prod'],
+      ]);
+    });
+
+    it('answers 401 without credentials', async () => {
+      const server = await start();
+      const res = await request(server)
+        .post('/api/serving-health/summaries')
+        .set('Authorization', mockCredentials.none.header())
+        .send({ entityRefs: ['component:default/fraud'] });
+      expect(res.status).toBe(401);
+    });
+
+    it.each([
+      [{}, "Invalid body 'entityRefs': Required"],
+      [{ entityRefs: [] }, "Invalid body 'entityRefs'"],
+      [
+        { entityRefs: ['component:default/fraud', 'fraud'] },
+        "Invalid body 'entityRefs.1': 'fraud' is not an entity ref of the form kind:namespace/name",
+      ],
+      [
+        { entityRefs: ['component:default/a b'] },
+        "Invalid body 'entityRefs.0': 'component:default/a b' is not an entity ref",
+      ],
+      [
+        {
+          entityRefs: Array.from(
+            { length: 101 },
+            (_, i) => `component:default/e${i}`,
+          ),
+        },
+        "Invalid body 'entityRefs': Array must contain at most 100 element(s)",
+      ],
+    ])('answers 400 naming what is wrong for %j', async (body, message) => {
+      const server = await start();
+      const res = await post(server, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toContain(message);
+    });
+  });
+});
+
+describe('history routes', () => {
+  /** Users get `permission`; the plugin's own service principal is allowed, as the real permission client does. */
+  async function startWithHistory(
+    permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  ) {
+    const { server } = await startTestBackend({
+      features: [
+        servingHealthPlugin,
+        clusterModule,
+        catalogServiceMock.factory({
+          entities: [endpoint('fraud'), endpoint('churn')],
+        }),
+        mockServices.permissions.mock({
+          authorize: async (requests, { credentials }) =>
+            requests.map(() => ({
+              result:
+                (credentials.principal as { type: string }).type === 'service'
+                  ? AuthorizeResult.ALLOW
+                  : permission,
+            })),
+        }).factory,
+        mockServices.rootConfig.factory({ data: {} }),
+        // The fleet triage runs once at startup: both entities recorded (unknown: the cluster is unreachable).
+        mockServices.scheduler.factory({
+          includeInitialDelayedTasksOnStartup: true,
+        }),
+      ],
+    });
+    return server;
+  }
+  const history =
+    '/api/serving-health/entities/default/component/fraud/history';
+
+  it("serves an entity's recorded state and transitions, and the fleet's", async () => {
+    const server = await startWithHistory(AuthorizeResult.ALLOW);
+    const res = await request(server).get(history);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      state: { entityRef: 'component:default/fraud', overall: 'unknown' },
+      transitions: [{ from: null, to: 'unknown', kind: 'changed' }],
+    });
+    const fleet = await request(server).get(
+      '/api/serving-health/fleet/history?limit=1',
+    );
+    expect(fleet.status).toBe(200);
+    expect(fleet.body.states.map((s: any) => s.entityRef)).toEqual([
+      'component:default/churn',
+      'component:default/fraud',
+    ]);
+    expect(fleet.body.transitions).toHaveLength(1);
+  });
+
+  it('answers 401 without credentials, 404 for an unknown entity, 400 for a bad limit', async () => {
+    const server = await startWithHistory(AuthorizeResult.ALLOW);
+    const anonymous = await request(server)
+      .get(history)
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+    expect(
+      (
+        await request(server).get(
+          '/api/serving-health/entities/default/component/nope/history',
+        )
+      ).status,
+    ).toBe(404);
+    const bad = await request(server).get(`${history}?limit=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("Invalid query parameter 'limit'");
+  });
+
+  it('shows a caller without servingHealth.report.read no history, of the entity or in the fleet', async () => {
+    const server = await startWithHistory(AuthorizeResult.DENY);
+    expect((await request(server).get(history)).status).toBe(403);
+    const fleet = await request(server).get(
+      '/api/serving-health/fleet/history',
+    );
+    // The scheduler recorded both entities; the caller sees neither.
+    expect(fleet.body).toEqual({ states: [], transitions: [] });
+    const service = await request(server)
+      .get('/api/serving-health/fleet/history')
+      .set('Authorization', mockCredentials.service.header());
+    expect(service.body.states).toHaveLength(2);
   });
 });

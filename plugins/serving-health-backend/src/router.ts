@@ -1,9 +1,10 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { TriageHistoryStore } from './database/TriageHistoryStore';
 import { TriageService } from './services/TriageService';
 
 // Entity ref parts as the catalog accepts them; anything else is a 400, not a lookup.
@@ -13,7 +14,37 @@ const part = z
   .max(253)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
 const paramsSchema = z.object({ namespace: part, kind: part, name: part });
+/** Entities summarized by one POST /summaries: a catalog table page (its largest page size is 100). */
+export const MAX_SUMMARY_REFS = 100;
+// A full ref (`kind:namespace/name`): each part as the catalog accepts it, so nothing else reaches a lookup.
+const entityRefSchema = z.string().transform((value, ctx) => {
+  try {
+    const ref = parseEntityRef(value);
+    const parsed = paramsSchema.safeParse(ref);
+    if (parsed.success) return stringifyEntityRef(ref);
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    message: `'${value.slice(
+      0,
+      300,
+    )}' is not an entity ref of the form kind:namespace/name`,
+  });
+  return z.NEVER;
+});
+const summariesBodySchema = z.object({
+  entityRefs: z.array(entityRefSchema).min(1).max(MAX_SUMMARY_REFS),
+});
 const querySchema = z.object({ refresh: z.enum(['true', 'false']).optional() });
+const historyQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+const HISTORY_LIMIT = 100;
+const historyLimit = (req: express.Request) =>
+  parse(historyQuerySchema, req.query, 'query parameter').limit ??
+  HISTORY_LIMIT;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
@@ -45,8 +76,9 @@ function callerAuthOf(
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
   triage: TriageService;
+  history: TriageHistoryStore;
 }): Promise<express.Router> {
-  const { httpAuth, triage } = options;
+  const { httpAuth, triage, history } = options;
   const router = Router();
   router.use(express.json());
 
@@ -75,6 +107,50 @@ export async function createRouter(options: {
     res.json(report);
   });
 
+  router.get('/entities/:namespace/:kind/:name/history', async (req, res) => {
+    const { namespace, kind, name } = parse(
+      paramsSchema,
+      req.params,
+      'path parameter',
+    );
+    const limit = historyLimit(req);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const entityRef = await triage.authorizeRead(
+      stringifyEntityRef({ kind, namespace, name }),
+      credentials,
+    );
+    const [state, transitions] = await Promise.all([
+      history.state(entityRef),
+      history.transitions({ entityRef, limit }),
+    ]);
+    res.json({ ...(state ? { state } : {}), transitions });
+  });
+
+  // Only the entities whose reports the caller may read.
+  router.get('/fleet/history', async (req, res) => {
+    const limit = historyLimit(req);
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [states, transitions] = await Promise.all([
+      history.states(),
+      history.transitions({ limit }),
+    ]);
+    const refs = [
+      ...new Set([
+        ...states.map(s => s.entityRef),
+        ...transitions.map(t => t.entityRef),
+      ]),
+    ];
+    const readable = new Set(await triage.readable(refs, credentials));
+    res.json({
+      states: states.filter(s => readable.has(s.entityRef)),
+      transitions: transitions.filter(t => readable.has(t.entityRef)),
+    });
+  });
+
   // Names and sign-in kinds only (no addresses): which cluster tokens a caller's browser should send.
   router.get('/clusters', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -90,6 +166,20 @@ export async function createRouter(options: {
       await triage.fleet({
         credentials,
         refresh: refresh === 'true',
+        callerAuth: callerAuthOf(req),
+      }),
+    );
+  });
+
+  // The summaries of the entities a page shows (a catalog table page, a group's endpoints) in one request.
+  router.post('/summaries', async (req, res) => {
+    const { entityRefs } = parse(summariesBodySchema, req.body, 'body');
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(
+      await triage.summaries([...new Set(entityRefs)], {
+        credentials,
         callerAuth: callerAuthOf(req),
       }),
     );

@@ -76,3 +76,12 @@ export {
   withApplicationsFrom,
 } from './engine';
 export type { ArgocdInstance } from './engine';
+export type { ReportSummary, ReportTransition } from './history/transitions';
+export { summarizeReport, reportTransition } from './history/transitions';
+export type {
+  HistoryTransition,
+  EntityState,
+  EntityHistory,
+  FleetHistory,
+} from './history/types';
+export { servingHealthReportChannel } from './history/types';

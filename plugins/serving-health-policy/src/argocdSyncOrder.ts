@@ -10,7 +10,11 @@ import { KubeObject } from './types';
 /** @public */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
-/** An Application or ApplicationSet of the repository, and what the repository says it deploys. */
+/**
+ * An Application or ApplicationSet of the repository, and what the repository says it deploys.
+ *
+ * @public
+ */
 export interface SyncOrderApplication {
   object: KubeObject;
   file: string;

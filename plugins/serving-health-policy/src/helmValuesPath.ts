@@ -14,7 +14,7 @@ export interface HelmChart {
   /** Directory of Chart.yaml. */
   dir: string;
   name: string;
-  /** values.yaml, parsed ({} when absent). */
+  /** values.yaml, parsed (an empty object when absent). */
   values: unknown;
   /** values.schema.json, parsed, when present. */
   schema?: unknown;

@@ -111,7 +111,7 @@ export {
 export { checkInferenceServiceResources } from './inferenceServiceResources';
 export { checkInferenceServiceProbes } from './inferenceServiceProbes';
 export { isInferenceService } from './inferenceServiceContainers';
-export type { SyncOrderFinding } from './argocdSyncOrder';
+export type { SyncOrderApplication, SyncOrderFinding } from './argocdSyncOrder';
 export {
   checkArgoSyncOrder,
   isArgoApplication,

@@ -88,7 +88,7 @@ export interface NotEvaluated {
   /** The policy; absent for entries about a document (not a Kubernetes object). */
   policy?: string;
   rule?: string;
-  /** The unsupported feature, e.g. `validate.deny`, `validate.foreach`, `variables`, `match.subjects`. */
+  /** What needs the cluster or the requester, e.g. `context.apiCall`, `userInfo`, `validate.cel.paramKind`, `match.subjects`. */
   feature: string;
   reason: string;
   /** Set when the entry concerns one resource (the rule matched it or might have). */

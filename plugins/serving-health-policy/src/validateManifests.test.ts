@@ -95,9 +95,9 @@ describe('validateManifests', () => {
     expect(
       report.notEvaluated.map(n => `${n.policy}/${n.rule}:${n.feature}`),
     ).toEqual([
-      'mixed-features/deny-default-namespace:validate.deny',
-      'mixed-features/cel-check:validate.cel',
-      'mixed-features/jmespath-variable:variables',
+      'mixed-features/quota-from-api:context.apiCall',
+      'mixed-features/cel-check:validate.cel.paramKind',
+      'mixed-features/jmespath-variable:userInfo',
       'mixed-features/admins-only:match.subjects',
     ]);
     expect(report.notEvaluated[0]).toMatchObject({

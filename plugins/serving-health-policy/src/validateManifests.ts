@@ -90,7 +90,11 @@ export interface RenderedKustomization {
   sources: string[];
 }
 
-/** How a rendered kustomization is named in findings. */
+/**
+ * How a rendered kustomization is named in findings.
+ *
+ * @public
+ */
 export const renderedFileName = (dir: string) => `${dir} (kustomize build)`;
 
 /** API groups whose documents are not Kubernetes objects even though they look like ones. */

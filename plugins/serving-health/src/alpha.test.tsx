@@ -16,6 +16,8 @@ describe('serving-health alpha plugin', () => {
       'api:serving-health',
       'entity-content:serving-health',
       'entity-card:serving-health',
+      'entity-card:serving-health/endpoints',
+      'catalog-filter:serving-health/serving-health',
       'page:serving-health',
       'scaffolder-form-field:serving-health/labels',
     ]) {
@@ -27,6 +29,8 @@ describe('serving-health alpha plugin', () => {
     const api = {
       getReport: jest.fn(),
       getFleet: jest.fn(async () => fleetSummary),
+      getHistory: jest.fn(async () => ({ transitions: [] })),
+      getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
     };
     const tester = createExtensionTester(
       plugin.getExtension('page:serving-health'),

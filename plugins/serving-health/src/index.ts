@@ -8,7 +8,17 @@ export {
   EntityServingHealthContent,
   EntityServingHealthCard,
   ServingHealthPage,
+  EntityServingHealthEndpointsCard,
 } from './plugin';
+export {
+  createServingHealthColumn,
+  EntityServingHealthPicker,
+  ServingHealthFilter,
+} from './components/CatalogServingHealth';
+export type {
+  ServingHealthEntityFilters,
+  ServingHealthSelection,
+} from './components/CatalogServingHealth';
 export { isServingHealthAvailable } from './conditions';
 export {
   ServingHealthClient,

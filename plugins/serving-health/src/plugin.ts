@@ -69,3 +69,19 @@ export const ServingHealthPage = servingHealthPlugin.provide(
     mountPoint: rootRouteRef,
   }),
 );
+
+/**
+ * For Group and System pages: the group's (owned) or system's model endpoints with their serving health,
+ * worst first, each linking to its tab.
+ *
+ * @public
+ */
+export const EntityServingHealthEndpointsCard = servingHealthPlugin.provide(
+  createComponentExtension({
+    name: 'EntityServingHealthEndpointsCard',
+    component: {
+      lazy: () =>
+        import('./components/EndpointsCard').then(m => m.EndpointsCard),
+    },
+  }),
+);

@@ -1,5 +1,8 @@
-import { stageStatus, stageTitle } from './status';
-import { unreachableReport, webhookFailingReport } from './__fixtures__/reports';
+import { stageStatus } from './status';
+import {
+  unreachableReport,
+  webhookFailingReport,
+} from './__fixtures__/reports';
 
 describe('stageStatus', () => {
   const checksOf = (stage: string) =>
@@ -10,18 +13,12 @@ describe('stageStatus', () => {
     expect(stageStatus(checksOf('logs'))).toBe('error');
     expect(stageStatus(checksOf('environment'))).toBe('pass');
     expect(stageStatus(checksOf('app'))).toBe('pass');
-    expect(stageStatus(unreachableReport.checks.filter(c => c.stage === 'app'))).toBe(
-      'skipped',
-    );
+    expect(
+      stageStatus(unreachableReport.checks.filter(c => c.stage === 'app')),
+    ).toBe('skipped');
   });
 
   it('is none for a stage without checks', () => {
     expect(stageStatus([])).toBe('none');
-  });
-});
-
-describe('stageTitle', () => {
-  it('numbers the stage as in the manual triage', () => {
-    expect(stageTitle('webhooks')).toBe('4. Webhook availability');
   });
 });

@@ -81,6 +81,8 @@ export async function startStack(
   options: {
     /** everything must be up within this; each wait gets what is left */
     budgetMs?: number;
+    /** more backend config on top of the demo's (e.g. a larger catalog) */
+    extraConfigPaths?: string[];
   } = {},
 ): Promise<Stack> {
   const budgetMs = options.budgetMs ?? 240_000;
@@ -120,7 +122,10 @@ export async function startStack(
       }),
     ]).finally(() => clearTimeout(timer));
     const clustersMs = Date.now() - t0;
-    portal.startBackend([demo.appConfigPath]);
+    portal.startBackend([
+      demo.appConfigPath,
+      ...(options.extraConfigPaths ?? []),
+    ]);
     const { backendMs, frontendMs } = await portal.waitReady(left());
     log(
       `portal ready: backend ${backendMs} ms after its start, frontend ${frontendMs} ms after its start`,

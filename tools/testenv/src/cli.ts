@@ -8,6 +8,7 @@ import { displayPath, stateDir } from './paths';
 import { loadScenario } from './scenario';
 import { isRunning, startTestEnv, stopProcess, TestEnv } from './testenv';
 import { installScenarioLogs } from './logs';
+import { restoreEndpointSlice, takeKserveWebhookOffline } from './changes';
 
 const USAGE = `usage: yarn testenv <command>
 
@@ -20,6 +21,10 @@ const USAGE = `usage: yarn testenv <command>
                                   load a scenario (name or directory) into a running
                                   cluster; default kubeconfig: the one detached testenv,
                                   else $KUBECONFIG; default context: admin, else current
+  change <kserve-webhook-offline | kserve-webhook-online> [--kubeconfig <file>] [--context <ctx>]
+                                  change a running cluster: KServe's webhook Service loses
+                                  its ready endpoint, or gets it back (what continuous
+                                  triage notices); same cluster defaults as apply
   demo [--scenario <a,b,...>]     one testenv per scenario + the portal (yarn start)
 
 The kubeconfig has contexts admin, reader (current; bound to deploy/rbac.yaml) and nobody.`;
@@ -208,18 +213,13 @@ async function down(args: string[]): Promise<void> {
   }
 }
 
-async function apply(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-    },
-  });
-  if (positionals.length !== 1) {
-    throw new UsageError('apply takes exactly one scenario name or directory');
-  }
+const CLUSTER_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+} as const;
+
+/** The cluster apply and change act on: --kubeconfig, else the one detached testenv, else $KUBECONFIG. */
+function targetCluster(values: { kubeconfig?: string; context?: string }) {
   let kubeconfig = values.kubeconfig;
   // Logs reach only a testenv's stand-in kubelet: a detached one we started.
   let logsDataDir: string | undefined;
@@ -238,6 +238,68 @@ async function apply(args: string[]): Promise<void> {
     path.resolve(process.env.INIT_CWD ?? process.cwd(), kubeconfig),
     values.context,
   );
+  return { access, logsDataDir };
+}
+
+async function change(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: CLUSTER_OPTIONS,
+  });
+  const what = positionals[0];
+  if (
+    positionals.length !== 1 ||
+    !['kserve-webhook-offline', 'kserve-webhook-online'].includes(what)
+  ) {
+    throw new UsageError(
+      'change takes one of: kserve-webhook-offline, kserve-webhook-online',
+    );
+  }
+  const { access } = targetCluster(values);
+  // The removed EndpointSlice waits here until it is put back.
+  const saved = path.join(
+    stateDir,
+    'changes',
+    `${new URL(access.url).host.replace(
+      /[^A-Za-z0-9]/g,
+      '-',
+    )}.kserve-webhook-slice.json`,
+  );
+  if (what === 'kserve-webhook-offline') {
+    const { slice } = await takeKserveWebhookOffline(access);
+    fs.mkdirSync(path.dirname(saved), { recursive: true });
+    fs.writeFileSync(saved, JSON.stringify(slice), { mode: 0o600 });
+    console.error(
+      `KServe's webhook Service on ${access.url} has no ready endpoint now`,
+    );
+    return;
+  }
+  if (!fs.existsSync(saved)) {
+    throw new UsageError(
+      `nothing to restore for ${access.url}: run change kserve-webhook-offline first`,
+    );
+  }
+  await restoreEndpointSlice(
+    access,
+    JSON.parse(fs.readFileSync(saved, 'utf8')),
+  );
+  fs.rmSync(saved);
+  console.error(
+    `KServe's webhook Service on ${access.url} has its endpoint again`,
+  );
+}
+
+async function apply(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: CLUSTER_OPTIONS,
+  });
+  if (positionals.length !== 1) {
+    throw new UsageError('apply takes exactly one scenario name or directory');
+  }
+  const { access, logsDataDir } = targetCluster(values);
   const result = await loadScenario(access, positionals[0]);
   if (logsDataDir) installScenarioLogs(result.scenario, logsDataDir);
   console.error(
@@ -278,6 +340,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   up,
   down,
   apply,
+  change,
   demo,
 };
 

@@ -132,6 +132,7 @@ export async function runDemo(
       .map(e => `${e.entity}: ${e.failureModes.join(', ') || 'healthy'}`)
       .join('; ');
     log(`  ${env.name.padEnd(30)} ${expected}`);
+    log(`  ${''.padEnd(30)} --kubeconfig ${env.kubeconfigPath}`);
   }
   log(`wrote ${displayPath(demo.appConfigPath)}; starting the portal`);
   const child = spawn(

@@ -8,6 +8,7 @@ export { freePort, startTestEnv, USERS } from './testenv';
 export type { Identity, StartTestEnvOptions, TestEnv } from './testenv';
 export { useTestEnv } from './jest';
 export { KubeApiError, KubeClient } from './kube';
+export { takeKserveWebhookOffline } from './changes';
 export type { ClusterAccess } from './kube';
 export {
   applyFiles,

@@ -111,38 +111,55 @@ describe('the network of a testenv', () => {
     const admin = new KubeClient(env().access('admin'));
     try {
       const ca = (
-        await admin.get(`/api/v1/namespaces/kube-system/configmaps/testenv-webhook-ca`)
+        await admin.get(
+          `/api/v1/namespaces/kube-system/configmaps/testenv-webhook-ca`,
+        )
       ).data['ca.crt'];
       // A host under .invalid never resolves anywhere: the call can only succeed through the testenv's
       // in-process egress proxy, which answers it and dials nothing.
-      await admin.post('/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', {
-        metadata: { name: 'url-webhook' },
-        webhooks: [
-          {
-            name: 'configmaps.outside.example.invalid',
-            clientConfig: {
-              url: 'https://webhook.outside.example.invalid/validate',
-              caBundle: Buffer.from(ca).toString('base64'),
+      await admin.post(
+        '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+        {
+          metadata: { name: 'url-webhook' },
+          webhooks: [
+            {
+              name: 'configmaps.outside.example.invalid',
+              clientConfig: {
+                url: 'https://webhook.outside.example.invalid/validate',
+                caBundle: Buffer.from(ca).toString('base64'),
+              },
+              rules: [
+                {
+                  apiGroups: [''],
+                  apiVersions: ['v1'],
+                  operations: ['CREATE'],
+                  resources: ['configmaps'],
+                },
+              ],
+              namespaceSelector: {
+                matchLabels: { 'kubernetes.io/metadata.name': 'default' },
+              },
+              failurePolicy: 'Fail',
+              sideEffects: 'None',
+              admissionReviewVersions: ['v1'],
+              timeoutSeconds: 5,
             },
-            rules: [
-              { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] },
-            ],
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'default' } },
-            failurePolicy: 'Fail',
-            sideEffects: 'None',
-            admissionReviewVersions: ['v1'],
-            timeoutSeconds: 5,
-          },
-        ],
-      });
-      const created = await admin.post('/api/v1/namespaces/default/configmaps', {
-        metadata: { name: 'through-url-webhook' },
-        data: { a: 'b' },
-      });
+          ],
+        },
+      );
+      const created = await admin.post(
+        '/api/v1/namespaces/default/configmaps',
+        {
+          metadata: { name: 'through-url-webhook' },
+          data: { a: 'b' },
+        },
+      );
       expect(created.metadata.name).toBe('through-url-webhook');
     } finally {
       await admin
-        .delete('/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/url-webhook')
+        .delete(
+          '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/url-webhook',
+        )
         .catch(() => undefined);
       admin.close();
     }
@@ -162,7 +179,9 @@ describe('the network of a testenv', () => {
       );
       expect(tail).toBe('two\nthree\n');
       await expect(
-        admin.get(`/api/v1/namespaces/kserve/pods/${pod}/log?container=kube-rbac-proxy`),
+        admin.get(
+          `/api/v1/namespaces/kserve/pods/${pod}/log?container=kube-rbac-proxy`,
+        ),
       ).rejects.toMatchObject({ statusCode: 404 });
     } finally {
       admin.close();
@@ -243,6 +262,28 @@ describe('yarn testenv', () => {
     );
     expect(applied.stderr).toMatch(/applied \d+ objects of scenarios\/healthy/);
 
+    // The demo's cluster change, and back; a second restore has nothing to restore.
+    const offline = await run(
+      'change',
+      'kserve-webhook-offline',
+      '--kubeconfig',
+      kubeconfig,
+    );
+    expect(offline.stderr).toContain('has no ready endpoint now');
+    const online = await run(
+      'change',
+      'kserve-webhook-online',
+      '--kubeconfig',
+      kubeconfig,
+    );
+    expect(online.stderr).toContain('has its endpoint again');
+    await expect(
+      run('change', 'kserve-webhook-online', '--kubeconfig', kubeconfig),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('nothing to restore'),
+    });
+
     await run('down', '--name', name);
     expect(isRunning(state.pid)).toBe(false);
     expect(fs.existsSync(state.dataDir)).toBe(false);
@@ -252,5 +293,8 @@ describe('yarn testenv', () => {
   it('exits 2 on usage errors', async () => {
     await expect(run('frobnicate')).rejects.toMatchObject({ code: 2 });
     await expect(run('apply')).rejects.toMatchObject({ code: 2 });
+    await expect(run('change', 'frobnicate')).rejects.toMatchObject({
+      code: 2,
+    });
   }, 30_000);
 });

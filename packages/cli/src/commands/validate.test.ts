@@ -8,6 +8,9 @@ import { runValidateCommand, ValidateUsageError } from './validate';
 const fixtures = path.join(__dirname, '__fixtures__/validate');
 const bin = path.resolve(__dirname, '../../bin/serving-health');
 const base = { cwd: fixtures, output: 'json' as const };
+// One scratch dir for the files these tests write, removed when they end.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-validate-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 describe('runValidateCommand', () => {
   it('exits 0 with empty violations for conventional manifests', async () => {
@@ -88,11 +91,16 @@ describe('runValidateCommand', () => {
       new ValidateUsageError('cannot read missing.yaml: ENOENT'),
     );
     const saved = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = path.join(os.tmpdir(), 'serving-health-no-such-kubeconfig');
+    process.env.KUBECONFIG = path.join(
+      os.tmpdir(),
+      'serving-health-no-such-kubeconfig',
+    );
     try {
       await expect(
         runValidateCommand({ ...base, paths: ['good'], clusterPolicies: true }),
-      ).rejects.toThrow(/No kubeconfig: none given, and no file of \$KUBECONFIG/);
+      ).rejects.toThrow(
+        /No kubeconfig: none given, and no file of \$KUBECONFIG/,
+      );
     } finally {
       if (saved === undefined) delete process.env.KUBECONFIG;
       else process.env.KUBECONFIG = saved;
@@ -113,7 +121,7 @@ describe('runValidateCommand', () => {
   });
 
   it('rejects a malformed conventions file as a usage error', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-validate-'));
+    const dir = fs.mkdtempSync(path.join(scratch, 'conventions-'));
     fs.writeFileSync(path.join(dir, 'c.yaml'), 'keyStyle: SCREAMING\n');
     await expect(
       runValidateCommand({
@@ -126,10 +134,7 @@ describe('runValidateCommand', () => {
 });
 
 describe('serving-health validate as a process in a pipeline', () => {
-  const out = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), 'sh-validate-')),
-    'out',
-  );
+  const out = path.join(fs.mkdtempSync(path.join(scratch, 'pipeline-')), 'out');
   const shell = (script: string) =>
     spawnSync('bash', ['-c', script], {
       cwd: fixtures,
@@ -194,8 +199,19 @@ describe('serving-health validate --cluster-policies against the testenv', () =>
   it('reads the cluster of $KUBECONFIG when --cluster-policies comes without --kubeconfig', () => {
     const r = spawnSync(
       process.execPath,
-      [bin, 'validate', path.join(fixtures, 'bad'), '--cluster-policies', '--output', 'json'],
-      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, KUBECONFIG: env.kubeconfigPath } },
+      [
+        bin,
+        'validate',
+        path.join(fixtures, 'bad'),
+        '--cluster-policies',
+        '--output',
+        'json',
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, KUBECONFIG: env.kubeconfigPath },
+      },
     );
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).violations.map((v: any) => v.rule)).toContain(

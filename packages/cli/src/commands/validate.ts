@@ -92,9 +92,7 @@ export function readManifestFiles(
       stat = fs.statSync(abs);
     } catch (e) {
       throw new ValidateUsageError(
-        `cannot read ${display(abs)}: ${
-          fileErrorReason(e)
-        }`,
+        `cannot read ${display(abs)}: ${fileErrorReason(e)}`,
       );
     }
     if (stat.isDirectory()) {
@@ -103,9 +101,7 @@ export function readManifestFiles(
         entries = fs.readdirSync(abs).sort();
       } catch (e) {
         throw new ValidateUsageError(
-          `cannot read directory ${display(abs)}: ${
-            fileErrorReason(e)
-          }`,
+          `cannot read directory ${display(abs)}: ${fileErrorReason(e)}`,
         );
       }
       for (const entry of entries) {
@@ -136,9 +132,7 @@ export function readManifestFiles(
       files.push({ path: display(abs), content: fs.readFileSync(abs, 'utf8') });
     } catch (e) {
       throw new ValidateUsageError(
-        `cannot read ${display(abs)}: ${
-          fileErrorReason(e)
-        }`,
+        `cannot read ${display(abs)}: ${fileErrorReason(e)}`,
       );
     }
   };
@@ -153,9 +147,7 @@ function readConventions(file: string, cwd: string): LabelConventions {
     text = fs.readFileSync(abs, 'utf8');
   } catch (e) {
     throw new ValidateUsageError(
-      `cannot read conventions file ${file}: ${
-        fileErrorReason(e)
-      }`,
+      `cannot read conventions file ${file}: ${fileErrorReason(e)}`,
     );
   }
   try {
@@ -187,12 +179,17 @@ function readServingRules(file: string, cwd: string): ServingRules {
 
 const where = (v: { file: string; line?: number }) =>
   `${v.file}${v.line ? `:${v.line}` : ''}`;
-const resourceText = (r: {
+/** ` [Kind ns/name]`, or nothing for a finding in a file that is no Kubernetes object (a chart's values). */
+const resourceText = (r?: {
   kind?: string;
   namespace?: string;
   name?: string;
 }) =>
-  `${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? '?'}`;
+  r?.kind || r?.name
+    ? ` [${r.kind ?? '?'} ${r.namespace ? `${r.namespace}/` : ''}${
+        r.name ?? '?'
+      }]`
+    : '';
 
 export function formatValidationText(report: ValidationReport): string {
   const out: string[] = [];
@@ -205,9 +202,9 @@ export function formatValidationText(report: ValidationReport): string {
   }
   for (const v of report.violations) {
     out.push(
-      `${where(v)}: ${v.severity} ${v.rule}: ${v.message} [${resourceText(
+      `${where(v)}: ${v.severity} ${v.rule}: ${v.message}${resourceText(
         v.resource,
-      )}]`,
+      )}`,
     );
     if (v.hint) out.push(`    hint: ${v.hint}`);
   }
@@ -220,7 +217,7 @@ export function formatValidationText(report: ValidationReport): string {
         ? `${n.policy}${n.rule ? `/${n.rule}` : ''}`
         : n.file ?? '';
       let on = '';
-      if (n.resource) on = ` [${resourceText(n.resource)}]`;
+      if (n.resource) on = resourceText(n.resource);
       else if (n.file && n.policy) on = ` [${n.file}]`;
       out.push(`  ${what} (${n.feature}): ${n.reason}${on}`);
     }
@@ -310,7 +307,8 @@ export async function runValidateCommand(
         notEvaluated.push(...fromCluster.notEvaluated);
         namespaceLabels = fromCluster.namespaceLabels;
       } catch (e) {
-        if (e instanceof ClusterPolicyReadError) throw new ValidateUsageError(e.message);
+        if (e instanceof ClusterPolicyReadError)
+          throw new ValidateUsageError(e.message);
         throw e;
       }
     } else {
@@ -343,7 +341,11 @@ export async function runValidateCommand(
     { cwd, sarif: opts.sarif, junit: opts.junit },
     {
       sarif: () => validationSarif(report),
-      junit: () => validationJUnit(report, files.map(f => f.path)),
+      junit: () =>
+        validationJUnit(
+          report,
+          files.map(f => f.path),
+        ),
     },
     ValidateUsageError,
   );
@@ -397,7 +399,10 @@ export function registerValidateCommand(program: Command) {
       '--kustomize <path>',
       'kustomize executable that renders kustomizations (default: $SERVING_HEALTH_KUSTOMIZE, in this repo tools/kustomize/bin/kustomize; else kustomize on PATH)',
     )
-    .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 (code scanning)')
+    .option(
+      '--sarif <file>',
+      'also write the findings as SARIF 2.1.0 (code scanning)',
+    )
     .option('--junit <file>', 'also write the findings as JUnit XML')
     .addOption(
       new Option('--output <format>', 'output format')

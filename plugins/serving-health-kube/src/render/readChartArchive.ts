@@ -6,11 +6,13 @@ import { ManifestFile } from '@serving-health/plugin-serving-health-policy';
 const CHART_FILES = /(^|\/)(Chart\.yaml|values\.yaml|values\.schema\.json)$/;
 
 /**
- * Unpacks the chart files of a vendored dependency archive (`charts/<name>-<version>.tgz`, as `helm dependency
- * build` writes it) in memory, as files under `charts/<name>/` next to the archive.
+ * Unpacks the chart files of a vendored dependency archive (`charts/<name>-<version>.tgz`, as
+ * `helm dependency build` writes it) in memory, as files under `charts/<name>/` next to the archive.
  *
  * @param archive - absolute path of the .tgz
  * @param display - the archive's path as validate names files
+ *
+ * @public
  */
 export function readChartArchive(
   archive: string,

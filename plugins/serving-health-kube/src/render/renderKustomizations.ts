@@ -7,12 +7,21 @@ import {
   RenderedKustomization,
 } from '@serving-health/plugin-serving-health-policy';
 
-/** kustomize of a large overlay renders in well under a second; a hung build must not hang CI. */
+/**
+ * kustomize of a large overlay renders in well under a second; a hung build must not hang CI.
+ *
+ * @public
+ */
 export const DEFAULT_KUSTOMIZE_TIMEOUT_MS = 60_000;
 
-/** Rendering could not run: no kustomize binary, or kustomize refused the kustomization. */
+/**
+ * Rendering could not run: no kustomize binary, or kustomize refused the kustomization.
+ *
+ * @public
+ */
 export class KustomizeRenderError extends Error {}
 
+/** @public */
 export interface RenderKustomizationsOptions {
   /** The files as validate reads them, paths relative to `root`. */
   files: ManifestFile[];
@@ -66,6 +75,8 @@ function run(
 /**
  * Renders every root kustomization among the files with the real kustomize (`kustomize build <dir>`), as
  * Argo CD does before it applies them.
+ *
+ * @public
  */
 export async function renderKustomizations(
   options: RenderKustomizationsOptions,

@@ -8,6 +8,7 @@ import fs from 'fs';
 import path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
 import { KubeObject } from '../types';
+import { CONDITION_OPERATORS } from '../kyverno/conditions';
 import { MatchBlock } from '../kyverno/match';
 import { parseAnchor } from '../kyverno/pattern';
 import { wildcardMatch } from '../kyverno/wildcard';
@@ -29,7 +30,27 @@ export interface MatchCase {
   operation: 'CREATE' | 'UPDATE';
 }
 
-export type DifferentialCase = PatternCase | MatchCase;
+/** A block of preconditions / deny conditions on an admission context (variables, JMESPath, operators). */
+export interface ConditionCase {
+  id: string;
+  source: string;
+  conditions: unknown;
+  context: Record<string, unknown>;
+}
+
+/** A policy document (pattern, message) whose `{{ }}` variables are substituted on an admission context. */
+export interface SubstitutionCase {
+  id: string;
+  source: string;
+  document: unknown;
+  context: Record<string, unknown>;
+}
+
+export type DifferentialCase =
+  | PatternCase
+  | MatchCase
+  | ConditionCase
+  | SubstitutionCase;
 
 export const DEFAULT_SEED = 0x5eed2026;
 
@@ -623,6 +644,187 @@ function fixtureCases(): DifferentialCase[] {
   return out;
 }
 
+const CONDITION_KEYS: unknown[] = [
+  '{{ request.object.metadata.labels.team }}',
+  "{{ request.object.metadata.labels.team || '' }}",
+  '{{ request.object.metadata.labels }}',
+  '{{ request.object.spec.replicas }}',
+  '{{ request.object.spec.containers[].image }}',
+  "{{ request.object.spec.containers[0].resources.limits.memory || '0' }}",
+  '{{ request.operation }}',
+  '{{ to_upper(request.object.metadata.name) }}',
+  '{{ length(request.object.spec.containers) }}',
+  '{{ request.object.metadata.annotations."example.com/ttl" || \'\' }}',
+  "{{ split(request.object.metadata.name, '-') }}",
+  "{{ regex_match('^[a-z]+-[0-9]+$', request.object.metadata.name) }}",
+  "{{ pattern_match('web-*', request.object.metadata.name) }}",
+  '{{ add(request.object.spec.replicas, `1`) }}',
+  '{{ request.object.metadata.labels.tier || request.object.metadata.name }}',
+  'name: {{ request.object.metadata.name }}',
+  "{{ semver_compare('1.10.0', '>=1.9.x') }}",
+  "{{ semver_compare('2.1.5', '<2.0.0 || >=3.0.0') }}",
+  "{{ semver_compare('4.1.3-rc.1', '>4.1.2 <=4.1.3') }}",
+  "{{ divide('1Gi', request.object.spec.containers[0].resources.limits.memory || '1Gi') }}",
+  "{{ subtract('2h', request.object.metadata.annotations.\"example.com/ttl\" || '0s') }}",
+  'gold',
+  5,
+  2.5,
+  '1h',
+  '500Mi',
+  ['gold', 'web-*'],
+  true,
+  '1.2.3',
+];
+
+const CONDITION_VALUES: unknown[] = [
+  'gold',
+  'g*',
+  ['gold', 'silver'],
+  '["gold","silver"]',
+  3,
+  '3',
+  '2-5',
+  '1h',
+  '30m',
+  90,
+  '500Mi',
+  '1Gi',
+  'CREATE',
+  ['CREATE', 'UPDATE'],
+  '',
+  true,
+  'false',
+  { team: 'gold' },
+  '{{ request.object.metadata.name }}',
+  'nginx:*',
+  ['nginx:*', 'busybox'],
+  '1.10.0',
+  [],
+];
+
+// Every operator Kyverno knows, and one it does not (an error there).
+const OPERATORS = [...CONDITION_OPERATORS, 'Matches'];
+
+function admissionObject(r: Rng): Record<string, unknown> {
+  const labels: Record<string, string> = {};
+  if (r.chance(0.6)) labels.team = r.pick(['gold', 'silver', 'Gold', 'g1']);
+  if (r.chance(0.4)) labels.tier = r.pick(['web', 'batch']);
+  const annotations: Record<string, string> = {};
+  if (r.chance(0.4))
+    annotations['example.com/ttl'] = r.pick(['2h', '45m', '90', 'soon']);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: r.pick(['web-1', 'web-22', 'batch', 'db-7']),
+      namespace: 'models',
+      ...(Object.keys(labels).length || r.chance(0.5) ? { labels } : {}),
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    },
+    spec: {
+      replicas: r.pick([1, 3, 5, 8]),
+      containers: r.some(
+        [
+          {
+            name: 'a',
+            image: 'nginx:1.25',
+            resources: { limits: { memory: '256Mi' } },
+          },
+          {
+            name: 'b',
+            image: 'busybox',
+            resources: { limits: { memory: '2Gi' } },
+          },
+          { name: 'c', image: 'ghcr.io/x/y:latest' },
+        ],
+        2,
+      ),
+    },
+  };
+}
+
+function conditionCases(r: Rng, count: number): ConditionCase[] {
+  const condition = () => ({
+    key: r.pick(CONDITION_KEYS),
+    operator: r.pick(OPERATORS),
+    value: r.pick(CONDITION_VALUES),
+    ...(r.chance(0.3)
+      ? { message: r.pick(['m1', 'no {{ request.object.metadata.name }}']) }
+      : {}),
+  });
+  const list = () => Array.from({ length: 1 + r.int(3) }, condition);
+  return Array.from({ length: count }, (_, i) => {
+    const shape = r.int(4);
+    let conditions: unknown;
+    if (shape === 0) conditions = list();
+    else if (shape === 1) conditions = { any: list() };
+    else if (shape === 2) conditions = { all: list() };
+    else conditions = { any: list(), all: list() };
+    return {
+      id: `cond-${i}`,
+      source: 'generated conditions',
+      conditions,
+      context: {
+        request: {
+          operation: r.pick(['CREATE', 'UPDATE']),
+          object: admissionObject(r),
+        },
+      },
+    };
+  });
+}
+
+const TEMPLATES: unknown[] = [
+  'x-{{ request.object.metadata.name }}-y',
+  '{{ request.object.spec.replicas }}',
+  'n={{ request.object.spec.replicas }}',
+  '{{ request.object.metadata.labels }}',
+  'labels: {{ request.object.metadata.labels }}',
+  '\\{{ request.operation }} stays',
+  '{{- request.object.metadata.annotations.template }}!',
+  '{{ request.object.metadata.annotations.template }}!',
+  '{{ request.object.metadata.annotations.template }}',
+  '{{ request.object.metadata.labels.team }}',
+  '{{ request.object.spec.containers[].name }}',
+  '{{ request.object.metadata.name }}{{ request.operation }}',
+  "{{ request.object.metadata.labels.team || 'nobody' }}/{{ length(request.object.spec.containers) }}",
+  '{{ request.object.spec.containers[?image == `busybox`] | [0].name }}',
+  '{{ }}',
+  '{{ request.object.metadata.name',
+  'plain',
+  7,
+  true,
+];
+
+function substitutionCases(r: Rng, count: number): SubstitutionCase[] {
+  return Array.from({ length: count }, (_, i) => {
+    const object = admissionObject(r);
+    // An annotation that itself holds a variable: substituted again inside a longer string, not when alone.
+    if (r.chance(0.5))
+      (object.metadata as Record<string, any>).annotations = {
+        template: r.pick([
+          '{{ request.operation }}',
+          'plain {{',
+          '{{ request.object.kind }}',
+        ]),
+      };
+    // Keys stay plain: Kyverno renames a map entry while it iterates the Go map, so whether a renamed entry is
+    // substituted again depends on the iteration order.
+    const document =
+      r.int(3) === 0
+        ? { a: r.pick(TEMPLATES), list: r.some(TEMPLATES, 2) }
+        : r.pick(TEMPLATES);
+    return {
+      id: `subst-${i}`,
+      source: 'generated substitution',
+      document,
+      context: {
+        request: { operation: r.pick(['CREATE', 'UPDATE']), object },
+      },
+    };
+  });
+}
+
 /** All cases: the fixtures, then the generated ones. */
 export function differentialCases(seed = DEFAULT_SEED): DifferentialCase[] {
   const r = rng(seed);
@@ -632,5 +834,7 @@ export function differentialCases(seed = DEFAULT_SEED): DifferentialCase[] {
     ...treeCases(r, 700),
     ...metadataCases(r, 200),
     ...matchCases(r, 700),
+    ...conditionCases(r, 1500),
+    ...substitutionCases(r, 500),
   ];
 }

@@ -8,10 +8,13 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import {
+  ConditionCase,
   DifferentialCase,
   PatternCase,
+  SubstitutionCase,
   differentialCases,
 } from '../__testUtils__/kyvernoDifferentialCases';
+import { judgeConditions, judgeSubstitution } from './ruleValidation';
 import { ruleMatches } from './match';
 import { matchPattern } from './pattern';
 
@@ -22,13 +25,44 @@ const BUILD_HINT =
 
 interface Verdict {
   status?: string;
+  message?: string;
+  value?: unknown;
   path?: string;
   matched?: boolean;
 }
 
 const isPatternCase = (c: DifferentialCase): c is PatternCase => 'pattern' in c;
+const isConditionCase = (c: DifferentialCase): c is ConditionCase =>
+  'conditions' in c;
+const isSubstitutionCase = (c: DifferentialCase): c is SubstitutionCase =>
+  'document' in c;
+
+/** JSON with object keys sorted, as Go's encoder writes maps. */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (typeof v === 'object' && v !== null)
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map(k => [k, sortedKeys((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
 
 function ours(c: DifferentialCase): Verdict {
+  if (isSubstitutionCase(c)) {
+    const r = judgeSubstitution(c.context, c.document);
+    return r.status === 'ok'
+      ? { status: 'ok', value: sortedKeys(r.value) }
+      : { status: r.status };
+  }
+  if (isConditionCase(c)) {
+    const r = judgeConditions(c.context, c.conditions);
+    // Kyverno's error texts name Go types and internals: the status is what must agree.
+    return r.status === 'error' || r.status === 'notEvaluated'
+      ? { status: r.status }
+      : { status: r.status, message: r.message };
+  }
   if (isPatternCase(c)) {
     const r = matchPattern(c.resource, c.pattern);
     return r.status === 'fail'
@@ -49,23 +83,49 @@ function ours(c: DifferentialCase): Verdict {
     : { matched: d.result === 'yes' };
 }
 
+const show = (v: unknown) => JSON.stringify(v);
+
+/** A case as kyverno-diff reads it. */
+function oracleInput(c: DifferentialCase): Record<string, unknown> {
+  if (isSubstitutionCase(c))
+    return { id: c.id, document: c.document, context: c.context };
+  if (isConditionCase(c))
+    return { id: c.id, conditions: c.conditions, context: c.context };
+  if (isPatternCase(c))
+    return { id: c.id, pattern: c.pattern, resource: c.resource };
+  return {
+    id: c.id,
+    rule: c.rule,
+    resource: c.resource,
+    namespaceLabels: c.namespaceLabels,
+    operation: c.operation,
+  };
+}
+
+/** What a disagreement shows of its case, besides the two verdicts. */
+function describeCase(c: DifferentialCase): string[] {
+  if (isSubstitutionCase(c))
+    return [`  document: ${show(c.document)}`, `  context: ${show(c.context)}`];
+  if (isConditionCase(c))
+    return [
+      `  conditions: ${show(c.conditions)}`,
+      `  context: ${show(c.context)}`,
+    ];
+  if (isPatternCase(c))
+    return [
+      `  pattern:  ${show(c.pattern)}`,
+      `  resource: ${show(c.resource)}`,
+    ];
+  return [
+    `  rule:     ${show(c.rule)}`,
+    `  nsLabels: ${show(c.namespaceLabels)}`,
+    `  resource: ${show(c.resource)}`,
+  ];
+}
+
 /** Kyverno's verdicts by case id, in the shape of ours; status `err: ...` when the oracle could not judge a case. */
 function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
-  const input = cases
-    .map(c =>
-      JSON.stringify(
-        isPatternCase(c)
-          ? { id: c.id, pattern: c.pattern, resource: c.resource }
-          : {
-              id: c.id,
-              rule: c.rule,
-              resource: c.resource,
-              namespaceLabels: c.namespaceLabels,
-              operation: c.operation,
-            },
-      ),
-    )
-    .join('\n');
+  const input = cases.map(c => JSON.stringify(oracleInput(c))).join('\n');
   const run = spawnSync(binary, {
     input,
     encoding: 'utf8',
@@ -85,14 +145,16 @@ function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
     if (v.err) verdicts.set(v.id, { status: `err: ${v.err}` });
     else if (v.matched !== undefined)
       verdicts.set(v.id, { matched: v.matched });
+    else if (v.status === 'ok')
+      verdicts.set(v.id, { status: 'ok', value: v.value ?? null });
+    else if (v.status === 'true' || v.status === 'false')
+      verdicts.set(v.id, { status: v.status, message: v.message ?? '' });
     else if (v.status === 'fail')
       verdicts.set(v.id, { status: v.status, path: v.path });
     else verdicts.set(v.id, { status: v.status });
   }
   return verdicts;
 }
-
-const show = (v: unknown) => JSON.stringify(v);
 
 const kyvernoVersion = /github\.com\/kyverno\/kyverno (v\S+)/.exec(
   fs.readFileSync(path.join(toolDir, 'go.mod'), 'utf8'),
@@ -106,7 +168,14 @@ describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-dif
       cases.filter(c => c.id.startsWith(prefix)).length;
     expect(count('fixture-')).toBeGreaterThan(100);
     expect(cases.length).toBeGreaterThanOrEqual(1000);
-    for (const prefix of ['leaf-', 'tree-', 'meta-', 'match-']) {
+    for (const prefix of [
+      'leaf-',
+      'tree-',
+      'meta-',
+      'match-',
+      'cond-',
+      'subst-',
+    ]) {
       expect(count(prefix)).toBeGreaterThan(100);
     }
     expect(new Set(cases.map(c => c.id)).size).toBe(cases.length);
@@ -139,12 +208,7 @@ describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-dif
       disagreements.push(
         [
           `${c.id} (${c.source})`,
-          isPatternCase(c)
-            ? `  pattern:  ${show(c.pattern)}`
-            : `  rule:     ${show(c.rule)}\n  nsLabels: ${show(
-                c.namespaceLabels,
-              )}`,
-          `  resource: ${show(c.resource)}`,
+          ...describeCase(c),
           `  ours:     ${show(o)}`,
           `  kyverno:  ${show(k)}`,
         ].join('\n'),

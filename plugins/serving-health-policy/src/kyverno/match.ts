@@ -23,7 +23,7 @@ export interface MatchContext {
   /** Labels of a namespace, when known (from the manifests or the cluster). */
   namespaceLabels?: (namespace: string) => Record<string, string> | undefined;
   /** The admission operation the check stands for. */
-  operation: 'CREATE' | 'UPDATE';
+  operation: 'CREATE' | 'UPDATE' | 'DELETE';
 }
 
 interface ResourceDescription {

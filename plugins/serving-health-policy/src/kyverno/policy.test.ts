@@ -307,10 +307,10 @@ describe('evaluatePolicy', () => {
         .filter(o => !o.rule.startsWith('autogen-'))
         .map(o => [o.rule, o.status, 'feature' in o ? o.feature : undefined]),
     ).toEqual([
-      ['deny-default-namespace', 'notEvaluated', 'validate.deny'],
+      ['quota-from-api', 'notEvaluated', 'context.apiCall'],
       ['each-container', 'skip', undefined],
-      ['cel-check', 'notEvaluated', 'validate.cel'],
-      ['jmespath-variable', 'notEvaluated', 'variables'],
+      ['cel-check', 'notEvaluated', 'validate.cel.paramKind'],
+      ['jmespath-variable', 'notEvaluated', 'userInfo'],
       ['admins-only', 'notEvaluated', 'match.subjects'],
     ]);
     expect(vap.kind).toBe('ValidatingAdmissionPolicy');

@@ -10,8 +10,10 @@
 import { KubeObject } from '../types';
 import { FailureAction, resolveFailureAction } from './failureAction';
 import { MatchBlock, MatchContext, ruleMatches } from './match';
-import { matchPattern, unsupportedAnchors } from './pattern';
+import { unsupportedAnchors } from './pattern';
 import { effectiveNamespace } from './resource';
+import { validateCelRule } from './celRule';
+import { admissionContext, RawOutcome, validateRule } from './ruleValidation';
 import {
   evaluateValidatingPolicy,
   isValidatingPolicy,
@@ -26,7 +28,15 @@ export type { FailureAction } from './failureAction';
  * @public
  */
 export type RuleOutcome =
-  | { policy: string; rule: string; status: 'pass' | 'skip'; message: string }
+  | { policy: string; rule: string; status: 'pass'; message: string }
+  | {
+      policy: string;
+      rule: string;
+      status: 'skip';
+      message: string;
+      /** Kyverno reports no result for the rule (it does not select the resource, or had nothing to check). */
+      unreported?: true;
+    }
   | {
       policy: string;
       rule: string;
@@ -54,6 +64,7 @@ export type RuleOutcome =
  */
 export type AdmissionOperation =
   | { operation: 'CREATE' }
+  | { operation: 'DELETE' }
   | { operation: 'UPDATE'; oldObject: KubeObject };
 
 /** @public */
@@ -84,7 +95,7 @@ interface Rule {
 export { effectiveNamespace, isClusterScoped } from './resource';
 
 /** The skip message of a rule whose match / exclude does not select the resource (Kyverno reports no result). */
-export const RULE_NOT_MATCHED = 'rule does not match the resource';
+const RULE_NOT_MATCHED = 'rule does not match the resource';
 
 /**
  * The policies {@link evaluatePolicy} runs: Kyverno ClusterPolicy, Policy and (1.14+) ValidatingPolicy.
@@ -154,6 +165,26 @@ function replaceKinds(
 }
 
 /**
+ * Kyverno's autogen rewrites every reference to the Pod in a generated rule (variables, conditions, foreach
+ * lists, CEL, messages) to the Pod template of the controller, by text replacement over the whole rule.
+ */
+function retarget(rule: Rule, cron: boolean, cel: boolean): Rule {
+  const template = cron ? 'spec.jobTemplate.spec.template' : 'spec.template';
+  const prefixes = cel
+    ? ['object', 'oldObject']
+    : ['request.object', 'request.oldObject'];
+  let text = JSON.stringify(rule);
+  for (const prefix of prefixes) {
+    for (const field of ['spec', 'metadata']) {
+      text = text
+        .split(`${prefix}.${field}`)
+        .join(`${prefix}.${template}.${field}`);
+    }
+  }
+  return JSON.parse(text);
+}
+
+/**
  * Kyverno auto-generates rules for Pod controllers from rules matching Pods (`autogen-<rule>` for the
  * controllers, `autogen-cronjob-<rule>` for CronJobs). Policies read from a cluster carry them in
  * `status.autogen.rules`; policies from git get them computed here the same way.
@@ -181,79 +212,36 @@ export function autogenRules(policy: KubeObject): Rule[] {
       cron
         ? { spec: { jobTemplate: { spec: { template: pattern } } } }
         : { spec: { template: pattern } };
-    const derive = (name: string, ctrls: string[], cron: boolean): Rule => ({
-      ...rule,
-      name,
-      match: replaceKinds(rule.match, ctrls),
-      exclude: replaceKinds(rule.exclude, ctrls),
-      validate: {
-        ...rule.validate,
-        ...(rule.validate!.pattern !== undefined
-          ? { pattern: wrap(rule.validate!.pattern, cron) }
-          : {}),
-        ...(Array.isArray(rule.validate!.anyPattern)
-          ? {
-              anyPattern: rule.validate!.anyPattern.map((p: unknown) =>
-                wrap(p, cron),
-              ),
-            }
-          : {}),
-      },
-    });
+    const derive = (name: string, ctrls: string[], cron: boolean): Rule =>
+      retarget(
+        {
+          ...rule,
+          name,
+          match: replaceKinds(rule.match, ctrls),
+          exclude: replaceKinds(rule.exclude, ctrls),
+          validate: {
+            ...rule.validate,
+            ...(rule.validate!.pattern !== undefined
+              ? { pattern: wrap(rule.validate!.pattern, cron) }
+              : {}),
+            ...(Array.isArray(rule.validate!.anyPattern)
+              ? {
+                  anyPattern: rule.validate!.anyPattern.map((p: unknown) =>
+                    wrap(p, cron),
+                  ),
+                }
+              : {}),
+          },
+        },
+        cron,
+        Boolean(rule.validate!.cel),
+      );
     if (controllers.length)
       out.push(derive(`autogen-${rule.name}`, controllers, false));
     if (wanted.includes('CronJob'))
       out.push(derive(`autogen-cronjob-${rule.name}`, ['CronJob'], true));
   }
   return out;
-}
-
-const VARIABLE_RE = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const SIMPLE_VARIABLE =
-  /^request\.(object(\.[A-Za-z_][A-Za-z0-9_]*)*|namespace|operation)$/;
-
-class UnresolvedVariable extends Error {}
-
-function resolveVariable(
-  expr: string,
-  resource: KubeObject,
-  ctx: { operation: AdmissionOperation['operation']; namespace: string },
-): unknown {
-  if (!SIMPLE_VARIABLE.test(expr)) throw new UnresolvedVariable(expr);
-  if (expr === 'request.namespace') return ctx.namespace;
-  if (expr === 'request.operation') return ctx.operation;
-  let v: unknown = resource;
-  for (const seg of expr.split('.').slice(2)) {
-    if (typeof v !== 'object' || v === null) throw new UnresolvedVariable(expr);
-    v = (v as Record<string, unknown>)[seg];
-  }
-  if (v === undefined) throw new UnresolvedVariable(expr);
-  return v;
-}
-
-/** Substitutes `{{ request.object.x.y }}`-style variables; throws UnresolvedVariable for anything else. */
-function substitute(
-  value: unknown,
-  resolve: (expr: string) => unknown,
-): unknown {
-  if (typeof value === 'string') {
-    const whole = /^\{\{\s*([^{}]*?)\s*\}\}$/.exec(value);
-    if (whole) return resolve(whole[1]);
-    return value.replace(VARIABLE_RE, (_, expr: string) => {
-      const v = resolve(expr);
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    });
-  }
-  if (Array.isArray(value)) return value.map(v => substitute(v, resolve));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        substitute(k, resolve) as string,
-        substitute(v, resolve),
-      ]),
-    );
-  }
-  return value;
 }
 
 function containsReference(value: unknown): boolean {
@@ -267,32 +255,6 @@ function containsReference(value: unknown): boolean {
   return false;
 }
 
-/** Kyverno's message for a failed pattern (buildErrorMessage). */
-function patternFailureMessage(
-  ruleName: string,
-  message: string,
-  path: string,
-  error?: string,
-): string {
-  if (!message) {
-    return error !== undefined
-      ? `validation error: rule ${ruleName} execution error: ${error}`
-      : `validation error: rule ${ruleName} failed at path ${path}`;
-  }
-  const msg = message.endsWith('.') ? message : `${message}.`;
-  return error !== undefined
-    ? `validation error: ${msg} rule ${ruleName} execution error: ${error}`
-    : `validation error: ${msg} rule ${ruleName} failed at path ${path}`;
-}
-
-/** Kyverno's message when no anyPattern matched (buildAnyPatternErrorMessage). */
-function anyPatternFailureMessage(message: string, errors: string[]): string {
-  const errStr = errors.join(' ');
-  if (!message) return `validation error: ${errStr}`;
-  if (message.endsWith('.')) return `validation error: ${message} ${errStr}`;
-  return `validation error: ${message}. ${errStr}`;
-}
-
 const nonEmpty = (v: unknown) =>
   v !== undefined &&
   v !== null &&
@@ -304,22 +266,6 @@ function unsupportedFeatures(
   rule: Rule,
 ): Array<{ feature: string; reason: string }> {
   const out: Array<{ feature: string; reason: string }> = [];
-  if (nonEmpty(rule.context))
-    out.push({
-      feature: 'context',
-      reason:
-        'context entries (API calls, ConfigMaps, variables) are resolved only by Kyverno',
-    });
-  if (nonEmpty(rule.preconditions))
-    out.push({
-      feature: 'preconditions',
-      reason: 'preconditions (JMESPath conditions) are not evaluated',
-    });
-  if (nonEmpty(rule.celPreconditions))
-    out.push({
-      feature: 'celPreconditions',
-      reason: 'CEL preconditions are not evaluated',
-    });
   if (rule.mutate)
     out.push({
       feature: 'mutate',
@@ -334,9 +280,6 @@ function unsupportedFeatures(
   const v = rule.validate;
   if (v) {
     for (const [field, reason] of [
-      ['deny', 'deny conditions are not evaluated'],
-      ['foreach', 'foreach declarations are not evaluated'],
-      ['cel', 'CEL expressions are not evaluated'],
       ['podSecurity', 'Pod Security Standards checks are not evaluated'],
       ['manifests', 'manifest signature verification is not evaluated'],
       ['assert', 'assertion trees are not evaluated'],
@@ -365,12 +308,6 @@ function unsupportedFeatures(
   return out;
 }
 
-/** A rule's verdict on one object before Kyverno's admission handling (failure action, existing violations). */
-type RawOutcome =
-  | { status: 'pass' | 'skip'; message: string }
-  | { status: 'fail' | 'error'; message: string; path: string }
-  | { status: 'notEvaluated'; feature: string; reason: string };
-
 function judgeRule(
   policy: KubeObject,
   rule: Rule,
@@ -383,10 +320,15 @@ function judgeRule(
     return {
       status: 'skip',
       message: 'resource is not in the namespace of the Policy',
+      unreported: true,
     };
   }
   if (!rule.validate && !rule.mutate && !nonEmpty(rule.verifyImages)) {
-    return { status: 'skip', message: 'rule does not validate' };
+    return {
+      status: 'skip',
+      message: 'rule does not validate',
+      unreported: true,
+    };
   }
   const matchCtx: MatchContext = {
     namespace,
@@ -395,7 +337,7 @@ function judgeRule(
   };
   const decision = ruleMatches(rule.match, rule.exclude, resource, matchCtx);
   if (decision.result === 'no')
-    return { status: 'skip', message: RULE_NOT_MATCHED };
+    return { status: 'skip', message: RULE_NOT_MATCHED, unreported: true };
   if (decision.result === 'unknown') {
     return {
       status: 'notEvaluated',
@@ -411,97 +353,26 @@ function judgeRule(
       reason: unsupported.map(u => u.reason).join('; '),
     };
   }
-  const v = rule.validate ?? {};
-  if (v.pattern === undefined && v.anyPattern === undefined) {
-    return { status: 'skip', message: 'rule has no pattern' };
+  // Kyverno runs CEL rules in their own handler: celPreconditions only count there.
+  if (rule.validate?.cel) {
+    return validateCelRule(rule, resource, {
+      operation,
+      oldObject: ctx.operation === 'UPDATE' ? ctx.oldObject : undefined,
+      namespace,
+      namespaceLabels: ctx.namespaceLabels?.(namespace),
+    });
   }
-
-  const resolve = (expr: string) =>
-    resolveVariable(expr, resource, { operation, namespace });
-  let pattern: unknown;
-  let anyPattern: unknown[] | undefined;
-  try {
-    pattern =
-      v.pattern === undefined ? undefined : substitute(v.pattern, resolve);
-    anyPattern =
-      v.anyPattern === undefined
-        ? undefined
-        : (substitute(v.anyPattern, resolve) as unknown[]);
-  } catch (e) {
-    if (e instanceof UnresolvedVariable) {
-      return {
-        status: 'notEvaluated',
-        feature: 'variables',
-        reason: `variable \`{{ ${e.message} }}\` is resolved only by Kyverno (supported here: request.object.<field>, request.namespace, request.operation)`,
-      };
-    }
-    throw e;
-  }
-  let message = typeof v.message === 'string' ? v.message : '';
-  try {
-    message = substitute(message, resolve) as string;
-  } catch {
-    // The message is text for humans: unresolved variables stay as written.
-  }
-
-  if (pattern !== undefined) {
-    const r = matchPattern(resource, pattern);
-    if (r.status === 'pass')
-      return {
-        status: 'pass',
-        message: `validation rule '${rule.name}' passed.`,
-      };
-    if (r.status === 'skip') return { status: 'skip', message: r.message };
-    return {
-      status: r.status,
-      path: r.path,
-      message: patternFailureMessage(
-        rule.name,
-        message,
-        r.path,
-        r.status === 'error' ? r.message : undefined,
-      ),
-    };
-  }
-
-  if (!Array.isArray(anyPattern)) {
-    return {
-      status: 'error',
-      path: '',
-      message: 'failed to deserialize anyPattern, expected type array',
-    };
-  }
-  const failed: string[] = [];
-  const skipped: string[] = [];
-  let firstPath = '';
-  for (const [idx, p] of anyPattern.entries()) {
-    const r = matchPattern(resource, p);
-    if (r.status === 'pass') {
-      return {
-        status: 'pass',
-        message: `validation rule '${rule.name}' anyPattern[${idx}] passed.`,
-      };
-    }
-    if (r.status === 'skip') {
-      skipped.push(`rule ${rule.name}[${idx}] skipped: ${r.message}`);
-    } else if (r.status === 'error') {
-      failed.push(`rule ${rule.name}[${idx}] failed: ${r.message}`);
-      firstPath ||= r.path;
-    } else {
-      failed.push(`rule ${rule.name}[${idx}] failed at path ${r.path}`);
-      firstPath ||= r.path;
-    }
-  }
-  if (skipped.length && !failed.length)
-    return { status: 'skip', message: skipped.join(' ') };
-  if (failed.length) {
-    return {
-      status: 'fail',
-      path: firstPath,
-      message: anyPatternFailureMessage(message, failed),
-    };
-  }
-  return { status: 'pass', message };
+  return validateRule(
+    rule,
+    resource,
+    admissionContext({
+      operation,
+      object: resource,
+      oldObject: ctx.operation === 'UPDATE' ? ctx.oldObject : undefined,
+      namespace,
+      values: ctx.variables?.(rule.name),
+    }),
+  );
 }
 
 function evaluateRule(
@@ -543,13 +414,15 @@ function evaluateRule(
     raw.status === 'fail' &&
     rule.validate?.allowExistingViolations !== false
   ) {
+    // Kyverno judges the old object as if it were being created (validateOldObject): matched as a CREATE,
+    // `request.operation` CREATE, no old object of its own.
     const before = judgeRule(
       policy,
       rule,
       ctx.oldObject,
       effectiveNamespace(ctx.oldObject, ctx.defaultNamespace),
-      'UPDATE',
-      ctx,
+      'CREATE',
+      { ...ctx, operation: 'CREATE' },
     );
     if (before.status === 'fail') {
       return {

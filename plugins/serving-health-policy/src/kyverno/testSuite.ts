@@ -7,10 +7,11 @@
 import { InputError } from '@backstage/errors';
 import { parseManifests } from '../manifests';
 import { KubeObject } from '../types';
+import { setVariable } from './variables';
 import {
+  AdmissionOperation,
   evaluatePolicy,
   isKyvernoPolicy,
-  RULE_NOT_MATCHED,
   RuleOutcome,
 } from './policy';
 
@@ -130,6 +131,19 @@ const stringList = (v: unknown, field: string): string[] => {
   return v;
 };
 
+/** The first YAML document of a file as a mapping; a syntax error is an InputError naming file and line. */
+function firstDocument(
+  text: string,
+  file: string,
+): Record<string, any> | undefined {
+  const parsed = parseManifests(text, file);
+  if (parsed.errors.length) {
+    const e = parsed.errors[0];
+    throw new InputError(`${file}:${e.line}: ${e.message}`);
+  }
+  return asRecord(parsed.documents[0]?.data);
+}
+
 /**
  * Parses a `kyverno-test.yaml` (either format) into a {@link KyvernoTestDefinition}.
  *
@@ -139,12 +153,7 @@ export function parseKyvernoTest(
   text: string,
   file = 'kyverno-test.yaml',
 ): KyvernoTestDefinition {
-  const parsed = parseManifests(text, file);
-  if (parsed.errors.length) {
-    const e = parsed.errors[0];
-    throw new InputError(`${file}:${e.line}: ${e.message}`);
-  }
-  const doc = asRecord(parsed.documents[0]?.data);
+  const doc = firstDocument(text, file);
   if (!doc) throw new InputError(`${file} holds no test definition`);
   if (doc.apiVersion !== undefined && doc.kind !== 'Test') {
     throw new InputError(
@@ -208,12 +217,7 @@ export function parseKyvernoValues(
   text: string,
   file = 'values.yaml',
 ): KyvernoTestValues {
-  const parsed = parseManifests(text, file);
-  if (parsed.errors.length) {
-    const e = parsed.errors[0];
-    throw new InputError(`${file}:${e.line}: ${e.message}`);
-  }
-  const doc = asRecord(parsed.documents[0]?.data) ?? {};
+  const doc = firstDocument(text, file) ?? {};
   return {
     globalValues: asRecord(doc.globalValues),
     policies: Array.isArray(doc.policies) ? doc.policies : [],
@@ -239,20 +243,54 @@ const ruleIs = (outcome: string, rule: string) =>
   outcome === `autogen-cronjob-${rule}`;
 
 /** The variables the values file gives for one (policy, rule, resource): global, then per resource, then per rule. */
-export function valuesFor(
+function valuesFor(
   values: KyvernoTestValues | undefined,
   policy: string,
   rule: string,
   resource: KubeObject,
 ): Record<string, unknown> {
-  const p = values?.policies?.find(x => x.name === policy);
-  const byResource = p?.resources?.find(r => resourceIs(resource, r.name));
-  const byRule = p?.rules?.find(r => ruleIs(rule, r.name));
+  // A values file may list the same policy more than once: every entry counts.
+  const entries = values?.policies?.filter(x => x.name === policy) ?? [];
+  const byResource = entries.flatMap(
+    p => p.resources?.filter(r => resourceIs(resource, r.name)) ?? [],
+  );
+  const byRule = entries.flatMap(
+    p => p.rules?.filter(r => ruleIs(rule, r.name)) ?? [],
+  );
   return {
     ...(values?.globalValues ?? {}),
-    ...(byResource?.values ?? {}),
-    ...(byRule?.values ?? {}),
+    ...Object.assign({}, ...byResource.map(r => r.values ?? {})),
+    ...Object.assign({}, ...byRule.map(r => r.values ?? {})),
   };
+}
+
+/**
+ * The resource as Kyverno's CLI sees it: values that set fields of `request.object` (an annotation, a label)
+ * change the resource itself, so matching sees them too.
+ */
+function withValues(
+  resource: KubeObject,
+  variables: Record<string, unknown>,
+): KubeObject {
+  const names = Object.keys(variables).filter(n =>
+    n.startsWith('request.object.'),
+  );
+  if (!names.length) return resource;
+  const ctx = { request: { object: structuredClone(resource) } };
+  for (const name of names) setVariable(ctx, name, variables[name]);
+  return ctx.request.object;
+}
+
+/** The admission request a suite's values describe (`request.operation`, `request.oldObject`); CREATE by default. */
+function admissionOperation(
+  variables: Record<string, unknown>,
+): AdmissionOperation {
+  const operation = variables['request.operation'];
+  const oldObject = asRecord(variables['request.oldObject']);
+  if (operation === 'UPDATE' && oldObject)
+    return { operation: 'UPDATE', oldObject: oldObject as KubeObject };
+  if (operation === 'DELETE') return { operation: 'DELETE' };
+  return { operation: 'CREATE' };
 }
 
 function verdict(outcome: RuleOutcome): {
@@ -312,15 +350,16 @@ export function runKyvernoTestSuite(
           expectation.rule ?? '',
           resource,
         );
-        const oldObject = asRecord(variables['request.oldObject']);
-        const outcomes = evaluatePolicy(policy, resource, {
-          ...(variables['request.operation'] === 'UPDATE' && oldObject
-            ? { operation: 'UPDATE', oldObject: oldObject as KubeObject }
-            : { operation: 'CREATE' }),
-          namespaceLabels,
-          variables: (rule: string) =>
-            valuesFor(input.values, expectation.policy, rule, resource),
-        }).filter(
+        const outcomes = evaluatePolicy(
+          policy,
+          withValues(resource, variables),
+          {
+            ...admissionOperation(variables),
+            namespaceLabels,
+            variables: (rule: string) =>
+              valuesFor(input.values, expectation.policy, rule, resource),
+          },
+        ).filter(
           o =>
             expectation.rule === undefined || ruleIs(o.rule, expectation.rule),
         );
@@ -335,19 +374,25 @@ export function runKyvernoTestSuite(
         }
         // Kyverno reports nothing for rules that do not select the resource, and its CLI counts that as skip.
         const applied = outcomes.filter(
-          o => o.status !== 'skip' || o.message !== RULE_NOT_MATCHED,
+          o => o.status !== 'skip' || !o.unreported,
         );
         if (!applied.length) {
           rows.push({
             ...base,
             actual: 'skip',
             agrees: expectation.result === 'skip',
-            message: RULE_NOT_MATCHED,
+            message: verdict(outcomes[0]).message,
           });
           continue;
         }
+        // Kyverno reports a failure of a policy annotated `policies.kyverno.io/scored: "false"` as warn.
+        const unscored =
+          policy.metadata.annotations?.['policies.kyverno.io/scored'] ===
+          'false';
         for (const outcome of applied) {
-          const { actual, message } = verdict(outcome);
+          const v = verdict(outcome);
+          const actual = unscored && v.actual === 'fail' ? 'warn' : v.actual;
+          const { message } = v;
           rows.push({
             ...base,
             rule: outcome.rule,

@@ -15,7 +15,7 @@ const ENDPOINT = String.raw`[-|+]?\d+(?:\.\d+)?[A-Za-z]*`;
 const NOT_IN_RANGE = new RegExp(`^(${ENDPOINT})!-(${ENDPOINT})$`);
 const IN_RANGE = new RegExp(`^(${ENDPOINT})-(${ENDPOINT})$`);
 
-function operatorOf(pattern: string): Operator {
+export function operatorOf(pattern: string): Operator {
   if (pattern.length < 2) return '';
   for (const op of ['>=', '<=', '>', '<', '!'] as const) {
     if (pattern.startsWith(op)) return op;

@@ -18,7 +18,10 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   let star = -1;
   let resume = 0;
   while (vi < v.length) {
-    if (pi < p.length && (p[pi] === '?' || (p[pi] !== '*' && p[pi] === v[vi]))) {
+    if (
+      pi < p.length &&
+      (p[pi] === '?' || (p[pi] !== '*' && p[pi] === v[vi]))
+    ) {
       pi += 1;
       vi += 1;
     } else if (pi < p.length && p[pi] === '*') {

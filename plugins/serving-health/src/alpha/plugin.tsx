@@ -8,6 +8,7 @@ import {
   RouteRef,
 } from '@backstage/frontend-plugin-api';
 import {
+  CatalogFilterBlueprint,
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
@@ -59,6 +60,29 @@ const servingHealthEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** Group and System pages: the group's (owned) or system's model endpoints, worst first. */
+const servingHealthEndpointsCard = EntityCardBlueprint.make({
+  name: 'endpoints',
+  params: {
+    filter: { kind: { $in: ['group', 'system'] } },
+    loader: () =>
+      import('../components/EndpointsCard').then(m =>
+        compatWrapper(<m.EndpointsCard />),
+      ),
+  },
+});
+
+/** The catalog sidebar filter "Serving health". */
+const servingHealthCatalogFilter = CatalogFilterBlueprint.make({
+  name: 'serving-health',
+  params: {
+    loader: () =>
+      import('../components/CatalogServingHealth').then(m =>
+        compatWrapper(<m.EntityServingHealthPicker />),
+      ),
+  },
+});
+
 const servingHealthPage = PageBlueprint.make({
   params: {
     path: '/serving-health',
@@ -106,6 +130,8 @@ const servingHealthFrontendPlugin: OverridableFrontendPlugin<{
     servingHealthApi,
     servingHealthEntityContent,
     servingHealthEntityCard,
+    servingHealthEndpointsCard,
+    servingHealthCatalogFilter,
     servingHealthPage,
     servingHealthLabelsFormField,
   ],

@@ -57,6 +57,24 @@ describe('ServingHealthClient', () => {
     );
   });
 
+  it('posts the refs of a page to /summaries in one request', async () => {
+    fetch.mockResolvedValue(jsonResponse(fleetSummary));
+    await expect(
+      client.getSummaries(['component:default/a', 'component:default/b']),
+    ).resolves.toEqual(fleetSummary);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(fetch).toHaveBeenCalledWith(
+      'http://backend.test/api/serving-health/summaries',
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          entityRefs: ['component:default/a', 'component:default/b'],
+        }),
+      },
+    );
+  });
+
   it('throws a ResponseError carrying the backend message on 400', async () => {
     fetch.mockResolvedValue(
       jsonResponse(

@@ -2,6 +2,8 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
+  EntityHistory,
+  FleetHistory,
   FleetSummary,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
@@ -15,6 +17,14 @@ interface ClusterSummary {
   /** Where the user's token for this cluster goes (the Kubernetes plugin's header). */
   header?: string;
 }
+
+// Catalog refs are case-insensitive in kind; the lower-case form is the one URLs use.
+const entityPath = (entity: CompoundEntityRef) =>
+  `entities/${encodeURIComponent(
+    entity.namespace || 'default',
+  )}/${encodeURIComponent(
+    entity.kind.toLocaleLowerCase('en-US'),
+  )}/${encodeURIComponent(entity.name)}`;
 
 /**
  * Talks to the serving-health backend plugin.
@@ -34,12 +44,7 @@ export class ServingHealthClient implements ServingHealthApi {
     entity: CompoundEntityRef,
     options?: GetReportOptions,
   ): Promise<TriageReport> {
-    // Catalog refs are case-insensitive in kind; the lower-case form is the one URLs use.
-    const path = `entities/${encodeURIComponent(
-      entity.namespace || 'default',
-    )}/${encodeURIComponent(
-      entity.kind.toLocaleLowerCase('en-US'),
-    )}/${encodeURIComponent(entity.name)}/report`;
+    const path = `${entityPath(entity)}/report`;
     return this.get<TriageReport>(
       options?.refresh ? `${path}?refresh=true` : path,
       await this.callerClusterHeaders(options),
@@ -51,6 +56,25 @@ export class ServingHealthClient implements ServingHealthApi {
       'fleet',
       await this.callerClusterHeaders(options),
     );
+  }
+
+  async getSummaries(
+    entityRefs: string[],
+    options?: CallerClusterAuth,
+  ): Promise<FleetSummary> {
+    return this.request<FleetSummary>(
+      'summaries',
+      await this.callerClusterHeaders(options),
+      { entityRefs },
+    );
+  }
+
+  async getHistory(entity: CompoundEntityRef): Promise<EntityHistory> {
+    return this.get<EntityHistory>(`${entityPath(entity)}/history`);
+  }
+
+  async getFleetHistory(): Promise<FleetHistory> {
+    return this.get<FleetHistory>('fleet/history');
   }
 
   /**
@@ -87,14 +111,30 @@ export class ServingHealthClient implements ServingHealthApi {
     return headers;
   }
 
-  private async get<T>(
+  private get<T>(path: string, headers: Record<string, string> = {}) {
+    return this.request<T>(path, headers);
+  }
+
+  /** A GET, or with `body` a POST of it as JSON. */
+  private async request<T>(
     path: string,
-    headers: Record<string, string> = {},
+    headers: Record<string, string>,
+    body?: unknown,
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('serving-health');
     const url = `${baseUrl}/${path}`;
-    const res = await (Object.keys(headers).length
-      ? this.fetchApi.fetch(url, { headers })
+    let init: RequestInit | undefined;
+    if (body !== undefined) {
+      init = {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      };
+    } else if (Object.keys(headers).length) {
+      init = { headers };
+    }
+    const res = await (init
+      ? this.fetchApi.fetch(url, init)
       : this.fetchApi.fetch(url));
     if (!res.ok) {
       throw await ResponseError.fromResponse(res);

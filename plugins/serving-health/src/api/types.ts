@@ -1,6 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  EntityHistory,
+  FleetHistory,
   FleetSummary,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
@@ -33,6 +35,18 @@ export interface ServingHealthApi {
     options?: GetReportOptions,
   ): Promise<TriageReport>;
   getFleet(options?: CallerClusterAuth): Promise<FleetSummary>;
+  /**
+   * The fleet entries of the given entities (at most 100) in one request: only model endpoints the user may read
+   * whose report the user may read.
+   */
+  getSummaries(
+    entityRefs: string[],
+    options?: CallerClusterAuth,
+  ): Promise<FleetSummary>;
+  /** The entity's state and transitions as the scheduled fleet triage recorded them, newest first. */
+  getHistory(entity: CompoundEntityRef): Promise<EntityHistory>;
+  /** Every readable entity's state (time in state) and the fleet's latest transitions. */
+  getFleetHistory(): Promise<FleetHistory>;
 }
 
 /** @public */

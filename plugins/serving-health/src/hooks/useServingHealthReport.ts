@@ -7,6 +7,7 @@ import {
 } from '@backstage/catalog-model';
 import { TriageReport } from '@serving-health/plugin-serving-health-common';
 import { kubernetesAuthProvidersApiRef, servingHealthApiRef } from '../api';
+import { useReportChanged } from './useReportChanged';
 
 export interface ServingHealthReportState {
   report?: TriageReport;
@@ -37,9 +38,11 @@ export function useServingHealthReport(
     [api, kubernetesAuth, kind, namespace, name],
   );
 
+  // Read again when the scheduled triage signals a change: an open tab follows the cluster without polling.
+  const changed = useReportChanged(entityRef);
   useEffect(() => {
     fetchReport(false);
-  }, [fetchReport]);
+  }, [fetchReport, changed]);
 
   const rerun = useCallback(() => {
     fetchReport(true);

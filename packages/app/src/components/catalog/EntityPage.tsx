@@ -28,6 +28,7 @@ import {
 import {
   EntityServingHealthCard,
   EntityServingHealthContent,
+  EntityServingHealthEndpointsCard,
   isServingHealthAvailable,
 } from '@serving-health/plugin-serving-health';
 
@@ -190,6 +191,9 @@ const groupPage = (
         <Grid item xs={12} md={6}>
           <EntityOwnershipCard />
         </Grid>
+        <Grid item xs={12}>
+          <EntityServingHealthEndpointsCard />
+        </Grid>
         <Grid item xs={12} md={6}>
           <EntityMembersListCard />
         </Grid>
@@ -211,6 +215,9 @@ const systemPage = (
         </Grid>
         <Grid item md={6} xs={12}>
           <EntityLinksCard />
+        </Grid>
+        <Grid item xs={12}>
+          <EntityServingHealthEndpointsCard />
         </Grid>
         <Grid item md={6} xs={12}>
           <EntityHasComponentsCard />

@@ -45,7 +45,7 @@ import { mapWithConcurrency } from '../../lib/mapWithConcurrency';
 import { readScope } from '../../lib/principalKey';
 import { createSingleFlight } from '../../lib/singleFlight';
 import { RefreshLimiter } from '../RefreshLimiter';
-import { TriageService } from './types';
+import { TriageCallOptions, TriageService } from './types';
 
 /** Entities triaged at once by a fleet request: the rest wait, so one fleet call cannot flood the event loop. */
 const FLEET_CONCURRENCY = 16;
@@ -176,7 +176,7 @@ export function createTriageService(options: {
     entity: Entity,
     entityRef: string,
     target: TriageTarget,
-    wantRefresh: boolean,
+    wantRefresh: boolean | 'unlimited',
     caller: BackstageCredentials,
     callerAuth: KubernetesCallerAuth | undefined,
   ): Promise<TriageReport> {
@@ -188,7 +188,8 @@ export function createTriageService(options: {
     // Concurrent requests for one entity share one triage, whether they asked for a refresh or not.
     return flight(`${scope}\u0000${entityRef}`, async () => {
       const refresh =
-        wantRefresh && options.refreshLimiter.allow(entityRef, caller);
+        wantRefresh === 'unlimited' ||
+        (wantRefresh && options.refreshLimiter.allow(entityRef, caller));
       const clustersRead = [target.cluster, target.argocd?.cluster].filter(
         (c): c is string => Boolean(c),
       );
@@ -276,17 +277,108 @@ export function createTriageService(options: {
     return decisions.map(d => d.result === AuthorizeResult.ALLOW);
   }
 
+  /** One fleet entry per serving entity the caller may read the report of, in the order given. */
+  async function summarize(
+    entities: Entity[],
+    {
+      credentials,
+      refresh = false,
+      callerAuth,
+      scheduledRun = false,
+    }: TriageCallOptions & { scheduledRun?: boolean },
+  ): Promise<FleetEntry[]> {
+    const serving = entities.filter(isServingHealthEntity);
+    const refs = serving.map(e => stringifyEntityRef(e));
+    const ok = await allowed(refs, credentials);
+    const visible = serving.filter((_, i) => ok[i]);
+    return mapWithConcurrency(
+      visible,
+      FLEET_CONCURRENCY,
+      async (entity): Promise<FleetEntry> => {
+        const entityRef = stringifyEntityRef(entity);
+        const title = entity.metadata.title ?? entity.metadata.name;
+        const owner = ownerEntityRef(entity.spec?.owner);
+        const resolution = await locate(entity, {
+          caller: credentials,
+          callerAuth,
+        });
+        if (!resolution.ok) {
+          return {
+            entityRef,
+            title,
+            owner,
+            overall: 'unknown',
+            failureModes: [],
+            error: unresolved(resolution.message),
+          };
+        }
+        try {
+          const r = await triage(
+            entity,
+            entityRef,
+            resolution.target,
+            scheduledRun ? 'unlimited' : refresh,
+            credentials,
+            callerAuth,
+          );
+          return {
+            entityRef,
+            title,
+            owner,
+            cluster: resolution.target.cluster,
+            overall: r.overall,
+            failingStage: r.failingStage,
+            failureModes: r.failureModes.map(m => m.id),
+          };
+        } catch (e) {
+          const error = toError(e);
+          logger.warn('Fleet triage failed', {
+            entityRef,
+            error: error.message,
+          });
+          return {
+            entityRef,
+            title,
+            owner,
+            cluster: resolution.target.cluster,
+            overall: 'unknown',
+            failureModes: [],
+            error: error.message,
+          };
+        }
+      },
+    );
+  }
+
+  async function readableEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    const ref = stringifyEntityRef(entity);
+    const [ok] = await allowed([ref], credentials);
+    if (!ok)
+      throw new NotAllowedError(
+        `Not allowed to read the serving-health report of ${ref}`,
+      );
+    return entity;
+  }
+
   return {
+    async authorizeRead(entityRef, credentials) {
+      return stringifyEntityRef(await readableEntity(entityRef, credentials));
+    },
+
+    async readable(entityRefs, credentials) {
+      const ok = await allowed(entityRefs, credentials);
+      return entityRefs.filter((_, i) => ok[i]);
+    },
+
     async report(entityRef, { credentials, refresh = false, callerAuth }) {
-      const entity = await catalog.getEntityByRef(entityRef, { credentials });
-      if (!entity)
-        throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+      const entity = await readableEntity(entityRef, credentials);
       const ref = stringifyEntityRef(entity);
-      const [ok] = await allowed([ref], credentials);
-      if (!ok)
-        throw new NotAllowedError(
-          `Not allowed to read the serving-health report of ${ref}`,
-        );
       await clusters.refresh();
       const resolution = await locate(entity, {
         caller: credentials,
@@ -312,7 +404,12 @@ export function createTriageService(options: {
       });
     },
 
-    async fleet({ credentials, refresh = false, callerAuth }) {
+    async fleet({
+      credentials,
+      refresh = false,
+      callerAuth,
+      scheduledRun = false,
+    }) {
       await clusters.refresh();
       const { items } = await catalog.getEntities(
         {
@@ -330,68 +427,29 @@ export function createTriageService(options: {
         },
         { credentials },
       );
-      const serving = items.filter(isServingHealthEntity);
-      const refs = serving.map(e => stringifyEntityRef(e));
-      const ok = await allowed(refs, credentials);
-      const visible = serving.filter((_, i) => ok[i]);
-      const entries = await mapWithConcurrency(
-        visible,
-        FLEET_CONCURRENCY,
-        async (entity): Promise<FleetEntry> => {
-          const entityRef = stringifyEntityRef(entity);
-          const title = entity.metadata.title ?? entity.metadata.name;
-          const owner = ownerEntityRef(entity.spec?.owner);
-          const resolution = await locate(entity, {
-            caller: credentials,
-            callerAuth,
-          });
-          if (!resolution.ok) {
-            return {
-              entityRef,
-              title,
-              owner,
-              overall: 'unknown',
-              failureModes: [],
-              error: unresolved(resolution.message),
-            };
-          }
-          try {
-            const r = await triage(
-              entity,
-              entityRef,
-              resolution.target,
-              refresh,
-              credentials,
-              callerAuth,
-            );
-            return {
-              entityRef,
-              title,
-              owner,
-              cluster: resolution.target.cluster,
-              overall: r.overall,
-              failingStage: r.failingStage,
-              failureModes: r.failureModes.map(m => m.id),
-            };
-          } catch (e) {
-            const error = toError(e);
-            logger.warn('Fleet triage failed', {
-              entityRef,
-              error: error.message,
-            });
-            return {
-              entityRef,
-              title,
-              owner,
-              cluster: resolution.target.cluster,
-              overall: 'unknown',
-              failureModes: [],
-              error: error.message,
-            };
-          }
-        },
-      );
+      const entries = await summarize(items, {
+        credentials,
+        refresh,
+        callerAuth,
+        scheduledRun,
+      });
       entries.sort((a, b) => a.entityRef.localeCompare(b.entityRef));
+      return { entries, generatedAt: new Date().toISOString() };
+    },
+
+    async summaries(entityRefs, { credentials, refresh = false, callerAuth }) {
+      await clusters.refresh();
+      // The catalog answers with the caller's credentials: an entity the caller may not read comes back null.
+      const { items } = await catalog.getEntitiesByRefs(
+        { entityRefs },
+        { credentials },
+      );
+      const found = items.filter((e): e is Entity => Boolean(e));
+      const entries = await summarize(found, {
+        credentials,
+        refresh,
+        callerAuth,
+      });
       return { entries, generatedAt: new Date().toISOString() };
     },
   };

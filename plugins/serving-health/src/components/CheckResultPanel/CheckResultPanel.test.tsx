@@ -50,7 +50,9 @@ describe('CheckResultPanel', () => {
     const toggle = panel.getByTestId('check-webhooks.stale-evidence-toggle');
     expect(toggle).toHaveTextContent('Show the evidence (1 item read)');
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
-    expect(panel.queryByText('webhooks[0].failurePolicy')).not.toBeInTheDocument();
+    expect(
+      panel.queryByText('webhooks[0].failurePolicy'),
+    ).not.toBeInTheDocument();
     await userEvent.click(toggle);
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
     expect(
@@ -67,12 +69,16 @@ describe('CheckResultPanel', () => {
   it("opens the evidence when the location points at it (the finding's evidence link)", async () => {
     await renderInTestApp(<CheckResultPanel check={staleWebhook} />);
     const panel = within(screen.getByTestId('check-webhooks.stale'));
-    expect(panel.queryByText('webhooks[0].failurePolicy')).not.toBeInTheDocument();
+    expect(
+      panel.queryByText('webhooks[0].failurePolicy'),
+    ).not.toBeInTheDocument();
     act(() => {
       window.location.hash = '#check-webhooks.stale-evidence';
       window.dispatchEvent(new HashChangeEvent('hashchange'));
     });
-    expect(await panel.findByText('webhooks[0].failurePolicy')).toBeInTheDocument();
+    expect(
+      await panel.findByText('webhooks[0].failurePolicy'),
+    ).toBeInTheDocument();
     window.location.hash = '';
   });
 
@@ -81,13 +87,23 @@ describe('CheckResultPanel', () => {
       <>
         <CheckResultPanel check={{ ...staleWebhook, status: 'warn' }} />
         <CheckResultPanel
-          check={{ ...staleWebhook, id: 'webhooks.unavailable', status: 'warn', failureMode: undefined }}
+          check={{
+            ...staleWebhook,
+            id: 'webhooks.unavailable',
+            status: 'warn',
+            failureMode: undefined,
+          }}
         />
       </>,
     );
     const expanded = (id: string) =>
-      within(screen.getByTestId(`check-${id}`)).getAllByRole('button')[0].getAttribute('aria-expanded');
-    expect([expanded('webhooks.stale'), expanded('webhooks.unavailable')]).toEqual(['true', 'false']);
+      within(screen.getByTestId(`check-${id}`))
+        .getAllByRole('button')[0]
+        .getAttribute('aria-expanded');
+    expect([
+      expanded('webhooks.stale'),
+      expanded('webhooks.unavailable'),
+    ]).toEqual(['true', 'false']);
   });
 
   it('keeps a passing check closed', async () => {

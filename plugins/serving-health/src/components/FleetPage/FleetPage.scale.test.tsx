@@ -62,6 +62,9 @@ const fleet = bigFleet();
 const api: ServingHealthApi = {
   getReport: jest.fn(),
   getFleet: jest.fn(async () => fleet),
+  getSummaries: jest.fn(),
+  getHistory: jest.fn(async () => ({ transitions: [] })),
+  getFleetHistory: jest.fn(async () => ({ states: [], transitions: [] })),
 };
 
 const LocationProbe = () => (

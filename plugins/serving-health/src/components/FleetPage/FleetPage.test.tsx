@@ -11,11 +11,12 @@ import {
   groupProblems,
   toFleetRows,
 } from './fleetRows';
+import { mockServingHealthApi } from '../../__testUtils__/mockServingHealthApi';
 
 function mockApi(
   getFleet: ServingHealthApi['getFleet'],
 ): jest.Mocked<ServingHealthApi> {
-  return { getReport: jest.fn(), getFleet: jest.fn(getFleet) };
+  return mockServingHealthApi({ getFleet });
 }
 
 async function renderFleet(api: ServingHealthApi, route = '/serving-health') {

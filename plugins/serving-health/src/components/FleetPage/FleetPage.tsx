@@ -24,17 +24,20 @@ import {
 } from '@backstage/core-components';
 import {
   FAILURE_MODE_IDS,
-  FAILURE_MODES,
   FleetSummary,
-  OverallStatus,
 } from '@serving-health/plugin-serving-health-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import { useFleetSummary } from '../../hooks/useFleetSummary';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
-import { OVERALL_LABELS, OVERALL_STATUSES, stageTitle } from '../../status';
+import { OVERALL_SEVERITY, OVERALL_STATUSES } from '../../status';
+import { FailureModeChips } from '../FailureModeChips';
+import { FilterSelect } from '../FilterSelect';
 import { OverallStatusLabel } from '../StatusLabel';
 import { FleetProblems } from './FleetProblems';
+import { FleetTimeInState } from './FleetTimeInState';
 import {
   FILTER_KEYS,
   FleetRow,
@@ -42,6 +45,7 @@ import {
   groupProblems,
   toFleetRows,
 } from './fleetRows';
+import { useServingHealthLabels } from '../../hooks/useServingHealthLabels';
 
 const useStyles = makeStyles(theme => ({
   filters: {
@@ -67,14 +71,6 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(0.5),
   },
 }));
-
-// How bad an overall status is: the table lists the worst first.
-const SEVERITY: Record<OverallStatus, number> = {
-  healthy: 0,
-  unknown: 1,
-  degraded: 2,
-  failing: 3,
-};
 
 // Owners are groups mostly: `team-ml` reads better than `group:default/team-ml`, as on the catalog's pages.
 // A shared link can carry any owner: show it as given when it is not a ref.
@@ -110,6 +106,7 @@ const SearchField = ({
   className: string;
   labelClassName: string;
 }) => {
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const [text, setText] = useState(value);
   // The URL can change without typing: a cleared filter, a problem link, the back button.
   useEffect(() => setText(value), [value]);
@@ -120,54 +117,18 @@ const SearchField = ({
       variant="outlined"
       size="small"
       type="search"
-      label="Search"
-      placeholder="Name, title or cluster"
+      label={t('fleet.search')}
+      placeholder={t('fleet.searchPlaceholder')}
       value={text}
       onChange={e => setText(e.target.value)}
       InputLabelProps={{ className: labelClassName }}
       inputProps={{
         'data-testid': 'fleet-search',
-        'aria-label': 'Search by name, title or cluster',
+        'aria-label': t('fleet.searchLabel'),
       }}
     />
   );
 };
-
-/** One filter of the table: a native select whose empty option means "all". */
-const FilterSelect = (props: {
-  className: string;
-  labelClassName: string;
-  label: string;
-  testId: string;
-  value: string;
-  onChange: (value: string) => void;
-  all: string;
-  options: Array<{ value: string; label: string }>;
-}) => (
-  <TextField
-    select
-    className={props.className}
-    variant="outlined"
-    size="small"
-    label={props.label}
-    value={props.value}
-    onChange={e => props.onChange(e.target.value)}
-    SelectProps={{ native: true }}
-    // The empty option shows a value: keep the label above it, not on it.
-    InputLabelProps={{ shrink: true, className: props.labelClassName }}
-    inputProps={{
-      'data-testid': props.testId,
-      'aria-label': `Filter by ${props.label.toLocaleLowerCase('en-US')}`,
-    }}
-  >
-    <option value="">{props.all}</option>
-    {props.options.map(o => (
-      <option key={o.value} value={o.value}>
-        {o.label}
-      </option>
-    ))}
-  </TextField>
-);
 
 const FleetTable = ({
   summary,
@@ -177,6 +138,8 @@ const FleetTable = ({
   onReload: () => void;
 }) => {
   const classes = useStyles();
+  const { t } = useTranslationRef(servingHealthTranslationRef);
+  const { stageTitle, failureModeTitle } = useServingHealthLabels();
   const tabLink = useServingHealthTabLink();
   const [searchParams, setSearchParams] = useSearchParams();
   const q = searchParams.get('q') ?? '';
@@ -223,7 +186,7 @@ const FleetTable = ({
         // Worst first, then by entity: the order a platform team works in.
         .sort(
           (a, b) =>
-            SEVERITY[b.overall] - SEVERITY[a.overall] ||
+            OVERALL_SEVERITY[b.overall] - OVERALL_SEVERITY[a.overall] ||
             a.entityRef.localeCompare(b.entityRef),
         ),
     [allRows, q, cluster, owner, status, failureMode],
@@ -252,7 +215,7 @@ const FleetTable = ({
 
   const columns: TableColumn<FleetRow>[] = [
     {
-      title: 'Entity',
+      title: t('fleet.columnEntity'),
       field: 'name',
       highlight: true,
       render: row => (
@@ -270,17 +233,17 @@ const FleetTable = ({
       ),
     },
     {
-      title: 'Cluster',
+      title: t('fleet.columnCluster'),
       field: 'cluster',
       render: row => row.cluster ?? '—',
     },
     {
-      title: 'Owner',
+      title: t('fleet.columnOwner'),
       field: 'owner',
       render: row => (row.owner ? ownerName(row.owner) : '—'),
     },
     {
-      title: 'Overall',
+      title: t('fleet.columnOverall'),
       field: 'overall',
       render: row => (
         <Box>
@@ -302,7 +265,7 @@ const FleetTable = ({
       ),
     },
     {
-      title: 'Failing stage',
+      title: t('fleet.columnFailingStage'),
       field: 'failingStage',
       render: row =>
         row.failingStage ? (
@@ -314,22 +277,11 @@ const FleetTable = ({
         ),
     },
     {
-      title: 'Failure modes',
+      title: t('fleet.columnFailureModes'),
       field: 'failureModes',
       render: row =>
         row.failureModes.length > 0 ? (
-          <Box className={classes.chips}>
-            {row.failureModes.map(id => (
-              <Chip
-                key={id}
-                size="small"
-                // Outlined: the filled secondary (pink) chip fails WCAG AA contrast.
-                variant="outlined"
-                label={FAILURE_MODES[id]?.title ?? id}
-                data-failure-mode={id}
-              />
-            ))}
-          </Box>
+          <FailureModeChips ids={row.failureModes} />
         ) : (
           '—'
         ),
@@ -339,6 +291,7 @@ const FleetTable = ({
   return (
     <>
       <FleetProblems groups={groups} />
+      <FleetTimeInState />
       <Box className={classes.filters}>
         <SearchField
           className={classes.search}
@@ -349,57 +302,64 @@ const FleetTable = ({
         <FilterSelect
           className={classes.filter}
           labelClassName={classes.label}
-          label="Cluster"
+          label={t('fleet.filterCluster')}
           testId="fleet-filter-cluster"
           value={cluster}
           onChange={v => setFilter('cluster', v)}
-          all="All clusters"
+          all={t('fleet.allClusters')}
           options={clusters.map(c => ({ value: c, label: c }))}
         />
         <FilterSelect
           className={classes.filter}
           labelClassName={classes.label}
-          label="Owner"
+          label={t('fleet.filterOwner')}
           testId="fleet-filter-owner"
           value={owner}
           onChange={v => setFilter('owner', v)}
-          all="All owners"
+          all={t('fleet.allOwners')}
           options={owners.map(o => ({ value: o, label: ownerName(o) }))}
         />
         <FilterSelect
           className={classes.filter}
           labelClassName={classes.label}
-          label="Status"
+          label={t('fleet.filterStatus')}
           testId="fleet-filter-status"
           value={status}
           onChange={v => setFilter('status', v)}
-          all="All statuses"
+          all={t('fleet.allStatuses')}
           options={OVERALL_STATUSES.map(v => ({
             value: v,
-            label: OVERALL_LABELS[v],
+            label: t(`status.overall.${v}`),
           }))}
         />
         <FilterSelect
           className={classes.filter}
           labelClassName={classes.label}
-          label="Failure mode"
+          label={t('fleet.filterFailureMode')}
           testId="fleet-filter-failure-mode"
           value={failureMode}
           onChange={v => setFilter('failureMode', v)}
-          all="All failure modes"
+          all={t('fleet.allFailureModes')}
           options={FAILURE_MODE_IDS.map(id => ({
             value: id,
-            label: FAILURE_MODES[id].title,
+            label: failureModeTitle(id),
           }))}
         />
-        <Box className={classes.chips} role="list" aria-label="Status counts">
+        <Box
+          className={classes.chips}
+          role="list"
+          aria-label={t('fleet.statusCounts')}
+        >
           {counts.map(({ status: s, count }) => (
             <Chip
               key={s}
               role="listitem"
               variant="outlined"
               size="small"
-              label={`${OVERALL_LABELS[s]}: ${count}`}
+              label={t('fleet.statusCount', {
+                label: t(`status.overall.${s}`),
+                n: String(count),
+              })}
               data-testid={`fleet-count-${s}`}
               data-count={count}
             />
@@ -417,7 +377,7 @@ const FleetTable = ({
             }
             data-testid="fleet-clear-filters"
           >
-            Clear filters
+            {t('fleet.clearFilters')}
           </Button>
         )}
         <Button
@@ -427,7 +387,7 @@ const FleetTable = ({
           onClick={onReload}
           data-testid="fleet-reload"
         >
-          Reload
+          {t('fleet.reload')}
         </Button>
       </Box>
       <Table<FleetRow>
@@ -435,10 +395,13 @@ const FleetTable = ({
         key={`${FILTER_KEYS.map(key => searchParams.get(key) ?? '').join(
           '\n',
         )}\n${pageSize}`}
-        title={`Model endpoints (${rows.length} of ${allRows.length})`}
-        subtitle={`Report generated ${new Date(
-          summary.generatedAt,
-        ).toLocaleString()}`}
+        title={t('fleet.tableTitle', {
+          shown: String(rows.length),
+          total: String(allRows.length),
+        })}
+        subtitle={t('fleet.generatedAt', {
+          time: new Date(summary.generatedAt).toLocaleString(),
+        })}
         columns={columns}
         data={rows}
         options={{
@@ -468,8 +431,8 @@ const FleetTable = ({
           <Box p={2} data-testid="fleet-empty">
             <Typography variant="body2">
               {allRows.length === 0
-                ? 'No entity carries a Serving Health annotation yet.'
-                : 'No entity matches these filters.'}
+                ? t('fleet.emptyFleet')
+                : t('fleet.noMatch')}
             </Typography>
           </Box>
         }
@@ -479,18 +442,19 @@ const FleetTable = ({
 };
 
 const FleetContent = () => {
+  const { t } = useTranslationRef(servingHealthTranslationRef);
   const { value, loading, error, retry } = useFleetSummary();
   if (error) {
     return (
       <Box data-testid="fleet-error">
-        <ResponseErrorPanel error={error} title="Fleet summary unavailable" />
+        <ResponseErrorPanel error={error} title={t('fleet.unavailable')} />
       </Box>
     );
   }
   if (!value || loading) {
     return (
       <Box data-testid="fleet-loading">
-        <Progress aria-label="Loading fleet summary" />
+        <Progress aria-label={t('fleet.loading')} />
       </Box>
     );
   }
@@ -499,15 +463,15 @@ const FleetContent = () => {
 
 /** The platform team's view of every model endpoint the user can see. */
 
-export const FleetPage = () => (
-  <Page themeId="tool">
-    <Header
-      title="Serving Health"
-      subtitle="Triage of every model endpoint in the catalog"
-    />
-    <Content>
-      <ContentHeader title="Fleet" />
-      <FleetContent />
-    </Content>
-  </Page>
-);
+export const FleetPage = () => {
+  const { t } = useTranslationRef(servingHealthTranslationRef);
+  return (
+    <Page themeId="tool">
+      <Header title={t('fleet.title')} subtitle={t('fleet.subtitle')} />
+      <Content>
+        <ContentHeader title={t('fleet.heading')} />
+        <FleetContent />
+      </Content>
+    </Page>
+  );
+};

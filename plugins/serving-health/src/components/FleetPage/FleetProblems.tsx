@@ -1,7 +1,9 @@
 import { Box, makeStyles, Typography } from '@material-ui/core';
 import { InfoCard, Link } from '@backstage/core-components';
-import { FAILURE_MODES } from '@serving-health/plugin-serving-health-common';
+import { useTranslationRef } from '@backstage/frontend-plugin-api';
+import { servingHealthTranslationRef } from '../../translation';
 import { ClusterProblems } from './fleetRows';
+import { useServingHealthLabels } from '../../hooks/useServingHealthLabels';
 
 const useStyles = makeStyles(theme => ({
   clusters: {
@@ -18,25 +20,25 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-const endpoints = (n: number) => `${n} endpoint${n === 1 ? '' : 's'}`;
-
 /**
  * Each cluster's failure modes with the endpoints they break, worst first. Every count links to the table
  * filtered to those endpoints (a URL, so it can be shared).
  */
 export const FleetProblems = ({ groups }: { groups: ClusterProblems[] }) => {
+  const { t } = useTranslationRef(servingHealthTranslationRef);
+  const { failureModeTitle } = useServingHealthLabels();
   const classes = useStyles();
   const filterLink = (cluster: string, failureMode: string, status: string) =>
     `?${new URLSearchParams({ cluster, failureMode, status })}`;
   return (
     <Box mb={2} data-testid="fleet-problems">
       <InfoCard
-        title="Problems by cause"
-        subheader="Per cluster, each failure mode and the endpoints it breaks (failing) or degrades. Select a count to list those endpoints."
+        title={t('fleet.problemsTitle')}
+        subheader={t('fleet.problemsSubheader')}
       >
         {groups.length === 0 ? (
           <Typography variant="body2" data-testid="fleet-problems-empty">
-            No endpoint is failing or degraded.
+            {t('fleet.noProblems')}
           </Typography>
         ) : (
           <Box className={classes.clusters}>
@@ -53,7 +55,7 @@ export const FleetProblems = ({ groups }: { groups: ClusterProblems[] }) => {
                       data-failure-mode={p.failureMode}
                     >
                       <Typography variant="body2" component="span">
-                        {FAILURE_MODES[p.failureMode]?.title ?? p.failureMode} (
+                        {failureModeTitle(p.failureMode)} (
                         <code>{p.failureMode}</code>):{' '}
                       </Typography>
                       {p.failing > 0 && (
@@ -64,7 +66,7 @@ export const FleetProblems = ({ groups }: { groups: ClusterProblems[] }) => {
                           data-testid={`fleet-problem-${cluster}-${p.failureMode}-failing`}
                           data-count={p.failing}
                         >
-                          breaks {endpoints(p.failing)}
+                          {t('fleet.breaks', { count: p.failing })}
                         </Link>
                       )}
                       {p.failing > 0 && p.degraded > 0 && ', '}
@@ -75,7 +77,7 @@ export const FleetProblems = ({ groups }: { groups: ClusterProblems[] }) => {
                           data-testid={`fleet-problem-${cluster}-${p.failureMode}-degraded`}
                           data-count={p.degraded}
                         >
-                          degrades {endpoints(p.degraded)}
+                          {t('fleet.degrades', { count: p.degraded })}
                         </Link>
                       )}
                     </li>

@@ -13,11 +13,12 @@ import {
   webhookFailingReport,
 } from '../../__fixtures__/reports';
 import { ServingHealthCard } from './ServingHealthCard';
+import { mockServingHealthApi } from '../../__testUtils__/mockServingHealthApi';
 
 function mockApi(
   getReport: ServingHealthApi['getReport'],
 ): jest.Mocked<ServingHealthApi> {
-  return { getReport: jest.fn(getReport), getFleet: jest.fn() };
+  return mockServingHealthApi({ getReport });
 }
 
 async function renderCard(

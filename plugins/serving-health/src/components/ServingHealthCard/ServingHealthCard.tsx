@@ -7,22 +7,22 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { getCompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import {
   MissingAnnotationEmptyState,
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_INFERENCESERVICE,
-  FAILURE_MODES,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
 import { isServingHealthAvailable } from '../../conditions';
 import { useServingHealthReport } from '../../hooks/useServingHealthReport';
 import { useServingHealthTabLink } from '../../hooks/useServingHealthTabLink';
 import { findingOf } from '../../finding';
-import { stageTitle } from '../../status';
+import { ServingHealthHistory } from '../ServingHealthHistory';
 import { OverallStatusLabel } from '../StatusLabel';
+import { useServingHealthLabels } from '../../hooks/useServingHealthLabels';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -47,6 +47,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 const CardBody = ({ report }: { report: TriageReport }) => {
+  const { stageTitle, failureModeTitle } = useServingHealthLabels();
   const classes = useStyles();
   const { t } = useTranslationRef(servingHealthTranslationRef);
   return (
@@ -57,6 +58,7 @@ const CardBody = ({ report }: { report: TriageReport }) => {
           testId="serving-health-card-overall"
         />
       </Typography>
+      <ServingHealthHistory entityRef={parseEntityRef(report.entityRef)} />
       {report.failingStage && (
         <Typography
           variant="body2"
@@ -80,7 +82,7 @@ const CardBody = ({ report }: { report: TriageReport }) => {
                 <Chip
                   size="small"
                   variant="outlined"
-                  label={FAILURE_MODES[mode.id]?.title ?? mode.title}
+                  label={failureModeTitle(mode.id)}
                   data-testid={`serving-health-card-failure-mode-${mode.id}`}
                 />
                 {/* The same one-sentence finding the tab leads with. */}

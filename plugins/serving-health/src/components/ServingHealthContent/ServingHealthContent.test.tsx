@@ -25,11 +25,12 @@ import {
   webhookFailingReport,
 } from '../../__fixtures__/reports';
 import { ServingHealthContent } from './ServingHealthContent';
+import { mockServingHealthApi } from '../../__testUtils__/mockServingHealthApi';
 
 function mockApi(
   getReport: ServingHealthApi['getReport'],
 ): jest.Mocked<ServingHealthApi> {
-  return { getReport: jest.fn(getReport), getFleet: jest.fn() };
+  return mockServingHealthApi({ getReport });
 }
 
 /** The report API and a permission API; each render with its own permission cache (usePermission's SWR). */

@@ -23,6 +23,7 @@ import {
 import { hasKubernetesTab, isServingHealthAvailable } from '../../conditions';
 import { useEntityTabLink } from '../../hooks/useServingHealthTabLink';
 import { useServingHealthReport } from '../../hooks/useServingHealthReport';
+import { ServingHealthHistory } from '../ServingHealthHistory';
 import { TriageReportView } from '../TriageReportView';
 
 const ServingHealthReport = () => {
@@ -61,14 +62,19 @@ const ServingHealthReport = () => {
     );
   }
   return (
-    <TriageReportView
-      report={report}
-      loading={loading}
-      onRerun={rerun}
-      kubernetesTabLink={
-        hasKubernetesTab(entity) ? tabLink(entity, 'kubernetes') : undefined
-      }
-    />
+    <>
+      <Box mb={2}>
+        <ServingHealthHistory entityRef={getCompoundEntityRef(entity)} strip />
+      </Box>
+      <TriageReportView
+        report={report}
+        loading={loading}
+        onRerun={rerun}
+        kubernetesTabLink={
+          hasKubernetesTab(entity) ? tabLink(entity, 'kubernetes') : undefined
+        }
+      />
+    </>
   );
 };
 

@@ -31,7 +31,7 @@ import {
   TRIAGE_STAGES,
   TriageReport,
 } from '@serving-health/plugin-serving-health-common';
-import { stageStatus, stageTitle } from '../../status';
+import { stageStatus } from '../../status';
 import { findingOf } from '../../finding';
 import {
   checkAnchor,
@@ -39,6 +39,7 @@ import {
   evidenceAnchor,
 } from '../CheckResultPanel';
 import { CheckStatusLabel, OverallStatusLabel } from '../StatusLabel';
+import { useServingHealthLabels } from '../../hooks/useServingHealthLabels';
 
 const useStyles = makeStyles(theme => ({
   headline: {
@@ -117,7 +118,9 @@ const FindingAlert = ({
 }) => {
   const classes = useStyles();
   const { t } = useTranslationRef(servingHealthTranslationRef);
+  const { failureModeTitle } = useServingHealthLabels();
   const info = FAILURE_MODES[summary.id];
+  const title = info ? failureModeTitle(summary.id) : summary.title;
   const { check, sentence, commands } = findingOf(report, summary);
   const seenBy = summary.seenBy.map(
     id => report.checks.find(c => c.id === id)?.title ?? id,
@@ -129,7 +132,7 @@ const FindingAlert = ({
       data-failure-mode={summary.id}
       classes={{ message: classes.alertMessage }}
     >
-      <AlertTitle>{info?.title ?? summary.title}</AlertTitle>
+      <AlertTitle>{title}</AlertTitle>
       {sentence && (
         <Typography variant="body1" data-testid={`finding-${summary.id}`}>
           {sentence}
@@ -139,7 +142,7 @@ const FindingAlert = ({
         <ol
           className={classes.fixSteps}
           aria-label={t('report.howToFix', {
-            mode: info?.title ?? summary.title,
+            mode: title,
           })}
         >
           {commands.map(({ text, command }, i) => (
@@ -198,6 +201,7 @@ const ReportSummary = (props: {
   kubernetesTabLink?: string;
 }) => {
   const { report, loading, onRerun, kubernetesTabLink } = props;
+  const { stageTitle } = useServingHealthLabels();
   const classes = useStyles();
   const { t } = useTranslationRef(servingHealthTranslationRef);
   const { target } = report;
@@ -354,6 +358,7 @@ export const TriageReportView = ({
 }: TriageReportViewProps) => {
   const classes = useStyles();
   const { t } = useTranslationRef(servingHealthTranslationRef);
+  const { stageTitle } = useServingHealthLabels();
   return (
     <Grid
       container

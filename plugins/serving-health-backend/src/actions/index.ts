@@ -1,0 +1,2 @@
+export { registerGetReportAction } from './getReportAction';
+export { registerValidateManifestsAction } from './validateManifestsAction';

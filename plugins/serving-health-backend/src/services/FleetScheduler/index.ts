@@ -1,0 +1,5 @@
+export {
+  createFleetScheduler,
+  FLEET_TRIAGE_TASK_ID,
+} from './createFleetScheduler';
+export type { FleetRunResult, FleetScheduler } from './createFleetScheduler';

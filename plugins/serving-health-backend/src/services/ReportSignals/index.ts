@@ -1,0 +1,2 @@
+export { createReportSignals } from './createReportSignals';
+export type { ReportSignals } from './createReportSignals';

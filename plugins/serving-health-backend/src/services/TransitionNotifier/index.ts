@@ -1,0 +1,9 @@
+export {
+  createTransitionNotifier,
+  describeTransition,
+  servingHealthTabPath,
+} from './createTransitionNotifier';
+export type {
+  NotifiedEntity,
+  TransitionNotifier,
+} from './createTransitionNotifier';

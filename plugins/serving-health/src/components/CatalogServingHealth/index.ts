@@ -1,0 +1,5 @@
+export { createServingHealthColumn } from './ServingHealthColumn';
+export { EntityServingHealthPicker } from './EntityServingHealthPicker';
+export type { ServingHealthEntityFilters } from './EntityServingHealthPicker';
+export { ServingHealthFilter } from './servingHealthFilter';
+export type { ServingHealthSelection } from './servingHealthFilter';

@@ -1,0 +1,1 @@
+export { FailureModeChips } from './FailureModeChips';

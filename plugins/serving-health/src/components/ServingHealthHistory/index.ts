@@ -1,0 +1,1 @@
+export { ServingHealthHistory, StateSince } from './ServingHealthHistory';
