@@ -198,6 +198,7 @@ export function createTriageService(options: {
         versions.every(v => v !== undefined)
           ? `${scope}@${versions.join('|')}`
           : scope;
+      let looked: string | undefined;
       if (!refresh) {
         const versions = snapshots.version
           ? await Promise.all(
@@ -206,10 +207,8 @@ export function createTriageService(options: {
               ),
             )
           : [undefined];
-        const stored = await reports.get({
-          entityRef,
-          scope: versioned(versions),
-        });
+        looked = versioned(versions);
+        const stored = await reports.get({ entityRef, scope: looked });
         if (stored) return stored;
       }
       const entry = await snapshots.get(target.cluster, {
@@ -228,6 +227,13 @@ export function createTriageService(options: {
       const snapshot = hub
         ? withApplicationsFrom(entry.snapshot, hub.snapshot)
         : entry.snapshot;
+      const readVersions = hub ? [entry.version, hub.version] : [entry.version];
+      const madeFrom = versioned(readVersions);
+      // A snapshot this replica only started watching now may be one another replica already made the report from.
+      if (!refresh && madeFrom !== looked) {
+        const stored = await reports.get({ entityRef, scope: madeFrom });
+        if (stored) return stored;
+      }
       const binding = bindTarget({
         entity,
         target,
@@ -254,13 +260,8 @@ export function createTriageService(options: {
         entry.expiresInMs(),
         hub?.expiresInMs() ?? Infinity,
       );
-      const readVersions = hub ? [entry.version, hub.version] : [entry.version];
       if (ttlMs > 0)
-        await reports.set(
-          { entityRef, scope: versioned(readVersions) },
-          report,
-          { ttlMs },
-        );
+        await reports.set({ entityRef, scope: madeFrom }, report, { ttlMs });
       return report;
     });
   }
