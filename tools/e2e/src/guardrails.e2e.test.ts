@@ -22,8 +22,7 @@ let browser: Browser | undefined;
 let page: Page;
 let token = '';
 
-const log = (line: string) =>
-  process.stderr.write(`[e2e guardrails] ${line}\n`);
+const log = (line: string) => process.stderr.write(`[e2e guardrails] ${line}\n`);
 const shot = (name: string) =>
   page.screenshot({
     path: path.join(screenshotsDir, `guardrails-${name}.png`),
@@ -51,10 +50,7 @@ async function openTemplate(name: string) {
   });
   const enter = page.getByRole('button', { name: /^enter$/i });
   const nameField = page.locator('#root_name');
-  await nameField
-    .or(enter)
-    .first()
-    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await nameField.or(enter).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   if (await enter.isVisible()) await enter.click();
   await nameField.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
 }
@@ -63,14 +59,9 @@ async function openTemplate(name: string) {
 const next = () => page.getByRole('button', { name: /^next/i }).click();
 
 /** Fills the model and ownership pages, with an extra label when given. */
-async function fillModelAndOwnership(extraLabel?: {
-  key: string;
-  value: string;
-}) {
+async function fillModelAndOwnership(extraLabel?: { key: string; value: string }) {
   await page.locator('#root_name').fill('fraud-detector');
-  await page
-    .locator('#root_storageUri')
-    .fill('s3://ml-models/fraud-detector/v1');
+  await page.locator('#root_storageUri').fill('s3://ml-models/fraud-detector/v1');
   await next();
   await page.locator('#root_owner').fill('team-risk');
   await page.locator('#root_costCenter').fill('cc-1042');
@@ -96,9 +87,7 @@ beforeAll(async () => {
       portal = p;
       p.startBackend([]);
       const t = await p.waitReady(READY_TIMEOUT_MS);
-      log(
-        `portal ready: backend ${t.backendMs} ms, frontend ${t.frontendMs} ms`,
-      );
+      log(`portal ready: backend ${t.backendMs} ms, frontend ${t.frontendMs} ms`);
       return p;
     })(),
     launchChromium(),
@@ -110,10 +99,7 @@ beforeAll(async () => {
     headers: { 'x-requested-with': 'XMLHttpRequest' },
   });
   token = (await res.json()).backstageIdentity.token;
-  const context = await browser!.newContext({
-    viewport: VIEWPORT,
-    locale: 'en-US',
-  });
+  const context = await browser!.newContext({ viewport: VIEWPORT, locale: 'en-US' });
   // The dev server's live reload must not reload the page when someone edits a file.
   await context.routeWebSocket(/\/ws$/, () => {});
   context.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -132,26 +118,19 @@ describe('guardrails in the scaffolder', () => {
       diagnose('labels-field', async () => {
         await openTemplate('kserve-model-endpoint');
         await fillModelAndOwnership({ key: 'costCenter', value: 'cc-1042' });
-        const problem =
-          'label key `costCenter` is not kebab-case: use `cost-center`';
+        const problem = 'label key `costCenter` is not kebab-case: use `cost-center`';
         // Under the key, as it is typed: the problem and the suggested key.
         await page.getByText(problem, { exact: true }).first().waitFor();
-        const useSuggestion = page.getByRole('button', {
-          name: 'Use cost-center',
-        });
+        const useSuggestion = page.getByRole('button', { name: 'Use cost-center' });
         await useSuggestion.waitFor();
         await shot('labels-field-costCenter');
         // The field's validation keeps the form on this page, naming the rule id.
         await next();
         await page.getByText(`label-key-style: ${problem}`).first().waitFor();
-        await expect(
-          page.locator('#root_costCenter').isVisible(),
-        ).resolves.toBe(true);
+        await expect(page.locator('#root_costCenter').isVisible()).resolves.toBe(true);
         await shot('labels-field-blocks-next');
         await useSuggestion.click();
-        expect(await page.getByLabel('label key 1').inputValue()).toBe(
-          'cost-center',
-        );
+        expect(await page.getByLabel('label key 1').inputValue()).toBe('cost-center');
         await expect(useSuggestion.isVisible()).resolves.toBe(false);
         await next();
         await pickerField(/^repository/i).waitFor();
@@ -193,11 +172,7 @@ describe('guardrails in the scaffolder', () => {
           events = await res.json();
           if (events.some(e => e.type === 'completion')) break;
           if (Date.now() > deadline)
-            throw new Error(
-              `task ${taskId} did not complete: ${JSON.stringify(
-                events.slice(-3),
-              )}`,
-            );
+            throw new Error(`task ${taskId} did not complete: ${JSON.stringify(events.slice(-3))}`);
           await new Promise(r => setTimeout(r, 500));
         }
         const stepStatus = (id: string) =>
@@ -207,31 +182,21 @@ describe('guardrails in the scaffolder', () => {
         expect(stepStatus('validate')).toContain('failed');
         // The scaffolder marks the steps after a failure `skipped`: none of them ran.
         for (const step of ['lint', 'publish']) {
-          expect(
-            stepStatus(step).filter(status => status !== 'skipped'),
-          ).toEqual([]);
+          expect(stepStatus(step).filter(status => status !== 'skipped')).toEqual([]);
         }
         const validateLog = events
           .filter(e => e.type === 'log' && e.body?.stepId === 'validate')
           .map(e => String(e.body.message))
           .join('\n');
         expect(validateLog).toMatch(/3 violation\(s\) found before merge/);
-        expect(validateLog).toMatch(
-          /out\/manifests \(kustomize build\):\d+: label-near-miss/,
-        );
+        expect(validateLog).toMatch(/out\/manifests \(kustomize build\):\d+: label-near-miss/);
         expect(validateLog).toMatch(/kyverno:require-labels\/check-for-labels/);
 
         // The task page shows the failed step and the rule ids.
-        await page
-          .getByText('Validate labels, policies and serving rules')
-          .first()
-          .waitFor();
+        await page.getByText('Validate labels, policies and serving rules').first().waitFor();
         const showLogs = page.getByRole('button', { name: /show logs/i });
         if (await showLogs.isVisible()) await showLogs.click();
-        for (const rule of [
-          'label-near-miss',
-          'kyverno:require-labels/check-for-labels',
-        ]) {
+        for (const rule of ['label-near-miss', 'kyverno:require-labels/check-for-labels']) {
           await page.getByText(rule).first().waitFor({ state: 'visible' });
         }
         await shot('legacy-run-stopped-at-validate');
