@@ -61,7 +61,8 @@ part packaging bash scripts/check-packaging.sh
 part "dynamic plugins" bash scripts/export-dynamic-plugins.sh
 # The history store's tests also run against a throwaway PostgreSQL (Debian's), besides better-sqlite3.
 SUITE="unit+integration" part "unit+integration" bash scripts/with-postgres.sh corepack yarn backstage-cli repo test --cacheDirectory="$PWD/node_modules/.cache/jest" --json --outputFile="$PWD/artifacts/jest.json"
-SUITE=browser part browser corepack yarn workspace @internal/e2e run --silent test:e2e --json --outputFile="$PWD/artifacts/jest-e2e.json"
+# The portal suites; the replica test among them runs two backends on a throwaway PostgreSQL and Redis (Debian's).
+SUITE=browser part browser bash scripts/with-postgres.sh bash scripts/with-redis.sh corepack yarn workspace @internal/e2e run --silent test:e2e --json --outputFile="$PWD/artifacts/jest-e2e.json"
 
 echo "=================== summary"
 printf '%s\n' "${SUMMARY[@]}"

@@ -60,8 +60,27 @@ export interface Config {
       kubeconfig?: string;
       context?: string;
     }>;
-    /** How long a cluster snapshot (and the reports made from it) is reused. Default 30. */
+    /**
+     * How long a cluster snapshot (and the reports made from it) is reused. Default 30. With watched snapshots:
+     * how often a collection whose watch is refused is listed, and how long per-target reads are reused.
+     */
     snapshotTtlSeconds?: number;
+    snapshots?: {
+      /**
+       * `watch` (default): each collection is listed once and then watched (bookmarks, re-list on 410 Gone), so
+       * a change reaches the next report within about a second with no new LIST; a collection whose watch is
+       * forbidden falls back to a LIST every snapshotTtlSeconds. `poll`: every collection is listed every
+       * snapshotTtlSeconds. Clusters read with each user's own credentials are always polled.
+       */
+      mode?: 'watch' | 'poll';
+    };
+    reportCache?: {
+      /**
+       * The most finished reports kept; the least recently used are evicted first. Bounds memory with the
+       * in-memory cache store (and the keys in a shared one). Default 10000.
+       */
+      maxEntries?: number;
+    };
     /** The least time between two `?refresh=true` snapshot reads of one cluster. Default 5. */
     refreshMinIntervalSeconds?: number;
     /** Timeout of every Kubernetes API request. Default 5000. */

@@ -15,6 +15,8 @@ describe('readServingHealthConfig', () => {
   it('gives the documented defaults for an empty configuration', () => {
     expect(readServingHealthConfig(new ConfigReader({}))).toEqual({
       snapshotTtlMs: 30_000,
+      snapshotMode: 'watch',
+      reportCacheMaxEntries: 10_000,
       refreshMinIntervalMs: 5_000,
       requestTimeoutMs: 5_000,
       logTailLines: 200,
@@ -68,6 +70,8 @@ describe('readServingHealthConfig', () => {
     const config = new ConfigReader({
       servingHealth: {
         snapshotTtlSeconds: 12,
+        snapshots: { mode: 'poll' },
+        reportCache: { maxEntries: 500 },
         refreshMinIntervalSeconds: 2,
         requestTimeoutMs: 900,
         logTailLines: 50,
@@ -89,6 +93,8 @@ describe('readServingHealthConfig', () => {
     });
     expect(readServingHealthConfig(config)).toEqual({
       snapshotTtlMs: 12_000,
+      snapshotMode: 'poll',
+      reportCacheMaxEntries: 500,
       refreshMinIntervalMs: 2_000,
       requestTimeoutMs: 900,
       logTailLines: 50,
@@ -118,5 +124,18 @@ describe('readServingHealthConfig', () => {
       servingHealth: { snapshotTtlSeconds: 'soon' },
     });
     expect(() => readServingHealthConfig(config)).toThrow(/snapshotTtlSeconds/);
+  });
+
+  it('names an unknown snapshot mode and a report cache bound that is not a positive integer', () => {
+    expect(() =>
+      readServingHealthConfig(
+        new ConfigReader({ servingHealth: { snapshots: { mode: 'stream' } } }),
+      ),
+    ).toThrow("servingHealth.snapshots.mode must be 'watch' or 'poll', not 'stream'");
+    expect(() =>
+      readServingHealthConfig(
+        new ConfigReader({ servingHealth: { reportCache: { maxEntries: 0 } } }),
+      ),
+    ).toThrow('servingHealth.reportCache.maxEntries must be a positive integer, not 0');
   });
 });

@@ -3,6 +3,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import {
   ArgocdInstance,
   ControlPlaneNamespaces,
@@ -16,6 +17,10 @@ import {
 /** `servingHealth.*` as the backend uses it, with every default in one place (they match config.d.ts). */
 export interface ServingHealthConfig {
   snapshotTtlMs: number;
+  /** `watch`: LIST once, then WATCH each collection; `poll`: LIST everything every snapshotTtl. */
+  snapshotMode: 'watch' | 'poll';
+  /** The most reports the report store keeps in memory-bound caches; the least recently used go first. */
+  reportCacheMaxEntries: number;
   refreshMinIntervalMs: number;
   requestTimeoutMs: number;
   logTailLines: number;
@@ -37,6 +42,8 @@ export interface ServingHealthConfig {
 
 export const DEFAULTS = {
   snapshotTtlSeconds: 30,
+  snapshotMode: 'watch',
+  reportCacheMaxEntries: 10_000,
   refreshMinIntervalSeconds: 5,
   requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
   logTailLines: DEFAULT_LOG_TAIL_LINES,
@@ -51,9 +58,29 @@ export const DEFAULTS = {
   notifications: false,
 } as const;
 
+function readSnapshotMode(value: string | undefined): 'watch' | 'poll' {
+  const mode = value ?? DEFAULTS.snapshotMode;
+  if (mode !== 'watch' && mode !== 'poll') {
+    throw new InputError(
+      `servingHealth.snapshots.mode must be 'watch' or 'poll', not '${mode}'`,
+    );
+  }
+  return mode;
+}
+
 export function readServingHealthConfig(config: Config): ServingHealthConfig {
   const c = config.getOptionalConfig('servingHealth');
+  const maxEntries =
+    c?.getOptionalNumber('reportCache.maxEntries') ??
+    DEFAULTS.reportCacheMaxEntries;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new InputError(
+      `servingHealth.reportCache.maxEntries must be a positive integer, not ${maxEntries}`,
+    );
+  }
   return {
+    snapshotMode: readSnapshotMode(c?.getOptionalString('snapshots.mode')),
+    reportCacheMaxEntries: maxEntries,
     snapshotTtlMs:
       (c?.getOptionalNumber('snapshotTtlSeconds') ??
         DEFAULTS.snapshotTtlSeconds) * 1000,

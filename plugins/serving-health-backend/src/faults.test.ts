@@ -297,6 +297,8 @@ async function startBackend(
             })),
             requestTimeoutMs: TIMEOUT_MS,
             refreshMinIntervalSeconds: 0,
+            // These faults are measured per round of LIST calls (the TTL design); watch.test.ts covers watches.
+            snapshots: { mode: 'poll' },
             // The test entities' owner owns the test namespaces (tenancy has its own tests).
             namespaceOwners: [
               { namespace: '*', owners: ['group:default/team-ml'] },

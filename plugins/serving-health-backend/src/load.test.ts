@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   KubeProxy,
   startKubeProxy,
@@ -12,7 +10,7 @@ import {
 import { TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
-import { testenvClusterConfig } from './__testUtils__/clusters';
+import { testenvBackendFeatures } from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(180_000);
@@ -55,19 +53,11 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
     const { server } = await startTestBackend({
       features: [
         servingHealthPlugin,
-        catalogServiceMock.factory({ entities: [entity] }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        mockServices.rootConfig.factory({
-          data: {
-            servingHealth: {
-              clusters: testenvClusterConfig(env, env.tokens.reader, proxy.url),
-              requestTimeoutMs: 10_000,
-              refreshMinIntervalSeconds,
-              namespaceOwners: [
-                { namespace: '*', owners: [String(entity.spec!.owner)] },
-              ],
-            },
-          },
+        ...testenvBackendFeatures({
+          env,
+          url: proxy.url,
+          entity,
+          servingHealth: { refreshMinIntervalSeconds },
         }),
       ],
     });

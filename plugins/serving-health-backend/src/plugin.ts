@@ -42,6 +42,7 @@ import { createRefreshLimiter } from './services/RefreshLimiter';
 import { createCacheReportStore } from './services/ReportStore';
 import { createSnapshotCache } from './services/SnapshotCache';
 import { createPolicyReader } from './services/PolicyReader';
+import { createSnapshotWatcher } from './services/SnapshotWatcher';
 import { createTriageService } from './services/TriageService';
 
 /** `?refresh=true` calls one user may make per refresh interval, across entities. */
@@ -124,6 +125,7 @@ export const servingHealthPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         cache: coreServices.cache,
+        lifecycle: coreServices.lifecycle,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
@@ -141,6 +143,7 @@ export const servingHealthPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         cache,
+        lifecycle,
         database,
         scheduler,
         catalog,
@@ -174,18 +177,32 @@ export const servingHealthPlugin = createBackendPlugin({
             : defaultSuppliers,
           logger,
         });
-        const snapshots = await snapshotSource.build({ clusters }, async () =>
-          createSnapshotCache({
+        const snapshots = await snapshotSource.build({ clusters }, async () => {
+          const polled = createSnapshotCache({
             clusters,
             logger,
             namespaces: settings.namespaces,
             ttlMs: settings.snapshotTtlMs,
             refreshMinIntervalMs: settings.refreshMinIntervalMs,
             logTailLines: settings.logTailLines,
-          }),
-        );
+          });
+          if (settings.snapshotMode === 'poll') return polled;
+          const watcher = createSnapshotWatcher({
+            clusters,
+            logger,
+            namespaces: settings.namespaces,
+            pollIntervalMs: settings.snapshotTtlMs,
+            logTailLines: settings.logTailLines,
+            perCaller: polled,
+          });
+          lifecycle.addShutdownHook(() => watcher.stop());
+          return watcher;
+        });
         const reports = await reportStore.build({}, async () =>
-          createCacheReportStore({ cache }),
+          createCacheReportStore({
+            cache,
+            maxEntries: settings.reportCacheMaxEntries,
+          }),
         );
         const checks = orderChecks([
           ...DEFAULT_CHECKS,

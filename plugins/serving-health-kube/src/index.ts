@@ -13,6 +13,10 @@ export type {
   KubeRequest,
   KubeResponse,
   KubernetesClient,
+  KubeWatch,
+  KubeWatchRequest,
+  WatchEvent,
+  WatchingKubernetesClient,
 } from './client/types';
 export {
   createKubernetesClient,
@@ -34,6 +38,14 @@ export {
 } from './snapshot/collections';
 export type { ClusterSnapshotLoader } from './snapshot/createClusterSnapshotLoader';
 export { createClusterSnapshotLoader } from './snapshot/createClusterSnapshotLoader';
+export type {
+  CollectionFreshness,
+  WatchedSnapshot,
+  WatchedSnapshotOptions,
+  WatchedSnapshotStats,
+} from './snapshot/createWatchedSnapshot';
+export { createWatchedSnapshot } from './snapshot/createWatchedSnapshot';
+export { slimObject } from './snapshot/slimObject';
 export {
   readControllerLogs,
   DEFAULT_LOG_TAIL_LINES,

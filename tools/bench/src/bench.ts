@@ -10,6 +10,7 @@ import {
 } from '@internal/fault-proxy';
 import {
   KUBERNETES_VERSION,
+  KubeClient,
   TestEnv,
   applyFiles,
   listScenarios,
@@ -24,6 +25,12 @@ import {
   runbook,
   warmKubectl,
 } from './kubectl';
+import {
+  DesignResult,
+  FreshnessCluster,
+  measureDesign,
+  percentile,
+} from './freshness';
 
 export interface BenchOptions {
   /**
@@ -41,6 +48,11 @@ export interface BenchOptions {
   json?: string;
   skipKubectl?: boolean;
   skipKubernetesPlugin?: boolean;
+  /**
+   * Scale mode: after the runs above, today's TTL design (snapshotTtlSeconds 30) and watched snapshots side
+   * by side: change-to-report latency, steady-state API load and RSS.
+   */
+  scale?: { steadySeconds: number };
 }
 
 export const DEFAULT_SCENARIOS = [
@@ -51,13 +63,6 @@ export const DEFAULT_SCENARIOS = [
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[
-    Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))
-  ];
-}
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 const fmtMs = (ms: number) => {
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
@@ -66,6 +71,50 @@ const fmtMs = (ms: number) => {
 const fmtMb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 const fmtX = (x: number) =>
   x >= 100 ? `${x.toFixed(0)}x` : `${x.toFixed(1)}x`;
+
+/** Columns padded to their widest cell, the header underlined. */
+function table(t: string[][]): string {
+  const widths = t[0].map((_, i) => Math.max(...t.map(r => r[i].length)));
+  return t
+    .map((r, j) => {
+      const line = r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd();
+      return j === 0
+        ? `${line}\n${widths.map(w => '-'.repeat(w)).join('  ')}`
+        : line;
+    })
+    .join('\n');
+}
+
+/** The scale phase's table: one column per snapshot design. */
+function scaleTable(results: DesignResult[]): string[] {
+  const perMinute = (r: DesignResult, k: 'requests' | 'lists' | 'bytes') =>
+    Object.values(r.steady.perClusterPerMinute)
+      .map(v => (k === 'bytes' ? `${(v[k] / 1024).toFixed(0)} KB` : v[k].toFixed(1)))
+      .join(' / ');
+  const rows: string[][] = [
+    ['scale: snapshot design', ...results.map(r => `${r.design} (TTL ${r.snapshotTtlSeconds} s)`)],
+    ['cold fleet scan', ...results.map(r => fmtMs(r.coldFleetScanMs))],
+    ['report, warm, p50 / p95', ...results.map(r => `${fmtMs(r.warmReport.p50)} / ${fmtMs(r.warmReport.p95)}`)],
+    [
+      'change to report, p50 / p95 (n)',
+      ...results.map(r => `${fmtMs(r.changeToReport.p50)} / ${fmtMs(r.changeToReport.p95)} (${r.changeToReport.n})`),
+    ],
+    ['steady: API requests / min per cluster', ...results.map(r => perMinute(r, 'requests'))],
+    ['steady: LIST calls / min per cluster', ...results.map(r => perMinute(r, 'lists'))],
+    ['steady: bytes / min per cluster', ...results.map(r => perMinute(r, 'bytes'))],
+    ['backend RSS after warm-up / steady', ...results.map(r => `${fmtMb(r.rss.afterWarmUp)} / ${fmtMb(r.rss.afterSteady)}`)],
+  ];
+  const steady = results[0]?.steady;
+  return [
+    table(rows),
+    steady
+      ? `steady state: ${steady.seconds} s with a fleet scan every ${steady.scanEverySeconds} s; a change is an InferenceService deleted`
+      : '',
+  ];
+}
 
 interface Cluster {
   fleet: ClusterFleet;
@@ -257,6 +306,9 @@ export async function runBench(options: BenchOptions): Promise<void> {
         // every cold sample really reads a new snapshot.
         snapshotTtlSeconds: 900,
         refreshMinIntervalSeconds: 0,
+        // The columns above measure one round of LIST calls per snapshot (cold = ?refresh=true reads one);
+        // watched snapshots are measured in the scale phase.
+        snapshots: { mode: 'poll' },
         requestTimeoutMs: 10_000,
         // The fleet's namespaces belong to its entities' owners.
         namespaceOwners: [
@@ -481,6 +533,43 @@ export async function runBench(options: BenchOptions): Promise<void> {
       );
     }
 
+    // ------------------------------------------------------------ scale: TTL design vs watches
+    let scale: DesignResult[] | undefined;
+    if (options.scale) {
+      await backend.stop();
+      backend = undefined;
+      const freshness: FreshnessCluster[] = clusters.map(c => ({
+        name: c.fleet.cluster,
+        proxy: c.proxy,
+        admin: new KubeClient(c.env.access('admin')),
+        entities: c.fleet.entities as any[],
+      }));
+      // Each design deletes InferenceServices of its own entities: two per cluster, never the sample's.
+      const changesFor = (offset: number) =>
+        freshness.flatMap(c =>
+          [offset, offset + 2].map(i => ({
+            cluster: c,
+            entity: c.entities[c.entities.length - 1 - i],
+          })),
+        );
+      scale = [];
+      for (const [i, design] of (['poll', 'watch'] as const).entries()) {
+        scale.push(
+          await measureDesign({
+            design,
+            config,
+            entities: entities as any[],
+            clusters: freshness,
+            workDir,
+            snapshotTtlSeconds: 30,
+            steadySeconds: options.scale.steadySeconds,
+            warmSample: 300,
+            changes: changesFor(i),
+          }),
+        );
+      }
+    }
+
     // ------------------------------------------------------------ table
     const warmP50 = percentile(warmLat, 50);
     const coldP50 = percentile(coldLat, 50);
@@ -568,20 +657,6 @@ export async function runBench(options: BenchOptions): Promise<void> {
       );
     }
 
-    const table = (t: string[][]) => {
-      const widths = t[0].map((_, i) => Math.max(...t.map(r => r[i].length)));
-      return t
-        .map((r, j) => {
-          const line = r
-            .map((c, i) => c.padEnd(widths[i]))
-            .join('  ')
-            .trimEnd();
-          return j === 0
-            ? `${line}\n${widths.map(w => '-'.repeat(w)).join('  ')}`
-            : line;
-        })
-        .join('\n');
-    };
     const out: string[] = [];
     out.push(
       `Serving Health benchmark: ${entities.length} entities, ${isvcs} InferenceServices, ${apps} Argo CD Applications on ${clusters.length} testenv clusters (kube-apiserver ${KUBERNETES_VERSION})`,
@@ -647,6 +722,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
         performance.now() - benchStarted,
       )}`,
     );
+    if (scale) out.push('', ...scaleTable(scale));
     process.stdout.write(`${out.join('\n')}\n`);
 
     if (options.json) {
@@ -693,6 +769,7 @@ export async function runBench(options: BenchOptions): Promise<void> {
                 kyvernoNamespace: 'x',
               }).map(c => c.args.join(' ')),
             },
+            ...(scale ? { scale: { designs: scale } } : {}),
             kubernetesPlugin: k8sPlugin && {
               ...k8sPlugin,
               p50: percentile(k8sPlugin.lat, 50),

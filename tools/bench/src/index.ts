@@ -30,6 +30,9 @@ const USAGE = `usage: yarn bench [options]
   --json <file>         also write the results as JSON
   --no-kubectl          skip the manual-triage column
   --no-kubernetes-plugin  skip the Kubernetes-plugin column
+  --scale               then today's TTL design (snapshotTtlSeconds 30) and watched snapshots side by
+                        side: change-to-report latency, steady-state API load per cluster, RSS
+  --steady-seconds <n>  length of the steady-state window of --scale (default 60)
 
 usage: yarn bench large-cluster [options]
   One snapshot of one large cluster, read as before (unpaged, Services and EndpointSlices
@@ -67,6 +70,9 @@ export function parseArgs(args: string[]): BenchOptions {
     else if (a === '--json') o.json = next();
     else if (a === '--no-kubectl') o.skipKubectl = true;
     else if (a === '--no-kubernetes-plugin') o.skipKubernetesPlugin = true;
+    else if (a === '--scale') o.scale = { steadySeconds: o.scale?.steadySeconds ?? 60 };
+    else if (a === '--steady-seconds')
+      o.scale = { steadySeconds: positiveInt(a, next()) };
     else throw new Error(`unknown argument '${a}'\n${USAGE}`);
   }
   if (o.scenarios.length === 0)

@@ -6,9 +6,11 @@ import {
   artifactsDir,
   childEnv,
   Guarded,
+  guestToken as guestSignIn,
   portalAppConfig,
   repoRoot,
-  spawnGuarded,
+  spawnBackend,
+  waitBackendReady,
   waitFor,
 } from './portal';
 
@@ -129,16 +131,8 @@ beforeAll(async () => {
     accessConfig,
     portalConfig,
   ];
-  backend = spawnGuarded({
-    name: 'backend',
-    command: process.execPath,
-    args: [
-      '--require',
-      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-      'src/index.ts',
-      ...configs.flatMap(c => ['--config', c]),
-    ],
-    cwd: path.join(repoRoot, 'packages/backend'),
+  backend = spawnBackend({
+    configPaths: configs,
     // No cloud credentials anywhere (and no metadata endpoint): the aws and Google service account clusters
     // cannot be signed in to.
     env: {
@@ -153,23 +147,10 @@ beforeAll(async () => {
     },
     logFile: path.join(workDir, 'backend.log'),
   });
-  await waitFor(
-    'backend health',
-    120_000,
-    async () => {
-      if (backend?.exited())
-        throw Object.assign(new Error(`backend exited: ${backend.exited()}`), {
-          name: 'ProcessExited',
-        });
-      const res = await fetch(`${backendUrl}/api/serving-health/health`);
-      return res.ok;
-    },
-    () => `\n${backend?.logTail(40)}`,
+  await waitBackendReady(backend, backendUrl, 120_000, () =>
+    backend ? `\n${backend.logTail(40)}` : '',
   );
-  const res = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
-    headers: { 'x-requested-with': 'XMLHttpRequest' },
-  });
-  guestToken = (await res.json()).backstageIdentity.token;
+  guestToken = await guestSignIn(backendUrl);
   await waitFor('catalog ingestion', 60_000, async () => {
     const r = await fetch(
       `${backendUrl}/api/catalog/entities/by-name/resource/default/access-catalog`,

@@ -5,8 +5,11 @@
 export { launchChromium, chromiumPath } from './browser';
 export {
   createPortal,
+  guestToken,
   portalAppConfig,
+  spawnBackend,
   spawnGuarded,
+  waitBackendReady,
   waitFor,
 } from './portal';
 export type { Guarded, Portal } from './portal';

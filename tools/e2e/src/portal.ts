@@ -65,7 +65,10 @@ async function killGroup(pgid: number): Promise<void> {
   }
 }
 
-const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+export const ANSI_COLOUR = new RegExp(
+  `${String.fromCharCode(27)}\\[[0-9;]*m`,
+  'g',
+);
 
 /**
  * The last lines of a log, made readable for a failure message: colours
@@ -216,6 +219,71 @@ export const childEnv = (): NodeJS.ProcessEnv => ({
   NO_COLOR: '1',
 });
 
+/**
+ * The portal backend, packages/backend/src/index.ts, through Backstage's node transform, in its own process group
+ * (see spawnGuarded), with these config files in this order.
+ */
+export function spawnBackend(options: {
+  configPaths: string[];
+  logFile: string;
+  /** default: "backend" */
+  name?: string;
+  env?: NodeJS.ProcessEnv;
+}): Guarded {
+  return spawnGuarded({
+    name: options.name ?? 'backend',
+    command: process.execPath,
+    args: [
+      '--enable-source-maps',
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      'src/index.ts',
+      ...options.configPaths.flatMap(c => ['--config', c]),
+    ],
+    cwd: path.join(repoRoot, 'packages/backend'),
+    env: options.env ?? childEnv(),
+    logFile: options.logFile,
+  });
+}
+
+/** Waits for a backend's /api/serving-health/health; returns the time from its spawn to ready. */
+export async function waitBackendReady(
+  backend: Guarded,
+  backendUrl: string,
+  timeoutMs: number,
+  context: () => string = () => `\n${backend.logTail()}`,
+): Promise<number> {
+  await waitFor(
+    `${backend.name} ${backendUrl}/api/serving-health/health`,
+    timeoutMs,
+    async () => {
+      assertRunning(backend);
+      return httpOk(`${backendUrl}/api/serving-health/health`, 5_000);
+    },
+    context,
+  );
+  return Date.now() - backend.startedAt;
+}
+
+/** A guest user's Backstage token from a backend's guest provider. */
+export async function guestToken(
+  backendUrl: string,
+  context: () => string = () => '',
+): Promise<string> {
+  const res = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (!res.ok) {
+    throw new Error(
+      `guest sign-in on the backend failed: ${
+        res.status
+      } ${await res.text()}${context()}`,
+    );
+  }
+  return (await res.json()).backstageIdentity.token;
+}
+
 export interface Portal {
   appUrl: string;
   backendUrl: string;
@@ -299,18 +367,8 @@ export async function createPortal(options: {
       if (backend) {
         throw new Error('the backend is already started');
       }
-      backend = spawnGuarded({
-        name: 'backend',
-        command: process.execPath,
-        args: [
-          '--enable-source-maps',
-          '--require',
-          require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
-          'src/index.ts',
-          ...configArgs([baseConfig, ...configPaths, portalConfig]),
-        ],
-        cwd: path.join(repoRoot, 'packages/backend'),
-        env: childEnv(),
+      backend = spawnBackend({
+        configPaths: [baseConfig, ...configPaths, portalConfig],
         logFile: path.join(options.workDir, 'backend.log'),
       });
     },
@@ -321,23 +379,17 @@ export async function createPortal(options: {
       let backendMs = 0;
       let frontendMs = 0;
       await Promise.all([
-        waitFor(
-          `backend ${portal.backendUrl}/api/serving-health/health`,
-          timeoutMs,
-          async () => {
-            if (!backend) {
-              throw new Error('the backend was not started');
-            }
-            assertRunning(backend);
-            return httpOk(
-              `${portal.backendUrl}/api/serving-health/health`,
-              5_000,
-            );
-          },
-          context,
-        ).then(() => {
-          backendMs = Date.now() - backend!.startedAt;
-        }),
+        (async () => {
+          if (!backend) {
+            throw new Error('the backend was not started');
+          }
+          backendMs = await waitBackendReady(
+            backend,
+            portal.backendUrl,
+            timeoutMs,
+            context,
+          );
+        })(),
         // The dev server holds requests until the first bundle is compiled.
         waitFor(
           `frontend ${portal.appUrl}`,

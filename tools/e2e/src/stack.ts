@@ -7,7 +7,13 @@ import {
   listScenarios,
   startDemoClusters,
 } from '@internal/testenv';
-import { artifactsDir, createPortal, Portal, waitFor } from './portal';
+import {
+  artifactsDir,
+  createPortal,
+  guestToken,
+  Portal,
+  waitFor,
+} from './portal';
 
 /** One demo entity and what its scenario says the triage must find. */
 export interface ExpectedEntity {
@@ -133,18 +139,7 @@ export async function startStack(
     const logContext = () => `\n${portal.logTail()}`;
 
     const t2 = Date.now();
-    const res = await fetch(`${portal.backendUrl}/api/auth/guest/refresh`, {
-      headers: { 'x-requested-with': 'XMLHttpRequest' },
-      signal: AbortSignal.timeout(15_000),
-    });
-    if (!res.ok) {
-      throw new Error(
-        `guest sign-in on the backend failed: ${
-          res.status
-        } ${await res.text()}${logContext()}`,
-      );
-    }
-    const token: string = (await res.json()).backstageIdentity.token;
+    const token = await guestToken(portal.backendUrl, logContext);
 
     // The catalog ingests the file locations asynchronously.
     const wanted = new Set(expected.map(e => e.entityRef));

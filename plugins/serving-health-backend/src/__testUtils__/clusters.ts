@@ -1,4 +1,8 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { TestEnv } from '@internal/testenv';
 import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
 import {
@@ -7,7 +11,9 @@ import {
 } from '@serving-health/plugin-serving-health-node';
 
 /** A cluster nothing listens on: its reports come back with cluster.reachable in error, no API server needed. */
-export function unreachableClusterSupplier(name: string): ServingHealthClusterSupplier {
+export function unreachableClusterSupplier(
+  name: string,
+): ServingHealthClusterSupplier {
   return {
     getClusters: async () => [
       {
@@ -56,5 +62,35 @@ export function testenvClusterConfig(
       serviceAccountToken: token,
       caData: Buffer.from(env.caData).toString('base64'),
     },
+  ];
+}
+
+/**
+ * A backend's features around the plugin: the entity in the catalog, every permission allowed, one testenv
+ * cluster read with the reader token at `url` (a proxy in front of it), every namespace owned by the entity's
+ * owner, and `servingHealth` settings on top.
+ */
+export function testenvBackendFeatures(options: {
+  env: TestEnv;
+  url: string;
+  entity: Entity;
+  servingHealth?: Record<string, unknown>;
+}) {
+  const { env, url, entity } = options;
+  return [
+    catalogServiceMock.factory({ entities: [entity] }),
+    mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+    mockServices.rootConfig.factory({
+      data: {
+        servingHealth: {
+          clusters: testenvClusterConfig(env, env.tokens.reader, url),
+          requestTimeoutMs: 10_000,
+          namespaceOwners: [
+            { namespace: '*', owners: [String(entity.spec!.owner)] },
+          ],
+          ...options.servingHealth,
+        },
+      },
+    }),
   ];
 }

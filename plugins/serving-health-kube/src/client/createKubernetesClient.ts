@@ -12,13 +12,31 @@ import {
   KubeCredentials,
   KubeRequest,
   KubeResponse,
-  KubernetesClient,
+  KubeWatch,
+  KubeWatchRequest,
+  WatchEvent,
+  WatchingKubernetesClient,
 } from './types';
 
 /** @public */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
 /** A larger answer is an error: a log read or a huge LIST must not exhaust memory. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * Connections per cluster: a watch holds one for as long as it is open (about 20 per cluster), and the
+ * requests of a report must still find free ones.
+ */
+const MAX_SOCKETS = 64;
+/** One watch event larger than this ends the watch with an error instead of growing a buffer. */
+const MAX_WATCH_EVENT_BYTES = 16 * 1024 * 1024;
+/**
+ * A watch with no byte for this long past its server-side timeout is dead (a half-open connection): it ends
+ * with `timeout` and is opened again.
+ */
+const WATCH_IDLE_GRACE_MS = 30_000;
+/** The server ends each watch after this long (client-go picks 5-10 min); a new one resumes from the last version. */
+const DEFAULT_WATCH_TIMEOUT_SECONDS = 300;
+
 /**
  * The longest Retry-After wait honoured. The API server's priority and fairness asks for 1 s; a server that
  * asks for minutes is better reported as throttled than waited for while a report is pending.
@@ -77,6 +95,48 @@ function retryAfterMs(
   return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
 }
 
+/** A transport error as a read error: the error code decides before the wording does. */
+function classifyRequestError(
+  err: NodeJS.ErrnoException,
+): [ReadErrorReason, string] {
+  const code = err.code ?? '';
+  // A peer that hangs up mid-handshake says "TLS" in its message but is a network failure.
+  if (UNREACHABLE_CODES.has(code))
+    return ['unreachable', `${code}: ${err.message}`];
+  if (
+    TLS_ERROR_CODES.has(code) ||
+    /certificate|SSL routines/i.test(err.message)
+  )
+    return ['tls', `TLS handshake failed: ${err.message}`];
+  return ['unreachable', err.message];
+}
+
+/** A non-2xx answer as a read error, with the server's own message. */
+function failureOf(status: number, body: any, description: string): ReadError {
+  // A Backstage backend (the Kubernetes plugin's proxy) answers its own failures as
+  // { error: { name, message } }: its 404 is an unknown cluster, never a missing resource.
+  const backstageError =
+    body &&
+    typeof body === 'object' &&
+    !body.kind &&
+    typeof body.error?.message === 'string'
+      ? (body.error as { name?: string; message: string })
+      : undefined;
+  const message =
+    (backstageError &&
+      `${backstageError.name ?? 'Error'}: ${backstageError.message}`) ||
+    (body && typeof body === 'object' && body.message) ||
+    (typeof body === 'string' && body.trim()) ||
+    `HTTP ${status}`;
+  return {
+    reason:
+      backstageError && status === 404 ? 'failed' : reasonForStatus(status),
+    request: description,
+    message: String(message),
+    httpStatus: status,
+  };
+}
+
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 interface Sent<T> {
@@ -94,7 +154,7 @@ interface Sent<T> {
  */
 export function createKubernetesClient(
   connection: ClusterConnection,
-): KubernetesClient {
+): WatchingKubernetesClient {
   const base = new URL(connection.url);
   const plainHttp = base.protocol === 'http:';
   // Refused per request, not thrown: one misconfigured cluster must not break the others' reports.
@@ -109,14 +169,14 @@ export function createKubernetesClient(
     key: creds.clientKeyData,
     rejectUnauthorized: !connection.skipTLSVerify,
     keepAlive: true,
-    maxSockets: 32,
+    maxSockets: MAX_SOCKETS,
   });
   // kubeconfig's proxy-url first, else the standard proxy environment variables.
   const proxy = connection.proxyUrl ?? proxyFromEnvironment(base);
   // One agent per client certificate: a rotated certificate gets a new TLS session, a token does not.
   let agent: { key: string; value: https.Agent } | undefined;
   const plainAgent = plainHttp
-    ? new http.Agent({ keepAlive: true, maxSockets: 32 })
+    ? new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS })
     : undefined;
   const agentFor = (creds: KubeCredentials): https.Agent => {
     const key = `${creds.clientCertData ?? ''}\u0000${
@@ -136,21 +196,21 @@ export function createKubernetesClient(
   const basePath = base.pathname.replace(/\/$/, '');
   let count = 0;
 
-  async function request<T>(req: KubeRequest): Promise<KubeResponse<T>> {
-    // The deadline is fixed here, once: asking for credentials (an exec plugin), waiting for a socket, a
-    // Retry-After pause and a server that trickles bytes all spend the same budget.
-    const timeoutMs =
-      req.timeoutMs ?? connection.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    const deadline = Date.now() + timeoutMs;
-    const description = `${req.method ?? 'GET'} ${buildPath(req)}`;
-
-    if (refusal) {
-      return {
-        ok: false,
-        error: { reason: 'failed', request: description, message: refusal },
-      };
-    }
-    let creds: KubeCredentials;
+  async function askCredentials(
+    description: string,
+    timeoutMs: number,
+  ): Promise<
+    | { ok: true; creds: KubeCredentials }
+    | { ok: false; response: KubeResponse<never> }
+  > {
+    const failed = (reason: ReadErrorReason, message: string) => ({
+      ok: false as const,
+      response: {
+        ok: false as const,
+        error: { reason, request: description, message },
+      },
+    });
+    if (refusal) return failed('failed', refusal);
     try {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<undefined>(resolve => {
@@ -161,28 +221,71 @@ export function createKubernetesClient(
         late,
       ]).finally(() => clearTimeout(timer));
       if (!asked) {
-        return {
-          ok: false,
-          error: {
-            reason: 'timeout',
-            request: description,
-            message: `no credentials for cluster ${connection.name} within ${timeoutMs} ms`,
-          },
-        };
+        return failed(
+          'timeout',
+          `no credentials for cluster ${connection.name} within ${timeoutMs} ms`,
+        );
       }
-      creds = asked;
+      return { ok: true, creds: asked };
     } catch (e) {
-      return {
-        ok: false,
-        error: {
-          reason: 'unauthorized',
-          request: description,
-          message: `no credentials for cluster ${
-            connection.name
-          }: ${errorMessage(e)}`,
-        },
-      };
+      return failed(
+        'unauthorized',
+        `no credentials for cluster ${connection.name}: ${errorMessage(e)}`,
+      );
     }
+  }
+
+  function requestHeaders(
+    creds: KubeCredentials,
+    accept: string,
+  ): Record<string, string> {
+    const headers: Record<string, string> = { Accept: accept };
+    for (const [k, v] of Object.entries(creds.headers ?? {})) headers[k] = v;
+    if (creds.token) headers.Authorization = `Bearer ${creds.token}`;
+    return headers;
+  }
+
+  function open(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    creds: KubeCredentials,
+    onResponse: (res: http.IncomingMessage) => void,
+  ): http.ClientRequest {
+    const target = {
+      hostname: base.hostname,
+      path: `${basePath}${path}`,
+      method,
+      headers,
+    };
+    return plainAgent
+      ? http.request(
+          { ...target, port: base.port || 80, agent: plainAgent },
+          onResponse,
+        )
+      : https.request(
+          {
+            ...target,
+            protocol: 'https:',
+            port: base.port || 443,
+            servername: connection.tlsServerName,
+            agent: agentFor(creds),
+          },
+          onResponse,
+        );
+  }
+
+  async function request<T>(req: KubeRequest): Promise<KubeResponse<T>> {
+    // The deadline is fixed here, once: asking for credentials (an exec plugin), waiting for a socket, a
+    // Retry-After pause and a server that trickles bytes all spend the same budget.
+    const timeoutMs =
+      req.timeoutMs ?? connection.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    const description = `${req.method ?? 'GET'} ${buildPath(req)}`;
+
+    const asked = await askCredentials(description, timeoutMs);
+    if (!asked.ok) return asked.response;
+    const creds = asked.creds;
 
     const first = await send<T>(req, creds, deadline, timeoutMs);
     const wait = first.retryAfterMs;
@@ -254,11 +357,10 @@ export function createKubernetesClient(
           status: extra.httpStatus,
         });
 
-      const headers: Record<string, string> = {
-        Accept: req.text ? '*/*' : 'application/json',
-      };
-      for (const [k, v] of Object.entries(creds.headers ?? {})) headers[k] = v;
-      if (creds.token) headers.Authorization = `Bearer ${creds.token}`;
+      const headers = requestHeaders(
+        creds,
+        req.text ? '*/*' : 'application/json',
+      );
       if (payload) {
         headers['Content-Type'] = req.contentType ?? 'application/json';
         headers['Content-Length'] = String(payload.length);
@@ -312,90 +414,189 @@ export function createKubernetesClient(
             finish({ ok: true, status, body });
             return;
           }
-          // A Backstage backend (the Kubernetes plugin's proxy) answers its own failures as
-          // { error: { name, message } }: its 404 is an unknown cluster, never a missing resource.
-          const backstageError =
-            body &&
-            typeof body === 'object' &&
-            !body.kind &&
-            typeof body.error?.message === 'string'
-              ? (body.error as { name?: string; message: string })
-              : undefined;
-          const message =
-            (backstageError &&
-              `${backstageError.name ?? 'Error'}: ${backstageError.message}`) ||
-            (body && typeof body === 'object' && body.message) ||
-            (typeof body === 'string' && body.trim()) ||
-            `HTTP ${status}`;
           finish(
             {
               ok: false,
               status,
               body,
-              error: {
-                reason:
-                  backstageError && status === 404
-                    ? 'failed'
-                    : reasonForStatus(status),
-                request: description,
-                message: String(message),
-                httpStatus: status,
-              },
+              error: failureOf(status, body, description),
             },
             retryAfterMs(status, res.headers['retry-after']),
           );
         });
       };
-      const target = {
-        hostname: base.hostname,
-        path: `${basePath}${path}`,
+      const httpReq = (sent.req = open(
         method,
+        path,
         headers,
-      };
-      const httpReq = (sent.req = plainAgent
-        ? http.request(
-            { ...target, port: base.port || 80, agent: plainAgent },
-            onResponse,
-          )
-        : https.request(
-            {
-              ...target,
-              protocol: 'https:',
-              port: base.port || 443,
-              servername: connection.tlsServerName,
-              agent: agentFor(creds),
-            },
-            onResponse,
-          ));
+        creds,
+        onResponse,
+      ));
 
       state.timer = setTimeout(() => {
         fail('timeout', `no answer within ${timeoutMs} ms`);
         httpReq.destroy();
       }, Math.max(0, deadline - Date.now()));
 
-      httpReq.on('error', (err: NodeJS.ErrnoException) => {
-        const code = err.code ?? '';
-        // A peer that hangs up mid-handshake says "TLS" in its message but is a
-        // network failure: the error code decides before the wording does.
-        if (UNREACHABLE_CODES.has(code)) {
-          fail('unreachable', `${code}: ${err.message}`);
-        } else if (
-          TLS_ERROR_CODES.has(code) ||
-          /certificate|SSL routines/i.test(err.message)
-        ) {
-          fail('tls', `TLS handshake failed: ${err.message}`);
-        } else {
-          fail('unreachable', err.message);
-        }
-      });
+      httpReq.on('error', (err: NodeJS.ErrnoException) =>
+        fail(...classifyRequestError(err)),
+      );
       if (payload) httpReq.write(payload);
       httpReq.end();
     });
   }
 
+  function watch(req: KubeWatchRequest): KubeWatch {
+    const query = {
+      ...req.query,
+      timeoutSeconds:
+        req.query?.timeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS,
+      watch: 1,
+    };
+    const path = buildPath({ path: req.path, query });
+    const description = `WATCH ${path}`;
+    const timeoutMs = connection.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const idleMs = Number(query.timeoutSeconds) * 1000 + WATCH_IDLE_GRACE_MS;
+    const state: {
+      settled: boolean;
+      stopped: boolean;
+      timer?: NodeJS.Timeout;
+      req?: http.ClientRequest;
+      resolve?: (r: KubeResponse<undefined>) => void;
+    } = { settled: false, stopped: false };
+    const done = new Promise<KubeResponse<undefined>>(resolve => {
+      state.resolve = resolve;
+    });
+    const finish = (r: KubeResponse<undefined>) => {
+      if (state.settled) return;
+      state.settled = true;
+      clearTimeout(state.timer);
+      state.req?.destroy();
+      state.resolve!(r);
+    };
+    const fail = (reason: ReadErrorReason, message: string, status?: number) =>
+      finish({
+        ok: false,
+        status,
+        error: { reason, request: description, message, httpStatus: status },
+      });
+    const arm = (ms: number, why: string) => {
+      clearTimeout(state.timer);
+      state.timer = setTimeout(() => fail('timeout', why), ms);
+    };
+
+    (async () => {
+      // Until the server answers, the connection's timeout bounds the watch as any request.
+      arm(timeoutMs, `no answer within ${timeoutMs} ms`);
+      const asked = await askCredentials(description, timeoutMs);
+      if (state.settled) return;
+      if (!asked.ok) {
+        finish(asked.response);
+        return;
+      }
+      count += 1;
+      const onResponse = (res: http.IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size <= MAX_WATCH_EVENT_BYTES) chunks.push(c);
+          });
+          res.on('error', err => fail('unreachable', err.message));
+          res.on('end', () => {
+            const raw = Buffer.concat(chunks).toString('utf8');
+            let body: any = raw;
+            try {
+              body = raw ? JSON.parse(raw) : undefined;
+            } catch {
+              // Not JSON: the text itself is the message.
+            }
+            finish({
+              ok: false,
+              status,
+              body,
+              error: failureOf(status, body, description),
+            });
+          });
+          return;
+        }
+        arm(idleMs, `no byte of the watch for ${idleMs} ms`);
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          arm(idleMs, `no byte of the watch for ${idleMs} ms`);
+          pending += chunk;
+          let newline = pending.indexOf('\n');
+          while (newline >= 0 && !state.settled) {
+            const line = pending.slice(0, newline).trim();
+            pending = pending.slice(newline + 1);
+            newline = pending.indexOf('\n');
+            if (!line) continue;
+            let event: WatchEvent;
+            try {
+              event = JSON.parse(line);
+            } catch {
+              fail(
+                'failed',
+                `a watch event is not JSON: ${line.slice(0, 120)}`,
+                status,
+              );
+              return;
+            }
+            if (event.type === 'ERROR') {
+              // A Status object: 410 Gone when the resourceVersion was compacted away.
+              const code = Number(event.object?.code) || 500;
+              finish({
+                ok: false,
+                status: code,
+                body: event.object,
+                error: failureOf(code, event.object, description),
+              });
+              return;
+            }
+            req.onEvent(event);
+          }
+          if (pending.length > MAX_WATCH_EVENT_BYTES) {
+            fail(
+              'failed',
+              `a watch event is larger than ${MAX_WATCH_EVENT_BYTES} bytes, the most this client reads`,
+              status,
+            );
+          }
+        });
+        res.on('error', err =>
+          state.stopped ? undefined : fail('unreachable', err.message),
+        );
+        res.on('end', () => finish({ ok: true, status, body: undefined }));
+      };
+      state.req = open(
+        'GET',
+        path,
+        requestHeaders(asked.creds, 'application/json'),
+        asked.creds,
+        onResponse,
+      );
+      state.req.on('error', (err: NodeJS.ErrnoException) =>
+        state.stopped ? undefined : fail(...classifyRequestError(err)),
+      );
+      state.req.end();
+    })();
+
+    return {
+      done,
+      stop() {
+        state.stopped = true;
+        finish({ ok: true, status: 200, body: undefined });
+      },
+    };
+  }
+
   return {
     cluster: connection.name,
     request,
+    watch,
     requestCount: () => count,
   };
 }

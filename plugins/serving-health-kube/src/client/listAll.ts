@@ -14,7 +14,12 @@ const MAX_PAGES = 10_000;
 
 /** @public */
 export type ListResponse<T> =
-  | { ok: true; items: T[] }
+  | {
+      ok: true;
+      items: T[];
+      /** The list's resourceVersion: a watch started from it misses no change. */
+      resourceVersion?: string;
+    }
   | { ok: false; error: ReadError; status?: number };
 
 /** @public */
@@ -47,7 +52,7 @@ export async function listAll<T = any>(
   for (let page = 0; page < MAX_PAGES; page++) {
     const res = await client.request<{
       items?: unknown;
-      metadata?: { continue?: string };
+      metadata?: { continue?: string; resourceVersion?: string };
     }>({
       path,
       query: { limit, continue: token, labelSelector: options.labelSelector },
@@ -86,7 +91,12 @@ export async function listAll<T = any>(
     }
     for (const item of body.items) items.push(map(item));
     const next = body.metadata?.continue || undefined;
-    if (!next) return { ok: true, items };
+    if (!next)
+      return {
+        ok: true,
+        items,
+        resourceVersion: body.metadata?.resourceVersion || undefined,
+      };
     if (next === token) {
       return {
         ok: false,

@@ -93,3 +93,43 @@ export interface KubernetesClient {
   /** Number of requests sent since creation (for budgets and benchmarks). */
   requestCount(): number;
 }
+
+/**
+ * One event of a watch stream (`?watch=1`), as the API server sends it, one JSON object per line.
+ *
+ * @public
+ */
+export interface WatchEvent<T = any> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+/** @public */
+export interface KubeWatchRequest {
+  /** Collection path, e.g. `/apis/serving.kserve.io/v1beta1/inferenceservices`. */
+  path: string;
+  /** `resourceVersion`, `labelSelector`, `timeoutSeconds`, ...; `watch=1` is added. */
+  query?: Record<string, string | number | boolean | undefined>;
+  onEvent(event: WatchEvent): void;
+}
+
+/**
+ * An open watch. `done` settles once: ok when the server ended the stream (its `timeoutSeconds`), else the
+ * classified error; an ERROR event (410 Gone: the resourceVersion is too old) ends it with that status.
+ *
+ * @public
+ */
+export interface KubeWatch {
+  done: Promise<KubeResponse<undefined>>;
+  /** Closes the stream; `done` then resolves ok. */
+  stop(): void;
+}
+
+/**
+ * A client that can also keep a streaming GET open.
+ *
+ * @public
+ */
+export interface WatchingKubernetesClient extends KubernetesClient {
+  watch(req: KubeWatchRequest): KubeWatch;
+}

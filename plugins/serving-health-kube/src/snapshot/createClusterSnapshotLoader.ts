@@ -2,6 +2,7 @@ import {
   ClusterSnapshot,
   ControlPlaneNamespaces,
   KubeObject,
+  ReadError,
   ReadResult,
   SnapshotCollection,
 } from '@serving-health/plugin-serving-health-common';
@@ -12,12 +13,7 @@ import {
   snapshotCollections,
   webhookServiceNamespaces,
 } from './collections';
-
-function slim(item: KubeObject): KubeObject {
-  // managedFields are most of an object's bytes and no check reads them.
-  if (item?.metadata) delete (item.metadata as any).managedFields;
-  return item;
-}
+import { slimObject } from './slimObject';
 
 async function readCollection(
   client: KubernetesClient,
@@ -26,11 +22,20 @@ async function readCollection(
 ): Promise<ReadResult> {
   const res = await listAll<KubeObject>(client, spec.path, {
     pageSize,
-    map: slim,
+    map: slimObject,
     labelSelector: spec.labelSelector,
   });
   if (res.ok) return { ok: true, items: res.items };
-  const error = { ...res.error, request: spec.kubectl };
+  return collectionError(spec, res.error);
+}
+
+/** A failed read of a collection as the checks expect it: named as kubectl would ask, RBAC rule named. */
+export function collectionError(
+  spec: CollectionSpec,
+  readError: ReadError,
+  verb: 'list' | 'watch' = 'list',
+): ReadResult {
+  const error = { ...readError, request: spec.kubectl };
   if (error.reason === 'not-found' && spec.custom) {
     return {
       ok: false,
@@ -45,18 +50,22 @@ async function readCollection(
     error.missingRule = {
       apiGroup: spec.apiGroup,
       resource: spec.resource,
-      verb: 'list',
+      verb,
     };
   }
   return { ok: false, error };
 }
 
-const WEBHOOK_CONFIGURATIONS: SnapshotCollection[] = [
+export const WEBHOOK_CONFIGURATIONS: SnapshotCollection[] = [
   'validatingWebhookConfigurations',
   'mutatingWebhookConfigurations',
 ];
 
-function merge(a: ReadResult | undefined, b: ReadResult): ReadResult {
+/** Two reads of one collection (two namespaces) as one: an error wins. */
+export function mergeReads(
+  a: ReadResult | undefined,
+  b: ReadResult,
+): ReadResult {
   if (!a) return b;
   if (!a.ok) return a;
   if (!b.ok) return b;
@@ -137,7 +146,7 @@ export function createClusterSnapshotLoader(options: {
         ...(await Promise.all(first)),
         ...(await scoped),
       ]) {
-        snapshot.collections[spec.collection] = merge(
+        snapshot.collections[spec.collection] = mergeReads(
           snapshot.collections[spec.collection],
           result,
         );

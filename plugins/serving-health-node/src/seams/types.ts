@@ -20,6 +20,8 @@ export interface SnapshotEntry {
   controllerLogs(): Promise<NonNullable<TargetReads['controllerLogs']>>;
   /** How much longer this snapshot is served; a report made from it must not be kept longer. */
   expiresInMs(): number;
+  /** Changes exactly when the snapshot's objects do (watched snapshots); reports are keyed by it. */
+  version?: string;
 }
 
 /**
@@ -38,11 +40,23 @@ export interface ServingHealthSnapshotSource {
       callerAuth?: KubernetesCallerAuth;
     },
   ): Promise<SnapshotEntry>;
+  /**
+   * The version `get` would serve now, without reading the cluster; undefined when not known (not watched,
+   * or not yet). A report stored for another version is not served.
+   */
+  version?(
+    cluster: string,
+    options?: {
+      caller?: BackstageCredentials;
+      callerAuth?: KubernetesCallerAuth;
+    },
+  ): Promise<string | undefined>;
 }
 
 /**
  * Finished reports. `scope` is `shared` for reports read with server credentials, else the caller's
- * principal, so a report made with one user's credentials is never served to another.
+ * principal, so a report made with one user's credentials is never served to another; with watched snapshots
+ * it ends in `@<snapshot version>`, so a report is only served for the cluster state it was made from.
  *
  * @public
  */

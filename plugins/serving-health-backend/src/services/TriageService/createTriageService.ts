@@ -190,8 +190,25 @@ export function createTriageService(options: {
       const refresh =
         wantRefresh === 'unlimited' ||
         (wantRefresh && options.refreshLimiter.allow(entityRef, caller));
+      const clustersRead = [target.cluster, target.argocd?.cluster].filter(
+        (c): c is string => Boolean(c),
+      );
+      // A watched snapshot has a version: a report is served only for the objects it was made from.
+      const versioned = (versions: Array<string | undefined>) =>
+        versions.every(v => v !== undefined)
+          ? `${scope}@${versions.join('|')}`
+          : scope;
+      let looked: string | undefined;
       if (!refresh) {
-        const stored = await reports.get({ entityRef, scope });
+        const versions = snapshots.version
+          ? await Promise.all(
+              clustersRead.map(c =>
+                snapshots.version!(c, { caller, callerAuth }),
+              ),
+            )
+          : [undefined];
+        looked = versioned(versions);
+        const stored = await reports.get({ entityRef, scope: looked });
         if (stored) return stored;
       }
       const entry = await snapshots.get(target.cluster, {
@@ -210,6 +227,13 @@ export function createTriageService(options: {
       const snapshot = hub
         ? withApplicationsFrom(entry.snapshot, hub.snapshot)
         : entry.snapshot;
+      const readVersions = hub ? [entry.version, hub.version] : [entry.version];
+      const madeFrom = versioned(readVersions);
+      // A snapshot this replica only started watching now may be one another replica already made the report from.
+      if (!refresh && madeFrom !== looked) {
+        const stored = await reports.get({ entityRef, scope: madeFrom });
+        if (stored) return stored;
+      }
       const binding = bindTarget({
         entity,
         target,
@@ -236,7 +260,8 @@ export function createTriageService(options: {
         entry.expiresInMs(),
         hub?.expiresInMs() ?? Infinity,
       );
-      if (ttlMs > 0) await reports.set({ entityRef, scope }, report, { ttlMs });
+      if (ttlMs > 0)
+        await reports.set({ entityRef, scope: madeFrom }, report, { ttlMs });
       return report;
     });
   }

@@ -1,0 +1,1 @@
+export { createSnapshotWatcher } from './createSnapshotWatcher';

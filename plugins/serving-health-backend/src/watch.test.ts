@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  KubeProxy,
+  startKubeProxy,
+  testEnvServingCert,
+} from '@internal/fault-proxy';
+import {
+  KubeClient,
+  TestEnv,
+  listScenarios,
+  startTestEnv,
+} from '@internal/testenv';
+import { snapshotCollections } from '@serving-health/plugin-serving-health-kube';
+import request from 'supertest';
+import { parseAllDocuments } from 'yaml';
+import { testenvBackendFeatures } from './__testUtils__/clusters';
+import { servingHealthPlugin } from './plugin';
+
+jest.setTimeout(180_000);
+
+const ISVC =
+  '/apis/serving.kserve.io/v1beta1/namespaces/models/inferenceservices/fraud-detector';
+
+/** The snapshot's collection paths: a GET of one of them without `watch` is a LIST. */
+const snapshotPaths = new Set(
+  snapshotCollections({ kserve: 'kserve', kyverno: 'kyverno' }, [
+    'kserve',
+    'kyverno',
+  ]).map(s => s.path),
+);
+
+describe('watched snapshots (servingHealth.snapshots.mode: watch, the default)', () => {
+  let env: TestEnv;
+  let proxy: KubeProxy;
+  let entity: Entity;
+
+  beforeAll(async () => {
+    env = await startTestEnv({ scenario: 'healthy' });
+    proxy = await startKubeProxy({
+      target: env.url,
+      ca: env.caData,
+      ...testEnvServingCert(env.dataDir),
+    });
+    const scenario = listScenarios().find(s => s.name === 'healthy')!;
+    entity = parseAllDocuments(
+      fs.readFileSync(path.join(scenario.dir, 'catalog-info.yaml'), 'utf8'),
+    )
+      .map(d => d.toJS())
+      .find(e => e?.metadata?.name === 'fraud-detector');
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await env?.stop();
+  });
+
+  it('a cluster change reaches the next report within about a second, with no new LIST', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        servingHealthPlugin,
+        ...testenvBackendFeatures({
+          env,
+          url: proxy.url,
+          entity,
+          // Long, so only the watch can explain a fresh report.
+          servingHealth: { snapshotTtlSeconds: 600 },
+        }),
+      ],
+    });
+    const reportPath = `/api/serving-health/entities/default/component/${entity.metadata.name}/report`;
+    const isvcCheck = (body: any) =>
+      body.checks.find((c: any) => c.id === 'kserve.inferenceservice')?.status;
+
+    const warm = await request(server).get(reportPath).expect(200);
+    expect(isvcCheck(warm.body)).toBe('pass');
+    const warmUp = proxy.requests();
+    expect(warmUp.some(r => r.path.includes('watch=1'))).toBe(true);
+    proxy.reset();
+
+    // Served from the watched snapshot and the report cache: the cluster is asked nothing.
+    await request(server).get(reportPath).expect(200);
+    // (A watch may still be opening: the store is ready once each collection is listed.)
+    expect(proxy.requests().filter(r => !r.path.includes('watch=1'))).toEqual(
+      [],
+    );
+
+    const changedAt = Date.now();
+    await new KubeClient(env.access('admin')).delete(ISVC);
+    let status = 'pass';
+    while (status === 'pass' && Date.now() - changedAt < 10_000) {
+      await new Promise(r => setTimeout(r, 50));
+      status = isvcCheck(
+        (await request(server).get(reportPath).expect(200)).body,
+      );
+    }
+    const ms = Date.now() - changedAt;
+    const lists = proxy
+      .requests()
+      .filter(
+        r =>
+          snapshotPaths.has(r.path.split('?')[0]) &&
+          !r.path.includes('watch=1'),
+      );
+    process.stderr.write(
+      `[watch] change to report: ${ms} ms; warm-up ${warmUp.length} requests; LISTs after the change: ${lists.length}\n`,
+    );
+    expect(status).toBe('fail');
+    expect(ms).toBeLessThan(2_000);
+    expect(lists).toEqual([]);
+  });
+});
