@@ -46,6 +46,8 @@ export type {
 } from './snapshot/createWatchedSnapshot';
 export { createWatchedSnapshot } from './snapshot/createWatchedSnapshot';
 export { slimObject } from './snapshot/slimObject';
+export type { Projection } from './snapshot/projection';
+export { SNAPSHOT_PROJECTIONS, projectObject } from './snapshot/projection';
 export {
   readControllerLogs,
   DEFAULT_LOG_TAIL_LINES,

@@ -13,7 +13,7 @@ import {
   snapshotCollections,
   webhookServiceNamespaces,
 } from './collections';
-import { slimObject } from './slimObject';
+import { projectObject } from './projection';
 
 async function readCollection(
   client: KubernetesClient,
@@ -22,7 +22,7 @@ async function readCollection(
 ): Promise<ReadResult> {
   const res = await listAll<KubeObject>(client, spec.path, {
     pageSize,
-    map: slimObject,
+    map: item => projectObject(spec.collection, item),
     labelSelector: spec.labelSelector,
   });
   if (res.ok) return { ok: true, items: res.items };

@@ -23,7 +23,7 @@ import {
   collectionError,
   mergeReads,
 } from './createClusterSnapshotLoader';
-import { slimObject } from './slimObject';
+import { projectObject } from './projection';
 
 /**
  * How one collection is kept current: by a watch, or by a LIST every poll interval because the cluster does
@@ -123,7 +123,7 @@ interface Feed {
 /**
  * Keeps a cluster's snapshot current the way an informer does: each collection is listed once, then watched
  * from the list's resourceVersion with bookmarks; ADDED / MODIFIED / DELETED are applied to an in-memory map
- * of slimmed objects; 410 Gone lists again; a watch that is forbidden or not served falls back to a LIST every
+ * of projected objects (only what the checks read); 410 Gone lists again; a watch that is forbidden or not served falls back to a LIST every
  * `pollIntervalMs` for that collection only. Services and EndpointSlices follow the namespaces the webhook
  * configurations point at, as those change.
  *
@@ -190,7 +190,7 @@ export function createWatchedSnapshot(
   }
 
   function apply(feed: Feed, type: string, raw: KubeObject) {
-    const item = slimObject(raw);
+    const item = projectObject(feed.spec.collection, raw);
     const key = keyOf(item);
     const old = feed.items.get(key);
     if (old) feed.digest ^= objectDigest(feed.spec.path, old);
@@ -205,7 +205,7 @@ export function createWatchedSnapshot(
     stats.lists += 1;
     const res = await listAll<KubeObject>(client, feed.spec.path, {
       pageSize: options.pageSize,
-      map: slimObject,
+      map: item => projectObject(feed.spec.collection, item),
       labelSelector: feed.spec.labelSelector,
     });
     if (feed.stopped) return undefined;
