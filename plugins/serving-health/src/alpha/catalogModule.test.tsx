@@ -1,9 +1,13 @@
 import { screen, waitFor } from '@testing-library/react';
 import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
+import { ExtensionDefinition } from '@backstage/frontend-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import catalogPlugin, {
+  CatalogExportConfigBlueprint,
+} from '@backstage/plugin-catalog/alpha';
 import { servingHealthApiRef } from '../api';
 import { endpointSummary } from '../__fixtures__/fleetEntries';
 import { mockServingHealthApi } from '../__testUtils__/mockServingHealthApi';
@@ -35,7 +39,13 @@ const api: Entity = {
 };
 
 // Names unique to this file: summaries are cached per browser session, across tests.
-function renderCatalog(initialKind: string) {
+function renderCatalog(
+  initialKind: string,
+  options: {
+    exportSettings?: { enabled: boolean };
+    extensions?: ExtensionDefinition<any>[];
+  } = {},
+) {
   const servingHealthApi = mockServingHealthApi({
     getSummaries: async refs => ({
       entries: [
@@ -47,6 +57,7 @@ function renderCatalog(initialKind: string) {
   });
   renderTestApp({
     features: [catalogPlugin, catalogModuleServingHealth, servingHealthPlugin],
+    extensions: options.extensions,
     initialRouteEntries: ['/catalog'],
     config: {
       app: {
@@ -58,6 +69,11 @@ function renderCatalog(initialKind: string) {
           {
             'catalog-filter:catalog/kind': {
               config: { initialFilter: initialKind },
+            },
+          },
+          {
+            'page:catalog': {
+              config: { exportSettings: options.exportSettings ?? {} },
             },
           },
         ],
@@ -82,9 +98,17 @@ function renderCatalog(initialKind: string) {
   return servingHealthApi;
 }
 
+/**
+ * Waits for the catalog table to list an entity. The whole app renders first (the catalog plugin and its lazy
+ * extensions): about 16 s cold on two cores shared with other suites, beyond the usual 15 s budget.
+ */
+const tableRow = (name: string) =>
+  screen.findByText(name, undefined, { timeout: 45_000 });
+
 describe('catalogModuleServingHealth', () => {
   it('adds the Serving health column to the Component table, fed by one request for the page', async () => {
     const servingHealthApi = renderCatalog('component');
+    await tableRow('nfs-website');
     await waitFor(() =>
       expect(screen.getAllByTestId('serving-health-cell')).toHaveLength(2),
     );
@@ -96,7 +120,6 @@ describe('catalogModuleServingHealth', () => {
       .find(c => c.getAttribute('data-status') === 'failing')!;
     expect(failing).toHaveTextContent('Failing');
     expect(failing).toHaveTextContent('KServe webhook has no ready endpoints');
-    expect(screen.getByText('nfs-website')).toBeInTheDocument();
 
     expect(servingHealthApi.getSummaries).toHaveBeenCalledTimes(1);
     expect([...servingHealthApi.getSummaries.mock.calls[0][0]].sort()).toEqual([
@@ -111,10 +134,31 @@ describe('catalogModuleServingHealth', () => {
 
   it('leaves other kinds’ tables as the catalog makes them', async () => {
     const servingHealthApi = renderCatalog('api');
-    await screen.findByText('nfs-fraud-api');
+    await tableRow('nfs-fraud-api');
     expect(
       screen.queryAllByRole('columnheader', { name: /Serving health/ }),
     ).toHaveLength(0);
     expect(servingHealthApi.getSummaries).not.toHaveBeenCalled();
+  });
+
+  it('keeps the page’s config and the export customizations attached to it', async () => {
+    renderCatalog('component', {
+      exportSettings: { enabled: true },
+      extensions: [
+        CatalogExportConfigBlueprint.make({
+          name: 'endpoints',
+          params: {
+            columns: [
+              { entityFilterKey: 'metadata.name', title: 'Endpoint name' },
+            ],
+          },
+        }),
+      ],
+    });
+    await tableRow('nfs-website');
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Export selection' }),
+    );
+    expect(await screen.findByText('Endpoint name')).toBeInTheDocument();
   });
 });
