@@ -121,15 +121,18 @@ describe('catalogModuleServingHealth', () => {
     expect(failing).toHaveTextContent('Failing');
     expect(failing).toHaveTextContent('KServe webhook has no ready endpoints');
 
+    // The page's own filters still attach to the replaced page: the catalog's and Serving Health's (each loads lazily).
+    expect(
+      await screen.findByTestId('serving-health-picker'),
+    ).toBeInTheDocument();
+    expect((await screen.findAllByText('Kind')).length).toBeGreaterThan(0);
+
+    // After the filters have loaded too: still one request, for the page's endpoints.
     expect(servingHealthApi.getSummaries).toHaveBeenCalledTimes(1);
     expect([...servingHealthApi.getSummaries.mock.calls[0][0]].sort()).toEqual([
       'component:default/nfs-churn',
       'component:default/nfs-fraud',
     ]);
-
-    // The page's own filters still attach to the replaced page: the catalog's and Serving Health's.
-    expect(screen.getByTestId('serving-health-picker')).toBeInTheDocument();
-    expect(screen.getAllByText('Kind').length).toBeGreaterThan(0);
   });
 
   it('leaves other kinds’ tables as the catalog makes them', async () => {
