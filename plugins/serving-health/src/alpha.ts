@@ -1,2 +1,3 @@
 export { default } from './alpha/plugin';
+export { catalogModuleServingHealth } from './alpha/catalogModule';
 export { servingHealthTranslationRef } from './translation';

@@ -12,6 +12,7 @@ export {
 } from './plugin';
 export {
   createServingHealthColumn,
+  servingHealthCatalogColumns,
   EntityServingHealthPicker,
   ServingHealthFilter,
 } from './components/CatalogServingHealth';

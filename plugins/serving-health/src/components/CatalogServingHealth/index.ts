@@ -1,4 +1,5 @@
 export { createServingHealthColumn } from './ServingHealthColumn';
+export { servingHealthCatalogColumns } from './servingHealthCatalogColumns';
 export { EntityServingHealthPicker } from './EntityServingHealthPicker';
 export type { ServingHealthEntityFilters } from './EntityServingHealthPicker';
 export { ServingHealthFilter } from './servingHealthFilter';
