@@ -75,13 +75,14 @@ var (
 )
 
 type output struct {
-	ID      string        `json:"id"`
-	Status  string        `json:"status,omitempty"`
-	Path    string        `json:"path,omitempty"`
-	Message string        `json:"message,omitempty"`
-	Matched *bool         `json:"matched,omitempty"`
-	Value   interface{}   `json:"value,omitempty"`
-	Rules   []ruleVerdict `json:"rules,omitempty"`
+	ID      string      `json:"id"`
+	Status  string      `json:"status,omitempty"`
+	Path    string      `json:"path,omitempty"`
+	Message string      `json:"message,omitempty"`
+	Matched *bool       `json:"matched,omitempty"`
+	Value   interface{} `json:"value,omitempty"`
+	// A pointer, so that a policy case with no rule reported still writes "rules":[].
+	Rules *[]ruleVerdict `json:"rules,omitempty"`
 	// Set when the case could not be evaluated (bad input, or a panic in the engine).
 	Err string `json:"err,omitempty"`
 }
@@ -266,9 +267,10 @@ func validatePolicy(c input) output {
 	}
 	pc = pc.WithPolicy(&policy).WithNamespaceLabels(c.NamespaceLabels).WithResourceKind(u.GroupVersionKind(), "")
 	response := eng.Validate(context.Background(), pc)
-	o.Rules = []ruleVerdict{}
+	rules := []ruleVerdict{}
 	for _, r := range response.PolicyResponse.Rules {
-		o.Rules = append(o.Rules, ruleVerdict{Name: r.Name(), Status: string(r.Status()), Message: r.Message()})
+		rules = append(rules, ruleVerdict{Name: r.Name(), Status: string(r.Status()), Message: r.Message()})
 	}
+	o.Rules = &rules
 	return o
 }

@@ -921,7 +921,9 @@ function foreachEntry(r: Rng): Record<string, unknown> {
   const preconditions = r.chance(0.25)
     ? {
         preconditions: {
-          all: [{ key: '{{ element.name }}', operator: 'NotEquals', value: 'c' }],
+          all: [
+            { key: '{{ element.name }}', operator: 'NotEquals', value: 'c' },
+          ],
         },
       }
     : {};
@@ -931,7 +933,9 @@ function foreachEntry(r: Rng): Record<string, unknown> {
       list: 'request.object.spec.containers',
       ...(scope === undefined ? {} : { elementScope: scope }),
       ...preconditions,
-      pattern: r.pick(scope === false ? SCOPE_FALSE_PATTERNS : ELEMENT_PATTERNS),
+      pattern: r.pick(
+        scope === false ? SCOPE_FALSE_PATTERNS : ELEMENT_PATTERNS,
+      ),
     };
   }
   if (kind === 1)
@@ -991,7 +995,7 @@ const CEL_EXPRESSIONS = [
   "object.spec.containers.exists(c, c.name == 'a')",
   "object.metadata.labels.team == 'gold'",
   'has(object.spec.replicas) && object.spec.replicas > 2',
-  "object.spec.containers.all(c, !has(c.ports) || c.ports.all(p, p.containerPort >= 1024))",
+  'object.spec.containers.all(c, !has(c.ports) || c.ports.all(p, p.containerPort >= 1024))',
   "request.operation == 'CREATE'",
   "object.metadata.?labels.?tier.orValue('none') != 'batch'",
   'variables.images.all(i, i.contains(":"))',
@@ -1001,7 +1005,9 @@ const CEL_MESSAGES: Array<Record<string, string>> = [
   {},
   { message: 'static message' },
   { messageExpression: "'pod ' + object.metadata.name + ' is not allowed'" },
-  { messageExpression: "'containers: ' + string(size(object.spec.containers))" },
+  {
+    messageExpression: "'containers: ' + string(size(object.spec.containers))",
+  },
   { messageExpression: '42' },
 ];
 

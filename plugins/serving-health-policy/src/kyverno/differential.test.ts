@@ -62,6 +62,8 @@ function ours(c: DifferentialCase): Verdict {
       if (o.status === 'skip' && o.unreported) return [];
       if (o.status === 'notEvaluated')
         return [{ name: o.rule, status: `notEvaluated (${o.feature})` }];
+      // As for conditions, Kyverno's error texts name its internals: the status of an error must agree.
+      if (o.status === 'error') return [{ name: o.rule, status: o.status }];
       return [{ name: o.rule, status: o.status, message: o.message }];
     });
     return { rules };
@@ -168,11 +170,11 @@ function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
     if (v.err) verdicts.set(v.id, { status: `err: ${v.err}` });
     else if (v.rules)
       verdicts.set(v.id, {
-        rules: v.rules.map((r: Required<Verdict>['rules'][number]) => ({
-          name: r.name,
-          status: r.status,
-          message: r.message ?? '',
-        })),
+        rules: v.rules.map((r: Required<Verdict>['rules'][number]) =>
+          r.status === 'error'
+            ? { name: r.name, status: r.status }
+            : { name: r.name, status: r.status, message: r.message ?? '' },
+        ),
       });
     else if (v.matched !== undefined)
       verdicts.set(v.id, { matched: v.matched });
