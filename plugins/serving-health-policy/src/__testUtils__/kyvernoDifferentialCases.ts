@@ -1,6 +1,7 @@
 /*
- * The cases of the differential test (src/kyverno/differential.test.ts): pattern / resource pairs and
- * match-exclude / resource pairs that our evaluator and Kyverno's own engine (tools/kyverno-diff) both judge.
+ * The cases of the differential test (src/kyverno/differential.test.ts): pattern / resource pairs,
+ * match-exclude / resource pairs, conditions, substitutions and whole policies (foreach, validate.cel) on a
+ * resource, that our evaluator and Kyverno's own engine (tools/kyverno-diff) both judge.
  * Every fixture of this package comes first; then cases drawn from a seeded generator, so a run is
  * reproducible and a disagreement keeps its id from one run to the next.
  */

@@ -2,7 +2,8 @@
  * Differential test: every case of the generator (the package's fixtures plus seeded generated ones) is judged
  * by our evaluator and by Kyverno's own engine (tools/kyverno-diff, a Go program built from Kyverno's module),
  * and the two must agree: the status and failure path of a pattern, whether a rule's match/exclude selects a
- * resource. The binary is built by scripts/install.sh, never by this test.
+ * resource, the result of conditions, a substitution, and every rule's status and message of a whole policy
+ * (foreach, validate.cel). The binary is built by scripts/install.sh, never by this test.
  */
 import { spawnSync } from 'child_process';
 import fs from 'fs';
