@@ -10,6 +10,8 @@
 //	  -> {"id":"c1","status":"true|false|error","message":"..."}
 //	{"id":"s1","document":{...},"context":{"request":{...}}}
 //	  -> {"id":"s1","status":"ok|error","value":{...}}
+//	{"id":"v1","policy":{...ClusterPolicy...},"resource":{...}}
+//	  -> {"id":"v1","rules":[{"name":"r","status":"pass|fail|skip|error","message":"..."}]}
 //
 // A pattern case goes through validate.MatchPattern and is classified as the validate handler does
 // (pkg/engine/handlers/validation): Skip -> skip, empty path -> error, else fail. A match case goes through
@@ -17,10 +19,13 @@
 // A conditions case (preconditions / deny conditions) goes through variables.EvaluateConditions on a JSON
 // context, as the validate handler calls it: variables substituted with Kyverno's JMESPath and custom functions.
 // A document case goes through variables.SubstituteAll, as patterns and messages are substituted.
+// A policy case goes through the whole engine (engine.NewEngine(...).Validate), as the Kyverno CLI applies a
+// policy offline: no cluster client, no registry, no exceptions; foreach, validate.cel and the rest included.
 package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -29,8 +34,11 @@ import (
 	kyvernov1 "github.com/kyverno/kyverno/api/kyverno/v1"
 	kyvernov2 "github.com/kyverno/kyverno/api/kyverno/v2"
 	"github.com/kyverno/kyverno/pkg/config"
+	"github.com/kyverno/kyverno/pkg/engine"
 	enginecontext "github.com/kyverno/kyverno/pkg/engine/context"
+	"github.com/kyverno/kyverno/pkg/engine/factories"
 	"github.com/kyverno/kyverno/pkg/engine/jmespath"
+	"github.com/kyverno/kyverno/pkg/engine/policycontext"
 	engineutils "github.com/kyverno/kyverno/pkg/engine/utils"
 	"github.com/kyverno/kyverno/pkg/engine/validate"
 	"github.com/kyverno/kyverno/pkg/engine/variables"
@@ -49,9 +57,22 @@ type input struct {
 	Conditions      json.RawMessage   `json:"conditions,omitempty"`
 	Context         json.RawMessage   `json:"context,omitempty"`
 	Document        json.RawMessage   `json:"document,omitempty"`
+	Policy          json.RawMessage   `json:"policy,omitempty"`
 }
 
-var jp = jmespath.New(config.NewDefaultConfiguration(false))
+type ruleVerdict struct {
+	Name    string `json:"name"`
+	Status  string `json:"status"`
+	Message string `json:"message,omitempty"`
+}
+
+var (
+	cfg = config.NewDefaultConfiguration(false)
+	jp  = jmespath.New(cfg)
+	// Offline, as the CLI without --cluster: rules that need a client or a registry error out.
+	eng = engine.NewEngine(cfg, config.NewDefaultMetricsConfiguration(), jp, nil, nil, nil,
+		factories.DefaultContextLoaderFactory(nil), nil)
+)
 
 type output struct {
 	ID      string      `json:"id"`
@@ -60,6 +81,8 @@ type output struct {
 	Message string      `json:"message,omitempty"`
 	Matched *bool       `json:"matched,omitempty"`
 	Value   interface{} `json:"value,omitempty"`
+	// A pointer, so that a policy case with no rule reported still writes "rules":[].
+	Rules *[]ruleVerdict `json:"rules,omitempty"`
 	// Set when the case could not be evaluated (bad input, or a panic in the engine).
 	Err string `json:"err,omitempty"`
 }
@@ -103,6 +126,9 @@ func evaluate(line []byte) (o output) {
 	}
 	if c.Document != nil {
 		return substitute(c)
+	}
+	if c.Policy != nil {
+		return validatePolicy(c)
 	}
 	// Resources are decoded as the API server hands them to Kyverno (whole numbers as int64),
 	// patterns as the policy's apiextensions.JSON (numbers as float64).
@@ -219,5 +245,32 @@ func substitute(c input) output {
 	}
 	o.Status = "ok"
 	o.Value = value
+	return o
+}
+
+// validatePolicy applies one ClusterPolicy's validate rules to a resource (CREATE), one verdict per rule the
+// engine reports; a rule whose match does not select the resource is absent, as in the engine's response.
+func validatePolicy(c input) output {
+	o := output{ID: c.ID}
+	var policy kyvernov1.ClusterPolicy
+	if err := json.Unmarshal(c.Policy, &policy); err != nil {
+		return output{ID: c.ID, Err: "bad policy: " + err.Error()}
+	}
+	var resource map[string]interface{}
+	if err := utiljson.Unmarshal(c.Resource, &resource); err != nil {
+		return output{ID: c.ID, Err: "bad resource: " + err.Error()}
+	}
+	u := unstructured.Unstructured{Object: resource}
+	pc, err := policycontext.NewPolicyContext(jp, u, kyvernov1.Create, nil, cfg)
+	if err != nil {
+		return output{ID: c.ID, Err: "policy context: " + err.Error()}
+	}
+	pc = pc.WithPolicy(&policy).WithNamespaceLabels(c.NamespaceLabels).WithResourceKind(u.GroupVersionKind(), "")
+	response := eng.Validate(context.Background(), pc)
+	rules := []ruleVerdict{}
+	for _, r := range response.PolicyResponse.Rules {
+		rules = append(rules, ruleVerdict{Name: r.Name(), Status: string(r.Status()), Message: r.Message()})
+	}
+	o.Rules = &rules
 	return o
 }

@@ -1,6 +1,7 @@
 /*
- * The cases of the differential test (src/kyverno/differential.test.ts): pattern / resource pairs and
- * match-exclude / resource pairs that our evaluator and Kyverno's own engine (tools/kyverno-diff) both judge.
+ * The cases of the differential test (src/kyverno/differential.test.ts): pattern / resource pairs,
+ * match-exclude / resource pairs, conditions, substitutions and whole policies (foreach, validate.cel) on a
+ * resource, that our evaluator and Kyverno's own engine (tools/kyverno-diff) both judge.
  * Every fixture of this package comes first; then cases drawn from a seeded generator, so a run is
  * reproducible and a disagreement keeps its id from one run to the next.
  */
@@ -46,11 +47,20 @@ export interface SubstitutionCase {
   context: Record<string, unknown>;
 }
 
+/** A whole ClusterPolicy (foreach, validate.cel) applied to a resource on CREATE, as Kyverno's engine does. */
+export interface PolicyCase {
+  id: string;
+  source: string;
+  policy: KubeObject;
+  resource: KubeObject;
+}
+
 export type DifferentialCase =
   | PatternCase
   | MatchCase
   | ConditionCase
-  | SubstitutionCase;
+  | SubstitutionCase
+  | PolicyCase;
 
 export const DEFAULT_SEED = 0x5eed2026;
 
@@ -825,6 +835,222 @@ function substitutionCases(r: Rng, count: number): SubstitutionCase[] {
   });
 }
 
+// ---------------------------------------------------------------- whole policies: foreach, validate.cel
+
+const POD_MATCH = { any: [{ resources: { kinds: ['Pod'] } }] };
+
+function policyOf(name: string, rules: unknown[]): KubeObject {
+  return {
+    apiVersion: 'kyverno.io/v1',
+    kind: 'ClusterPolicy',
+    metadata: { name },
+    spec: { validationFailureAction: 'Enforce', rules },
+  } as KubeObject;
+}
+
+function podResource(r: Rng): KubeObject {
+  const pod = admissionObject(r) as Record<string, any>;
+  for (const c of pod.spec.containers as Array<Record<string, unknown>>) {
+    if (r.chance(0.5))
+      c.ports = r.some(
+        [{ containerPort: 80 }, { containerPort: 8080 }, { containerPort: 22 }],
+        2,
+      );
+  }
+  if (r.chance(0.2)) pod.spec.containers = [];
+  if (r.chance(0.1)) delete pod.spec.containers;
+  return pod as KubeObject;
+}
+
+// Patterns for one container (elementScope true) or for the whole Pod (elementScope false).
+const ELEMENT_PATTERNS: unknown[] = [
+  { image: '!*:latest' },
+  { name: 'a | b' },
+  { resources: { limits: { memory: '<=1Gi' } } },
+  { '=(ports)': [{ containerPort: '<1024' }] },
+  { image: '*nginx*' },
+];
+const SCOPE_FALSE_PATTERNS: unknown[] = [
+  { metadata: { labels: { team: '?*' } } },
+  { spec: { containers: [{ name: '?*' }] } },
+  { metadata: { name: 'web-*' } },
+];
+// Deny conditions on a container (`element`) or a label (`element.key` / `element.value` of a map's entries).
+const CONTAINER_DENY: unknown[] = [
+  { key: '{{ element.image }}', operator: 'Equals', value: 'busybox' },
+  { key: '{{ element.name }}', operator: 'AnyIn', value: ['a', 'c'] },
+  {
+    key: "{{ element.resources.limits.memory || '0' }}",
+    operator: 'GreaterThan',
+    value: '1Gi',
+  },
+  { key: '{{ elementIndex }}', operator: 'GreaterThanOrEquals', value: 1 },
+  { key: '{{ element.missing }}', operator: 'Equals', value: 'x' },
+];
+const LABEL_DENY: unknown[] = [
+  { key: '{{ element }}', operator: 'Equals', value: 'gold' },
+  { key: '{{ element }}', operator: 'Equals', value: 'web' },
+  { key: '{{ element }}', operator: 'NotIn', value: ['gold', 'web'] },
+];
+const ELEMENT_MESSAGES = [
+  'bad container {{ element.name }}',
+  'element {{ elementIndex }} of {{ request.object.metadata.name }}',
+  'plain',
+];
+const PORT_DENY: unknown[] = [
+  {
+    key: '{{ element.containerPort }}',
+    operator: 'LessThan',
+    value: 1024,
+  },
+  {
+    key: '{{ element0.name }}-{{ element.containerPort }}',
+    operator: 'Equals',
+    value: 'a-80',
+  },
+  { key: '{{ elementIndex1 }}', operator: 'Equals', value: 1 },
+];
+
+function denyBlock(r: Rng, pool: unknown[]) {
+  return r.chance(0.5)
+    ? { conditions: { any: r.some(pool, 2) } }
+    : { conditions: { all: r.some(pool, 2) } };
+}
+
+function foreachEntry(r: Rng): Record<string, unknown> {
+  const kind = r.int(5);
+  const preconditions = r.chance(0.25)
+    ? {
+        preconditions: {
+          all: [
+            { key: '{{ element.name }}', operator: 'NotEquals', value: 'c' },
+          ],
+        },
+      }
+    : {};
+  if (kind === 0) {
+    const scope = r.pick([undefined, true, false]);
+    return {
+      list: 'request.object.spec.containers',
+      ...(scope === undefined ? {} : { elementScope: scope }),
+      ...preconditions,
+      pattern: r.pick(
+        scope === false ? SCOPE_FALSE_PATTERNS : ELEMENT_PATTERNS,
+      ),
+    };
+  }
+  if (kind === 1)
+    return {
+      list: 'request.object.spec.containers',
+      ...preconditions,
+      deny: denyBlock(r, CONTAINER_DENY),
+    };
+  if (kind === 2)
+    return {
+      list: r.pick([
+        'request.object.metadata.labels',
+        'request.object.metadata.labels.*',
+        'values(request.object.metadata.labels)',
+      ]),
+      deny: denyBlock(r, LABEL_DENY),
+    };
+  if (kind === 3)
+    return {
+      list: 'request.object.spec.containers',
+      ...preconditions,
+      foreach: [
+        {
+          list: 'element.ports',
+          ...(r.chance(0.5)
+            ? { deny: denyBlock(r, PORT_DENY) }
+            : { pattern: { containerPort: r.pick(['>=1024', '80 | 8080']) } }),
+        },
+      ],
+    };
+  return {
+    list: 'request.object.spec.containers',
+    anyPattern: [{ image: 'nginx*' }, { name: 'b' }],
+  };
+}
+
+function foreachCases(r: Rng, count: number): PolicyCase[] {
+  return Array.from({ length: count }, (_, i) => {
+    const foreach = Array.from({ length: 1 + r.int(2) }, () => foreachEntry(r));
+    const message = r.pick(ELEMENT_MESSAGES);
+    // Kyverno lists a map's values in Go's random map order: which label fails first, and its index, vary
+    // from run to run, so a message over label elements names none.
+    const overLabels = foreach.some(f => String(f.list).includes('labels'));
+    const validate = { message: overLabels ? 'plain' : message, foreach };
+    return {
+      id: `foreach-${i}`,
+      source: 'generated foreach',
+      policy: policyOf('fe', [{ name: 'r', match: POD_MATCH, validate }]),
+      resource: podResource(r),
+    };
+  });
+}
+
+const CEL_EXPRESSIONS = [
+  "has(object.metadata.labels) && 'team' in object.metadata.labels",
+  "object.spec.containers.all(c, !c.image.endsWith(':latest'))",
+  'size(object.spec.containers) <= 1',
+  "object.metadata.name.startsWith('web')",
+  "object.spec.containers.exists(c, c.name == 'a')",
+  "object.metadata.labels.team == 'gold'",
+  'has(object.spec.replicas) && object.spec.replicas > 2',
+  'object.spec.containers.all(c, !has(c.ports) || c.ports.all(p, p.containerPort >= 1024))',
+  "request.operation == 'CREATE'",
+  "object.metadata.?labels.?tier.orValue('none') != 'batch'",
+  'variables.images.all(i, i.contains(":"))',
+  "namespaceObject.metadata.name == 'models'",
+];
+const CEL_MESSAGES: Array<Record<string, string>> = [
+  {},
+  { message: 'static message' },
+  { messageExpression: "'pod ' + object.metadata.name + ' is not allowed'" },
+  {
+    messageExpression: "'containers: ' + string(size(object.spec.containers))",
+  },
+  { messageExpression: '42' },
+];
+
+function celCases(r: Rng, count: number): PolicyCase[] {
+  return Array.from({ length: count }, (_, i) => {
+    const expressions = r
+      .some(CEL_EXPRESSIONS, 2)
+      .map(expression => ({ expression, ...r.pick(CEL_MESSAGES) }));
+    const cel: Record<string, unknown> = { expressions };
+    if (expressions.some(e => e.expression.includes('variables.')))
+      cel.variables = [
+        {
+          name: 'images',
+          expression: 'object.spec.containers.map(c, c.image)',
+        },
+      ];
+    const rule: Record<string, unknown> = {
+      name: 'r',
+      match: POD_MATCH,
+      validate: { ...(r.chance(0.3) ? { message: 'rule message' } : {}), cel },
+    };
+    if (r.chance(0.2))
+      rule.celPreconditions = [
+        {
+          name: 'p',
+          expression: r.pick([
+            "object.metadata.name != 'batch'",
+            'size(object.spec.containers) > 0',
+          ]),
+        },
+      ];
+    return {
+      id: `cel-${i}`,
+      source: 'generated validate.cel',
+      policy: policyOf('cel', [rule]),
+      resource: podResource(r),
+    };
+  });
+}
+
 /** All cases: the fixtures, then the generated ones. */
 export function differentialCases(seed = DEFAULT_SEED): DifferentialCase[] {
   const r = rng(seed);
@@ -836,5 +1062,7 @@ export function differentialCases(seed = DEFAULT_SEED): DifferentialCase[] {
     ...matchCases(r, 700),
     ...conditionCases(r, 1500),
     ...substitutionCases(r, 500),
+    ...foreachCases(r, 800),
+    ...celCases(r, 600),
   ];
 }

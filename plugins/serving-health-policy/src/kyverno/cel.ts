@@ -10,7 +10,8 @@ import { Environment } from '@marcbachmann/cel-js';
 /** @public */
 export type CelResult =
   | { ok: true; value: unknown }
-  | { ok: false; reason: string };
+  /** `runtime`: the expression parsed but failed while evaluated (a missing key): Kyverno fails the rule then. */
+  | { ok: false; reason: string; runtime?: true };
 
 /**
  * A CEL expression parsed once by the shared environment, ready to evaluate.
@@ -198,6 +199,6 @@ export function evaluateCel(
   try {
     return { ok: true, value: p(bindings) };
   } catch (e) {
-    return { ok: false, reason: celErrorLine(e) };
+    return { ok: false, reason: celErrorLine(e), runtime: true };
   }
 }

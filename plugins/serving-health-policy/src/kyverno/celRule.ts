@@ -91,9 +91,30 @@ export function validateCelRule(
     return evaluateCel(expression, bindings);
   };
 
+  // Kubernetes' validator evaluates variables lazily: one that fails fails only the expressions that use it.
+  const failedVariables = new Map<string, string>();
+  const evaluationError = (expression: string, reason: string): RawOutcome => ({
+    status: 'fail',
+    path: '',
+    message: `expression '${expression}' resulted in error: ${reason}`,
+  });
+
   /** A boolean expression's value, or the outcome that ends the rule when it has none. */
   const decide = (expression: string): boolean | RawOutcome => {
+    for (const [name, reason] of failedVariables) {
+      if (new RegExp(`\\bvariables\\.${name}\\b`).test(expression))
+        return evaluationError(
+          expression,
+          `composited variable "${name}" fails to evaluate: ${reason}`,
+        );
+    }
     const r = run(expression);
+    if (!r.ok && r.runtime)
+      // cel-go's wording of a missing key, which Kyverno prints.
+      return evaluationError(
+        expression,
+        r.reason.replace(/^No such key/, 'no such key'),
+      );
     if (!r.ok) return notEvaluated(expression, r.reason);
     if (typeof r.value !== 'boolean')
       return {
@@ -114,8 +135,13 @@ export function validateCelRule(
   bindings.variables = variables;
   for (const v of (cel.variables ?? []) as Expression[]) {
     const r = run(String(v.expression ?? ''));
-    if (!r.ok) return notEvaluated(String(v.expression ?? ''), r.reason);
-    variables[String(v.name)] = r.value;
+    if (!r.ok && r.runtime)
+      failedVariables.set(
+        String(v.name),
+        r.reason.replace(/^No such key/, 'no such key'),
+      );
+    else if (!r.ok) return notEvaluated(String(v.expression ?? ''), r.reason);
+    else variables[String(v.name)] = r.value;
   }
 
   for (const e of (cel.expressions ?? []) as Expression[]) {

@@ -2,7 +2,8 @@
  * Differential test: every case of the generator (the package's fixtures plus seeded generated ones) is judged
  * by our evaluator and by Kyverno's own engine (tools/kyverno-diff, a Go program built from Kyverno's module),
  * and the two must agree: the status and failure path of a pattern, whether a rule's match/exclude selects a
- * resource. The binary is built by scripts/install.sh, never by this test.
+ * resource, the result of conditions, a substitution, and every rule's status and message of a whole policy
+ * (foreach, validate.cel). The binary is built by scripts/install.sh, never by this test.
  */
 import { spawnSync } from 'child_process';
 import fs from 'fs';
@@ -11,12 +12,14 @@ import {
   ConditionCase,
   DifferentialCase,
   PatternCase,
+  PolicyCase,
   SubstitutionCase,
   differentialCases,
 } from '../__testUtils__/kyvernoDifferentialCases';
 import { judgeConditions, judgeSubstitution } from './ruleValidation';
 import { ruleMatches } from './match';
 import { matchPattern } from './pattern';
+import { evaluatePolicy } from './policy';
 
 const toolDir = path.resolve(__dirname, '../../../../tools/kyverno-diff');
 const binary = path.join(toolDir, 'bin/kyverno-diff');
@@ -29,6 +32,7 @@ interface Verdict {
   value?: unknown;
   path?: string;
   matched?: boolean;
+  rules?: Array<{ name: string; status: string; message?: string }>;
 }
 
 const isPatternCase = (c: DifferentialCase): c is PatternCase => 'pattern' in c;
@@ -36,6 +40,7 @@ const isConditionCase = (c: DifferentialCase): c is ConditionCase =>
   'conditions' in c;
 const isSubstitutionCase = (c: DifferentialCase): c is SubstitutionCase =>
   'document' in c;
+const isPolicyCase = (c: DifferentialCase): c is PolicyCase => 'policy' in c;
 
 /** JSON with object keys sorted, as Go's encoder writes maps. */
 function sortedKeys(v: unknown): unknown {
@@ -50,6 +55,20 @@ function sortedKeys(v: unknown): unknown {
 }
 
 function ours(c: DifferentialCase): Verdict {
+  if (isPolicyCase(c)) {
+    // Kyverno's response lists only the rules that select the resource.
+    const rules = evaluatePolicy(c.policy, c.resource, {
+      operation: 'CREATE',
+    }).flatMap(o => {
+      if (o.status === 'skip' && o.unreported) return [];
+      if (o.status === 'notEvaluated')
+        return [{ name: o.rule, status: `notEvaluated (${o.feature})` }];
+      // As for conditions, Kyverno's error texts name its internals: the status of an error must agree.
+      if (o.status === 'error') return [{ name: o.rule, status: o.status }];
+      return [{ name: o.rule, status: o.status, message: o.message }];
+    });
+    return { rules };
+  }
   if (isSubstitutionCase(c)) {
     const r = judgeSubstitution(c.context, c.document);
     return r.status === 'ok'
@@ -87,6 +106,8 @@ const show = (v: unknown) => JSON.stringify(v);
 
 /** A case as kyverno-diff reads it. */
 function oracleInput(c: DifferentialCase): Record<string, unknown> {
+  if (isPolicyCase(c))
+    return { id: c.id, policy: c.policy, resource: c.resource };
   if (isSubstitutionCase(c))
     return { id: c.id, document: c.document, context: c.context };
   if (isConditionCase(c))
@@ -104,6 +125,11 @@ function oracleInput(c: DifferentialCase): Record<string, unknown> {
 
 /** What a disagreement shows of its case, besides the two verdicts. */
 function describeCase(c: DifferentialCase): string[] {
+  if (isPolicyCase(c))
+    return [
+      `  rules:    ${show(c.policy.spec?.rules)}`,
+      `  resource: ${show(c.resource)}`,
+    ];
   if (isSubstitutionCase(c))
     return [`  document: ${show(c.document)}`, `  context: ${show(c.context)}`];
   if (isConditionCase(c))
@@ -143,6 +169,14 @@ function kyverno(cases: DifferentialCase[]): Map<string, Verdict> {
     if (!line) continue;
     const v = JSON.parse(line);
     if (v.err) verdicts.set(v.id, { status: `err: ${v.err}` });
+    else if (v.rules)
+      verdicts.set(v.id, {
+        rules: v.rules.map((r: Required<Verdict>['rules'][number]) =>
+          r.status === 'error'
+            ? { name: r.name, status: r.status }
+            : { name: r.name, status: r.status, message: r.message ?? '' },
+        ),
+      });
     else if (v.matched !== undefined)
       verdicts.set(v.id, { matched: v.matched });
     else if (v.status === 'ok')
@@ -175,6 +209,8 @@ describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-dif
       'match-',
       'cond-',
       'subst-',
+      'foreach-',
+      'cel-',
     ]) {
       expect(count(prefix)).toBeGreaterThan(100);
     }
@@ -201,10 +237,18 @@ describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-dif
     const theirs = kyverno(cases);
     expect(theirs.size).toBe(cases.length);
     const disagreements: string[] = [];
+    const tally = new Map<string, { run: number; agree: number }>();
     for (const c of cases) {
       const o = ours(c);
       const k = theirs.get(c.id);
-      if (show(o) === show(k)) continue;
+      const feature = c.id.split('-')[0];
+      const t = tally.get(feature) ?? { run: 0, agree: 0 };
+      tally.set(feature, t);
+      t.run += 1;
+      if (show(o) === show(k)) {
+        t.agree += 1;
+        continue;
+      }
       disagreements.push(
         [
           `${c.id} (${c.source})`,
@@ -214,6 +258,12 @@ describe(`differential test against Kyverno ${kyvernoVersion} (tools/kyverno-dif
         ].join('\n'),
       );
     }
+    // eslint-disable-next-line no-console
+    console.log(
+      [...tally]
+        .map(([f, t]) => `${f}: ${t.agree} of ${t.run} agree`)
+        .join('\n'),
+    );
     if (disagreements.length) {
       throw new Error(
         `${disagreements.length} of ${

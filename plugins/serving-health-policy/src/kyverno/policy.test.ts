@@ -316,6 +316,73 @@ describe('evaluatePolicy', () => {
     expect(vap.kind).toBe('ValidatingAdmissionPolicy');
   });
 
+  it("fails a validate.cel rule whose expression errors on a missing key, with cel-go's message, as Kyverno does", () => {
+    const celPolicy = (cel: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'kyverno.io/v1',
+      kind: 'ClusterPolicy',
+      metadata: { name: 'cel' },
+      spec: {
+        validationFailureAction: 'Enforce',
+        rules: [
+          {
+            name: 'r',
+            match: { any: [{ resources: { kinds: ['Pod'] } }] },
+            validate: { cel },
+          },
+        ],
+      },
+    });
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-1', namespace: 'models', labels: {} },
+      spec: {},
+    };
+    // Messages as Kyverno v1.13.4's engine reports them for the same policy and Pod.
+    expect(
+      evaluatePolicy(
+        celPolicy({
+          expressions: [
+            { expression: "object.metadata.labels.team == 'gold'" },
+          ],
+        }),
+        pod,
+      )[0],
+    ).toMatchObject({
+      status: 'fail',
+      message:
+        "expression 'object.metadata.labels.team == 'gold'' resulted in error: no such key: team",
+    });
+    // A variable is evaluated when an expression uses it.
+    const images = {
+      variables: [
+        {
+          name: 'images',
+          expression: 'object.spec.containers.map(c, c.image)',
+        },
+      ],
+    };
+    expect(
+      evaluatePolicy(
+        celPolicy({ ...images, expressions: [{ expression: 'true' }] }),
+        pod,
+      )[0].status,
+    ).toBe('pass');
+    expect(
+      evaluatePolicy(
+        celPolicy({
+          ...images,
+          expressions: [{ expression: 'variables.images.all(i, i != "")' }],
+        }),
+        pod,
+      )[0],
+    ).toMatchObject({
+      status: 'fail',
+      message:
+        'expression \'variables.images.all(i, i != "")\' resulted in error: composited variable "images" fails to evaluate: no such key: containers',
+    });
+  });
+
   it('auto-generates Pod controller rules, as Kyverno does', () => {
     const podPolicy: KubeObject = {
       apiVersion: 'kyverno.io/v1',

@@ -286,14 +286,18 @@ function validatePatterns(
         message: `validation rule '${ruleName}' passed.`,
       };
     if (r.status === 'skip') return { status: 'skip', message: r.message };
+    const message = substitutedMessage(ctx, frame);
     return {
       status: r.status,
       path: r.path,
+      // A message that cannot be substituted makes Kyverno print the pattern's own error, fail or not.
       message: patternFailureMessage(
         ruleName,
-        substitutedMessage(ctx, frame),
+        message,
         r.path,
-        r.status === 'error' ? r.message : undefined,
+        r.status === 'error' || message instanceof Error
+          ? r.message
+          : undefined,
       ),
     };
   }
