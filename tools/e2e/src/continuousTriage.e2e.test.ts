@@ -227,14 +227,27 @@ describe('continuous triage', () => {
     await page
       .locator('[data-testid="serving-health-overall"][data-status="healthy"]')
       .waitFor({ timeout: UI_TIMEOUT_MS });
+    // With watched snapshots the open tab can show the recovery before the next scheduled run records it.
+    await waitFor(
+      'the recovery in the fleet history',
+      60_000,
+      async () => Boolean(await transitionOf('recovered')),
+      () => `\n${portal!.logTail()}`,
+    );
     const recovered = await transitionOf('recovered');
     expect(recovered?.cleared).toEqual(['webhook-no-endpoints']);
+    // The recorded transition reaches the open tab by its signal.
     const strip = page.getByTestId('serving-health-history-strip');
-    await expect(
+    const statuses = () =>
       strip
         .locator('[role="listitem"]')
-        .evaluateAll(items => items.map(i => i.getAttribute('data-status'))),
-    ).resolves.toEqual(['healthy', 'failing', 'healthy']);
+        .evaluateAll(items => items.map(i => i.getAttribute('data-status')));
+    await waitFor(
+      'the history strip to show the recovery',
+      UI_TIMEOUT_MS,
+      async () => (await statuses()).length === 3,
+    );
+    expect(await statuses()).toEqual(['healthy', 'failing', 'healthy']);
     await shot('5-tab-recovered-history');
   });
 });
