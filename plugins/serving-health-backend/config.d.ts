@@ -80,6 +80,16 @@ export interface Config {
        * in-memory cache store (and the keys in a shared one). Default 10000.
        */
       maxEntries?: number;
+      /**
+       * The most megabytes of reports (as JSON) this backend keeps; the least recently used are evicted first.
+       * Default 64: a failing report with its evidence is tens of kilobytes.
+       */
+      maxMegabytes?: number;
+      /**
+       * The most fleet summaries kept (status and failure modes per entity and snapshot version, a few hundred
+       * bytes each): fleet scans read these, not whole reports. Default 100000.
+       */
+      maxSummaries?: number;
     };
     /** The least time between two `?refresh=true` snapshot reads of one cluster. Default 5. */
     refreshMinIntervalSeconds?: number;

@@ -17,6 +17,8 @@ describe('readServingHealthConfig', () => {
       snapshotTtlMs: 30_000,
       snapshotMode: 'watch',
       reportCacheMaxEntries: 10_000,
+      reportCacheMaxBytes: 64 * 1024 * 1024,
+      fleetSummaryMaxEntries: 100_000,
       refreshMinIntervalMs: 5_000,
       requestTimeoutMs: 5_000,
       logTailLines: 200,
@@ -71,7 +73,7 @@ describe('readServingHealthConfig', () => {
       servingHealth: {
         snapshotTtlSeconds: 12,
         snapshots: { mode: 'poll' },
-        reportCache: { maxEntries: 500 },
+        reportCache: { maxEntries: 500, maxMegabytes: 8, maxSummaries: 2_000 },
         refreshMinIntervalSeconds: 2,
         requestTimeoutMs: 900,
         logTailLines: 50,
@@ -95,6 +97,8 @@ describe('readServingHealthConfig', () => {
       snapshotTtlMs: 12_000,
       snapshotMode: 'poll',
       reportCacheMaxEntries: 500,
+      reportCacheMaxBytes: 8 * 1024 * 1024,
+      fleetSummaryMaxEntries: 2_000,
       refreshMinIntervalMs: 2_000,
       requestTimeoutMs: 900,
       logTailLines: 50,
@@ -131,11 +135,24 @@ describe('readServingHealthConfig', () => {
       readServingHealthConfig(
         new ConfigReader({ servingHealth: { snapshots: { mode: 'stream' } } }),
       ),
-    ).toThrow("servingHealth.snapshots.mode must be 'watch' or 'poll', not 'stream'");
+    ).toThrow(
+      "servingHealth.snapshots.mode must be 'watch' or 'poll', not 'stream'",
+    );
     expect(() =>
       readServingHealthConfig(
         new ConfigReader({ servingHealth: { reportCache: { maxEntries: 0 } } }),
       ),
-    ).toThrow('servingHealth.reportCache.maxEntries must be a positive integer, not 0');
+    ).toThrow(
+      'servingHealth.reportCache.maxEntries must be a positive integer, not 0',
+    );
+    expect(() =>
+      readServingHealthConfig(
+        new ConfigReader({
+          servingHealth: { reportCache: { maxMegabytes: 0.5 } },
+        }),
+      ),
+    ).toThrow(
+      'servingHealth.reportCache.maxMegabytes must be a positive integer, not 0.5',
+    );
   });
 });

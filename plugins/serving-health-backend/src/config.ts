@@ -21,6 +21,10 @@ export interface ServingHealthConfig {
   snapshotMode: 'watch' | 'poll';
   /** The most reports the report store keeps in memory-bound caches; the least recently used go first. */
   reportCacheMaxEntries: number;
+  /** The most bytes of serialized reports kept by this process (the same LRU order). */
+  reportCacheMaxBytes: number;
+  /** The most fleet summaries kept (one per entity and snapshot version; a few hundred bytes each). */
+  fleetSummaryMaxEntries: number;
   refreshMinIntervalMs: number;
   requestTimeoutMs: number;
   logTailLines: number;
@@ -44,6 +48,8 @@ export const DEFAULTS = {
   snapshotTtlSeconds: 30,
   snapshotMode: 'watch',
   reportCacheMaxEntries: 10_000,
+  reportCacheMaxMegabytes: 64,
+  reportCacheMaxSummaries: 100_000,
   refreshMinIntervalSeconds: 5,
   requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
   logTailLines: DEFAULT_LOG_TAIL_LINES,
@@ -70,17 +76,29 @@ function readSnapshotMode(value: string | undefined): 'watch' | 'poll' {
 
 export function readServingHealthConfig(config: Config): ServingHealthConfig {
   const c = config.getOptionalConfig('servingHealth');
-  const maxEntries =
-    c?.getOptionalNumber('reportCache.maxEntries') ??
-    DEFAULTS.reportCacheMaxEntries;
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new InputError(
-      `servingHealth.reportCache.maxEntries must be a positive integer, not ${maxEntries}`,
-    );
-  }
+  const positive = (key: string, fallback: number) => {
+    const value = c?.getOptionalNumber(key) ?? fallback;
+    if (!Number.isInteger(value) || value < 1) {
+      throw new InputError(
+        `servingHealth.${key} must be a positive integer, not ${value}`,
+      );
+    }
+    return value;
+  };
   return {
     snapshotMode: readSnapshotMode(c?.getOptionalString('snapshots.mode')),
-    reportCacheMaxEntries: maxEntries,
+    reportCacheMaxEntries: positive(
+      'reportCache.maxEntries',
+      DEFAULTS.reportCacheMaxEntries,
+    ),
+    reportCacheMaxBytes:
+      positive('reportCache.maxMegabytes', DEFAULTS.reportCacheMaxMegabytes) *
+      1024 *
+      1024,
+    fleetSummaryMaxEntries: positive(
+      'reportCache.maxSummaries',
+      DEFAULTS.reportCacheMaxSummaries,
+    ),
     snapshotTtlMs:
       (c?.getOptionalNumber('snapshotTtlSeconds') ??
         DEFAULTS.snapshotTtlSeconds) * 1000,

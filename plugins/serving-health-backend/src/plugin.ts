@@ -39,6 +39,7 @@ import { createFleetScheduler } from './services/FleetScheduler';
 import { createReportSignals } from './services/ReportSignals';
 import { createTransitionNotifier } from './services/TransitionNotifier';
 import { createRefreshLimiter } from './services/RefreshLimiter';
+import { createCacheFleetSummaryStore } from './services/FleetSummaryStore';
 import { createCacheReportStore } from './services/ReportStore';
 import { createSnapshotCache } from './services/SnapshotCache';
 import { createPolicyReader } from './services/PolicyReader';
@@ -202,8 +203,13 @@ export const servingHealthPlugin = createBackendPlugin({
           createCacheReportStore({
             cache,
             maxEntries: settings.reportCacheMaxEntries,
+            maxBytes: settings.reportCacheMaxBytes,
           }),
         );
+        const summaries = createCacheFleetSummaryStore({
+          cache,
+          maxEntries: settings.fleetSummaryMaxEntries,
+        });
         const checks = orderChecks([
           ...DEFAULT_CHECKS,
           ...(settings.admissionDryRun
@@ -215,6 +221,7 @@ export const servingHealthPlugin = createBackendPlugin({
           catalog,
           permissions,
           reports,
+          summaries,
           clusters,
           snapshots,
           namespaceOwners: settings.namespaceOwners,

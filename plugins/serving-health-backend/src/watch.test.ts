@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -14,6 +15,12 @@ import {
   startTestEnv,
 } from '@internal/testenv';
 import { snapshotCollections } from '@serving-health/plugin-serving-health-kube';
+import {
+  ServingHealthReportStore,
+  ServingHealthSnapshotSource,
+  servingHealthReportStoreExtensionPoint,
+  servingHealthSnapshotSourceExtensionPoint,
+} from '@serving-health/plugin-serving-health-node';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
 import { testenvBackendFeatures } from './__testUtils__/clusters';
@@ -109,5 +116,93 @@ describe('watched snapshots (servingHealth.snapshots.mode: watch, the default)',
     expect(status).toBe('fail');
     expect(ms).toBeLessThan(2_000);
     expect(lists).toEqual([]);
+  });
+
+  it('a fleet scan of an unchanged cluster reads summaries, not reports or snapshots; a change shows in the next scan', async () => {
+    // The default snapshot source and report store, counted.
+    const reads = { snapshots: 0, reports: 0 };
+    const counted = createBackendModule({
+      pluginId: 'serving-health',
+      moduleId: 'counted-reads',
+      register(env) {
+        env.registerInit({
+          deps: {
+            snapshots: servingHealthSnapshotSourceExtensionPoint,
+            reports: servingHealthReportStoreExtensionPoint,
+          },
+          async init({ snapshots, reports }) {
+            snapshots.setSnapshotSource(async ({ getDefault }) => {
+              const source: ServingHealthSnapshotSource = await getDefault();
+              return {
+                ...source,
+                get(cluster, opts) {
+                  reads.snapshots += 1;
+                  return source.get(cluster, opts);
+                },
+                version: source.version?.bind(source),
+              };
+            });
+            reports.setReportStore(async ({ getDefault }) => {
+              const store: ServingHealthReportStore = await getDefault();
+              return {
+                get(key) {
+                  reads.reports += 1;
+                  return store.get(key);
+                },
+                set: (key, report, o) => store.set(key, report, o),
+              };
+            });
+          },
+        });
+      },
+    });
+    const { server } = await startTestBackend({
+      features: [
+        servingHealthPlugin,
+        counted,
+        ...testenvBackendFeatures({
+          env,
+          url: proxy.url,
+          entity,
+          servingHealth: { snapshotTtlSeconds: 600 },
+        }),
+      ],
+    });
+    const fleet = async () =>
+      (await request(server).get('/api/serving-health/fleet').expect(200)).body
+        .entries[0];
+
+    // (The test above deleted the InferenceService: the entry is failing, which changes nothing here.)
+    const first = await fleet();
+    expect(reads.snapshots).toBeGreaterThan(0);
+    reads.snapshots = 0;
+    reads.reports = 0;
+    expect(await fleet()).toEqual(first);
+    expect(reads).toEqual({ snapshots: 0, reports: 0 });
+
+    // The summary is kept under the snapshot's version: any change of the cluster is a new key, and the next
+    // scan triages again.
+    await new KubeClient(env.access('admin')).post('/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'fleet-scan-change' },
+    });
+    const changedAt = Date.now();
+    while (reads.snapshots === 0 && Date.now() - changedAt < 5_000) {
+      await new Promise(r => setTimeout(r, 50));
+      await fleet();
+    }
+    expect(reads.snapshots).toBeGreaterThan(0);
+    const report = (
+      await request(server)
+        .get(
+          `/api/serving-health/entities/default/component/${entity.metadata.name}/report`,
+        )
+        .expect(200)
+    ).body;
+    expect(await fleet()).toMatchObject({
+      overall: report.overall,
+      failureModes: report.failureModes.map((m: any) => m.id),
+    });
   });
 });

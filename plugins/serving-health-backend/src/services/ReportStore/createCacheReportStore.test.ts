@@ -14,7 +14,11 @@ const report = (entityRef: string) =>
 describe('createCacheReportStore', () => {
   it('keeps at most maxEntries reports, evicting the least recently used from the cache itself', async () => {
     const cache = memoryCache();
-    const store = createCacheReportStore({ cache, maxEntries: 2 });
+    const store = createCacheReportStore({
+      cache,
+      maxEntries: 2,
+      maxBytes: Infinity,
+    });
     const key = (n: string) => ({
       entityRef: `component:default/${n}`,
       scope: 'shared',
@@ -38,6 +42,7 @@ describe('createCacheReportStore', () => {
     const store = createCacheReportStore({
       cache: memoryCache(),
       maxEntries: 50,
+      maxBytes: Infinity,
     });
     for (let i = 0; i < 1_000; i++) {
       await store.set(
@@ -65,6 +70,7 @@ describe('createCacheReportStore', () => {
     const store = createCacheReportStore({
       cache: memoryCache(),
       maxEntries: 10,
+      maxBytes: Infinity,
     });
     await store.set(
       { entityRef: 'component:default/old', scope: 'shared' },
@@ -78,5 +84,36 @@ describe('createCacheReportStore', () => {
       { ttlMs: 60_000 },
     );
     expect(store.size()).toBe(1);
+  });
+
+  it('keeps at most maxBytes of reports, as their JSON, whatever their number', async () => {
+    const cache = memoryCache();
+    const big = (n: string) =>
+      ({
+        entityRef: n,
+        overall: 'failing',
+        evidence: 'x'.repeat(10_000),
+      } as unknown as TriageReport);
+    const bytes = JSON.stringify(big('component:default/e19')).length;
+    const store = createCacheReportStore({
+      cache,
+      maxEntries: 1_000,
+      maxBytes: bytes * 3,
+    });
+    for (let i = 0; i < 20; i++) {
+      const entityRef = `component:default/e${i}`;
+      await store.set({ entityRef, scope: 'shared' }, big(entityRef), {
+        ttlMs: 60_000,
+      });
+    }
+    expect(store.size()).toBe(3);
+    expect(store.bytes()).toBeLessThanOrEqual(bytes * 3);
+    // Evicted from the cache service too, not only from the bookkeeping.
+    expect(
+      await cache.get('report:shared:component:default/e16'),
+    ).toBeUndefined();
+    expect(
+      await store.get({ entityRef: 'component:default/e19', scope: 'shared' }),
+    ).toEqual(big('component:default/e19'));
   });
 });

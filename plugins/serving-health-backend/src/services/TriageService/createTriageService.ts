@@ -44,8 +44,15 @@ import { createLimit } from '../../lib/createLimit';
 import { mapWithConcurrency } from '../../lib/mapWithConcurrency';
 import { readScope } from '../../lib/principalKey';
 import { createSingleFlight } from '../../lib/singleFlight';
+import { FleetReportSummary, FleetSummaryStore } from '../FleetSummaryStore';
 import { RefreshLimiter } from '../RefreshLimiter';
 import { TriageCallOptions, TriageService } from './types';
+
+const summaryOf = (report: TriageReport): FleetReportSummary => ({
+  overall: report.overall,
+  failingStage: report.failingStage,
+  failureModes: report.failureModes.map(m => m.id),
+});
 
 /** Entities triaged at once by a fleet request: the rest wait, so one fleet call cannot flood the event loop. */
 const FLEET_CONCURRENCY = 16;
@@ -56,6 +63,8 @@ export function createTriageService(options: {
   catalog: CatalogService;
   permissions: PermissionsService;
   reports: ServingHealthReportStore;
+  /** What fleet scans read: a summary per report, kept under the report's key. */
+  summaries: FleetSummaryStore;
   clusters: ServingHealthClusterClients;
   snapshots: ServingHealthSnapshotSource;
   refreshLimiter: RefreshLimiter;
@@ -71,7 +80,7 @@ export function createTriageService(options: {
 }): TriageService {
   const { catalog, permissions, reports, clusters, snapshots, logger } =
     options;
-  const flight = createSingleFlight<TriageReport>();
+  const flight = createSingleFlight<{ report: TriageReport; key: string }>();
   const dryRunLimits = new Map<string, ReturnType<typeof createLimit>>();
   const dryRunLimit = (cluster: string) => {
     let limit = dryRunLimits.get(cluster);
@@ -172,6 +181,46 @@ export function createTriageService(options: {
     });
   }
 
+  /** Who may share a report of this target: what is read with a caller's own credentials stays theirs. */
+  function readScopeOf(
+    target: TriageTarget,
+    caller: BackstageCredentials,
+    callerAuth: KubernetesCallerAuth | undefined,
+  ) {
+    const clustersRead = [target.cluster, target.argocd?.cluster].filter(
+      (c): c is string => Boolean(c),
+    );
+    const scope = clustersRead
+      .map(c => readScope(clusters, c, caller, callerAuth))
+      .join('|');
+    return { scope, clustersRead };
+  }
+
+  /** A watched snapshot has a version: a report (or summary) is served only for the objects it was made from. */
+  const versioned = (scope: string, versions: Array<string | undefined>) =>
+    versions.length > 0 && versions.every(v => v !== undefined)
+      ? `${scope}@${versions.join('|')}`
+      : scope;
+
+  /** The key a report of the target made now would have, without reading a snapshot. */
+  async function currentKey(
+    target: TriageTarget,
+    caller: BackstageCredentials,
+    callerAuth: KubernetesCallerAuth | undefined,
+  ) {
+    const { scope, clustersRead } = readScopeOf(target, caller, callerAuth);
+    const versions = snapshots.version
+      ? await Promise.all(
+          clustersRead.map(c => snapshots.version!(c, { caller, callerAuth })),
+        )
+      : [];
+    return {
+      key: versioned(scope, versions),
+      watched: versions.length > 0 && versions.every(v => v !== undefined),
+    };
+  }
+
+  /** The report of the target and the key it is kept under. */
   async function triage(
     entity: Entity,
     entityRef: string,
@@ -179,37 +228,18 @@ export function createTriageService(options: {
     wantRefresh: boolean | 'unlimited',
     caller: BackstageCredentials,
     callerAuth: KubernetesCallerAuth | undefined,
-  ): Promise<TriageReport> {
-    // A report read with the caller's own credentials is kept for that caller only.
-    const scope = [target.cluster, target.argocd?.cluster]
-      .filter((c): c is string => Boolean(c))
-      .map(c => readScope(clusters, c, caller, callerAuth))
-      .join('|');
+  ): Promise<{ report: TriageReport; key: string }> {
+    const { scope } = readScopeOf(target, caller, callerAuth);
     // Concurrent requests for one entity share one triage, whether they asked for a refresh or not.
     return flight(`${scope}\u0000${entityRef}`, async () => {
       const refresh =
         wantRefresh === 'unlimited' ||
         (wantRefresh && options.refreshLimiter.allow(entityRef, caller));
-      const clustersRead = [target.cluster, target.argocd?.cluster].filter(
-        (c): c is string => Boolean(c),
-      );
-      // A watched snapshot has a version: a report is served only for the objects it was made from.
-      const versioned = (versions: Array<string | undefined>) =>
-        versions.every(v => v !== undefined)
-          ? `${scope}@${versions.join('|')}`
-          : scope;
       let looked: string | undefined;
       if (!refresh) {
-        const versions = snapshots.version
-          ? await Promise.all(
-              clustersRead.map(c =>
-                snapshots.version!(c, { caller, callerAuth }),
-              ),
-            )
-          : [undefined];
-        looked = versioned(versions);
+        looked = (await currentKey(target, caller, callerAuth)).key;
         const stored = await reports.get({ entityRef, scope: looked });
-        if (stored) return stored;
+        if (stored) return { report: stored, key: looked };
       }
       const entry = await snapshots.get(target.cluster, {
         refresh,
@@ -227,12 +257,14 @@ export function createTriageService(options: {
       const snapshot = hub
         ? withApplicationsFrom(entry.snapshot, hub.snapshot)
         : entry.snapshot;
-      const readVersions = hub ? [entry.version, hub.version] : [entry.version];
-      const madeFrom = versioned(readVersions);
+      const madeFrom = versioned(
+        scope,
+        hub ? [entry.version, hub.version] : [entry.version],
+      );
       // A snapshot this replica only started watching now may be one another replica already made the report from.
       if (!refresh && madeFrom !== looked) {
         const stored = await reports.get({ entityRef, scope: madeFrom });
-        if (stored) return stored;
+        if (stored) return { report: stored, key: madeFrom };
       }
       const binding = bindTarget({
         entity,
@@ -260,9 +292,14 @@ export function createTriageService(options: {
         entry.expiresInMs(),
         hub?.expiresInMs() ?? Infinity,
       );
-      if (ttlMs > 0)
-        await reports.set({ entityRef, scope: madeFrom }, report, { ttlMs });
-      return report;
+      if (ttlMs > 0) {
+        const key = { entityRef, scope: madeFrom };
+        await Promise.all([
+          reports.set(key, report, { ttlMs }),
+          options.summaries.set(key, summaryOf(report), { ttlMs }),
+        ]);
+      }
+      return { report, key: madeFrom };
     });
   }
 
@@ -313,8 +350,30 @@ export function createTriageService(options: {
             error: unresolved(resolution.message),
           };
         }
+        const row = (summary: FleetReportSummary): FleetEntry => ({
+          entityRef,
+          title,
+          owner,
+          cluster: resolution.target.cluster,
+          ...summary,
+        });
         try {
-          const r = await triage(
+          // A watched snapshot that has not changed gives the same report: a scheduled run need not make it again.
+          if (!refresh) {
+            const now = await currentKey(
+              resolution.target,
+              credentials,
+              callerAuth,
+            );
+            if (!scheduledRun || now.watched) {
+              const known = await options.summaries.get({
+                entityRef,
+                scope: now.key,
+              });
+              if (known) return row(known);
+            }
+          }
+          const { report } = await triage(
             entity,
             entityRef,
             resolution.target,
@@ -322,15 +381,7 @@ export function createTriageService(options: {
             credentials,
             callerAuth,
           );
-          return {
-            entityRef,
-            title,
-            owner,
-            cluster: resolution.target.cluster,
-            overall: r.overall,
-            failingStage: r.failingStage,
-            failureModes: r.failureModes.map(m => m.id),
-          };
+          return row(summaryOf(report));
         } catch (e) {
           const error = toError(e);
           logger.warn('Fleet triage failed', {
@@ -387,7 +438,7 @@ export function createTriageService(options: {
       });
       if (!resolution.ok)
         throw new InputError(`${ref}: ${unresolved(resolution.message)}`);
-      return triage(
+      const { report } = await triage(
         entity,
         ref,
         resolution.target,
@@ -395,6 +446,7 @@ export function createTriageService(options: {
         credentials,
         callerAuth,
       );
+      return report;
     },
 
     async clusters() {

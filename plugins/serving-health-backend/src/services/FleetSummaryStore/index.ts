@@ -1,0 +1,5 @@
+export { createCacheFleetSummaryStore } from './createCacheFleetSummaryStore';
+export type {
+  FleetReportSummary,
+  FleetSummaryStore,
+} from './createCacheFleetSummaryStore';
