@@ -124,8 +124,8 @@ describe('watched snapshots (servingHealth.snapshots.mode: watch, the default)',
     const counted = createBackendModule({
       pluginId: 'serving-health',
       moduleId: 'counted-reads',
-      register(env) {
-        env.registerInit({
+      register(reg) {
+        reg.registerInit({
           deps: {
             snapshots: servingHealthSnapshotSourceExtensionPoint,
             reports: servingHealthReportStoreExtensionPoint,
