@@ -14,6 +14,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { takeKserveWebhookOffline, useTestEnv } from '@internal/testenv';
 import {
   FleetHistory,
+  servingHealthClusterChannel,
   servingHealthReportChannel,
 } from '@serving-health/plugin-serving-health-common';
 import request from 'supertest';
@@ -129,6 +130,25 @@ describe('continuous triage of a real cluster', () => {
     // The change: KServe's webhook Service loses its only ready endpoint.
     const changedAt = Date.now();
     const change = await takeKserveWebhookOffline(env().access('admin'));
+
+    // Open tabs hear of the change at once from the watched cluster, before any scheduled run records it.
+    const clusterSignal = await waitFor('the cluster signal', async () =>
+      published.find(
+        p =>
+          p.channel === servingHealthClusterChannel(env().name) &&
+          Date.parse((p.message as any).at) >= changedAt,
+      ),
+    );
+    // eslint-disable-next-line no-console
+    console.log(
+      `cluster change -> cluster signal: ${
+        Date.parse((clusterSignal.message as any).at) - changedAt
+      } ms`,
+    );
+    expect(clusterSignal).toMatchObject({
+      recipients: { type: 'broadcast' },
+      message: { cluster: env().name },
+    });
 
     const failing = await waitFor('the failing transition', async () =>
       (

@@ -5,6 +5,7 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { toError } from '@backstage/errors';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   DEFAULT_CHECKS,
@@ -48,6 +49,8 @@ import { createTriageService } from './services/TriageService';
 
 /** `?refresh=true` calls one user may make per refresh interval, across entities. */
 const REFRESHES_PER_USER = 20;
+/** At most one "cluster changed" signal per cluster per half second: open tabs follow without a read storm. */
+const CLUSTER_SIGNAL_THROTTLE_MS = 500;
 
 /** Holds one replaceable service: set at most once by a module, else the default. */
 function createSeam<T, Deps extends object = {}>(what: string) {
@@ -178,6 +181,14 @@ export const servingHealthPlugin = createBackendPlugin({
             : defaultSuppliers,
           logger,
         });
+        const reportSignals = createReportSignals({
+          signals,
+          throttleMs: CLUSTER_SIGNAL_THROTTLE_MS,
+          onError: e =>
+            logger.warn(
+              `Could not signal a cluster change: ${toError(e).message}`,
+            ),
+        });
         const snapshots = await snapshotSource.build({ clusters }, async () => {
           const polled = createSnapshotCache({
             clusters,
@@ -195,6 +206,8 @@ export const servingHealthPlugin = createBackendPlugin({
             pollIntervalMs: settings.snapshotTtlMs,
             logTailLines: settings.logTailLines,
             perCaller: polled,
+            // Open tabs read again when the cluster their report came from changes: live without polling.
+            onChange: cluster => reportSignals.clusterChanged(cluster),
           });
           lifecycle.addShutdownHook(() => watcher.stop());
           return watcher;
@@ -239,7 +252,6 @@ export const servingHealthPlugin = createBackendPlugin({
         const notifier = settings.notifications
           ? createTransitionNotifier({ notifications, history, logger })
           : undefined;
-        const reportSignals = createReportSignals({ signals });
         await createFleetScheduler({
           scheduler,
           schedule: settings.schedule,
@@ -254,7 +266,7 @@ export const servingHealthPlugin = createBackendPlugin({
           },
         });
         registerGetReportAction({ actionsRegistry, triage, history });
-        registerValidateManifestsAction({ actionsRegistry });
+        registerValidateManifestsAction({ actionsRegistry, permissions });
         httpRouter.use(
           await createRouter({
             httpAuth,

@@ -53,6 +53,7 @@ export { isServingHealthEntity, ownerEntityRef } from './entities';
 export {
   servingHealthReportReadPermission,
   servingHealthPoliciesReadPermission,
+  servingHealthManifestsValidatePermission,
   servingHealthPermissions,
 } from './permissions';
 export type { TriageCheck, CheckContext, CheckOutcome } from './checks';
@@ -86,4 +87,7 @@ export type {
   EntityHistory,
   FleetHistory,
 } from './history/types';
-export { servingHealthReportChannel } from './history/types';
+export {
+  servingHealthClusterChannel,
+  servingHealthReportChannel,
+} from './history/types';

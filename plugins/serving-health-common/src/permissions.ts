@@ -22,8 +22,21 @@ export const servingHealthPoliciesReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/**
+ * Validate manifests through the `validate-serving-health-manifests` action (an AI assistant's call). It reads
+ * nothing from a cluster, but it runs the policy engine on what the caller sends: a portal may keep that to
+ * some of its users.
+ *
+ * @public
+ */
+export const servingHealthManifestsValidatePermission = createPermission({
+  name: 'servingHealth.manifests.validate',
+  attributes: {},
+});
+
 /** @public */
 export const servingHealthPermissions = [
   servingHealthReportReadPermission,
   servingHealthPoliciesReadPermission,
+  servingHealthManifestsValidatePermission,
 ];

@@ -115,4 +115,17 @@ metadata:
     });
     await client.close();
   });
+
+  it('refuses validation to a caller without servingHealth.manifests.validate', async () => {
+    const client = await mcpClient(AuthorizeResult.DENY);
+    const answer = await client.callTool({
+      name: 'serving-health.validate-serving-health-manifests',
+      arguments: { files: [{ path: 'isvc.yaml', content: 'kind: Namespace' }] },
+    });
+    expect(answer.isError).toBe(true);
+    expect(JSON.stringify(answer.content)).toContain(
+      'Not allowed to validate manifests: servingHealth.manifests.validate is not granted',
+    );
+    await client.close();
+  });
 });

@@ -1,4 +1,8 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { servingHealthManifestsValidatePermission } from '@serving-health/plugin-serving-health-common';
 import {
   loadPolicies,
   validateManifests,
@@ -6,10 +10,12 @@ import {
 
 /**
  * `validate-serving-health-manifests`: the pre-merge rules (label syntax and conventions, Kyverno policies among
- * the files, kustomize lint) on manifests an assistant is about to propose. Pure: reads and writes nothing.
+ * the files, kustomize lint) on manifests an assistant is about to propose. Reads and writes nothing; the caller
+ * needs `servingHealth.manifests.validate`.
  */
 export function registerValidateManifestsAction(options: {
   actionsRegistry: ActionsRegistryService;
+  permissions: PermissionsService;
 }) {
   options.actionsRegistry.register({
     name: 'validate-serving-health-manifests',
@@ -51,7 +57,16 @@ export function registerValidateManifestsAction(options: {
           notEvaluated: z.array(z.string()),
         }),
     },
-    async action({ input }) {
+    async action({ input, credentials }) {
+      const [decision] = await options.permissions.authorize(
+        [{ permission: servingHealthManifestsValidatePermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          `Not allowed to validate manifests: ${servingHealthManifestsValidatePermission.name} is not granted`,
+        );
+      }
       const { policies, notEvaluated, errors } = loadPolicies(input.files);
       const report = validateManifests({ files: input.files, policies });
       const violations = report.violations.map(v => ({

@@ -62,3 +62,13 @@ export interface FleetHistory {
 export function servingHealthReportChannel(entityRef: string): string {
   return `serving-health:report:${entityRef}`;
 }
+
+/**
+ * The signals channel on which the backend tells open tabs that a watched cluster's objects changed, so that a
+ * tab whose report was read from it reads it again at once (the message names the cluster and nothing else).
+ *
+ * @public
+ */
+export function servingHealthClusterChannel(cluster: string): string {
+  return `serving-health:cluster:${cluster}`;
+}

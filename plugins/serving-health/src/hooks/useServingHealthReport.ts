@@ -38,8 +38,15 @@ export function useServingHealthReport(
     [api, kubernetesAuth, kind, namespace, name],
   );
 
-  // Read again when the scheduled triage signals a change: an open tab follows the cluster without polling.
-  const changed = useReportChanged(entityRef);
+  // Read again when the backend signals a change (a recorded transition, or a change of a watched cluster the
+  // report was read from): an open tab follows the cluster without polling.
+  const target = state.value?.target;
+  const changed = useReportChanged(
+    entityRef,
+    [target?.cluster, target?.argocd?.cluster].filter((c): c is string =>
+      Boolean(c),
+    ),
+  );
   useEffect(() => {
     fetchReport(false);
   }, [fetchReport, changed]);

@@ -36,6 +36,8 @@ export function createSnapshotWatcher(options: {
   pollIntervalMs: number;
   logTailLines: number;
   perCaller: ServingHealthSnapshotSource;
+  /** Called after the objects of a watched cluster change (coalesced per tick). */
+  onChange?: (cluster: string) => void;
   now?: () => number;
 }): ServingHealthSnapshotSource & { stop(): void } {
   const { clusters, logger, namespaces, pollIntervalMs } = options;
@@ -52,6 +54,7 @@ export function createSnapshotWatcher(options: {
     const store = createWatchedSnapshot({ client, namespaces, pollIntervalMs });
     const entry: Watched = { store, client };
     watched.set(cluster, entry);
+    if (options.onChange) store.onChange(() => options.onChange!(cluster));
     void store.ready().then(() => {
       const polled = Object.entries(store.freshness()).filter(
         ([, f]) => f.mode === 'poll',

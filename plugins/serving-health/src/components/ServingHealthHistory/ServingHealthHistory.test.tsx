@@ -6,6 +6,7 @@ import {
   servingHealthReportChannel,
 } from '@serving-health/plugin-serving-health-common';
 import { ServingHealthApi, servingHealthApiRef } from '../../api';
+import { fakeSignals } from '../../__testUtils__/signals';
 import { ServingHealthHistory } from './ServingHealthHistory';
 
 const entityRef = { kind: 'Component', namespace: 'default', name: 'fraud' };
@@ -41,22 +42,7 @@ const healthyThenFailing: EntityHistory = {
   ],
 };
 
-/** The signals frontend's contract: a subscriber per channel, called with each message. */
-function signalsOf() {
-  const subscribers = new Map<string, (m: any) => void>();
-  return {
-    api: {
-      subscribe: (channel: string, onMessage: (m: any) => void) => {
-        subscribers.set(channel, onMessage);
-        return { unsubscribe: () => subscribers.delete(channel) };
-      },
-    },
-    send: (channel: string, message: any) =>
-      subscribers.get(channel)?.(message),
-  };
-}
-
-async function render(api: Partial<ServingHealthApi>, signals = signalsOf()) {
+async function render(api: Partial<ServingHealthApi>, signals = fakeSignals()) {
   await renderInTestApp(
     <TestApiProvider
       apis={[
