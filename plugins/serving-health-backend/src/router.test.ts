@@ -189,7 +189,10 @@ describe('serving-health routes and credentials', () => {
 describe('history routes', () => {
   /** Users get `permission`; the plugin's own service principal is allowed, as the real permission client does. */
   async function startWithHistory(
-    permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+    permission:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY
+      | ((entityRef: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY),
   ) {
     const { server } = await startTestBackend({
       features: [
@@ -200,10 +203,12 @@ describe('history routes', () => {
         }),
         mockServices.permissions.mock({
           authorize: async (requests, { credentials }) =>
-            requests.map(() => ({
+            requests.map(r => ({
               result:
                 (credentials.principal as { type: string }).type === 'service'
                   ? AuthorizeResult.ALLOW
+                  : typeof permission === 'function'
+                  ? permission((r as { resourceRef?: string }).resourceRef!)
                   : permission,
             })),
         }).factory,
@@ -254,6 +259,24 @@ describe('history routes', () => {
     const bad = await request(server).get(`${history}?limit=0`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("Invalid query parameter 'limit'");
+  });
+
+  it("counts the fleet history's limit in transitions the caller may read", async () => {
+    // Whichever of the two entities was recorded last, a caller who may read only one gets its transition.
+    for (const only of ['component:default/fraud', 'component:default/churn']) {
+      const server = await startWithHistory(ref =>
+        ref === only ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      );
+      const fleet = await request(server).get(
+        '/api/serving-health/fleet/history?limit=1',
+      );
+      expect(fleet.status).toBe(200);
+      expect({
+        only,
+        states: fleet.body.states.map((s: any) => s.entityRef),
+        transitions: fleet.body.transitions.map((t: any) => t.entityRef),
+      }).toEqual({ only, states: [only], transitions: [only] });
+    }
   });
 
   it('shows a caller without servingHealth.report.read no history, of the entity or in the fleet', async () => {

@@ -3,6 +3,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
+import { HistoryTransition } from '@serving-health/plugin-serving-health-common';
 import { z } from 'zod';
 import { TriageHistoryStore } from './database/TriageHistoryStore';
 import { PolicyReader } from './services/PolicyReader';
@@ -52,6 +53,8 @@ const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 const HISTORY_LIMIT = 100;
+/** The most transition rows one fleet history request reads while passing over what the caller may not see. */
+const HISTORY_SCAN_MAX = 10_000;
 const historyLimit = (req: express.Request) =>
   parse(historyQuerySchema, req.query, 'query parameter').limit ??
   HISTORY_LIMIT;
@@ -145,20 +148,32 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const [states, transitions] = await Promise.all([
-      history.states(),
-      history.transitions({ limit }),
-    ]);
-    const refs = [
-      ...new Set([
-        ...states.map(s => s.entityRef),
-        ...transitions.map(t => t.entityRef),
-      ]),
-    ];
-    const readable = new Set(await triage.readable(refs, credentials));
+    const states = await history.states();
+    const decided = new Map<string, boolean>();
+    const readable = async (refs: string[]) => {
+      const open = [...new Set(refs)].filter(r => !decided.has(r));
+      const allowed = new Set(await triage.readable(open, credentials));
+      for (const r of open) decided.set(r, allowed.has(r));
+      return (ref: string) => decided.get(ref) === true;
+    };
+    const canRead = await readable(states.map(s => s.entityRef));
+    // `limit` counts what the caller may read: transitions of other entities are passed over, a page at a time,
+    // up to a bounded number of rows read.
+    const transitions: HistoryTransition[] = [];
+    const page = Math.max(limit, 100);
+    for (
+      let offset = 0;
+      transitions.length < limit && offset < HISTORY_SCAN_MAX;
+      offset += page
+    ) {
+      const batch = await history.transitions({ limit: page, offset });
+      const may = await readable(batch.map(t => t.entityRef));
+      transitions.push(...batch.filter(t => may(t.entityRef)));
+      if (batch.length < page) break;
+    }
     res.json({
-      states: states.filter(s => readable.has(s.entityRef)),
-      transitions: transitions.filter(t => readable.has(t.entityRef)),
+      states: states.filter(s => canRead(s.entityRef)),
+      transitions: transitions.slice(0, limit),
     });
   });
 

@@ -38,6 +38,8 @@ export interface TriageHistoryStore {
   transitions(query: {
     entityRef?: string;
     limit: number;
+    /** Newest first: how many of the newest to pass over. */
+    offset?: number;
   }): Promise<HistoryTransition[]>;
   /** True for the one caller that claims this transition's notification (de-duplication across replicas). */
   claimNotification(id: string, at: Date): Promise<boolean>;
@@ -173,13 +175,14 @@ export function createTriageHistoryStoreFromKnex(
       return rows.map(toState);
     },
 
-    async transitions({ entityRef, limit }) {
+    async transitions({ entityRef, limit, offset = 0 }) {
       const query = knex<TransitionRow>('transitions')
         .orderBy([
           { column: 'at', order: 'desc' },
           { column: 'id', order: 'desc' },
         ])
-        .limit(limit);
+        .limit(limit)
+        .offset(offset);
       if (entityRef) query.where({ entity_ref: entityRef });
       return (await query).map(toTransition);
     },
