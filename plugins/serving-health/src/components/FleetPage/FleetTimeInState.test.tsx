@@ -54,7 +54,7 @@ describe('FleetTimeInState', () => {
     ).toHaveTextContent('1d 2h');
     expect(
       screen.getByTestId('fleet-state-component:default/recent'),
-    ).toHaveTextContent('(webhook-no-endpoints)');
+    ).toHaveTextContent('(KServe webhook has no ready endpoints)');
   });
 
   it('says when no fleet triage has run yet', async () => {

@@ -6,6 +6,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { EntityState } from '@serving-health/plugin-serving-health-common';
 import { servingHealthApiRef } from '../../api';
+import { useServingHealthLabels } from '../../hooks/useServingHealthLabels';
 import { servingHealthTranslationRef } from '../../translation';
 import { formatDuration } from '../../history';
 import { OverallStatusLabel } from '../StatusLabel';
@@ -20,6 +21,7 @@ const WORST_FIRST: EntityState['overall'][] = [
 export const FleetTimeInState = () => {
   const api = useApi(servingHealthApiRef);
   const { t } = useTranslationRef(servingHealthTranslationRef);
+  const { failureModeTitle } = useServingHealthLabels();
   const { value } = useAsync(() => api.getFleetHistory(), [api]);
   if (!value) return null;
   const now = Date.now();
@@ -57,7 +59,7 @@ export const FleetTimeInState = () => {
                   <td>
                     <OverallStatusLabel status={s.overall} />
                     {s.failureModes.length > 0 &&
-                      ` (${s.failureModes.join(', ')})`}
+                      ` (${s.failureModes.map(failureModeTitle).join(', ')})`}
                   </td>
                   <td>
                     {formatDuration(now - Date.parse(s.since))} (
