@@ -64,6 +64,28 @@ describe('ServingHealthCard', () => {
     );
   });
 
+  it('says since when it has been failing, as the scheduled triage recorded it', async () => {
+    const since = new Date(Date.now() - (3 * 3600 + 20 * 60) * 1000);
+    await renderCard(
+      mockServingHealthApi({
+        getReport: async () => webhookFailingReport,
+        getHistory: async () => ({
+          state: {
+            entityRef: webhookFailingReport.entityRef,
+            overall: 'failing',
+            failureModes: ['webhook-no-endpoints'],
+            since: since.toISOString(),
+            checkedAt: new Date().toISOString(),
+          },
+          transitions: [],
+        }),
+      }),
+    );
+    expect(await screen.findByTestId('serving-health-since')).toHaveTextContent(
+      /^Failing since 3h 20m ago/,
+    );
+  });
+
   it('shows a healthy endpoint without failure modes', async () => {
     await renderCard(mockApi(async () => healthyReport));
     expect(
