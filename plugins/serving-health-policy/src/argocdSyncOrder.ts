@@ -22,14 +22,34 @@ export interface SyncOrderApplication {
   resourceKinds?: Set<string>;
 }
 
+/**
+ * An Application the finding's infrastructure Application must precede.
+ *
+ * @public
+ */
+export interface SyncOrderDependent {
+  application: SyncOrderApplication;
+  /** Its wave today. */
+  wave: number;
+  /** Its wave once its own finding's fix is applied, when it is an infrastructure Application that moves too. */
+  suggestedWave?: number;
+}
+
 /** @public */
 export interface SyncOrderFinding {
   /** The infrastructure Application that must sync first. */
   application: SyncOrderApplication;
   role: 'policy-engine' | 'kserve';
+  /** Its wave today. */
   wave: number;
-  /** The Applications in the same or an earlier wave that depend on it. */
-  dependents: Array<{ application: SyncOrderApplication; wave: number }>;
+  /**
+   * The wave the fix sets. The waves of all findings of one run, applied together, satisfy the rule: KServe's
+   * is below every Application that deploys serving.kserve.io resources, the policy engine's below KServe's
+   * suggested wave and every other Application's.
+   */
+  suggestedWave: number;
+  /** The Applications in the same or an earlier wave (after their own fixes) that depend on it. */
+  dependents: SyncOrderDependent[];
   message: string;
   hint: string;
 }
@@ -44,7 +64,9 @@ function applicationSpec(obj: KubeObject): Record<string, any> {
 }
 
 /** `spec.source` and `spec.sources[]`. */
-export function applicationSources(obj: KubeObject): Array<Record<string, any>> {
+export function applicationSources(
+  obj: KubeObject,
+): Array<Record<string, any>> {
   const spec = applicationSpec(obj);
   const sources = Array.isArray(spec.sources) ? spec.sources : [];
   return [spec.source, ...sources].filter(isMap);
@@ -96,7 +118,9 @@ export function infrastructureRole(
   const kinds = app.resourceKinds ?? new Set<string>();
   if (
     names.some(n => POLICY_ENGINE_SOURCES.has(n)) ||
-    kinds.has('apiextensions.k8s.io/CustomResourceDefinition:clusterpolicies.kyverno.io')
+    kinds.has(
+      'apiextensions.k8s.io/CustomResourceDefinition:clusterpolicies.kyverno.io',
+    )
   )
     return 'policy-engine';
   if (
@@ -115,10 +139,22 @@ const usesKServe = (app: SyncOrderApplication) =>
 const nameOf = (app: SyncOrderApplication) =>
   `${app.object.kind} \`${app.object.metadata?.name ?? '?'}\``;
 
+const WHAT: Record<SyncOrderFinding['role'], string> = {
+  'policy-engine':
+    'installs the policy engine (Kyverno), which admits their resources',
+  kserve:
+    "installs KServe's CRDs and controller, which define their InferenceServices",
+};
+
 /**
  * `argocd-sync-order`: the Application that installs Kyverno syncs before every other Application of the
- * repository (Kyverno admits them all), and the one that installs KServe's CRDs and controller before every
- * Application that deploys serving.kserve.io resources.
+ * repository (Kyverno admits them all, KServe included), and the one that installs KServe's CRDs and
+ * controller before every Application that deploys serving.kserve.io resources.
+ *
+ * The fixes only lower the infrastructure Applications' waves, never move a dependent: KServe's is settled
+ * first, then the policy engine's against KServe's settled wave, so each hint's wave holds when all hints of
+ * the run are applied together (suggesting each against today's waves sends both to the same wave, which
+ * still fails).
  *
  * @public
  */
@@ -126,35 +162,74 @@ export function checkArgoSyncOrder(
   applications: SyncOrderApplication[],
 ): SyncOrderFinding[] {
   const apps = applications.filter(a => isArgoApplication(a.object));
+  const role = new Map(apps.map(a => [a, infrastructureRole(a)]));
+  const dependentsOf = (app: SyncOrderApplication) =>
+    apps.filter(other => {
+      if (other === app || role.get(other) === role.get(app)) return false;
+      if (role.get(app) === 'policy-engine') return true;
+      // Not the policy engine, even if its path holds serving.kserve.io resources: it must precede KServe.
+      return role.get(other) === undefined && usesKServe(other);
+    });
+
+  const settled = new Map<SyncOrderApplication, number>();
+  const waveAfterFixes = (app: SyncOrderApplication) =>
+    settled.get(app) ?? syncWave(app.object);
+  for (const settling of ['kserve', 'policy-engine'] as const) {
+    for (const app of apps.filter(a => role.get(a) === settling)) {
+      const wave = syncWave(app.object);
+      const floor = Math.min(...dependentsOf(app).map(waveAfterFixes));
+      settled.set(app, wave < floor ? wave : floor - 1);
+    }
+  }
+
   const findings: SyncOrderFinding[] = [];
   for (const app of apps) {
-    const role = infrastructureRole(app);
-    if (!role) continue;
+    const appRole = role.get(app);
+    const suggestedWave = settled.get(app);
     const wave = syncWave(app.object);
-    const dependents = apps
-      .filter(other => other !== app && infrastructureRole(other) !== role)
-      .filter(other =>
-        role === 'policy-engine' ? true : usesKServe(other),
-      )
-      .map(other => ({ application: other, wave: syncWave(other.object) }))
-      .filter(d => d.wave <= wave);
-    if (!dependents.length) continue;
-    const what =
-      role === 'policy-engine'
-        ? 'installs the policy engine (Kyverno), which admits their resources'
-        : "installs KServe's CRDs and controller, which define their InferenceServices";
-    const earliest = Math.min(...dependents.map(d => d.wave));
+    if (!appRole || suggestedWave === undefined || suggestedWave === wave)
+      continue;
+    const dependents: SyncOrderDependent[] = dependentsOf(app)
+      .filter(d => waveAfterFixes(d) <= wave)
+      .map(d => {
+        const dWave = syncWave(d.object);
+        const dSettled = waveAfterFixes(d);
+        return {
+          application: d,
+          wave: dWave,
+          ...(dSettled !== dWave ? { suggestedWave: dSettled } : {}),
+        };
+      });
+    const moved = dependents.filter(d => d.suggestedWave !== undefined);
     findings.push({
       application: app,
-      role,
+      role: appRole,
       wave,
+      suggestedWave,
       dependents,
-      message: `${nameOf(app)} ${what}, but syncs in wave ${wave}, not before ${dependents
-        .map(d => `${nameOf(d.application)} (wave ${d.wave})`)
+      message: `${nameOf(app)} ${
+        WHAT[appRole]
+      }, but syncs in wave ${wave}, not before ${dependents
+        .map(d =>
+          d.suggestedWave === undefined
+            ? `${nameOf(d.application)} (wave ${d.wave})`
+            : `${nameOf(d.application)} (wave ${
+                d.suggestedWave
+              } once its own fix is applied)`,
+        )
         .join(', ')}`,
-      hint: `set \`${SYNC_WAVE_ANNOTATION}: "${earliest - 1}"\` on ${nameOf(
+      hint: `set \`${SYNC_WAVE_ANNOTATION}: "${suggestedWave}"\` on ${nameOf(
         app,
-      )}; Argo CD waits for it only when the parent app has a health check for Applications (resource.customizations.health.argoproj.io_Application in argocd-cm)`,
+      )}${moved
+        .map(
+          d =>
+            `, below the wave "${d.suggestedWave}" suggested for ${nameOf(
+              d.application,
+            )}`,
+        )
+        .join(
+          '',
+        )}; Argo CD waits for it only when the parent app has a health check for Applications (resource.customizations.health.argoproj.io_Application in argocd-cm)`,
     });
   }
   return findings;

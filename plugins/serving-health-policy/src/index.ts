@@ -111,7 +111,11 @@ export {
 export { checkInferenceServiceResources } from './inferenceServiceResources';
 export { checkInferenceServiceProbes } from './inferenceServiceProbes';
 export { isInferenceService } from './inferenceServiceContainers';
-export type { SyncOrderApplication, SyncOrderFinding } from './argocdSyncOrder';
+export type {
+  SyncOrderApplication,
+  SyncOrderDependent,
+  SyncOrderFinding,
+} from './argocdSyncOrder';
 export {
   checkArgoSyncOrder,
   isArgoApplication,

@@ -25,7 +25,8 @@ let browser: Browser | undefined;
 let page: Page;
 let token = '';
 
-const log = (line: string) => process.stderr.write(`[e2e guardrails] ${line}\n`);
+const log = (line: string) =>
+  process.stderr.write(`[e2e guardrails] ${line}\n`);
 const shot = (name: string) =>
   page.screenshot({
     path: path.join(screenshotsDir, `guardrails-${name}.png`),
@@ -53,7 +54,10 @@ async function openTemplate(name: string) {
   });
   const enter = page.getByRole('button', { name: /^enter$/i });
   const nameField = page.locator('#root_name');
-  await nameField.or(enter).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await nameField
+    .or(enter)
+    .first()
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   if (await enter.isVisible()) await enter.click();
   await nameField.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
 }
@@ -66,9 +70,14 @@ const KYVERNO_DENIAL =
   "require-data-classification:\n  check-data-classification: 'validation error: InferenceServices must carry a data-classification label.";
 
 /** Fills the model and ownership pages, with an extra label when given. */
-async function fillModelAndOwnership(extraLabel?: { key: string; value: string }) {
+async function fillModelAndOwnership(extraLabel?: {
+  key: string;
+  value: string;
+}) {
   await page.locator('#root_name').fill('fraud-detector');
-  await page.locator('#root_storageUri').fill('s3://ml-models/fraud-detector/v1');
+  await page
+    .locator('#root_storageUri')
+    .fill('s3://ml-models/fraud-detector/v1');
   await next();
   await page.locator('#root_owner').fill('team-risk');
   await page.locator('#root_costCenter').fill('cc-1042');
@@ -99,7 +108,9 @@ beforeAll(async () => {
       });
       p.startBackend([demo.appConfigPath]);
       const t = await p.waitReady(READY_TIMEOUT_MS);
-      log(`portal ready: backend ${t.backendMs} ms, frontend ${t.frontendMs} ms`);
+      log(
+        `portal ready: backend ${t.backendMs} ms, frontend ${t.frontendMs} ms`,
+      );
       return p;
     })(),
     launchChromium(),
@@ -111,7 +122,10 @@ beforeAll(async () => {
     headers: { 'x-requested-with': 'XMLHttpRequest' },
   });
   token = (await res.json()).backstageIdentity.token;
-  const context = await browser!.newContext({ viewport: VIEWPORT, locale: 'en-US' });
+  const context = await browser!.newContext({
+    viewport: VIEWPORT,
+    locale: 'en-US',
+  });
   // The dev server's live reload must not reload the page when someone edits a file.
   await context.routeWebSocket(/\/ws$/, () => {});
   context.setDefaultTimeout(UI_TIMEOUT_MS);
@@ -131,19 +145,26 @@ describe('guardrails in the scaffolder', () => {
       diagnose('labels-field', async () => {
         await openTemplate('kserve-model-endpoint');
         await fillModelAndOwnership({ key: 'costCenter', value: 'cc-1042' });
-        const problem = 'label key `costCenter` is not kebab-case: use `cost-center`';
+        const problem =
+          'label key `costCenter` is not kebab-case: use `cost-center`';
         // Under the key, as it is typed: the problem and the suggested key.
         await page.getByText(problem, { exact: true }).first().waitFor();
-        const useSuggestion = page.getByRole('button', { name: 'Use cost-center' });
+        const useSuggestion = page.getByRole('button', {
+          name: 'Use cost-center',
+        });
         await useSuggestion.waitFor();
         await shot('labels-field-costCenter');
         // The field's validation keeps the form on this page, naming the rule id.
         await next();
         await page.getByText(`label-key-style: ${problem}`).first().waitFor();
-        await expect(page.locator('#root_costCenter').isVisible()).resolves.toBe(true);
+        await expect(
+          page.locator('#root_costCenter').isVisible(),
+        ).resolves.toBe(true);
         await shot('labels-field-blocks-next');
         await useSuggestion.click();
-        expect(await page.getByLabel('label key 1').inputValue()).toBe('cost-center');
+        expect(await page.getByLabel('label key 1').inputValue()).toBe(
+          'cost-center',
+        );
         await expect(useSuggestion.isVisible()).resolves.toBe(false);
         // The namespace's Kyverno policy wants data-classification: with it, the page lets the user on.
         await page.getByRole('button', { name: 'Add label' }).click();
@@ -179,13 +200,22 @@ describe('guardrails in the scaffolder', () => {
         await shot('labels-kyverno-denied');
         // Enforce: the step does not go on.
         await next();
-        await page.getByText(KYVERNO_DENIAL, { exact: false }).first().waitFor();
-        await expect(page.locator('#root_costCenter').isVisible()).resolves.toBe(true);
+        await page
+          .getByText(KYVERNO_DENIAL, { exact: false })
+          .first()
+          .waitFor();
+        await expect(
+          page.locator('#root_costCenter').isVisible(),
+        ).resolves.toBe(true);
         // The fix the conventions suggest is also what the policy wants.
-        await page.getByRole('button', { name: 'Use data-classification' }).click();
+        await page
+          .getByRole('button', { name: 'Use data-classification' })
+          .click();
         await field.getByText(/none denies these labels/).waitFor();
         // Gone from the field as the key changes (the form's error list above keeps the last Next's errors).
-        await expect(field.getByText(KYVERNO_DENIAL, { exact: false }).count()).resolves.toBe(0);
+        await expect(
+          field.getByText(KYVERNO_DENIAL, { exact: false }).count(),
+        ).resolves.toBe(0);
         await field.scrollIntoViewIfNeeded();
         await shot('labels-kyverno-fixed');
         await next();
@@ -195,10 +225,11 @@ describe('guardrails in the scaffolder', () => {
   );
 
   it(
-    'stops a run of the legacy template at the validation step, before any publish step, naming the rule ids',
+    'stops a run of the legacy template at the validation step, before any publish step, naming the rule ids (label, Kyverno and serving rules)',
     () =>
       diagnose('legacy-run', async () => {
-        // The legacy template itself renders `costCenter`: the form has nothing to flag, the validate step does.
+        // The legacy template itself renders `costCenter` and a predictor without resources: the form has nothing
+        // to flag, the validate step does.
         await openTemplate('kserve-model-endpoint-legacy');
         await fillModelAndOwnership();
         await next();
@@ -228,7 +259,11 @@ describe('guardrails in the scaffolder', () => {
           events = await res.json();
           if (events.some(e => e.type === 'completion')) break;
           if (Date.now() > deadline)
-            throw new Error(`task ${taskId} did not complete: ${JSON.stringify(events.slice(-3))}`);
+            throw new Error(
+              `task ${taskId} did not complete: ${JSON.stringify(
+                events.slice(-3),
+              )}`,
+            );
           await new Promise(r => setTimeout(r, 500));
         }
         const stepStatus = (id: string) =>
@@ -238,21 +273,40 @@ describe('guardrails in the scaffolder', () => {
         expect(stepStatus('validate')).toContain('failed');
         // The scaffolder marks the steps after a failure `skipped`: none of them ran.
         for (const step of ['lint', 'publish']) {
-          expect(stepStatus(step).filter(status => status !== 'skipped')).toEqual([]);
+          expect(
+            stepStatus(step).filter(status => status !== 'skipped'),
+          ).toEqual([]);
         }
         const validateLog = events
           .filter(e => e.type === 'log' && e.body?.stepId === 'validate')
           .map(e => String(e.body.message))
           .join('\n');
-        expect(validateLog).toMatch(/3 violation\(s\) found before merge/);
-        expect(validateLog).toMatch(/out\/manifests \(kustomize build\):\d+: label-near-miss/);
+        expect(validateLog).toMatch(/5 violation\(s\) found before merge/);
+        expect(validateLog).toMatch(
+          /out\/manifests \(kustomize build\):\d+: label-near-miss/,
+        );
         expect(validateLog).toMatch(/kyverno:require-labels\/check-for-labels/);
+        // A serving rule on the rendered InferenceService, from the template's policies/serving-rules.yaml.
+        for (const missing of ['requests', 'limits']) {
+          expect(validateLog).toMatch(
+            new RegExp(
+              `out/manifests \\(kustomize build\\):\\d+: inferenceservice-resources: predictor container \`model\` sets no resources\\.${missing} for \`cpu\`, \`memory\``,
+            ),
+          );
+        }
 
         // The task page shows the failed step and the rule ids.
-        await page.getByText('Validate labels, policies and serving rules').first().waitFor();
+        await page
+          .getByText('Validate labels, policies and serving rules')
+          .first()
+          .waitFor();
         const showLogs = page.getByRole('button', { name: /show logs/i });
         if (await showLogs.isVisible()) await showLogs.click();
-        for (const rule of ['label-near-miss', 'kyverno:require-labels/check-for-labels']) {
+        for (const rule of [
+          'label-near-miss',
+          'kyverno:require-labels/check-for-labels',
+          'inferenceservice-resources',
+        ]) {
           await page.getByText(rule).first().waitFor({ state: 'visible' });
         }
         await shot('legacy-run-stopped-at-validate');
