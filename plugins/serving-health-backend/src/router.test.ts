@@ -203,14 +203,17 @@ describe('history routes', () => {
         }),
         mockServices.permissions.mock({
           authorize: async (requests, { credentials }) =>
-            requests.map(r => ({
-              result:
-                (credentials.principal as { type: string }).type === 'service'
-                  ? AuthorizeResult.ALLOW
-                  : typeof permission === 'function'
-                  ? permission((r as { resourceRef?: string }).resourceRef!)
-                  : permission,
-            })),
+            requests.map(r => {
+              const ref = (r as { resourceRef?: string }).resourceRef!;
+              const decided =
+                typeof permission === 'function' ? permission(ref) : permission;
+              return {
+                result:
+                  (credentials.principal as { type: string }).type === 'service'
+                    ? AuthorizeResult.ALLOW
+                    : decided,
+              };
+            }),
         }).factory,
         mockServices.rootConfig.factory({ data: {} }),
         // The fleet triage runs once at startup: both entities recorded (unknown: the cluster is unreachable).

@@ -7,8 +7,10 @@ import { toError } from '@backstage/errors';
 import {
   applicationSources,
   checkArgoSyncOrder,
+  infrastructureRole,
   isArgoApplication,
   SYNC_WAVE_ANNOTATION,
+  syncWave,
   SyncOrderApplication,
 } from './argocdSyncOrder';
 import { loadHelmCharts } from './helmCharts';
@@ -62,8 +64,18 @@ function gitGeneratorDirectories(obj: KubeObject): string[] {
   });
 }
 
-/** @public */
-export function lintSyncOrder(objects: LocatedObject[]): Violation[] {
+/**
+ * `argocd-sync-order` on the repository's Applications and ApplicationSets. What an Application deploys is read
+ * from the files under its source paths; one that renders a Helm chart (a chart from a repository, or a chart
+ * directory: templates are not rendered here) deploys what nobody here has read, so whether it must follow
+ * KServe is listed as not evaluated rather than passed.
+ *
+ * @public
+ */
+export function lintSyncOrder(
+  objects: LocatedObject[],
+  chartDirs: string[] = [],
+): { violations: Violation[]; notEvaluated: NotEvaluated[] } {
   const apps: Array<SyncOrderApplication & { located: LocatedObject }> = objects
     .filter(o => isArgoApplication(o.object))
     .map(o => {
@@ -85,12 +97,17 @@ export function lintSyncOrder(objects: LocatedObject[]): Violation[] {
         located: o,
       };
     });
-  return checkArgoSyncOrder(apps).map(f => {
+  const violations = checkArgoSyncOrder(apps).map((f): Violation => {
     const { doc, prefix, object } = (f.application as (typeof apps)[number])
       .located;
     return {
       file: doc.file,
-      line: doc.lineOf([...prefix, 'metadata', 'annotations', SYNC_WAVE_ANNOTATION]),
+      line: doc.lineOf([
+        ...prefix,
+        'metadata',
+        'annotations',
+        SYNC_WAVE_ANNOTATION,
+      ]),
       resource: resourceRef(object),
       rule: 'argocd-sync-order',
       severity: 'error',
@@ -99,7 +116,39 @@ export function lintSyncOrder(objects: LocatedObject[]): Violation[] {
       hint: f.hint,
     };
   });
+  const notEvaluated: NotEvaluated[] = [];
+  const kserve = apps.filter(a => infrastructureRole(a) === 'kserve');
+  if (kserve.length === 0) return { violations, notEvaluated };
+  const kserveWave = Math.min(...kserve.map(a => syncWave(a.object)));
+  for (const app of apps) {
+    if (infrastructureRole(app) || syncWave(app.object) > kserveWave) continue;
+    const charts = applicationSources(app.object).flatMap(source => {
+      if (typeof source.chart === 'string')
+        return [`chart \`${source.chart}\` of ${source.repoURL}`];
+      const path =
+        typeof source.path === 'string' ? normalizePath(source.path) : '';
+      return chartDirs.includes(path) ? [`chart directory \`${path}\``] : [];
+    });
+    if (charts.length === 0) continue;
+    notEvaluated.push({
+      feature: 'argocd-sync-order-helm',
+      reason: `${app.object.kind} \`${
+        app.object.metadata?.name ?? '?'
+      }\` (wave ${syncWave(app.object)}) renders ${charts.join(
+        ', ',
+      )}, which is not rendered here: whether it deploys InferenceServices, and so must sync after KServe (wave ${kserveWave}), was not checked`,
+      file: app.file,
+      resource: resourceRef(app.object),
+    });
+  }
+  return { violations, notEvaluated };
 }
+
+/** Where an Argo CD object's Application spec is: an ApplicationSet gives its Applications its template's. */
+const SPEC_OF: Record<string, string[] | undefined> = {
+  Application: ['spec'],
+  ApplicationSet: ['spec', 'template', 'spec'],
+};
 
 const pointer = (segs: Array<string | number>) => `/${segs.join('/')}/`;
 
@@ -119,7 +168,12 @@ function helmViolations(
   for (const n of result.notVendored) {
     notEvaluated.push({
       feature: 'helm-dependency-not-vendored',
-      reason: `values under \`${n.path.join('.')}\` go to dependency \`${n.dependency}\` of chart \`${chart.name}\`, which is not vendored under ${joinPath(chart.dir, 'charts')}/ (run \`helm dependency build\`), so they were not checked`,
+      reason: `values under \`${n.path.join('.')}\` go to dependency \`${
+        n.dependency
+      }\` of chart \`${chart.name}\`, which is not vendored under ${joinPath(
+        chart.dir,
+        'charts',
+      )}/ (run \`helm dependency build\`), so they were not checked`,
       file: where.file,
     });
   }
@@ -129,11 +183,13 @@ function helmViolations(
     resource: where.resource,
     rule: 'helm-values-path' as const,
     severity: 'error' as const,
-    message: `${where.givenAs} sets \`${u.path.join('.')}\`, which chart \`${chart.name}\` (${chart.dir}) and its dependencies do not define: Helm ignores it silently`,
+    message: `${where.givenAs} sets \`${u.path.join('.')}\`, which chart \`${
+      chart.name
+    }\` (${
+      chart.dir
+    }) and its dependencies do not define: Helm ignores it silently`,
     path: pointer([...where.pathPrefix, ...u.path]),
-    ...(u.nearest
-      ? { hint: `did you mean \`${u.nearest.join('.')}\`?` }
-      : {}),
+    ...(u.nearest ? { hint: `did you mean \`${u.nearest.join('.')}\`?` } : {}),
   }));
 }
 
@@ -166,13 +222,22 @@ export function lintHelmValues(
     );
   }
   for (const { doc, object, prefix } of objects) {
-    if (object.kind !== 'Application' || !isArgoApplication(object)) continue;
-    const spec = object.spec ?? {};
+    if (!isArgoApplication(object)) continue;
+    const specAt = SPEC_OF[String(object.kind)];
+    if (!specAt) continue;
+    const spec =
+      (specAt.slice(1) as string[]).reduce<any>(
+        (o, k) => o?.[k],
+        object.spec,
+      ) ?? {};
     const sources: Array<[Record<string, any>, Array<string | number>]> = [
-      [spec.source, ['spec', 'source']],
+      [spec.source, [...specAt, 'source']],
       ...(Array.isArray(spec.sources) ? spec.sources : []).map(
         (s: unknown, i: number) =>
-          [s, ['spec', 'sources', i]] as [Record<string, any>, Array<string | number>],
+          [s, [...specAt, 'sources', i]] as [
+            Record<string, any>,
+            Array<string | number>,
+          ],
       ),
     ];
     for (const [source, at] of sources) {
@@ -181,12 +246,24 @@ export function lintHelmValues(
       const base = {
         resource: resourceRef(object),
       };
+      // A generator's parameters are known only to Argo CD: a templated source or value is not judged here.
+      if (JSON.stringify(source).includes('{{')) {
+        notEvaluated.push({
+          feature: 'helm-values-templated',
+          reason: `${object.kind} \`${object.metadata?.name}\` gives Helm values through a templated source ({{...}} parameters of its generators): helm-values-path did not check them`,
+          file: doc.file,
+          resource: base.resource,
+        });
+        continue;
+      }
       const givesValues =
         helm.values !== undefined ||
         helm.valuesObject !== undefined ||
         (Array.isArray(helm.valueFiles) && helm.valueFiles.length > 0);
       const sourcePath =
-        typeof source.path === 'string' ? normalizePath(source.path) : undefined;
+        typeof source.path === 'string'
+          ? normalizePath(source.path)
+          : undefined;
       const chart =
         sourcePath === undefined
           ? undefined
@@ -198,7 +275,9 @@ export function lintHelmValues(
         if (givesValues)
           notEvaluated.push({
             feature: 'helm-chart-not-in-repository',
-            reason: `Application \`${object.metadata?.name}\` gives Helm values to ${
+            reason: `${object.kind} \`${
+              object.metadata?.name
+            }\` gives Helm values to ${
               typeof source.chart === 'string'
                 ? `chart \`${source.chart}\` of ${source.repoURL}`
                 : `path \`${source.path}\``
@@ -217,52 +296,87 @@ export function lintHelmValues(
         } catch (e) {
           notEvaluated.push({
             feature: 'helm-values',
-            reason: `spec.source.helm.values is not YAML: ${toError(e).message}`,
+            reason: `spec.source.helm.values is not YAML: ${
+              toError(e).message
+            }`,
             file: doc.file,
             resource: base.resource,
           });
         }
         violations.push(
-          ...helmViolations(chart, parsed, {
-            file: doc.file,
-            line: () => fieldLine('values'),
-            resource: base.resource,
-            pathPrefix: [...at, 'helm', 'values'],
-            givenAs: `Application \`${object.metadata?.name}\` helm.values`,
-          }, notEvaluated),
+          ...helmViolations(
+            chart,
+            parsed,
+            {
+              file: doc.file,
+              line: () => fieldLine('values'),
+              resource: base.resource,
+              pathPrefix: [...at, 'helm', 'values'],
+              givenAs: `${object.kind} \`${object.metadata?.name}\` helm.values`,
+            },
+            notEvaluated,
+          ),
         );
       }
       if (helm.valuesObject !== undefined) {
         violations.push(
-          ...helmViolations(chart, helm.valuesObject, {
-            file: doc.file,
-            line: p => fieldLine('valuesObject', p),
-            resource: base.resource,
-            pathPrefix: [...at, 'helm', 'valuesObject'],
-            givenAs: `Application \`${object.metadata?.name}\` helm.valuesObject`,
-          }, notEvaluated),
+          ...helmViolations(
+            chart,
+            helm.valuesObject,
+            {
+              file: doc.file,
+              line: p => fieldLine('valuesObject', p),
+              resource: base.resource,
+              pathPrefix: [...at, 'helm', 'valuesObject'],
+              givenAs: `${object.kind} \`${object.metadata?.name}\` helm.valuesObject`,
+            },
+            notEvaluated,
+          ),
         );
       }
-      for (const valueFile of Array.isArray(helm.valueFiles) ? helm.valueFiles : []) {
-        if (typeof valueFile !== 'string' || valueFile.startsWith('$')) continue;
+      for (const valueFile of Array.isArray(helm.valueFiles)
+        ? helm.valueFiles
+        : []) {
+        if (typeof valueFile !== 'string') continue;
+        if (valueFile.startsWith('$')) {
+          notEvaluated.push({
+            feature: 'helm-value-file',
+            reason: `value file \`${valueFile}\` of ${object.kind} \`${object.metadata?.name}\` comes from another source of the Application (a \`ref\` source): helm-values-path did not check it`,
+            file: doc.file,
+            resource: base.resource,
+          });
+          continue;
+        }
         const fileDoc = docOf(joinPath(chart.dir, valueFile));
         if (!fileDoc) {
           notEvaluated.push({
             feature: 'helm-value-file',
-            reason: `value file \`${valueFile}\` of Application \`${object.metadata?.name}\` is not among the files validated (looked for ${joinPath(chart.dir, valueFile)})`,
+            reason: `value file \`${valueFile}\` of ${object.kind} \`${
+              object.metadata?.name
+            }\` is not among the files validated (looked for ${joinPath(
+              chart.dir,
+              valueFile,
+            )})`,
             file: doc.file,
             resource: base.resource,
           });
           continue;
         }
         violations.push(
-          ...helmViolations(chart, fileDoc.data, {
-            file: fileDoc.file,
-            line: p => fileDoc.lineOf(p),
-            resource: {},
-            pathPrefix: [],
-            givenAs: `value file ${basename(fileDoc.file)} (Application \`${object.metadata?.name}\`)`,
-          }, notEvaluated),
+          ...helmViolations(
+            chart,
+            fileDoc.data,
+            {
+              file: fileDoc.file,
+              line: p => fileDoc.lineOf(p),
+              resource: {},
+              pathPrefix: [],
+              givenAs: `value file ${basename(fileDoc.file)} (${
+                object.kind
+              } \`${object.metadata?.name}\`)`,
+            },
+            notEvaluated,
+          ),
         );
       }
     }

@@ -106,6 +106,34 @@ describe('validateManifests', () => {
     });
   });
 
+  it('lists an InferenceService in a Helm template as not evaluated: templates are not rendered', () => {
+    const report = validateManifests({
+      files: [
+        {
+          path: 'charts/recommender/Chart.yaml',
+          content: 'apiVersion: v2\nname: recommender\nversion: 0.1.0\n',
+        },
+        {
+          path: 'charts/recommender/templates/isvc.yaml',
+          content:
+            'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: {{ .Release.Name }}\n',
+        },
+        {
+          path: 'charts/recommender/templates/service.yaml',
+          content:
+            'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n',
+        },
+      ],
+    });
+    expect(report.violations).toEqual([]);
+    expect(report.notEvaluated).toEqual([
+      expect.objectContaining({
+        feature: 'helm-template',
+        file: 'charts/recommender/templates/isvc.yaml',
+      }),
+    ]);
+  });
+
   it('evaluates Kyverno ValidatingPolicies (CEL) on the manifests, as creates', () => {
     const loaded = loadPolicies(
       fixtureFiles('policies/validating-policy.yaml'),

@@ -28,7 +28,11 @@ import { dirname, normalizePath } from './paths';
 import { chartDirectories, isChartFile } from './helmCharts';
 import { checkInferenceServiceProbes } from './inferenceServiceProbes';
 import { checkInferenceServiceResources } from './inferenceServiceResources';
-import { lintHelmValues, lintSyncOrder, LocatedObject } from './repositoryRules';
+import {
+  lintHelmValues,
+  lintSyncOrder,
+  LocatedObject,
+} from './repositoryRules';
 import { DEFAULT_SERVING_RULES, ServingRules } from './servingRules';
 import {
   ManifestError,
@@ -185,14 +189,23 @@ export function validateManifests(
 
   const servingRules = (options.servingRules ?? DEFAULT_SERVING_RULES)
     .inferenceServices;
-  const chartDirs = chartDirectories(options.files.map(f => normalizePath(f.path)));
+  const chartDirs = chartDirectories(
+    options.files.map(f => normalizePath(f.path)),
+  );
   for (const f of options.files) {
     // Helm templates are not YAML until rendered; the rules read only a chart's Chart.yaml and values.
     if (
       isChartFile(f.path, chartDirs) &&
       normalizePath(f.path).includes('/templates/')
-    )
+    ) {
+      if (f.content.includes('InferenceService'))
+        notEvaluated.push({
+          feature: 'helm-template',
+          reason: `Helm template ${f.path} declares an InferenceService; templates are not rendered here, so inferenceservice-resources and inferenceservice-probes did not check it (validate the output of \`helm template\`)`,
+          file: f.path,
+        });
       continue;
+    }
     const parsed = parseManifests(f.content, f.path);
     errors.push(...parsed.errors);
     documents.push(...parsed.documents);
@@ -274,7 +287,9 @@ export function validateManifests(
     ...r,
     dir: renderedDir.get(r.doc.file) ?? dirname(r.doc.file),
   }));
-  violations.push(...lintSyncOrder(located));
+  const syncOrder = lintSyncOrder(located, chartDirs);
+  violations.push(...syncOrder.violations);
+  notEvaluated.push(...syncOrder.notEvaluated);
   const helm = lintHelmValues(documents, located);
   violations.push(...helm.violations);
   notEvaluated.push(...helm.notEvaluated);
