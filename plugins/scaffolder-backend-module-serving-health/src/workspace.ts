@@ -1,9 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, toError } from '@backstage/errors';
 import fg from 'fast-glob';
-import { ManifestFile, parseManifests } from '@serving-health/plugin-serving-health-policy';
+import {
+  isChartArchive,
+  readChartArchive,
+} from '@serving-health/plugin-serving-health-kube';
+import {
+  ManifestFile,
+  parseManifests,
+} from '@serving-health/plugin-serving-health-policy';
 
 export const DEFAULT_MANIFEST_GLOBS = ['**/*.yaml', '**/*.yml'];
 
@@ -25,12 +32,14 @@ export function safeWorkspacePath(
 
 /**
  * Reads the files the globs (or plain paths, or directories) select inside the workspace. Paths come back
- * relative to the workspace, `/`-separated.
+ * relative to the workspace, `/`-separated. With `chartArchives`, the vendored dependency archives of every
+ * chart selected (`<chart>/charts/*.tgz`) are read too, as their chart files (helm-values-path reads them).
  */
 export async function readWorkspaceFiles(
   workspacePath: string,
   patterns: string[],
   field: string,
+  options: { chartArchives?: boolean } = {},
 ): Promise<ManifestFile[]> {
   const globs: string[] = [];
   for (const pattern of patterns) {
@@ -56,9 +65,22 @@ export async function readWorkspaceFiles(
     unique: true,
     ignore: ['**/node_modules/**', '**/.git/**'],
   });
+  if (options.chartArchives) {
+    const chartDirs = matches
+      .filter(m => path.posix.basename(m) === 'Chart.yaml')
+      .map(m => path.posix.dirname(m));
+    if (chartDirs.length) {
+      matches.push(
+        ...(await fg(
+          chartDirs.map(d => `${fg.escapePath(d)}/charts/*.tgz`),
+          { cwd: workspacePath, onlyFiles: false, followSymbolicLinks: false },
+        )),
+      );
+    }
+  }
   const files: ManifestFile[] = [];
   const realWorkspace = await fs.realpath(workspacePath);
-  for (const rel of matches.sort()) {
+  for (const rel of [...new Set(matches)].sort()) {
     const abs = safeWorkspacePath(workspacePath, rel, field);
     // A symbolic link inside the workspace must not read a file outside it.
     const real = await fs.realpath(abs).catch(() => undefined);
@@ -68,6 +90,16 @@ export async function readWorkspaceFiles(
       throw new InputError(`${field}: '${rel}' links outside the workspace`);
     }
     if (!(await fs.stat(real)).isFile()) continue;
+    if (options.chartArchives && isChartArchive(rel)) {
+      try {
+        files.push(...readChartArchive(real, rel));
+      } catch (e) {
+        throw new InputError(
+          `${field}: cannot read chart archive '${rel}': ${toError(e).message}`,
+        );
+      }
+      continue;
+    }
     files.push({ path: rel, content: await fs.readFile(real, 'utf8') });
   }
   return files;

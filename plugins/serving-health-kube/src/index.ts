@@ -68,4 +68,4 @@ export {
   KustomizeRenderError,
   renderKustomizations,
 } from './render/renderKustomizations';
-export { readChartArchive } from './render/readChartArchive';
+export { isChartArchive, readChartArchive } from './render/readChartArchive';

@@ -23,6 +23,7 @@ import {
   createKubernetesClient,
   KustomizeRenderError,
   loadKubeconfig,
+  isChartArchive,
   readChartArchive,
   readClusterPolicies,
   readNamespaceLabels,
@@ -65,9 +66,6 @@ const defaultKustomize = () =>
   process.env.SERVING_HEALTH_KUSTOMIZE || 'kustomize';
 
 /** A vendored Helm dependency (`charts/<name>-<version>.tgz`): its chart files are read from the archive. */
-const isChartArchive = (abs: string) =>
-  abs.endsWith('.tgz') && path.basename(path.dirname(abs)) === 'charts';
-
 /** The errno code of a failed file read (ENOENT, EACCES), else its message. */
 function fileErrorReason(e: unknown): string {
   const error = toError(e) as Error & { code?: unknown };

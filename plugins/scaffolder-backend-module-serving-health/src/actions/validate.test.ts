@@ -94,6 +94,39 @@ describe('serving-health:validate', () => {
     ]);
   });
 
+  it("reads a chart's vendored dependency archives, as the CLI does", async () => {
+    const ws = workspaceWith({});
+    // The CLI's platform fixture: an umbrella chart whose redis dependency (alias `cache`) is a vendored .tgz.
+    fs.cpSync(
+      path.join(
+        __dirname,
+        '../../../../packages/cli/src/commands/__fixtures__/validate/repos/platform-bad/charts/recommender',
+      ),
+      path.join(ws, 'charts/recommender'),
+      { recursive: true },
+    );
+    const ctx = await run(action, ws, {
+      files: ['charts'],
+      failOnViolation: false,
+    });
+    const { violations, notEvaluated } = outputs(ctx);
+    // `cache.master.resource` is judged against the archive's own values: a near miss, not "not vendored".
+    expect(
+      violations
+        .filter((v: any) => v.rule === 'helm-values-path')
+        .map((v: any) => [v.file, v.path, v.hint]),
+    ).toContainEqual([
+      'charts/recommender/values.yaml',
+      '/cache/master/resource/',
+      'did you mean `cache.master.resources`?',
+    ]);
+    expect(
+      notEvaluated.filter(
+        (n: any) => n.feature === 'helm-dependency-not-vendored',
+      ),
+    ).toEqual([]);
+  });
+
   it('fails the step when kustomize cannot run, instead of passing the unrendered overlay', async () => {
     const ws = workspaceWith({
       'out/base': 'overlay-base',

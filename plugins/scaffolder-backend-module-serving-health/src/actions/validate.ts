@@ -180,6 +180,8 @@ export function createValidateAction(options: ServingHealthActionOptions) {
         workspacePath,
         input.files ?? DEFAULT_MANIFEST_GLOBS,
         'files',
+        // As the CLI does: a chart's vendored dependencies define the values given to them.
+        { chartArchives: true },
       );
       if (files.length === 0) {
         throw new InputError(

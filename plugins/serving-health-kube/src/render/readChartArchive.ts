@@ -6,6 +6,20 @@ import { ManifestFile } from '@serving-health/plugin-serving-health-policy';
 const CHART_FILES = /(^|\/)(Chart\.yaml|values\.yaml|values\.schema\.json)$/;
 
 /**
+ * True for a vendored dependency archive: `<chart>/charts/<name>-<version>.tgz`, as `helm dependency build`
+ * writes it.
+ *
+ * @public
+ */
+export function isChartArchive(file: string): boolean {
+  const f = file.replace(/\\/g, '/');
+  return (
+    f.endsWith('.tgz') &&
+    path.posix.basename(path.posix.dirname(f)) === 'charts'
+  );
+}
+
+/**
  * Unpacks the chart files of a vendored dependency archive (`charts/<name>-<version>.tgz`, as
  * `helm dependency build` writes it) in memory, as files under `charts/<name>/` next to the archive.
  *
