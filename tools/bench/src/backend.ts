@@ -11,6 +11,8 @@ export interface BenchBackend {
   startMs: number;
   /** Resident set size of the backend process, from /proc (bytes). */
   rss(): number;
+  /** process.memoryUsage() of the backend right after a full garbage collection (bytes). */
+  liveMemory(): Promise<NodeJS.MemoryUsage>;
   /** Samples rss() every `everyMs` until the returned function is called; that returns the peak. */
   sampleRss(everyMs?: number): () => { peak: number; samples: number };
   get(
@@ -96,6 +98,8 @@ export async function startBenchBackend(options: {
   config: Record<string, unknown>;
   entities: unknown[];
   workDir: string;
+  /** --max-old-space-size of the backend process. */
+  heapMb?: number;
 }): Promise<BenchBackend> {
   const port = await freePort();
   const inputFile = path.join(options.workDir, 'backend-input.json');
@@ -110,6 +114,9 @@ export async function startBenchBackend(options: {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      // So that the bench can ask for the live heap after a full collection.
+      '--expose-gc',
+      ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []),
       '--require',
       require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
       // A repo tool run from source only: __dirname is this source folder.
@@ -153,6 +160,22 @@ export async function startBenchBackend(options: {
     pid,
     startMs,
     rss: () => readRss(pid),
+    liveMemory: () =>
+      new Promise<NodeJS.MemoryUsage>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(new Error('the bench backend did not report its memory')),
+          60_000,
+        );
+        const onMessage = (m: any) => {
+          if (!m?.memory) return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve(m.memory);
+        };
+        child.on('message', onMessage);
+        child.send({ memory: true });
+      }),
     sampleRss(everyMs = 25) {
       let peak = readRss(pid);
       let samples = 1;

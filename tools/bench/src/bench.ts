@@ -52,7 +52,7 @@ export interface BenchOptions {
    * Scale mode: after the runs above, today's TTL design (snapshotTtlSeconds 30) and watched snapshots side
    * by side: change-to-report latency, steady-state API load and RSS.
    */
-  scale?: { steadySeconds: number };
+  scale?: { steadySeconds: number; heapMb?: number };
 }
 
 export const DEFAULT_SCENARIOS = [
@@ -92,20 +92,58 @@ function table(t: string[][]): string {
 function scaleTable(results: DesignResult[]): string[] {
   const perMinute = (r: DesignResult, k: 'requests' | 'lists' | 'bytes') =>
     Object.values(r.steady.perClusterPerMinute)
-      .map(v => (k === 'bytes' ? `${(v[k] / 1024).toFixed(0)} KB` : v[k].toFixed(1)))
+      .map(v =>
+        k === 'bytes' ? `${(v[k] / 1024).toFixed(0)} KB` : v[k].toFixed(1),
+      )
       .join(' / ');
   const rows: string[][] = [
-    ['scale: snapshot design', ...results.map(r => `${r.design} (TTL ${r.snapshotTtlSeconds} s)`)],
+    [
+      'scale: snapshot design',
+      ...results.map(
+        r =>
+          `${r.design} (TTL ${r.snapshotTtlSeconds} s)${
+            r.heapMb ? `, heap <= ${r.heapMb} MB` : ''
+          }`,
+      ),
+    ],
     ['cold fleet scan', ...results.map(r => fmtMs(r.coldFleetScanMs))],
-    ['report, warm, p50 / p95', ...results.map(r => `${fmtMs(r.warmReport.p50)} / ${fmtMs(r.warmReport.p95)}`)],
+    [
+      'report, warm, p50 / p95',
+      ...results.map(
+        r => `${fmtMs(r.warmReport.p50)} / ${fmtMs(r.warmReport.p95)}`,
+      ),
+    ],
     [
       'change to report, p50 / p95 (n)',
-      ...results.map(r => `${fmtMs(r.changeToReport.p50)} / ${fmtMs(r.changeToReport.p95)} (${r.changeToReport.n})`),
+      ...results.map(
+        r =>
+          `${fmtMs(r.changeToReport.p50)} / ${fmtMs(r.changeToReport.p95)} (${
+            r.changeToReport.n
+          })`,
+      ),
     ],
-    ['steady: API requests / min per cluster', ...results.map(r => perMinute(r, 'requests'))],
-    ['steady: LIST calls / min per cluster', ...results.map(r => perMinute(r, 'lists'))],
-    ['steady: bytes / min per cluster', ...results.map(r => perMinute(r, 'bytes'))],
-    ['backend RSS after warm-up / steady', ...results.map(r => `${fmtMb(r.rss.afterWarmUp)} / ${fmtMb(r.rss.afterSteady)}`)],
+    [
+      'steady: API requests / min per cluster',
+      ...results.map(r => perMinute(r, 'requests')),
+    ],
+    [
+      'steady: LIST calls / min per cluster',
+      ...results.map(r => perMinute(r, 'lists')),
+    ],
+    [
+      'steady: bytes / min per cluster',
+      ...results.map(r => perMinute(r, 'bytes')),
+    ],
+    [
+      'backend RSS after warm-up / steady',
+      ...results.map(
+        r => `${fmtMb(r.rss.afterWarmUp)} / ${fmtMb(r.rss.afterSteady)}`,
+      ),
+    ],
+    [
+      'live heap after steady (after a full GC)',
+      ...results.map(r => fmtMb(r.liveHeapAfterSteady)),
+    ],
   ];
   const steady = results[0]?.steady;
   return [
@@ -314,7 +352,9 @@ export async function runBench(options: BenchOptions): Promise<void> {
         namespaceOwners: [
           {
             namespace: '*',
-            owners: [...new Set(entities.map(e => String((e as any).spec?.owner)))],
+            owners: [
+              ...new Set(entities.map(e => String((e as any).spec?.owner))),
+            ],
           },
         ],
       },
@@ -553,20 +593,37 @@ export async function runBench(options: BenchOptions): Promise<void> {
           })),
         );
       scale = [];
-      for (const [i, design] of (['poll', 'watch'] as const).entries()) {
-        scale.push(
-          await measureDesign({
-            design,
-            config,
-            entities: entities as any[],
-            clusters: freshness,
-            workDir,
-            snapshotTtlSeconds: 30,
-            steadySeconds: options.scale.steadySeconds,
-            warmSample: 300,
-            changes: changesFor(i),
-          }),
-        );
+      const runs: Array<{ design: 'poll' | 'watch'; heapMb?: number }> = [
+        { design: 'poll' },
+        { design: 'watch' },
+        ...(options.scale.heapMb
+          ? [{ design: 'watch' as const, heapMb: options.scale.heapMb }]
+          : []),
+      ];
+      for (const [i, { design, heapMb }] of runs.entries()) {
+        // A capped heap may be too small for the fleet: say so and keep the other columns.
+        const measured = measureDesign({
+          design,
+          heapMb,
+          config,
+          entities: entities as any[],
+          clusters: freshness,
+          workDir,
+          snapshotTtlSeconds: 30,
+          steadySeconds: options.scale.steadySeconds,
+          warmSample: 300,
+          // Offsets 0, 1, 4...: each run deletes InferenceServices no earlier run deleted.
+          changes: changesFor(4 * Math.floor(i / 2) + (i % 2)),
+        });
+        if (!heapMb) {
+          scale.push(await measured);
+          continue;
+        }
+        try {
+          scale.push(await measured);
+        } catch (e) {
+          log(`watch with the heap capped at ${heapMb} MB failed: ${e}`);
+        }
       }
     }
 

@@ -16,6 +16,8 @@ export type SnapshotDesign = 'poll' | 'watch';
 
 export interface DesignResult {
   design: SnapshotDesign;
+  /** The backend's V8 old-space cap (--max-old-space-size), when the run set one. */
+  heapMb?: number;
   snapshotTtlSeconds: number;
   coldFleetScanMs: number;
   warmReport: { n: number; p50: number; p95: number };
@@ -31,6 +33,8 @@ export interface DesignResult {
     >;
   };
   rss: { afterWarmUp: number; afterSteady: number };
+  /** The backend's V8 heap in use after a full garbage collection, after the steady state (bytes). */
+  liveHeapAfterSteady: number;
 }
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -87,6 +91,7 @@ async function changeToReport(
  */
 export async function measureDesign(options: {
   design: SnapshotDesign;
+  heapMb?: number;
   config: Record<string, any>;
   entities: Entity[];
   clusters: FreshnessCluster[];
@@ -111,6 +116,7 @@ export async function measureDesign(options: {
     config,
     entities: options.entities,
     workDir: options.workDir,
+    heapMb: options.heapMb,
   });
   try {
     const cold = await backend.get('/api/serving-health/fleet');
@@ -156,6 +162,7 @@ export async function measureDesign(options: {
       await sleep(scanEverySeconds * 1000);
     }
     const minutes = (performance.now() - steadyStarted) / 60_000;
+    const afterSteady = backend.rss();
     const perClusterPerMinute = Object.fromEntries(
       clusters.map(c => {
         const r = c.proxy.requests();
@@ -173,6 +180,7 @@ export async function measureDesign(options: {
     );
     return {
       design,
+      ...(options.heapMb ? { heapMb: options.heapMb } : {}),
       snapshotTtlSeconds: options.snapshotTtlSeconds,
       coldFleetScanMs: cold.ms,
       warmReport: {
@@ -191,7 +199,8 @@ export async function measureDesign(options: {
         scanEverySeconds,
         perClusterPerMinute,
       },
-      rss: { afterWarmUp: rssAfterWarmUp, afterSteady: backend.rss() },
+      rss: { afterWarmUp: rssAfterWarmUp, afterSteady },
+      liveHeapAfterSteady: (await backend.liveMemory()).heapUsed,
     };
   } finally {
     await backend.stop();

@@ -33,6 +33,8 @@ const USAGE = `usage: yarn bench [options]
   --scale               then today's TTL design (snapshotTtlSeconds 30) and watched snapshots side by
                         side: change-to-report latency, steady-state API load per cluster, RSS
   --steady-seconds <n>  length of the steady-state window of --scale (default 60)
+  --heap-mb <n>         with --scale, also watched snapshots with the backend's V8 heap capped at n MB
+                        (node --max-old-space-size), as a deployment would cap it
 
 usage: yarn bench large-cluster [options]
   One snapshot of one large cluster, read as before (unpaged, Services and EndpointSlices
@@ -40,10 +42,18 @@ usage: yarn bench large-cluster [options]
   time, requests and bytes per snapshot. Takes a few minutes (creating the objects).
   --services <n>         (default ${LARGE_CLUSTER_DEFAULTS.services})
   --endpoint-slices <n>  (default ${LARGE_CLUSTER_DEFAULTS.endpointSlices})
-  --isvcs <n>            InferenceServices (default ${LARGE_CLUSTER_DEFAULTS.inferenceServices})
-  --namespaces <n>       namespaces the objects are spread over (default ${LARGE_CLUSTER_DEFAULTS.namespaces})
-  --page-size <n>        items per LIST page (default ${LARGE_CLUSTER_DEFAULTS.pageSize})
-  --rounds <n>           snapshots per variant (default ${LARGE_CLUSTER_DEFAULTS.rounds})`;
+  --isvcs <n>            InferenceServices (default ${
+    LARGE_CLUSTER_DEFAULTS.inferenceServices
+  })
+  --namespaces <n>       namespaces the objects are spread over (default ${
+    LARGE_CLUSTER_DEFAULTS.namespaces
+  })
+  --page-size <n>        items per LIST page (default ${
+    LARGE_CLUSTER_DEFAULTS.pageSize
+  })
+  --rounds <n>           snapshots per variant (default ${
+    LARGE_CLUSTER_DEFAULTS.rounds
+  })`;
 
 function positiveInt(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -70,9 +80,15 @@ export function parseArgs(args: string[]): BenchOptions {
     else if (a === '--json') o.json = next();
     else if (a === '--no-kubectl') o.skipKubectl = true;
     else if (a === '--no-kubernetes-plugin') o.skipKubernetesPlugin = true;
-    else if (a === '--scale') o.scale = { steadySeconds: o.scale?.steadySeconds ?? 60 };
+    else if (a === '--scale')
+      o.scale = { ...o.scale, steadySeconds: o.scale?.steadySeconds ?? 60 };
     else if (a === '--steady-seconds')
-      o.scale = { steadySeconds: positiveInt(a, next()) };
+      o.scale = { ...o.scale, steadySeconds: positiveInt(a, next()) };
+    else if (a === '--heap-mb')
+      o.scale = {
+        steadySeconds: o.scale?.steadySeconds ?? 60,
+        heapMb: positiveInt(a, next()),
+      };
     else throw new Error(`unknown argument '${a}'\n${USAGE}`);
   }
   if (o.scenarios.length === 0)
