@@ -1,16 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import {
-  KubeProxy,
-  startKubeProxy,
-  testEnvServingCert,
-} from '@internal/fault-proxy';
+import { KubeProxy } from '@internal/fault-proxy';
 import { TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
 import request from 'supertest';
-import { parseAllDocuments } from 'yaml';
-import { testenvBackendFeatures } from './__testUtils__/clusters';
+import {
+  proxyTo,
+  scenarioEntities,
+  testenvBackendFeatures,
+} from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(180_000);
@@ -28,21 +25,11 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
 
   beforeAll(async () => {
     env = await startTestEnv({ scenario: 'webhook-no-endpoints' });
-    proxy = await startKubeProxy({
-      target: env.url,
-      ca: env.caData,
-      ...testEnvServingCert(env.dataDir),
-    });
+    proxy = await proxyTo(env);
     const scenario = listScenarios().find(
       s => s.name === 'webhook-no-endpoints',
     )!;
-    const catalog = fs.readFileSync(
-      path.join(scenario.dir, 'catalog-info.yaml'),
-      'utf8',
-    );
-    entity = parseAllDocuments(catalog)
-      .map(d => d.toJS())
-      .find(e => e?.kind === 'Component');
+    entity = scenarioEntities(scenario.dir).find(e => e.kind === 'Component')!;
   });
   afterAll(async () => {
     await proxy?.close();

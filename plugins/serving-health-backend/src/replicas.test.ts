@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import {
   coreServices,
@@ -8,15 +6,14 @@ import {
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import {
-  KubeProxy,
-  startKubeProxy,
-  testEnvServingCert,
-} from '@internal/fault-proxy';
+import { KubeProxy } from '@internal/fault-proxy';
 import { TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
 import request from 'supertest';
-import { parseAllDocuments } from 'yaml';
-import { testenvBackendFeatures } from './__testUtils__/clusters';
+import {
+  proxyTo,
+  scenarioEntities,
+  testenvBackendFeatures,
+} from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(180_000);
@@ -32,11 +29,9 @@ describe('two replicas sharing the report cache', () => {
   beforeAll(async () => {
     env = await startTestEnv({ scenario: 'healthy' });
     const scenario = listScenarios().find(s => s.name === 'healthy')!;
-    entity = parseAllDocuments(
-      fs.readFileSync(path.join(scenario.dir, 'catalog-info.yaml'), 'utf8'),
-    )
-      .map(d => d.toJS())
-      .find(e => e?.metadata?.name === 'fraud-detector');
+    entity = scenarioEntities(scenario.dir).find(
+      e => e.metadata.name === 'fraud-detector',
+    )!;
   });
   afterAll(async () => {
     await env?.stop();
@@ -44,15 +39,7 @@ describe('two replicas sharing the report cache', () => {
 
   /** Each replica with its own proxy: what a replica asks the cluster is counted apart. */
   async function startReplicas(mode: 'watch' | 'poll') {
-    const proxies = await Promise.all(
-      [0, 1].map(() =>
-        startKubeProxy({
-          target: env.url,
-          ca: env.caData,
-          ...testEnvServingCert(env.dataDir),
-        }),
-      ),
-    );
+    const proxies = await Promise.all([0, 1].map(() => proxyTo(env)));
     const cache = CacheManager.fromConfig(new ConfigReader({}));
     const sharedCache = createServiceFactory({
       service: coreServices.cache,

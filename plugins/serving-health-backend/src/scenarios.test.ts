@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -13,18 +11,13 @@ import {
 } from '@internal/testenv';
 import { TriageReport } from '@serving-health/plugin-serving-health-common';
 import request from 'supertest';
-import { parseAllDocuments } from 'yaml';
-import { testenvClusterConfig } from './__testUtils__/clusters';
+import {
+  scenarioEntities,
+  testenvClusterConfig,
+} from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(120_000);
-
-function scenarioEntities(dir: string): Entity[] {
-  const text = fs.readFileSync(path.join(dir, 'catalog-info.yaml'), 'utf8');
-  return parseAllDocuments(text)
-    .map(d => d.toJS())
-    .filter(e => e?.kind && e.kind !== 'Location');
-}
 
 /** Which testenv identity a token is, so another cluster is read as the same identity. */
 function identityOf(env: TestEnv, token: string) {

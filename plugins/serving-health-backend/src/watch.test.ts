@@ -1,13 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import {
-  KubeProxy,
-  startKubeProxy,
-  testEnvServingCert,
-} from '@internal/fault-proxy';
+import { KubeProxy } from '@internal/fault-proxy';
 import {
   KubeClient,
   TestEnv,
@@ -22,8 +16,11 @@ import {
   servingHealthSnapshotSourceExtensionPoint,
 } from '@serving-health/plugin-serving-health-node';
 import request from 'supertest';
-import { parseAllDocuments } from 'yaml';
-import { testenvBackendFeatures } from './__testUtils__/clusters';
+import {
+  proxyTo,
+  scenarioEntities,
+  testenvBackendFeatures,
+} from './__testUtils__/clusters';
 import { servingHealthPlugin } from './plugin';
 
 jest.setTimeout(180_000);
@@ -46,17 +43,11 @@ describe('watched snapshots (servingHealth.snapshots.mode: watch, the default)',
 
   beforeAll(async () => {
     env = await startTestEnv({ scenario: 'healthy' });
-    proxy = await startKubeProxy({
-      target: env.url,
-      ca: env.caData,
-      ...testEnvServingCert(env.dataDir),
-    });
+    proxy = await proxyTo(env);
     const scenario = listScenarios().find(s => s.name === 'healthy')!;
-    entity = parseAllDocuments(
-      fs.readFileSync(path.join(scenario.dir, 'catalog-info.yaml'), 'utf8'),
-    )
-      .map(d => d.toJS())
-      .find(e => e?.metadata?.name === 'fraud-detector');
+    entity = scenarioEntities(scenario.dir).find(
+      e => e.metadata.name === 'fraud-detector',
+    )!;
   });
   afterAll(async () => {
     await proxy?.close();

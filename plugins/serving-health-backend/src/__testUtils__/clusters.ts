@@ -3,7 +3,15 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  KubeProxy,
+  startKubeProxy,
+  testEnvServingCert,
+} from '@internal/fault-proxy';
 import { TestEnv } from '@internal/testenv';
+import { parseAllDocuments } from 'yaml';
 import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
 import {
   ServingHealthClusterSupplier,
@@ -93,4 +101,24 @@ export function testenvBackendFeatures(options: {
       },
     }),
   ];
+}
+
+/** The catalog entities a scenario ships in its directory's catalog-info.yaml (Locations left out). */
+export function scenarioEntities(scenarioDir: string): Entity[] {
+  const text = fs.readFileSync(
+    path.join(scenarioDir, 'catalog-info.yaml'),
+    'utf8',
+  );
+  return parseAllDocuments(text)
+    .map(d => d.toJS())
+    .filter(e => e?.kind && e.kind !== 'Location');
+}
+
+/** A counting proxy in front of a testenv's API server, serving the testenv's own certificate. */
+export function proxyTo(env: TestEnv): Promise<KubeProxy> {
+  return startKubeProxy({
+    target: env.url,
+    ca: env.caData,
+    ...testEnvServingCert(env.dataDir),
+  });
 }
