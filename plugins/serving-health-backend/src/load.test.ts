@@ -1,7 +1,7 @@
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { KubeProxy } from '@internal/fault-proxy';
-import { TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
+import { TestEnv, startTestEnv } from '@internal/testenv';
 import request from 'supertest';
 import {
   proxyTo,
@@ -26,10 +26,9 @@ describe('200 concurrent ?refresh=true calls on one entity', () => {
   beforeAll(async () => {
     env = await startTestEnv({ scenario: 'webhook-no-endpoints' });
     proxy = await proxyTo(env);
-    const scenario = listScenarios().find(
-      s => s.name === 'webhook-no-endpoints',
+    entity = scenarioEntities('webhook-no-endpoints').find(
+      e => e.kind === 'Component',
     )!;
-    entity = scenarioEntities(scenario.dir).find(e => e.kind === 'Component')!;
   });
   afterAll(async () => {
     await proxy?.close();

@@ -7,7 +7,7 @@ import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { KubeProxy } from '@internal/fault-proxy';
-import { TestEnv, listScenarios, startTestEnv } from '@internal/testenv';
+import { TestEnv, startTestEnv } from '@internal/testenv';
 import request from 'supertest';
 import {
   proxyTo,
@@ -28,8 +28,7 @@ describe('two replicas sharing the report cache', () => {
 
   beforeAll(async () => {
     env = await startTestEnv({ scenario: 'healthy' });
-    const scenario = listScenarios().find(s => s.name === 'healthy')!;
-    entity = scenarioEntities(scenario.dir).find(
+    entity = scenarioEntities('healthy').find(
       e => e.metadata.name === 'fraud-detector',
     )!;
   });

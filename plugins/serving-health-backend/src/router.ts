@@ -149,14 +149,15 @@ export async function createRouter(options: {
       allow: ['user', 'service'],
     });
     const states = await history.states();
+    // Decisions are asked once per entity, however many of its transitions are read.
     const decided = new Map<string, boolean>();
-    const readable = async (refs: string[]) => {
+    const decide = async (refs: string[]) => {
       const open = [...new Set(refs)].filter(r => !decided.has(r));
       const allowed = new Set(await triage.readable(open, credentials));
       for (const r of open) decided.set(r, allowed.has(r));
-      return (ref: string) => decided.get(ref) === true;
     };
-    const canRead = await readable(states.map(s => s.entityRef));
+    const canRead = (ref: string) => decided.get(ref) === true;
+    await decide(states.map(s => s.entityRef));
     // `limit` counts what the caller may read: transitions of other entities are passed over, a page at a time,
     // up to a bounded number of rows read.
     const transitions: HistoryTransition[] = [];
@@ -167,8 +168,8 @@ export async function createRouter(options: {
       offset += page
     ) {
       const batch = await history.transitions({ limit: page, offset });
-      const may = await readable(batch.map(t => t.entityRef));
-      transitions.push(...batch.filter(t => may(t.entityRef)));
+      await decide(batch.map(t => t.entityRef));
+      transitions.push(...batch.filter(t => canRead(t.entityRef)));
       if (batch.length < page) break;
     }
     res.json({

@@ -118,7 +118,7 @@ describe.each(
     for (const hub of new Set(hubs.argocdInstances.map(i => i.cluster))) {
       hubs.envs.push(await startTestEnv({ scenario: hub }));
     }
-    entities = scenarioEntities(scenario.dir);
+    entities = scenarioEntities(scenario.name);
   });
   afterAll(async () => {
     await env?.stop();
@@ -256,7 +256,7 @@ describe.each(
     const server = await startBackend(
       env,
       env.tokens.reader,
-      scenarioEntities(scenario.dir),
+      scenarioEntities(scenario.name),
     );
     for (const expected of scenario.manifest!.expect) {
       const res = await request(server).get(reportPath(expected.entity));

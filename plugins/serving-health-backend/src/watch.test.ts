@@ -2,12 +2,7 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { KubeProxy } from '@internal/fault-proxy';
-import {
-  KubeClient,
-  TestEnv,
-  listScenarios,
-  startTestEnv,
-} from '@internal/testenv';
+import { KubeClient, TestEnv, startTestEnv } from '@internal/testenv';
 import { snapshotCollections } from '@serving-health/plugin-serving-health-kube';
 import {
   ServingHealthReportStore,
@@ -44,8 +39,7 @@ describe('watched snapshots (servingHealth.snapshots.mode: watch, the default)',
   beforeAll(async () => {
     env = await startTestEnv({ scenario: 'healthy' });
     proxy = await proxyTo(env);
-    const scenario = listScenarios().find(s => s.name === 'healthy')!;
-    entity = scenarioEntities(scenario.dir).find(
+    entity = scenarioEntities('healthy').find(
       e => e.metadata.name === 'fraud-detector',
     )!;
   });

@@ -601,27 +601,25 @@ export async function runBench(options: BenchOptions): Promise<void> {
           : []),
       ];
       for (const [i, { design, heapMb }] of runs.entries()) {
-        // A capped heap may be too small for the fleet: say so and keep the other columns.
-        const measured = measureDesign({
-          design,
-          heapMb,
-          config,
-          entities: entities as any[],
-          clusters: freshness,
-          workDir,
-          snapshotTtlSeconds: 30,
-          steadySeconds: options.scale.steadySeconds,
-          warmSample: 300,
-          // Offsets 0, 1, 4...: each run deletes InferenceServices no earlier run deleted.
-          changes: changesFor(4 * Math.floor(i / 2) + (i % 2)),
-        });
-        if (!heapMb) {
-          scale.push(await measured);
-          continue;
-        }
         try {
-          scale.push(await measured);
+          scale.push(
+            await measureDesign({
+              design,
+              heapMb,
+              config,
+              entities: entities as any[],
+              clusters: freshness,
+              workDir,
+              snapshotTtlSeconds: 30,
+              steadySeconds: options.scale.steadySeconds,
+              warmSample: 300,
+              // Offsets 0, 1, 4...: each run deletes InferenceServices no earlier run deleted.
+              changes: changesFor(4 * Math.floor(i / 2) + (i % 2)),
+            }),
+          );
         } catch (e) {
+          // A capped heap may be too small for the fleet: say so and keep the other columns.
+          if (!heapMb) throw e;
           log(`watch with the heap capped at ${heapMb} MB failed: ${e}`);
         }
       }

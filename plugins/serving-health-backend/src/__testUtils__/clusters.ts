@@ -10,7 +10,7 @@ import {
   startKubeProxy,
   testEnvServingCert,
 } from '@internal/fault-proxy';
-import { TestEnv } from '@internal/testenv';
+import { listScenarios, TestEnv } from '@internal/testenv';
 import { parseAllDocuments } from 'yaml';
 import { staticCredentials } from '@serving-health/plugin-serving-health-kube';
 import {
@@ -104,9 +104,11 @@ export function testenvBackendFeatures(options: {
 }
 
 /** The catalog entities a scenario ships in its directory's catalog-info.yaml (Locations left out). */
-export function scenarioEntities(scenarioDir: string): Entity[] {
+export function scenarioEntities(scenario: string): Entity[] {
+  const found = listScenarios().find(s => s.name === scenario);
+  if (!found) throw new Error(`No testenv scenario '${scenario}'`);
   const text = fs.readFileSync(
-    path.join(scenarioDir, 'catalog-info.yaml'),
+    path.join(found.dir, 'catalog-info.yaml'),
     'utf8',
   );
   return parseAllDocuments(text)

@@ -34,6 +34,18 @@ export const modelEndpointEntity: Entity = {
   spec: { type: 'model-endpoint', lifecycle: 'production', owner: 'ml-team' },
 };
 
+/** A model endpoint named `name` in the default namespace, serving `models/<name>`. */
+export const modelEndpointNamed = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'serving.kserve.io/inferenceservice': `models/${name}` },
+  },
+  spec: { type: 'model-endpoint', owner: 'team-ml', lifecycle: 'production' },
+});
+
 export const entityWithoutAnnotation: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',

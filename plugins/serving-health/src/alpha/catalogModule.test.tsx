@@ -10,19 +10,9 @@ import catalogPlugin, {
 } from '@backstage/plugin-catalog/alpha';
 import { servingHealthApiRef } from '../api';
 import { endpointSummary } from '../__fixtures__/fleetEntries';
+import { modelEndpointNamed } from '../__fixtures__/reports';
 import { mockServingHealthApi } from '../__testUtils__/mockServingHealthApi';
 import servingHealthPlugin, { catalogModuleServingHealth } from '../alpha';
-
-const endpoint = (name: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: { 'serving.kserve.io/inferenceservice': `models/${name}` },
-  },
-  spec: { type: 'model-endpoint', owner: 'team-ml', lifecycle: 'production' },
-});
 
 const website: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -84,9 +74,9 @@ function renderCatalog(
         catalogApiRef,
         catalogApiMock({
           entities: [
-            endpoint('nfs-fraud'),
+            modelEndpointNamed('nfs-fraud'),
             website,
-            endpoint('nfs-churn'),
+            modelEndpointNamed('nfs-churn'),
             api,
           ],
         }),

@@ -80,7 +80,7 @@ export function createTriageService(options: {
 }): TriageService {
   const { catalog, permissions, reports, clusters, snapshots, logger } =
     options;
-  const flight = createSingleFlight<{ report: TriageReport; key: string }>();
+  const flight = createSingleFlight<TriageReport>();
   const dryRunLimits = new Map<string, ReturnType<typeof createLimit>>();
   const dryRunLimit = (cluster: string) => {
     let limit = dryRunLimits.get(cluster);
@@ -196,13 +196,17 @@ export function createTriageService(options: {
     return { scope, clustersRead };
   }
 
+  /** Snapshot versions are known when every cluster read is watched (and warm). */
+  const allKnown = (
+    versions: Array<string | undefined>,
+  ): versions is string[] =>
+    versions.length > 0 && versions.every(v => v !== undefined);
+
   /** A watched snapshot has a version: a report (or summary) is served only for the objects it was made from. */
   const versioned = (scope: string, versions: Array<string | undefined>) =>
-    versions.length > 0 && versions.every(v => v !== undefined)
-      ? `${scope}@${versions.join('|')}`
-      : scope;
+    allKnown(versions) ? `${scope}@${versions.join('|')}` : scope;
 
-  /** The key a report of the target made now would have, without reading a snapshot. */
+  /** The key a report of the target made now would have, without reading a snapshot; `watched` when versioned. */
   async function currentKey(
     target: TriageTarget,
     caller: BackstageCredentials,
@@ -214,13 +218,9 @@ export function createTriageService(options: {
           clustersRead.map(c => snapshots.version!(c, { caller, callerAuth })),
         )
       : [];
-    return {
-      key: versioned(scope, versions),
-      watched: versions.length > 0 && versions.every(v => v !== undefined),
-    };
+    return { key: versioned(scope, versions), watched: allKnown(versions) };
   }
 
-  /** The report of the target and the key it is kept under. */
   async function triage(
     entity: Entity,
     entityRef: string,
@@ -228,7 +228,7 @@ export function createTriageService(options: {
     wantRefresh: boolean | 'unlimited',
     caller: BackstageCredentials,
     callerAuth: KubernetesCallerAuth | undefined,
-  ): Promise<{ report: TriageReport; key: string }> {
+  ): Promise<TriageReport> {
     const { scope } = readScopeOf(target, caller, callerAuth);
     // Concurrent requests for one entity share one triage, whether they asked for a refresh or not.
     return flight(`${scope}\u0000${entityRef}`, async () => {
@@ -239,7 +239,7 @@ export function createTriageService(options: {
       if (!refresh) {
         looked = (await currentKey(target, caller, callerAuth)).key;
         const stored = await reports.get({ entityRef, scope: looked });
-        if (stored) return { report: stored, key: looked };
+        if (stored) return stored;
       }
       const entry = await snapshots.get(target.cluster, {
         refresh,
@@ -264,7 +264,7 @@ export function createTriageService(options: {
       // A snapshot this replica only started watching now may be one another replica already made the report from.
       if (!refresh && madeFrom !== looked) {
         const stored = await reports.get({ entityRef, scope: madeFrom });
-        if (stored) return { report: stored, key: madeFrom };
+        if (stored) return stored;
       }
       const binding = bindTarget({
         entity,
@@ -299,7 +299,7 @@ export function createTriageService(options: {
           options.summaries.set(key, summaryOf(report), { ttlMs }),
         ]);
       }
-      return { report, key: madeFrom };
+      return report;
     });
   }
 
@@ -373,7 +373,7 @@ export function createTriageService(options: {
               if (known) return row(known);
             }
           }
-          const { report } = await triage(
+          const report = await triage(
             entity,
             entityRef,
             resolution.target,
@@ -438,7 +438,7 @@ export function createTriageService(options: {
       });
       if (!resolution.ok)
         throw new InputError(`${ref}: ${unresolved(resolution.message)}`);
-      const { report } = await triage(
+      return triage(
         entity,
         ref,
         resolution.target,
@@ -446,7 +446,6 @@ export function createTriageService(options: {
         credentials,
         callerAuth,
       );
-      return report;
     },
 
     async clusters() {

@@ -6,18 +6,8 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { FleetEntry } from '@serving-health/plugin-serving-health-common';
 import { ServingHealthApi, servingHealthApiRef } from '../../api';
 import { endpointSummary } from '../../__fixtures__/fleetEntries';
+import { modelEndpointNamed } from '../../__fixtures__/reports';
 import { createServingHealthColumn } from './ServingHealthColumn';
-
-const endpoint = (name: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: { 'serving.kserve.io/inferenceservice': `models/${name}` },
-  },
-  spec: { type: 'model-endpoint' },
-});
 
 const website: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -64,10 +54,10 @@ describe('the Serving health column', () => {
       endpointSummary('col-churn', 'healthy'),
     ]);
     await renderTable(api, [
-      endpoint('col-fraud'),
+      modelEndpointNamed('col-fraud'),
       website,
-      endpoint('col-churn'),
-      endpoint('col-hidden'),
+      modelEndpointNamed('col-churn'),
+      modelEndpointNamed('col-hidden'),
     ]);
     await waitFor(() =>
       expect(screen.getAllByTestId('serving-health-cell')).toHaveLength(2),
@@ -96,9 +86,9 @@ describe('the Serving health column', () => {
       endpointSummary('sort-c', 'degraded', ['stale-webhook']),
     ]);
     await renderTable(api, [
-      endpoint('sort-a'),
-      endpoint('sort-b'),
-      endpoint('sort-c'),
+      modelEndpointNamed('sort-a'),
+      modelEndpointNamed('sort-b'),
+      modelEndpointNamed('sort-c'),
     ]);
     await waitFor(() =>
       expect(screen.getAllByTestId('serving-health-cell')).toHaveLength(3),
@@ -125,7 +115,7 @@ describe('the Serving health column', () => {
   it('says so in the cell when the request fails', async () => {
     const api = mockApi([]);
     api.getSummaries.mockRejectedValue(new Error('HTTP 503'));
-    await renderTable(api, [endpoint('err-a')]);
+    await renderTable(api, [modelEndpointNamed('err-a')]);
     expect(
       await screen.findByTestId('serving-health-cell-error'),
     ).toHaveTextContent('Serving health unavailable: HTTP 503');
